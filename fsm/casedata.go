@@ -1,0 +1,339 @@
+package fsm
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// Mark records that one checklist item was verified, by whom and when.
+type Mark struct {
+	Checklist string    `json:"checklist"`
+	Item      string    `json:"item"`
+	Actor     string    `json:"actor,omitempty"`
+	Reason    string    `json:"reason,omitempty"`
+	At        time.Time `json:"at"`
+}
+
+// Transfer records a change of owner: from whom, to whom, who did it, why
+// and when.
+type Transfer struct {
+	From   string    `json:"from"`
+	To     string    `json:"to"`
+	Actor  string    `json:"actor,omitempty"`
+	Reason string    `json:"reason,omitempty"`
+	At     time.Time `json:"at"`
+}
+
+// Escalation records a move from one handling tier to the next.
+type Escalation struct {
+	From   int       `json:"from"`
+	To     int       `json:"to"`
+	Actor  string    `json:"actor,omitempty"`
+	Reason string    `json:"reason,omitempty"`
+	At     time.Time `json:"at"`
+}
+
+// Approval records a supervisor's approval of an amount.
+type Approval struct {
+	Approver string    `json:"approver"`
+	Amount   int64     `json:"amount"`
+	Reason   string    `json:"reason,omitempty"`
+	At       time.Time `json:"at"`
+}
+
+// now returns at, or the machine clock's time when at is zero. Called with
+// the lock held.
+func (m *Machine) now(at time.Time, explicit bool) time.Time {
+	if !explicit {
+		at = m.clk.Now()
+	}
+	return at.Round(0)
+}
+
+// ---- checklists ----
+
+// Mark marks item of the named checklist as verified at the clock's time.
+// See MarkAt.
+func (m *Machine) Mark(checklist, item string, by By) (Mark, error) {
+	return m.mark(time.Time{}, false, checklist, item, by)
+}
+
+// MarkAt marks item of the named checklist as verified at time at. The
+// checklist and item must be declared in the definition
+// (ErrUnknownChecklistItem otherwise). Marking an item that is already
+// marked keeps and returns the first mark.
+func (m *Machine) MarkAt(at time.Time, checklist, item string, by By) (Mark, error) {
+	return m.mark(at, true, checklist, item, by)
+}
+
+func (m *Machine) mark(at time.Time, explicit bool, checklist, item string, by By) (Mark, error) {
+	if !m.def.hasItem(checklist, item) {
+		return Mark{}, ErrUnknownChecklistItem
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, mk := range m.marks {
+		if mk.Checklist == checklist && mk.Item == item {
+			return mk, nil
+		}
+	}
+	mk := Mark{Checklist: checklist, Item: item, Actor: by.Actor, Reason: by.Reason, At: m.now(at, explicit)}
+	m.marks = append(m.marks, mk)
+	return mk, nil
+}
+
+// Marks returns a copy of every mark, in the order they were made.
+func (m *Machine) Marks() []Mark {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Clone(m.marks)
+}
+
+// Missing returns the unmarked items of the named checklist in declared
+// order (nil when complete or when the checklist is unknown).
+func (m *Machine) Missing(checklist string) []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.missingLocked(checklist)
+}
+
+func (d *Definition) hasItem(checklist, item string) bool {
+	i, ok := d.checkIndex[checklist]
+	return ok && slices.Contains(d.checklists[i].Items, item)
+}
+
+func (m *Machine) markedLocked(checklist, item string) bool {
+	for _, mk := range m.marks {
+		if mk.Checklist == checklist && mk.Item == item {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *Machine) missingLocked(checklist string) []string {
+	i, ok := m.def.checkIndex[checklist]
+	if !ok {
+		return nil
+	}
+	var missing []string
+	for _, it := range m.def.checklists[i].Items {
+		if !m.markedLocked(checklist, it) {
+			missing = append(missing, it)
+		}
+	}
+	return missing
+}
+
+// ---- ownership and transfers ----
+
+// Assign gives an unowned machine its first owner, who becomes its first
+// responder and stays accountable for it across later transfers. See
+// AssignAt.
+func (m *Machine) Assign(owner string, by By) (Transfer, error) {
+	return m.assign(time.Time{}, false, owner, by)
+}
+
+// AssignAt is Assign recording time at. It returns a *TransferError for an
+// empty owner, ErrAlreadyAssigned if the machine already has an owner
+// (use Transfer) and ErrTerminal in a terminal state. The assignment is
+// recorded as the first transfer, from "" to owner.
+func (m *Machine) AssignAt(at time.Time, owner string, by By) (Transfer, error) {
+	return m.assign(at, true, owner, by)
+}
+
+func (m *Machine) assign(at time.Time, explicit bool, owner string, by By) (Transfer, error) {
+	if owner == "" {
+		return Transfer{}, &TransferError{Problem: "no owner given"}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.def.terminal[m.state] {
+		return Transfer{}, ErrTerminal
+	}
+	if m.owner != "" {
+		return Transfer{}, ErrAlreadyAssigned
+	}
+	tr := Transfer{To: owner, Actor: by.Actor, Reason: by.Reason, At: m.now(at, explicit)}
+	m.owner, m.first = owner, owner
+	m.transfers = append(m.transfers, tr)
+	return tr, nil
+}
+
+// Transfer hands the machine from its current owner to another. See
+// TransferAt.
+func (m *Machine) Transfer(to string, by By) (Transfer, error) {
+	return m.transfer(time.Time{}, false, to, by)
+}
+
+// TransferAt is Transfer recording time at. A transfer to nobody (""), to
+// the current owner, or of a machine with no owner yet (use Assign) is
+// refused with a *TransferError; in a terminal state it returns
+// ErrTerminal. The first responder does not change.
+func (m *Machine) TransferAt(at time.Time, to string, by By) (Transfer, error) {
+	return m.transfer(at, true, to, by)
+}
+
+func (m *Machine) transfer(at time.Time, explicit bool, to string, by By) (Transfer, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch {
+	case to == "":
+		return Transfer{}, &TransferError{From: m.owner, Problem: "transfer to nobody"}
+	case m.owner == "":
+		return Transfer{}, &TransferError{To: to, Problem: "no current owner (assign first)"}
+	case to == m.owner:
+		return Transfer{}, &TransferError{From: m.owner, To: to, Problem: "transfer to the current owner"}
+	case m.def.terminal[m.state]:
+		return Transfer{}, ErrTerminal
+	}
+	tr := Transfer{From: m.owner, To: to, Actor: by.Actor, Reason: by.Reason, At: m.now(at, explicit)}
+	m.owner = to
+	m.transfers = append(m.transfers, tr)
+	return tr, nil
+}
+
+// Owner returns the current owner ("" if unassigned).
+func (m *Machine) Owner() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.owner
+}
+
+// FirstResponder returns the first owner, who stays accountable across
+// transfers ("" if never assigned).
+func (m *Machine) FirstResponder() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.first
+}
+
+// Transfers returns a copy of the assignment and transfer records, oldest
+// first.
+func (m *Machine) Transfers() []Transfer {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Clone(m.transfers)
+}
+
+// ---- tiers ----
+
+// Escalate moves the machine up one handling tier. See EscalateAt.
+func (m *Machine) Escalate(by By) (Escalation, error) {
+	return m.escalate(time.Time{}, false, by)
+}
+
+// EscalateAt moves the machine up exactly one tier, recording time at. It
+// returns ErrNoTiers if the definition has no tiers, ErrTopTier at the
+// highest tier and ErrTerminal in a terminal state.
+func (m *Machine) EscalateAt(at time.Time, by By) (Escalation, error) {
+	return m.escalate(at, true, by)
+}
+
+func (m *Machine) escalate(at time.Time, explicit bool, by By) (Escalation, error) {
+	if m.def.maxTier == 0 {
+		return Escalation{}, ErrNoTiers
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.def.terminal[m.state] {
+		return Escalation{}, ErrTerminal
+	}
+	if int(m.tier) >= m.def.maxTier {
+		return Escalation{}, ErrTopTier
+	}
+	e := Escalation{From: int(m.tier), To: int(m.tier) + 1, Actor: by.Actor, Reason: by.Reason, At: m.now(at, explicit)}
+	m.tier++
+	m.escalations = append(m.escalations, e)
+	return e, nil
+}
+
+// Tier returns the current handling tier (1 for a new machine, 0 if the
+// definition has no tiers).
+func (m *Machine) Tier() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return int(m.tier)
+}
+
+// Escalations returns a copy of the escalation records, oldest first.
+func (m *Machine) Escalations() []Escalation {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Clone(m.escalations)
+}
+
+// ---- amount and approval ----
+
+// Amount returns the machine's amount (see WithAmount).
+func (m *Machine) Amount() int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.amount
+}
+
+// SetAmount changes the machine's amount. An existing approval keeps
+// covering amounts up to the amount it approved; a larger amount needs a
+// new approval.
+func (m *Machine) SetAmount(amount int64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.amount = amount
+}
+
+// Approve records approver's approval of the machine's current amount. See
+// ApproveAt.
+func (m *Machine) Approve(approver string, reason string) (Approval, error) {
+	return m.approve(time.Time{}, false, approver, reason)
+}
+
+// ApproveAt records approver's approval of the machine's current amount at
+// time at, replacing any earlier approval. The package does not decide who
+// is a supervisor: the host authorises the approver before calling. An
+// empty approver returns ErrInvalidArgument; a terminal state ErrTerminal.
+func (m *Machine) ApproveAt(at time.Time, approver string, reason string) (Approval, error) {
+	return m.approve(at, true, approver, reason)
+}
+
+func (m *Machine) approve(at time.Time, explicit bool, approver, reason string) (Approval, error) {
+	if approver == "" {
+		return Approval{}, ErrInvalidArgument
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.def.terminal[m.state] {
+		return Approval{}, ErrTerminal
+	}
+	a := Approval{Approver: approver, Amount: m.amount, Reason: reason, At: m.now(at, explicit)}
+	m.approval = &a
+	return a, nil
+}
+
+// Approval returns the current approval, if any.
+func (m *Machine) Approval() (Approval, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.approval == nil {
+		return Approval{}, false
+	}
+	return *m.approval, true
+}
+
+// RequireApproval returns a guard, named "approval", that refuses a
+// transition while the machine's amount is above limit and no approval
+// covers it (an approval covers amounts up to the amount it approved). At or
+// below the limit the transition goes straight through. The refusal wraps
+// an *ApprovalRequiredError.
+func RequireApproval(limit int64) Guard {
+	return Guard{Name: "approval", Check: func(_ context.Context, v View) error {
+		amt := v.m.amount
+		if amt <= limit {
+			return nil
+		}
+		if a := v.m.approval; a != nil && a.Amount >= amt {
+			return nil
+		}
+		return &ApprovalRequiredError{Amount: amt, Limit: limit}
+	}}
+}

@@ -1,0 +1,220 @@
+package fsm
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Sentinel errors. Every error returned by this package matches one of them
+// with errors.Is; the typed errors below carry the details for errors.As.
+var (
+	// ErrInvalidDefinition matches every problem reported by Spec.Validate
+	// and NewDefinition.
+	ErrInvalidDefinition = errors.New("fsm: invalid definition")
+	// ErrNilDefinition is returned when a nil *Definition is passed where a
+	// definition is required.
+	ErrNilDefinition = errors.New("fsm: nil definition")
+	// ErrUnknownEvent matches *UnknownEventError.
+	ErrUnknownEvent = errors.New("fsm: unknown event")
+	// ErrNotAllowed matches *NotAllowedError: the event exists but cannot be
+	// fired from the machine's current state.
+	ErrNotAllowed = errors.New("fsm: event not allowed in current state")
+	// ErrGuardRefused matches *GuardError: a guard (including a checklist
+	// or approval guard) refused the transition.
+	ErrGuardRefused = errors.New("fsm: guard refused transition")
+	// ErrCancelled matches *CancelledError: the context was done before the
+	// transition took place.
+	ErrCancelled = errors.New("fsm: context cancelled")
+	// ErrChecklistIncomplete matches *ChecklistIncompleteError.
+	ErrChecklistIncomplete = errors.New("fsm: checklist incomplete")
+	// ErrApprovalRequired matches *ApprovalRequiredError.
+	ErrApprovalRequired = errors.New("fsm: approval required")
+	// ErrInvalidTransfer matches *TransferError.
+	ErrInvalidTransfer = errors.New("fsm: invalid transfer")
+	// ErrUnknownState is returned when restoring a snapshot whose state the
+	// definition does not know.
+	ErrUnknownState = errors.New("fsm: unknown state")
+	// ErrInvalidSnapshot matches every problem found in a snapshot by
+	// Restore (including ErrUnknownState problems).
+	ErrInvalidSnapshot = errors.New("fsm: invalid snapshot")
+	// ErrUnknownChecklistItem is returned by Machine.Mark for a checklist or
+	// item the definition does not declare.
+	ErrUnknownChecklistItem = errors.New("fsm: unknown checklist item")
+	// ErrNoTiers is returned by Machine.Escalate when the definition has no
+	// handling tiers (Spec.MaxTier is 0).
+	ErrNoTiers = errors.New("fsm: definition has no tiers")
+	// ErrTopTier is returned by Machine.Escalate when the machine is already
+	// at the highest tier.
+	ErrTopTier = errors.New("fsm: already at the highest tier")
+	// ErrTerminal is returned by operations that are refused once the
+	// machine is in a terminal state (escalation, transfer, approval).
+	ErrTerminal = errors.New("fsm: machine is in a terminal state")
+	// ErrAlreadyAssigned is returned by Machine.Assign when the machine
+	// already has an owner; use Machine.Transfer to change it.
+	ErrAlreadyAssigned = errors.New("fsm: already assigned")
+	// ErrInvalidArgument is returned for empty or malformed arguments
+	// (an empty actor where one is required, an empty approver, ...).
+	ErrInvalidArgument = errors.New("fsm: invalid argument")
+)
+
+// FieldError is one problem found while validating a Spec or a Snapshot.
+// Path names the offending field, e.g. "transitions[2].from[0]".
+type FieldError struct {
+	Path    string
+	Problem string
+	kind    error
+}
+
+func (e *FieldError) Error() string {
+	if e.Path == "" {
+		return "fsm: " + e.Problem
+	}
+	return "fsm: " + e.Path + ": " + e.Problem
+}
+
+// Is reports whether target is the sentinel this problem belongs to
+// (ErrInvalidDefinition, ErrInvalidSnapshot or ErrUnknownState).
+func (e *FieldError) Is(target error) bool {
+	if e.kind == nil {
+		return target == ErrInvalidDefinition
+	}
+	if e.kind == ErrUnknownState {
+		return target == ErrUnknownState || target == ErrInvalidSnapshot
+	}
+	return target == e.kind
+}
+
+func defErr(path, format string, args ...any) error {
+	return &FieldError{Path: path, Problem: fmt.Sprintf(format, args...)}
+}
+
+// UnknownEventError reports an event the definition does not declare.
+type UnknownEventError struct {
+	Event Event
+}
+
+func (e *UnknownEventError) Error() string {
+	return fmt.Sprintf("fsm: unknown event %q", e.Event)
+}
+
+// Is matches ErrUnknownEvent.
+func (e *UnknownEventError) Is(target error) bool { return target == ErrUnknownEvent }
+
+// NotAllowedError reports an event that cannot be fired from the current
+// state. Allowed lists the events that can be fired from it, sorted.
+type NotAllowedError struct {
+	Event   Event
+	State   State
+	Allowed []Event
+}
+
+func (e *NotAllowedError) Error() string {
+	names := make([]string, len(e.Allowed))
+	for i, a := range e.Allowed {
+		names[i] = string(a)
+	}
+	return fmt.Sprintf("fsm: event %q not allowed in state %q (allowed: [%s])",
+		e.Event, e.State, strings.Join(names, " "))
+}
+
+// Is matches ErrNotAllowed.
+func (e *NotAllowedError) Is(target error) bool { return target == ErrNotAllowed }
+
+// GuardError reports a guard that refused a transition. Err is the reason
+// the guard gave; it is returned by Unwrap, so errors.As can reach typed
+// reasons such as *ChecklistIncompleteError or *ApprovalRequiredError.
+type GuardError struct {
+	Event Event
+	From  State
+	To    State
+	Guard string
+	Err   error
+}
+
+func (e *GuardError) Error() string {
+	return fmt.Sprintf("fsm: guard %q refused event %q (%s -> %s): %v",
+		e.Guard, e.Event, e.From, e.To, e.Err)
+}
+
+// Unwrap returns the guard's reason.
+func (e *GuardError) Unwrap() error { return e.Err }
+
+// Is matches ErrGuardRefused.
+func (e *GuardError) Is(target error) bool { return target == ErrGuardRefused }
+
+// CancelledError reports that the context was done before the transition
+// took place; the machine is unchanged. Err is the context's error and is
+// returned by Unwrap, so errors.Is(err, context.Canceled) works too.
+type CancelledError struct {
+	Event Event
+	Err   error
+}
+
+func (e *CancelledError) Error() string {
+	return fmt.Sprintf("fsm: event %q not fired: %v", e.Event, e.Err)
+}
+
+// Unwrap returns the context's error.
+func (e *CancelledError) Unwrap() error { return e.Err }
+
+// Is matches ErrCancelled.
+func (e *CancelledError) Is(target error) bool { return target == ErrCancelled }
+
+// ChecklistIncompleteError lists the items of a checklist that have not
+// been marked yet, in the checklist's declared order.
+type ChecklistIncompleteError struct {
+	Checklist string
+	Missing   []string
+}
+
+func (e *ChecklistIncompleteError) Error() string {
+	return fmt.Sprintf("fsm: checklist %q incomplete, missing: %s",
+		e.Checklist, strings.Join(e.Missing, ", "))
+}
+
+// Is matches ErrChecklistIncomplete.
+func (e *ChecklistIncompleteError) Is(target error) bool { return target == ErrChecklistIncomplete }
+
+// ApprovalRequiredError reports that the machine's amount is above the
+// limit and no approval covers it yet.
+type ApprovalRequiredError struct {
+	Amount int64
+	Limit  int64
+}
+
+func (e *ApprovalRequiredError) Error() string {
+	return fmt.Sprintf("fsm: amount %d above limit %d needs a supervisor's approval", e.Amount, e.Limit)
+}
+
+// Is matches ErrApprovalRequired.
+func (e *ApprovalRequiredError) Is(target error) bool { return target == ErrApprovalRequired }
+
+// TransferError reports a refused transfer (to nobody, to the current
+// owner, or with no owner to transfer from).
+type TransferError struct {
+	From    string
+	To      string
+	Problem string
+}
+
+func (e *TransferError) Error() string {
+	return fmt.Sprintf("fsm: transfer from %q to %q refused: %s", e.From, e.To, e.Problem)
+}
+
+// Is matches ErrInvalidTransfer.
+func (e *TransferError) Is(target error) bool { return target == ErrInvalidTransfer }
+
+// InternalError reports an unexpected failure of the underlying looplab/fsm
+// machine. It indicates a bug; the machine is left unchanged.
+type InternalError struct {
+	Event Event
+	Err   error
+}
+
+func (e *InternalError) Error() string {
+	return fmt.Sprintf("fsm: event %q: internal state machine error: %v", e.Event, e.Err)
+}
+
+// Unwrap returns the underlying error.
+func (e *InternalError) Unwrap() error { return e.Err }

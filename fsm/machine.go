@@ -1,0 +1,280 @@
+package fsm
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/benbjohnson/clock"
+)
+
+var defaultClock = clock.New()
+
+// By says who fires an event (or performs another recorded action) and why.
+// Both fields are free text recorded as given; either may be empty.
+type By struct {
+	Actor  string `json:"actor,omitempty"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// Record is one entry of a machine's history: a transition that happened.
+type Record struct {
+	Event  Event     `json:"event"`
+	From   State     `json:"from"`
+	To     State     `json:"to"`
+	Actor  string    `json:"actor,omitempty"`
+	Reason string    `json:"reason,omitempty"`
+	At     time.Time `json:"at"`
+}
+
+// Option configures a Machine made by NewMachine or Restore.
+type Option func(*Machine)
+
+// WithClock sets the clock a machine reads "now" from (default clock.New()).
+// Pass a *clock.Mock in tests.
+func WithClock(c clock.Clock) Option {
+	return func(m *Machine) {
+		if c != nil {
+			m.clk = c
+		}
+	}
+}
+
+// WithID sets the machine's identifier (e.g. a ticket number); the machine
+// only stores it and puts it in snapshots. NewMachine ignores it when
+// restoring: Restore takes the ID from the snapshot unless WithID is given.
+func WithID(id string) Option {
+	return func(m *Machine) { m.id = id }
+}
+
+// WithAmount sets the amount an approval guard compares with its limit
+// (see RequireApproval). Amounts are plain int64 values in whatever unit
+// the host chooses, typically minor currency units (cents); never floats.
+func WithAmount(amount int64) Option {
+	return func(m *Machine) { m.amount = amount }
+}
+
+// Machine is one running instance of a Definition: its current state, its
+// history and its case data (checklist marks, tier, owner, transfers,
+// approval, amount).
+//
+// A Machine is safe for concurrent use: every method may be called from
+// several goroutines at once. Guards run under the machine's lock; hooks run
+// after it is released and may call back into the machine.
+type Machine struct {
+	mu     sync.Mutex
+	def    *Definition
+	clk    clock.Clock
+	id     string
+	state  int32
+	tier   int32
+	amount int64
+
+	owner       string
+	first       string
+	history     []Record
+	marks       []Mark
+	transfers   []Transfer
+	escalations []Escalation
+	approval    *Approval
+}
+
+// NewMachine returns a machine of def in def's initial state (tier 1 if the
+// definition has tiers). It allocates only the machine itself.
+func NewMachine(def *Definition, opts ...Option) (*Machine, error) {
+	if def == nil {
+		return nil, ErrNilDefinition
+	}
+	m := &Machine{def: def, clk: defaultClock, state: def.initial}
+	if def.maxTier > 0 {
+		m.tier = 1
+	}
+	for _, o := range opts {
+		if o != nil {
+			o(m)
+		}
+	}
+	return m, nil
+}
+
+// Definition returns the definition the machine was made from.
+func (m *Machine) Definition() *Definition { return m.def }
+
+// ID returns the identifier set with WithID (or restored from a snapshot).
+func (m *Machine) ID() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.id
+}
+
+// State returns the current state.
+func (m *Machine) State() State {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.def.states[m.state]
+}
+
+// IsTerminal reports whether the machine is in a terminal state.
+func (m *Machine) IsTerminal() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.def.terminal[m.state]
+}
+
+// Can reports whether ev is declared and may be fired from the current
+// state. Guards are not evaluated.
+func (m *Machine) Can(ev Event) bool {
+	ei, ok := m.def.eventIndex[ev]
+	if !ok {
+		return false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.def.table[int(ei)*len(m.def.states)+int(m.state)] >= 0
+}
+
+// Available returns the events that may be fired from the current state,
+// sorted by name (a fresh slice). Guards are not evaluated.
+func (m *Machine) Available() []Event {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Clone(m.def.avail[m.state])
+}
+
+// History returns a copy of the recorded transitions, oldest first.
+func (m *Machine) History() []Record {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Clone(m.history)
+}
+
+// Fire fires ev at the clock's current time. See FireAt.
+func (m *Machine) Fire(ctx context.Context, ev Event, by By) (Record, error) {
+	return m.fire(ctx, time.Time{}, false, ev, by)
+}
+
+// FireAt fires ev, recording at as the time of the transition.
+//
+// In order it: returns a *CancelledError if ctx is already done; returns an
+// *UnknownEventError or *NotAllowedError if ev is not declared or not
+// allowed from the current state; checks the transition's checklists and
+// runs its guards, returning a *GuardError from the first refusal; performs
+// the transition through looplab/fsm; records it in the history; then,
+// after releasing the lock, runs the transition's hooks and the
+// definition's hooks. On any error the machine is unchanged and usable.
+//
+// Fire and FireAt may be called concurrently and from hooks.
+func (m *Machine) FireAt(ctx context.Context, at time.Time, ev Event, by By) (Record, error) {
+	return m.fire(ctx, at, true, ev, by)
+}
+
+func (m *Machine) fire(ctx context.Context, at time.Time, explicit bool, ev Event, by By) (Record, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := ctx.Err(); err != nil {
+		return Record{}, &CancelledError{Event: ev, Err: err}
+	}
+	ei, ok := m.def.eventIndex[ev]
+	if !ok {
+		return Record{}, &UnknownEventError{Event: ev}
+	}
+	rec, err := m.transition(ctx, at, explicit, ei, ev, by)
+	if err != nil {
+		return Record{}, err
+	}
+	t := &m.def.trans[ei]
+	for _, h := range t.Hooks {
+		h(ctx, m, rec)
+	}
+	for _, h := range m.def.hooks {
+		h(ctx, m, rec)
+	}
+	return rec, nil
+}
+
+// transition does the locked part of fire.
+func (m *Machine) transition(ctx context.Context, at time.Time, explicit bool, ei int32, ev Event, by By) (Record, error) {
+	d := m.def
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	from := m.state
+	to := d.table[int(ei)*len(d.states)+int(from)]
+	if to < 0 {
+		return Record{}, &NotAllowedError{Event: ev, State: d.states[from], Allowed: slices.Clone(d.avail[from])}
+	}
+	if !explicit {
+		at = m.clk.Now()
+	}
+	t := &d.trans[ei]
+	if len(t.Checklists) > 0 || len(t.Guards) > 0 {
+		v := View{m: m, Event: ev, From: d.states[from], To: d.states[to], At: at, By: by}
+		for _, c := range t.Checklists {
+			if missing := m.missingLocked(c); len(missing) > 0 {
+				return Record{}, &GuardError{Event: ev, From: v.From, To: v.To, Guard: "checklist " + c,
+					Err: &ChecklistIncompleteError{Checklist: c, Missing: missing}}
+			}
+		}
+		for _, g := range t.Guards {
+			if err := g.Check(ctx, v); err != nil {
+				return Record{}, &GuardError{Event: ev, From: v.From, To: v.To, Guard: g.Name, Err: err}
+			}
+		}
+	}
+	if err := d.step(ctx, d.states[from], ev, from == to); err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			return Record{}, &CancelledError{Event: ev, Err: cerr}
+		}
+		return Record{}, &InternalError{Event: ev, Err: err}
+	}
+	rec := Record{Event: ev, From: d.states[from], To: d.states[to], Actor: by.Actor, Reason: by.Reason, At: at.Round(0)}
+	m.state = to
+	m.history = append(m.history, rec)
+	return rec, nil
+}
+
+// View gives a guard read access to the machine being transitioned and to
+// the transition itself. It reads the machine without locking (the lock is
+// already held by Fire) and is valid only during the guard's call.
+type View struct {
+	m *Machine
+	// Event, From and To describe the transition being attempted.
+	Event Event
+	From  State
+	To    State
+	// At is the time the transition would be recorded with.
+	At time.Time
+	// By is the actor and reason given to Fire.
+	By By
+}
+
+// ID returns the machine's identifier.
+func (v View) ID() string { return v.m.id }
+
+// Tier returns the machine's current tier (0 if the definition has none).
+func (v View) Tier() int { return int(v.m.tier) }
+
+// Owner returns the machine's current owner ("" if unassigned).
+func (v View) Owner() string { return v.m.owner }
+
+// FirstResponder returns the machine's first owner ("" if never assigned).
+func (v View) FirstResponder() string { return v.m.first }
+
+// Amount returns the machine's amount (see WithAmount).
+func (v View) Amount() int64 { return v.m.amount }
+
+// Approval returns the machine's approval, if any.
+func (v View) Approval() (Approval, bool) {
+	if v.m.approval == nil {
+		return Approval{}, false
+	}
+	return *v.m.approval, true
+}
+
+// Missing returns the unmarked items of the named checklist, in declared
+// order (nil if all are marked or the checklist is unknown).
+func (v View) Missing(checklist string) []string { return v.m.missingLocked(checklist) }
+
+// Marked reports whether item of the named checklist has been marked.
+func (v View) Marked(checklist, item string) bool { return v.m.markedLocked(checklist, item) }

@@ -1,0 +1,138 @@
+package feedback
+
+import (
+	"fmt"
+	"time"
+)
+
+// Granularity is the length of a reporting window.
+type Granularity uint8
+
+// Window granularities. Weeks are ISO 8601 weeks (Monday to Monday, labelled
+// with the ISO week-numbering year); quarters start in January, April, July
+// and October.
+const (
+	Day Granularity = iota + 1
+	Week
+	Month
+	Quarter
+	Year
+)
+
+var granularityNames = [...]string{Day: "day", Week: "week", Month: "month", Quarter: "quarter", Year: "year"}
+
+// Valid reports whether g is one of the defined granularities.
+func (g Granularity) Valid() bool { return g >= Day && g <= Year }
+
+// String returns "day", "week", "month", "quarter" or "year".
+func (g Granularity) String() string {
+	if !g.Valid() {
+		return fmt.Sprintf("granularity(%d)", uint8(g))
+	}
+	return granularityNames[g]
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (g Granularity) MarshalText() ([]byte, error) {
+	if !g.Valid() {
+		return nil, fmt.Errorf("%w: unknown granularity %d", ErrInvalidConfig, uint8(g))
+	}
+	return []byte(g.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (g *Granularity) UnmarshalText(b []byte) error {
+	for i := Day; i <= Year; i++ {
+		if granularityNames[i] == string(b) {
+			*g = i
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: unknown granularity %q", ErrInvalidConfig, b)
+}
+
+// Window is a half-open calendar interval [Start, End) in one location:
+// a day, an ISO week, a month, a quarter or a year. Boundaries are local
+// midnights computed with time.Date, so a window on a daylight-saving change
+// lasts 23 or 25 hours.
+type Window struct {
+	Granularity Granularity `json:"granularity"`
+	Start       time.Time   `json:"start"`
+	End         time.Time   `json:"end"`
+}
+
+// WindowOf returns the window of granularity g that contains t in loc
+// (nil means UTC).
+func WindowOf(g Granularity, t time.Time, loc *time.Location) (Window, error) {
+	if !g.Valid() {
+		return Window{}, fmt.Errorf("%w: unknown granularity %d", ErrInvalidConfig, uint8(g))
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	return windowOf(g, t, loc), nil
+}
+
+func windowOf(g Granularity, t time.Time, loc *time.Location) Window {
+	t = t.In(loc)
+	y, m, d := t.Date()
+	var start, end time.Time
+	switch g {
+	case Day:
+		start = time.Date(y, m, d, 0, 0, 0, 0, loc)
+		end = time.Date(y, m, d+1, 0, 0, 0, 0, loc)
+	case Week:
+		back := (int(t.Weekday()) + 6) % 7 // days since Monday
+		start = time.Date(y, m, d-back, 0, 0, 0, 0, loc)
+		end = time.Date(y, m, d-back+7, 0, 0, 0, 0, loc)
+	case Month:
+		start = time.Date(y, m, 1, 0, 0, 0, 0, loc)
+		end = time.Date(y, m+1, 1, 0, 0, 0, 0, loc)
+	case Quarter:
+		qm := (m-1)/3*3 + 1
+		start = time.Date(y, qm, 1, 0, 0, 0, 0, loc)
+		end = time.Date(y, qm+3, 1, 0, 0, 0, 0, loc)
+	default: // Year
+		start = time.Date(y, 1, 1, 0, 0, 0, 0, loc)
+		end = time.Date(y+1, 1, 1, 0, 0, 0, 0, loc)
+	}
+	return Window{Granularity: g, Start: start, End: end}
+}
+
+// Contains reports whether t falls in [w.Start, w.End).
+func (w Window) Contains(t time.Time) bool {
+	return !t.Before(w.Start) && t.Before(w.End)
+}
+
+// Next returns the window that follows w.
+func (w Window) Next() Window {
+	return windowOf(w.Granularity, w.End, w.Start.Location())
+}
+
+// Prev returns the window that precedes w.
+func (w Window) Prev() Window {
+	return windowOf(w.Granularity, w.Start.Add(-time.Nanosecond), w.Start.Location())
+}
+
+// Label names the window: "2026-03-14", "2026-W11", "2026-03", "2026-Q1"
+// or "2026".
+func (w Window) Label() string {
+	s := w.Start
+	switch w.Granularity {
+	case Day:
+		return s.Format("2006-01-02")
+	case Week:
+		y, wk := s.ISOWeek()
+		return fmt.Sprintf("%04d-W%02d", y, wk)
+	case Month:
+		return s.Format("2006-01")
+	case Quarter:
+		return fmt.Sprintf("%04d-Q%d", s.Year(), (int(s.Month())-1)/3+1)
+	case Year:
+		return fmt.Sprintf("%04d", s.Year())
+	}
+	return ""
+}
+
+// String returns the label.
+func (w Window) String() string { return w.Label() }

@@ -1,0 +1,77 @@
+package feedback
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func mustLoc(t testing.TB, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	require.NoError(t, err)
+	return loc
+}
+
+func TestWindowOf(t *testing.T) {
+	sh := mustLoc(t, "Asia/Shanghai")
+	// 2026-01-01 is a Thursday; ISO week 1 of 2026 starts Monday 2025-12-29.
+	at := time.Date(2026, 1, 1, 0, 30, 0, 0, sh)
+	tests := []struct {
+		g          Granularity
+		start, end time.Time
+		label      string
+	}{
+		{Day, time.Date(2026, 1, 1, 0, 0, 0, 0, sh), time.Date(2026, 1, 2, 0, 0, 0, 0, sh), "2026-01-01"},
+		{Week, time.Date(2025, 12, 29, 0, 0, 0, 0, sh), time.Date(2026, 1, 5, 0, 0, 0, 0, sh), "2026-W01"},
+		{Month, time.Date(2026, 1, 1, 0, 0, 0, 0, sh), time.Date(2026, 2, 1, 0, 0, 0, 0, sh), "2026-01"},
+		{Quarter, time.Date(2026, 1, 1, 0, 0, 0, 0, sh), time.Date(2026, 4, 1, 0, 0, 0, 0, sh), "2026-Q1"},
+		{Year, time.Date(2026, 1, 1, 0, 0, 0, 0, sh), time.Date(2027, 1, 1, 0, 0, 0, 0, sh), "2026"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.g.String(), func(t *testing.T) {
+			// The same instant seen from UTC is still 2025-12-31 there; the
+			// window must follow the requested location.
+			w, err := WindowOf(tt.g, at.UTC(), sh)
+			require.NoError(t, err)
+			assert.True(t, tt.start.Equal(w.Start), "start %v", w.Start)
+			assert.True(t, tt.end.Equal(w.End), "end %v", w.End)
+			assert.Equal(t, tt.label, w.Label())
+			assert.True(t, w.Contains(at))
+			assert.False(t, w.Contains(w.End))
+			assert.True(t, w.Next().Start.Equal(w.End))
+			assert.True(t, w.Prev().End.Equal(w.Start))
+			assert.True(t, w.Next().Prev().Start.Equal(w.Start))
+		})
+	}
+	_, err := WindowOf(Granularity(9), at, sh)
+	require.ErrorIs(t, err, ErrInvalidConfig)
+}
+
+func TestWindowDSTDays(t *testing.T) {
+	ny := mustLoc(t, "America/New_York")
+	spring, err := WindowOf(Day, time.Date(2026, 3, 8, 12, 0, 0, 0, ny), ny)
+	require.NoError(t, err)
+	assert.Equal(t, 23*time.Hour, spring.End.Sub(spring.Start))
+	fall, err := WindowOf(Day, time.Date(2026, 11, 1, 12, 0, 0, 0, ny), ny)
+	require.NoError(t, err)
+	assert.Equal(t, 25*time.Hour, fall.End.Sub(fall.Start))
+}
+
+func TestGranularityText(t *testing.T) {
+	for g := Day; g <= Year; g++ {
+		b, err := json.Marshal(g)
+		require.NoError(t, err)
+		var back Granularity
+		require.NoError(t, json.Unmarshal(b, &back))
+		assert.Equal(t, g, back)
+	}
+	var g Granularity
+	require.ErrorIs(t, g.UnmarshalText([]byte("fortnight")), ErrInvalidConfig)
+	_, err := Granularity(0).MarshalText()
+	require.Error(t, err)
+	assert.Equal(t, "granularity(0)", Granularity(0).String())
+}

@@ -218,3 +218,7 @@ func (e *InternalError) Error() string {
 
 // Unwrap returns the underlying error.
 func (e *InternalError) Unwrap() error { return e.Err }
+
+func snapErr(kind error, path, format string, args ...any) error {
+	return &FieldError{Path: path, Problem: fmt.Sprintf(format, args...), kind: kind}
+}

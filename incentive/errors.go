@@ -54,3 +54,21 @@ func (e *FieldError) Error() string { return fmt.Sprintf("incentive: %s: %s", e.
 
 // Unwrap returns ErrInvalid.
 func (e *FieldError) Unwrap() error { return ErrInvalid }
+
+// problems collects FieldErrors for errors.Join.
+type problems []error
+
+func (p *problems) add(path, format string, args ...any) {
+	*p = append(*p, &FieldError{Path: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (p *problems) addErr(path string, err error) {
+	*p = append(*p, &FieldError{Path: path, Msg: err.Error()})
+}
+
+func (p problems) err() error {
+	if len(p) == 0 {
+		return nil
+	}
+	return errors.Join(p...)
+}

@@ -87,3 +87,5 @@ func (e *TransitionError) Error() string {
 
 // Unwrap lets errors.Is match ErrInvalidTransition.
 func (e *TransitionError) Unwrap() error { return ErrInvalidTransition }
+
+func pathf(format string, args ...any) string { return fmt.Sprintf(format, args...) }

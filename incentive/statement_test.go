@@ -143,19 +143,22 @@ func TestRulesHashChangesWithEveryRule(t *testing.T) {
 		"table mode":       func(p *Plan) { p.Table.Mode = Volume },
 		"table rounding":   func(p *Plan) { p.Table.Rounding = HalfUp },
 		"table max":        func(p *Plan) { p.Table.Max = dp("1000") },
-		"kpi weight":       func(p *Plan) { p.Scorecard.KPIs[0].Weight = MustDecimal("0.25"); p.Scorecard.KPIs[1].Weight = MustDecimal("0.10") },
-		"kpi floor":        func(p *Plan) { p.Scorecard.KPIs[2].Floor = MustDecimal("601") },
-		"kpi target":       func(p *Plan) { p.Scorecard.KPIs[3].Target = MustDecimal("21") },
-		"kpi cap":          func(p *Plan) { p.Scorecard.KPIs[4].Cap = MustDecimal("1.4") },
-		"kpi level":        func(p *Plan) { p.Scorecard.KPIs[7].Levels[2].Score = MustDecimal("0.5") },
-		"gate":             func(p *Plan) { p.Scorecard.Gates[0].Min = dp("0.97") },
-		"grade":            func(p *Plan) { p.Scorecard.Grades[1].MinScore = MustDecimal("0.95") },
-		"score rounding":   func(p *Plan) { p.Scorecard.Rounding = Down },
-		"score precision":  func(p *Plan) { p.Scorecard.Precision = 6 },
-		"target base":      func(p *Plan) { p.Target.Base = MustDecimal("201") },
-		"target cap":       func(p *Plan) { p.Target.Cap = nil },
-		"target rounding":  func(p *Plan) { p.Target.Rounding = Up },
-		"target on":        func(p *Plan) { p.TargetOn = OnQuantity },
+		"kpi weight": func(p *Plan) {
+			p.Scorecard.KPIs[0].Weight = MustDecimal("0.25")
+			p.Scorecard.KPIs[1].Weight = MustDecimal("0.10")
+		},
+		"kpi floor":       func(p *Plan) { p.Scorecard.KPIs[2].Floor = MustDecimal("601") },
+		"kpi target":      func(p *Plan) { p.Scorecard.KPIs[3].Target = MustDecimal("21") },
+		"kpi cap":         func(p *Plan) { p.Scorecard.KPIs[4].Cap = MustDecimal("1.4") },
+		"kpi level":       func(p *Plan) { p.Scorecard.KPIs[7].Levels[2].Score = MustDecimal("0.5") },
+		"gate":            func(p *Plan) { p.Scorecard.Gates[0].Min = dp("0.97") },
+		"grade":           func(p *Plan) { p.Scorecard.Grades[1].MinScore = MustDecimal("0.95") },
+		"score rounding":  func(p *Plan) { p.Scorecard.Rounding = Down },
+		"score precision": func(p *Plan) { p.Scorecard.Precision = 6 },
+		"target base":     func(p *Plan) { p.Target.Base = MustDecimal("201") },
+		"target cap":      func(p *Plan) { p.Target.Cap = nil },
+		"target rounding": func(p *Plan) { p.Target.Rounding = Up },
+		"target on":       func(p *Plan) { p.TargetOn = OnQuantity },
 	}
 	seen := map[string]string{base: "base"}
 	for name, mut := range mutations {

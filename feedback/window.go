@@ -53,8 +53,10 @@ func (g *Granularity) UnmarshalText(b []byte) error {
 
 // Window is a half-open calendar interval [Start, End) in one location:
 // a day, an ISO week, a month, a quarter or a year. Boundaries are local
-// midnights computed with time.Date, so a window on a daylight-saving change
-// lasts 23 or 25 hours.
+// midnights computed with time.Date, never by adding 24 hours, so a window
+// on a daylight-saving change lasts 23 or 25 hours (or 23½ on Lord Howe
+// Island); where a change skips midnight itself, the day starts at the
+// change.
 type Window struct {
 	Granularity Granularity `json:"granularity"`
 	Start       time.Time   `json:"start"`
@@ -79,24 +81,37 @@ func windowOf(g Granularity, t time.Time, loc *time.Location) Window {
 	var start, end time.Time
 	switch g {
 	case Day:
-		start = time.Date(y, m, d, 0, 0, 0, 0, loc)
-		end = time.Date(y, m, d+1, 0, 0, 0, 0, loc)
+		start, end = midnight(y, m, d, loc), midnight(y, m, d+1, loc)
 	case Week:
 		back := (int(t.Weekday()) + 6) % 7 // days since Monday
-		start = time.Date(y, m, d-back, 0, 0, 0, 0, loc)
-		end = time.Date(y, m, d-back+7, 0, 0, 0, 0, loc)
+		start, end = midnight(y, m, d-back, loc), midnight(y, m, d-back+7, loc)
 	case Month:
-		start = time.Date(y, m, 1, 0, 0, 0, 0, loc)
-		end = time.Date(y, m+1, 1, 0, 0, 0, 0, loc)
+		start, end = midnight(y, m, 1, loc), midnight(y, m+1, 1, loc)
 	case Quarter:
 		qm := (m-1)/3*3 + 1
-		start = time.Date(y, qm, 1, 0, 0, 0, 0, loc)
-		end = time.Date(y, qm+3, 1, 0, 0, 0, 0, loc)
+		start, end = midnight(y, qm, 1, loc), midnight(y, qm+3, 1, loc)
 	default: // Year
-		start = time.Date(y, 1, 1, 0, 0, 0, 0, loc)
-		end = time.Date(y+1, 1, 1, 0, 0, 0, 0, loc)
+		start, end = midnight(y, 1, 1, loc), midnight(y+1, 1, 1, loc)
 	}
 	return Window{Granularity: g, Start: start, End: end}
+}
+
+// midnight returns the first instant of the local date y-m-d (normalised
+// like time.Date). Where a daylight-saving change skips midnight itself
+// (as in America/Santiago), time.Date may answer an instant of the previous
+// day; the day then starts at the zone transition.
+func midnight(y int, m time.Month, d int, loc *time.Location) time.Time {
+	t := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
+		return t // the common case: midnight exists
+	}
+	ny, nm, nd := time.Date(y, m, d, 12, 0, 0, 0, loc).Date()
+	if ty, tm, td := t.Date(); ty != ny || tm != nm || td != nd {
+		if _, next := t.ZoneBounds(); !next.IsZero() {
+			return next
+		}
+	}
+	return t
 }
 
 // Contains reports whether t falls in [w.Start, w.End).

@@ -59,6 +59,18 @@ func TestWindowDSTDays(t *testing.T) {
 	fall, err := WindowOf(Day, time.Date(2026, 11, 1, 12, 0, 0, 0, ny), ny)
 	require.NoError(t, err)
 	assert.Equal(t, 25*time.Hour, fall.End.Sub(fall.Start))
+
+	// In Santiago, 2026-09-06 00:00 does not exist: clocks go from
+	// 23:59:59 on the 5th to 01:00 on the 6th.
+	scl := mustLoc(t, "America/Santiago")
+	sat, err := WindowOf(Day, time.Date(2026, 9, 5, 23, 30, 0, 0, scl), scl)
+	require.NoError(t, err)
+	assert.Equal(t, "2026-09-05", sat.Label())
+	assert.Equal(t, 24*time.Hour, sat.End.Sub(sat.Start))
+	sun := sat.Next()
+	assert.Equal(t, "2026-09-06", sun.Label())
+	assert.Equal(t, 1, sun.Start.Hour())
+	assert.Equal(t, 23*time.Hour, sun.End.Sub(sun.Start))
 }
 
 func TestGranularityText(t *testing.T) {
@@ -74,4 +86,28 @@ func TestGranularityText(t *testing.T) {
 	_, err := Granularity(0).MarshalText()
 	require.Error(t, err)
 	assert.Equal(t, "granularity(0)", Granularity(0).String())
+}
+
+// TestWindowsTileTime walks a year hour by hour (and by 7-minute steps
+// around changes) in zones with awkward daylight-saving rules, including
+// Santiago where midnight itself is skipped, and checks that every instant
+// falls in exactly the window labelled with its local date, and that
+// consecutive windows tile time without gaps or overlaps.
+func TestWindowsTileTime(t *testing.T) {
+	for _, name := range []string{"America/Santiago", "America/New_York", "Australia/Lord_Howe", "Asia/Shanghai", "Europe/London"} {
+		loc := mustLoc(t, name)
+		for g := Day; g <= Year; g++ {
+			at := time.Date(2026, 1, 1, 0, 0, 0, 0, loc)
+			end := at.AddDate(1, 0, 0)
+			for ; at.Before(end); at = at.Add(67 * time.Minute) {
+				w := windowOf(g, at, loc)
+				require.True(t, w.Contains(at), "%s %s %v not in %v–%v", name, g, at, w.Start, w.End)
+				require.True(t, w.Next().Start.Equal(w.End), "%s %s next of %v", name, g, w.Start)
+				require.True(t, w.Prev().End.Equal(w.Start), "%s %s prev of %v", name, g, w.Start)
+				if g == Day {
+					require.Equal(t, at.In(loc).Format("2006-01-02"), w.Label())
+				}
+			}
+		}
+	}
 }

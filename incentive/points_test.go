@@ -1,0 +1,138 @@
+package incentive
+
+import (
+	"encoding/json"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/benbjohnson/clock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestPointsLedger(t *testing.T) {
+	clk := clock.NewMock()
+	l := NewPointsLedger(clk)
+	e, applied, err := l.Earn("2026-10/alice/over", "alice", 150, "score 1.15 over 1")
+	require.NoError(t, err)
+	assert.True(t, applied)
+	assert.Equal(t, int64(150), e.Balance)
+
+	// Same key, same posting: applied once.
+	e2, applied, err := l.Earn("2026-10/alice/over", "alice", 150, "score 1.15 over 1")
+	require.NoError(t, err)
+	assert.False(t, applied)
+	assert.Equal(t, e, e2)
+	assert.Equal(t, int64(150), l.Balance("alice"))
+
+	// Same key, different posting: conflict.
+	_, _, err = l.Earn("2026-10/alice/over", "alice", 151, "score 1.15 over 1")
+	require.ErrorIs(t, err, ErrIdempotencyConflict)
+
+	clk.Add(time.Hour)
+	_, applied, err = l.Redeem("r1", "alice", 100, "day off")
+	require.NoError(t, err)
+	assert.True(t, applied)
+	_, _, err = l.Redeem("r2", "alice", 51, "gift")
+	require.ErrorIs(t, err, ErrInsufficientPoints)
+	assert.Equal(t, int64(50), l.Balance("alice"))
+	// A rejected posting does not burn its key.
+	_, applied, err = l.Redeem("r2", "alice", 50, "gift")
+	require.NoError(t, err)
+	assert.True(t, applied)
+	assert.Equal(t, int64(0), l.Balance("alice"))
+
+	_, _, err = l.Redeem("r3", "alice", 0, "")
+	require.ErrorIs(t, err, ErrInvalid)
+	_, _, err = l.Earn("", "", 0, "")
+	require.ErrorIs(t, err, ErrInvalid)
+	assert.Len(t, l.Entries("alice"), 3)
+}
+
+func TestPointsLedgerJSONRoundTrip(t *testing.T) {
+	clk := clock.NewMock()
+	clk.Set(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC))
+	l := NewPointsLedger(clk)
+	_, _, err := l.Earn("k1", "alice", 150, "over")
+	require.NoError(t, err)
+	_, _, err = l.Earn("k2", "bob", 40, "over")
+	require.NoError(t, err)
+	_, _, err = l.Redeem("k3", "alice", 20, "lunch")
+	require.NoError(t, err)
+	raw, err := json.Marshal(l)
+	require.NoError(t, err)
+	back := NewPointsLedger(clk)
+	require.NoError(t, json.Unmarshal(raw, back))
+	assert.Equal(t, l.Entries(""), back.Entries(""))
+	assert.Equal(t, int64(130), back.Balance("alice"))
+	// Idempotency survives the round trip.
+	_, applied, err := back.Earn("k1", "alice", 150, "over")
+	require.NoError(t, err)
+	assert.False(t, applied)
+
+	// Tampered snapshots are rejected.
+	var s PointsSnapshot
+	require.NoError(t, json.Unmarshal(raw, &s))
+	s.Entries[2].Points = -200
+	s.Entries[2].Balance = -50
+	_, err = RestorePointsLedger(s, clk)
+	require.ErrorIs(t, err, ErrInsufficientPoints)
+	require.NoError(t, json.Unmarshal(raw, &s))
+	s.Entries[1].Balance = 41
+	_, err = RestorePointsLedger(s, clk)
+	require.ErrorIs(t, err, ErrInvalid)
+	require.NoError(t, json.Unmarshal(raw, &s))
+	s.Entries[1].Key = "k1"
+	_, err = RestorePointsLedger(s, clk)
+	require.ErrorIs(t, err, ErrInvalid)
+}
+
+func TestPointsLedgerConcurrent(t *testing.T) {
+	l := NewPointsLedger(clock.NewMock())
+	_, _, err := l.Earn("seed", "pool", 1000, "")
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				// Every worker retries the same keys: each applies once.
+				_, _, err := l.Earn(fmt.Sprintf("earn-%d", i), "pool", 1, "")
+				assert.NoError(t, err)
+				_, _, err = l.Redeem(fmt.Sprintf("redeem-%d-%d", w, i), "pool", 3, "")
+				if err != nil {
+					assert.ErrorIs(t, err, ErrInsufficientPoints)
+				}
+				assert.GreaterOrEqual(t, l.Balance("pool"), int64(0))
+			}
+		}()
+	}
+	wg.Wait()
+	var sum int64
+	for _, e := range l.Entries("pool") {
+		sum += e.Points
+	}
+	assert.Equal(t, l.Balance("pool"), sum)
+	assert.GreaterOrEqual(t, sum, int64(0))
+	earned := 0
+	for _, e := range l.Entries("") {
+		if e.Points == 1 {
+			earned++
+		}
+	}
+	assert.Equal(t, 200, earned)
+}
+
+func TestOverAchievementPoints(t *testing.T) {
+	for _, tt := range []struct {
+		score string
+		want  int64
+	}{{"1.15", 150}, {"1", 0}, {"0.9", 0}, {"1.0005", 0}, {"1.2345", 234}} {
+		p, err := OverAchievementPoints(MustDecimal(tt.score), MustDecimal("1"), MustDecimal("1000"))
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, p, tt.score)
+	}
+}

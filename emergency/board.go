@@ -214,6 +214,8 @@ type Board struct {
 	seq      uint64
 	scratch  []batchItem // reused by ObserveBatchAt under mu
 	touched  []*subject  // reused by ObserveBatchAt under mu
+	// changeBuf collects the changes of one call under mu
+	changeBuf []Change
 }
 
 // NewBoard validates cfg and returns an empty board. Invalid configuration
@@ -372,13 +374,14 @@ func (b *Board) ObserveBatchAt(t time.Time, obs []Observation) ([]Change, error)
 			rs.observedAt, rs.dirty = t, true
 		}
 	}
-	var changes []Change
+	buf := b.changeBuf[:0]
 	for _, s := range touched {
 		s.mark = false
 		if c, ok := b.evaluateLocked(s, t); ok {
-			changes = append(changes, c)
+			buf = append(buf, c)
 		}
 	}
+	changes := b.takeChanges(buf)
 	clear(items)
 	clear(touched)
 	b.scratch, b.touched = items[:0], touched[:0]
@@ -506,18 +509,31 @@ func (b *Board) Evaluate() []Change { return b.EvaluateAt(b.clk.Now()) }
 // a host when to call EvaluateAt next.
 func (b *Board) EvaluateAt(t time.Time) []Change {
 	b.mu.Lock()
-	var changes []Change
+	buf := b.changeBuf[:0]
 	for _, s := range b.list {
 		if t.Before(s.last) {
 			continue
 		}
 		if c, ok := b.evaluateLocked(s, t); ok {
-			changes = append(changes, c)
+			buf = append(buf, c)
 		}
 	}
+	changes := b.takeChanges(buf)
 	b.mu.Unlock()
 	b.notify(changes)
 	return changes
+}
+
+// takeChanges copies the changes collected in the reusable buffer into a
+// slice of their exact size, which the caller owns. Called with mu held.
+func (b *Board) takeChanges(buf []Change) []Change {
+	var out []Change
+	if len(buf) > 0 {
+		out = slices.Clone(buf)
+	}
+	clear(buf)
+	b.changeBuf = buf[:0]
+	return out
 }
 
 func (b *Board) notify(changes []Change) {

@@ -1,0 +1,129 @@
+// Package emergency turns service-quality observations into warning levels
+// (yellow, orange, red) and keeps a board of the current level of every
+// subject with the history of its changes and the evidence behind each one.
+//
+// # Levels
+//
+// [Level] is ordered: [None] < [Yellow] < [Orange] < [Red], so comparisons
+// and the built-in max work on levels. Its text and JSON form is the
+// lower-case name ("yellow"); parsing any other name is an error wrapping
+// [ErrUnknownLevel].
+//
+// # Rules
+//
+// A [Config] lists the rules of a board. Every subject (a team, a channel, a
+// region) is judged by every rule, and the subject's level is the highest
+// level any rule asserts. There are four kinds of rule:
+//
+//   - [ThresholdRule]: a plain measure against steps with separate enter and
+//     exit values (hysteresis), for higher-is-worse measures such as a
+//     complaint rate and lower-is-worse ones such as NPS ([Direction]).
+//   - [ChangeRule]: relative change between two windows ("complaints up 30 %
+//     week over week"), raising only when the current count reaches a
+//     minimum volume, the rate rose by at least the configured fraction, and
+//     an exact one-sided test rejects "no increase" at the configured alpha.
+//     Counts may be normalised by exposure (complaints per 1,000 orders).
+//   - [EventRule]: an event raises its level at once (mass complaint, major
+//     service accident -> red); it lowers after its dwell or by
+//     [Board.Clear].
+//   - [ShortageRule]: service resources run short: the coverage ratio
+//     available/demand at or below an enter value raises (yellow by
+//     default in the seeds), at or above the exit value it recovers.
+//
+// Configuration is a plain JSON-tagged struct. [Config.Validate] (called by
+// [NewBoard]) reports every problem at once as [*FieldError] values with the
+// path of the field: negative durations, alpha outside (0,1), an exit value
+// on the wrong side of its enter value, levels whose enter values are not
+// ordered by severity, duplicate rule names, and so on.
+//
+// # Hold, dwell and time
+//
+// Each rule keeps, per subject, a candidate level (what the latest input
+// calls for, after hysteresis) and an asserted level. The candidate is
+// assumed to stay as it is until the next observation. A rule raises to a
+// level once the candidate has been at or above that level continuously for
+// the rule's hold time, and lowers once the candidate has been at or below a
+// lower level continuously for the dwell time; after a long dwell it settles
+// at the highest candidate seen during the dwell. The board raises a subject
+// as soon as any rule raises and lowers it only when the rules that held it
+// up have lowered, so a flapping input (crossing enter and exit every
+// minute) yields one raise and no flapping level.
+//
+// No timers are involved. Every operation that depends on "now" has an
+// explicit-time form ([Board.ObserveAt], [Board.SignalAt], [Board.EvaluateAt],
+// ...) and a form that reads the injected clock ([WithClock], default
+// clock.New()). A hold or dwell is evaluated at the instants given: a
+// pending change takes effect on the first evaluation at or after the
+// instant it becomes due. [Change.At] is that evaluation instant and
+// [Change.Due] the instant it became due; [Board.NextDue] and
+// [RuleStatus.Pending] tell the host when to call EvaluateAt next. Time must
+// not run backwards for a subject: an observation older than the subject's
+// last evaluation is an error.
+//
+// # The exact test
+//
+// [ExactIncreaseTest] is the exact conditional test for two Poisson counts.
+// Given the total n = current + baseline, under "equal rates" the current
+// count is Binomial(n, s), where s is the current window's share of the
+// exposure (one half for two equal windows without exposure). The one-sided
+// p-value is P(X >= current), summed term by term in log space from the
+// lgamma of the first term, so counts in the millions neither overflow nor
+// lose the tail ([BinomialUpperTail]). The conditional test is used rather
+// than a one-sample Poisson test against the baseline because the baseline
+// is itself a noisy count: treating it as the true rate would call small
+// rises significant. With the defaults of [NewChangeRule] — alpha
+// [DefaultAlpha] = 0.05, minimum volume [DefaultMinVolume] = 20 events in the
+// current window, minimum increase [DefaultMinIncrease] = 30 % — 3 -> 4
+// complaints does not raise (volume 4 < 20, and p = 0.5 anyway) while
+// 100 -> 130 raises yellow (up 30 %, p ≈ 0.028). Counts above [MaxCount] are
+// rejected.
+//
+// # Evidence and changes
+//
+// Every [Change] of a subject's level carries the [Evidence] of the rule
+// that caused it: the rule and its kind, the observed value, the enter or
+// exit value crossed, the baseline, the counts, relative change, p-value and
+// alpha of the test ([TestEvidence]), the event and its detail, when the
+// input was observed and when the condition began. [Board.History] keeps the
+// changes of a subject (optionally capped by [Config.HistoryLimit]) and
+// [Board.Status] shows each rule's candidate, level and pending change.
+//
+// # Acting on changes
+//
+// Every mutating call returns the changes it made, and observers registered
+// with [WithObserver] receive each change after the board's lock is released
+// (they may call back into the board). This is where a host — or the
+// obligations that later hang off levels, such as "yellow requires a
+// rectification plan within 3 days" — starts its own work. [Change.Seq]
+// orders changes across concurrent callers.
+//
+// # Concurrency and persistence
+//
+// A [Board] is safe for concurrent use by multiple goroutines; the
+// configuration is immutable after [NewBoard]. [Board.Snapshot] returns the
+// complete state as a plain JSON-serialisable [Snapshot] and [Board.Restore]
+// puts it back exactly, so a restored board makes the same changes at the
+// same instants.
+//
+// # Performance
+//
+// BenchmarkBoardEvaluate evaluates 100,000 subjects with two rules each (a
+// threshold rule with hold and dwell and a week-over-week change rule) once
+// per iteration; the goal is at most 1 µs per subject. Measured on a shared
+// 2-core Intel Xeon (Go 1.26, linux/amd64) with
+//
+//	go test -run '^$' -bench BoardEvaluate -benchtime=10x -count=3 ./emergency
+//
+// (medians of three runs):
+//
+//	observe+evaluate             new inputs for both rules of every subject, 1 % change level
+//	                             ~0.4 µs/subject
+//	observe+evaluate-all-change  every subject changes level every round
+//	                             ~2 µs/subject (allocating 100,000 changes and history entries)
+//	evaluate                     the periodic tick, no new input   ~0.17 µs/subject
+//	naive-loop                   hand-written threshold + exact test, no board ~0.2 µs/subject
+//
+// The steady case meets the goal at about 2x the cost of the naive loop;
+// the all-change case, where every subject records a change with evidence
+// in every round, does not.
+package emergency

@@ -256,3 +256,47 @@ func TestCountersMerge(t *testing.T) {
 	assert.InDelta(t, want.ASA.Value, got.ASA.Value, 1e-9)
 	assert.InDelta(t, want.AHT.StdErr, got.AHT.StdErr, 1e-9)
 }
+
+// FuzzAddResponse feeds arbitrary scores and times: the aggregator never
+// panics, accepts exactly the valid answers, and its figures stay finite
+// and inside their bounds.
+func FuzzAddResponse(f *testing.F) {
+	f.Add(uint8(1), 4.0, int64(0))
+	f.Add(uint8(2), 9.5, int64(-86400))
+	f.Add(uint8(3), math.NaN(), int64(1e12))
+	f.Add(uint8(0), 3.0, int64(5))
+	f.Fuzz(func(t *testing.T, kind uint8, score float64, offset int64) {
+		a, err := NewAggregator(Week, time.UTC, Config{CESMin: 1, CESMax: 5, MinSamples: 1})
+		require.NoError(t, err)
+		r := Response{At: t0.Add(time.Duration(offset) * time.Second), Kind: SurveyKind(kind), Score: score}
+		err = a.AddResponse(r)
+		valid := !math.IsNaN(score) && !math.IsInf(score, 0)
+		switch SurveyKind(kind) {
+		case SurveyCSAT:
+			valid = valid && score >= 1 && score <= 5 && score == math.Trunc(score)
+		case SurveyNPS:
+			valid = valid && score >= 0 && score <= 10 && score == math.Trunc(score)
+		case SurveyCES:
+			valid = valid && score >= 1 && score <= 5
+		default:
+			valid = false
+		}
+		if !valid {
+			require.ErrorIs(t, err, ErrInvalidRecord)
+			require.Empty(t, a.Reports())
+			return
+		}
+		require.NoError(t, err)
+		reps := a.Reports()
+		require.Len(t, reps, 1)
+		require.True(t, reps[0].Window.Contains(r.At))
+		for _, m := range Metrics {
+			fg, _ := reps[0].Figure(m)
+			for _, x := range []float64{fg.Value, fg.Lower, fg.Upper, fg.StdErr} {
+				require.False(t, math.IsNaN(x) || math.IsInf(x, 0), "%s: %+v", m, fg)
+			}
+			require.LessOrEqual(t, fg.Lower, fg.Value+1e-9)
+			require.GreaterOrEqual(t, fg.Upper, fg.Value-1e-9)
+		}
+	})
+}

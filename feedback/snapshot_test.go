@@ -1,0 +1,73 @@
+package feedback
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestAggregatorSnapshotRoundTrip(t *testing.T) {
+	loc := mustLoc(t, "America/New_York")
+	a, err := NewAggregator(Day, loc, Config{MinSamples: 2, ServiceLevelThreshold: 15 * time.Second})
+	require.NoError(t, err)
+	at := time.Date(2026, 3, 7, 10, 0, 0, 0, loc) // spans the DST change on the 8th
+	for i := 0; i < 200; i++ {
+		ts := at.Add(time.Duration(i) * 37 * time.Minute)
+		require.NoError(t, a.AddResponse(Response{At: ts, Kind: SurveyKind(1 + i%3), Score: float64(1 + i%5)}))
+		require.NoError(t, a.AddRecord(Record{At: ts, FirstResponse: time.Duration(i%40) * time.Second, Handling: time.Minute, Abandoned: i%9 == 0, FCR: FlagOf(i%2 == 0)}))
+	}
+	require.NoError(t, a.AddOrders(at, 500))
+
+	data, err := json.Marshal(a.Snapshot())
+	require.NoError(t, err)
+	var snap AggregatorSnapshot
+	require.NoError(t, json.Unmarshal(data, &snap))
+	b, err := RestoreAggregator(snap)
+	require.NoError(t, err)
+
+	want, err := json.Marshal(a.Reports())
+	require.NoError(t, err)
+	got, err := json.Marshal(b.Reports())
+	require.NoError(t, err)
+	assert.JSONEq(t, string(want), string(got))
+	again, err := json.Marshal(b.Snapshot())
+	require.NoError(t, err)
+	assert.JSONEq(t, string(data), string(again))
+	// The restored aggregator keeps counting into the same windows.
+	require.NoError(t, b.AddResponse(Response{At: at, Kind: SurveyCSAT, Score: 5}))
+	assert.Equal(t, a.ReportAt(at).CSAT.N+1, b.ReportAt(at).CSAT.N)
+	assert.Equal(t, "America/New_York", b.Location().String())
+	assert.Equal(t, Day, b.Granularity())
+}
+
+func TestRestoreAggregatorRejectsBadSnapshots(t *testing.T) {
+	a, err := NewAggregator(Day, time.UTC, Config{})
+	require.NoError(t, err)
+	require.NoError(t, a.AddResponse(Response{At: t0, Kind: SurveyCSAT, Score: 5}))
+	good := a.Snapshot()
+
+	_, err = RestoreAggregator(AggregatorSnapshot{Version: 2, Location: "Nowhere/City"})
+	require.ErrorIs(t, err, ErrInvalidConfig)
+	assert.Contains(t, err.Error(), "version")
+	assert.Contains(t, err.Error(), "location")
+
+	bad := good
+	bad.Windows = append([]WindowCounters{}, good.Windows...)
+	bad.Windows = append(bad.Windows, good.Windows[0])               // duplicate
+	bad.Windows = append(bad.Windows, WindowCounters{Window: Window{ // not a day boundary
+		Granularity: Day, Start: t0.Add(48 * time.Hour), End: t0.Add(72 * time.Hour),
+	}})
+	neg := good.Windows[0]
+	neg.Window = neg.Window.Next().Next().Next()
+	neg.Counters.CSATSatisfied = 9
+	neg.Counters.Orders = -1
+	bad.Windows = append(bad.Windows, neg)
+	_, err = RestoreAggregator(bad)
+	require.ErrorIs(t, err, ErrInvalidConfig)
+	for _, s := range []string{"windows[1].window: duplicate", "windows[2].window", "windows[3].counters.orders", "windows[3].counters.csat_satisfied"} {
+		assert.Contains(t, err.Error(), s)
+	}
+}

@@ -91,6 +91,8 @@ func BenchmarkClassify(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	st := c.Stats()
+	b.Logf("automaton: %d terms, %d states, %d byte classes, %d KiB table", st.Terms, st.States, st.ByteClasses, st.TableBytes/1024)
 	naive := newNaive(rs)
 	for _, t := range texts {
 		if got, want := c.Classify(t), naive.Classify(t); got != want {

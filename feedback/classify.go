@@ -492,3 +492,20 @@ func (c *Classifier) Rules() []Rule {
 	}
 	return out
 }
+
+// ClassifierStats describes a built Classifier's automaton.
+type ClassifierStats struct {
+	Rules       int `json:"rules"`
+	Terms       int `json:"terms"`        // distinct folded keywords and exclusions
+	States      int `json:"states"`       // automaton states
+	ByteClasses int `json:"byte_classes"` // distinct bytes in the terms, plus one
+	TableBytes  int `json:"table_bytes"`  // size of the transition table
+}
+
+// Stats reports the size of the automaton. The transition table takes
+// States × ByteClasses × 4 bytes, so memory grows with the total length of
+// the keywords, while classification time does not.
+func (c *Classifier) Stats() ClassifierStats {
+	states := len(c.outStart) - 1
+	return ClassifierStats{Rules: len(c.rules), Terms: len(c.terms), States: states, ByteClasses: c.nclass, TableBytes: len(c.delta) * 4}
+}

@@ -121,5 +121,8 @@
 // allocations. It times the naive baseline (strings.ToLower, then
 // strings.Contains for every keyword) on the same texts in the same run and
 // reports the ratio: 67–88x faster (BenchmarkClassifyNaive alone: 143–158
-// µs per text, 1 allocation). The goal was at least 10x.
+// µs per text, 1 allocation). The goal was at least 10x. The automaton for
+// those 1,000 keywords has 6,454 states and 94 byte classes, a 2.3 MiB
+// transition table ([Classifier.Stats]); building it takes about 15 ms
+// (BenchmarkNewClassifier).
 package feedback

@@ -137,3 +137,16 @@ func ExampleBook() {
 	// - fcr-2026-04 [closed] customers call back about the same billing question: fcr baseline 62 target 70 measured 76 (n=400) met
 	// trend fcr: 2026-04=76 (+0, flat)
 }
+
+// NPS and Wilson work on plain counts too, for figures computed elsewhere.
+func ExampleNPS() {
+	f := feedback.NPS(45, 12, 80, 0.95, 30) // 45 promoters, 12 detractors of 80
+	fmt.Println(f)
+	lo, hi := feedback.Wilson(45, 80, 0.95) // the promoter share alone
+	fmt.Printf("promoters %.1f%%–%.1f%%\n", 100*lo, 100*hi)
+	fmt.Println(feedback.NPS(6, 1, 9, 0.95, 30))
+	// Output:
+	// nps 41.2 [25.1, 57.4] n=80
+	// promoters 45.3%–66.6%
+	// nps 55.6 [10.8, 100.0] n=9 (too few samples: 9 < 30)
+}

@@ -122,3 +122,66 @@ func (c Counters) validate(path string) error {
 	}
 	return errors.Join(errs...)
 }
+
+// TallySnapshot is the serialisable state of a CategoryTally.
+type TallySnapshot struct {
+	Version     int            `json:"version"`
+	Granularity Granularity    `json:"granularity"`
+	Location    string         `json:"location"`
+	Windows     []WindowCounts `json:"windows"`
+}
+
+// Snapshot returns the tally's state as a plain value, windows oldest
+// first.
+func (t *CategoryTally) Snapshot() TallySnapshot {
+	return TallySnapshot{Version: aggregatorSnapshotVersion, Granularity: t.g, Location: t.loc.String(), Windows: t.All()}
+}
+
+// RestoreCategoryTally rebuilds a CategoryTally from a snapshot, checking
+// windows and counts and reporting every problem at once.
+func RestoreCategoryTally(s TallySnapshot) (*CategoryTally, error) {
+	var errs []error
+	if s.Version != aggregatorSnapshotVersion {
+		errs = append(errs, fieldErr("version", "unsupported snapshot version %d", s.Version))
+	}
+	loc, err := time.LoadLocation(s.Location)
+	if err != nil {
+		errs = append(errs, fieldErr("location", "%v", err))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	t, err := NewCategoryTally(s.Granularity, loc)
+	if err != nil {
+		return nil, err
+	}
+	for i, wc := range s.Windows {
+		path := fmt.Sprintf("windows[%d]", i)
+		w := windowOf(t.g, wc.Window.Start, loc)
+		if !w.Start.Equal(wc.Window.Start) || !w.End.Equal(wc.Window.End) {
+			errs = append(errs, fieldErr(path+".window", "%v–%v is not a %s window in %s", wc.Window.Start, wc.Window.End, t.g, loc))
+			continue
+		}
+		if _, dup := t.windows[w.Start.Unix()]; dup {
+			errs = append(errs, fieldErr(path+".window", "duplicate window %s", w.Label()))
+			continue
+		}
+		b := &tallyBucket{w: w, counts: make(map[string]int64, len(wc.Counts))}
+		ok := true
+		for cat, n := range wc.Counts {
+			if cat == "" || n < 0 {
+				errs = append(errs, fieldErr(path+".counts", "invalid entry %q: %d", cat, n))
+				ok = false
+				continue
+			}
+			b.counts[cat] = n
+		}
+		if ok {
+			t.windows[w.Start.Unix()] = b
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return t, nil
+}

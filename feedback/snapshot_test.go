@@ -71,3 +71,31 @@ func TestRestoreAggregatorRejectsBadSnapshots(t *testing.T) {
 		assert.Contains(t, err.Error(), s)
 	}
 }
+
+func TestCategoryTallySnapshotRoundTrip(t *testing.T) {
+	sh := mustLoc(t, "Asia/Shanghai")
+	tally, err := NewCategoryTally(Month, sh)
+	require.NoError(t, err)
+	for i := 0; i < 90; i++ {
+		require.NoError(t, tally.Add(t0.AddDate(0, 0, i), []string{CategoryLogistics, CategoryProductQuality, ""}[i%3]))
+	}
+	data, err := json.Marshal(tally.Snapshot())
+	require.NoError(t, err)
+	var snap TallySnapshot
+	require.NoError(t, json.Unmarshal(data, &snap))
+	back, err := RestoreCategoryTally(snap)
+	require.NoError(t, err)
+	again, err := json.Marshal(back.Snapshot())
+	require.NoError(t, err)
+	assert.JSONEq(t, string(data), string(again))
+	assert.Equal(t, tally.TopMovers(t0.AddDate(0, 1, 0), 2).Movers, back.TopMovers(t0.AddDate(0, 1, 0), 2).Movers)
+
+	snap.Windows[0].Counts["x"] = -2
+	snap.Windows = append(snap.Windows, snap.Windows[1])
+	_, err = RestoreCategoryTally(snap)
+	require.ErrorIs(t, err, ErrInvalidConfig)
+	assert.Contains(t, err.Error(), `windows[0].counts: invalid entry "x"`)
+	assert.Contains(t, err.Error(), "duplicate window")
+	_, err = RestoreCategoryTally(TallySnapshot{Version: 1, Location: "UTC"})
+	require.ErrorIs(t, err, ErrInvalidConfig, "granularity missing")
+}

@@ -184,6 +184,7 @@ type subject struct {
 	since   time.Time
 	last    time.Time
 	rules   []ruleState
+	floors  []Floor // sorted by source
 	history []Change
 	mark    bool
 }
@@ -564,6 +565,12 @@ func (b *Board) evaluateOneLocked(s *subject, t time.Time) []Change {
 // evaluateLocked brings every rule of s up to time t and returns the change
 // of the subject's level, if any.
 func (b *Board) evaluateLocked(s *subject, t time.Time) (Change, bool) {
+	return b.evaluateFloorLocked(s, t, nil)
+}
+
+// evaluateFloorLocked is evaluateLocked when op, if not nil, describes a
+// floor that was just set or lifted at t.
+func (b *Board) evaluateFloorLocked(s *subject, t time.Time, op *floorOp) (Change, bool) {
 	s.last = t
 	prev := s.level
 	level := None
@@ -599,6 +606,9 @@ func (b *Board) evaluateLocked(s *subject, t time.Time) (Change, bool) {
 		}
 		level = max(level, rs.level)
 	}
+	for _, f := range s.floors {
+		level = max(level, f.Level)
+	}
 	if level == prev {
 		return Change{}, false
 	}
@@ -606,11 +616,27 @@ func (b *Board) evaluateLocked(s *subject, t time.Time) (Change, bool) {
 	if level > prev {
 		c = up
 	}
+	var ev Evidence
+	byFloor := op != nil && (c.rule < 0 || level > prev && op.to == level && op.to > op.from ||
+		level < prev && op.from == prev && op.to < op.from)
+	switch {
+	case byFloor:
+		// The floor set or lifted by this call made the change.
+		c.due = t
+		ev = op.evidence(t)
+	case c.rule < 0:
+		// Unreachable while floors change only with an op; keep the record
+		// honest rather than panic.
+		c.due = t
+		ev = Evidence{Kind: KindFloor, ObservedAt: t, Since: t, Level: level}
+	default:
+		r, rs := &b.rules[c.rule], &s.rules[c.rule]
+		ev = r.evidence(rs, c.from, rs.level, c.since)
+	}
 	b.seq++
-	r, rs := &b.rules[c.rule], &s.rules[c.rule]
 	ch := Change{
 		Seq: b.seq, Subject: s.name, From: prev, To: level, At: t, Due: c.due,
-		Evidence: r.evidence(rs, c.from, rs.level, c.since),
+		Evidence: ev,
 	}
 	s.level, s.since = level, t
 	s.history = append(s.history, ch)

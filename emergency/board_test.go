@@ -503,3 +503,9 @@ func TestErrorsAreTyped(t *testing.T) {
 	assert.Equal(t, "changes[0].alpha", fe.Path)
 	assert.Contains(t, err.Error(), "emergency: changes[0].alpha: alpha 2 outside (0,1)")
 }
+
+func mockAt(t time.Time) *clock.Mock {
+	m := clock.NewMock()
+	m.Set(t)
+	return m
+}

@@ -97,6 +97,13 @@
 // rectification plan within 3 days" — starts its own work. [Change.Seq]
 // orders changes across concurrent callers.
 //
+// The host can also push a subject up itself. A [Floor], set with
+// [Board.SetFloorAt] under a source name, keeps a subject at or above a
+// level until [Board.LiftFloorAt]; [Board.EscalateAt] sets a floor one level
+// above the current one (at most red), which is what "a missed obligation
+// escalates the subject one level" needs. Floors raise and lift at once, and
+// their changes carry evidence of kind "floor" with the source and reason.
+//
 // # Concurrency and persistence
 //
 // A [Board] is safe for concurrent use by multiple goroutines; the

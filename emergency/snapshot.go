@@ -3,6 +3,7 @@ package emergency
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -26,6 +27,7 @@ type SubjectSnapshot struct {
 	Since         time.Time      `json:"since,omitzero"`
 	LastEvaluated time.Time      `json:"last_evaluated,omitzero"`
 	Rules         []RuleSnapshot `json:"rules"`
+	Floors        []Floor        `json:"floors,omitempty"`
 	History       []Change       `json:"history,omitempty"`
 }
 
@@ -62,7 +64,8 @@ func (b *Board) Snapshot() Snapshot {
 	snap := Snapshot{Version: SnapshotVersion, Seq: b.seq, Subjects: make([]SubjectSnapshot, 0, len(b.list))}
 	for _, s := range b.list {
 		ss := SubjectSnapshot{Subject: s.name, Level: s.level, Since: s.since, LastEvaluated: s.last,
-			Rules: make([]RuleSnapshot, len(b.rules)), History: slices.Clone(s.history)}
+			Rules: make([]RuleSnapshot, len(b.rules)), Floors: slices.Clone(s.floors),
+			History: slices.Clone(s.history)}
 		for i := range b.rules {
 			rs := &s.rules[i]
 			ss.Rules[i] = RuleSnapshot{
@@ -117,8 +120,17 @@ func (b *Board) Restore(snap Snapshot) error {
 			}
 			top = max(top, r.Level)
 		}
+		s.floors = slices.Clone(ss.Floors)
+		slices.SortFunc(s.floors, func(a, b Floor) int { return strings.Compare(a.Source, b.Source) })
+		for fi, f := range s.floors {
+			if f.Source == "" || !f.Level.Valid() || f.Level == None ||
+				fi > 0 && s.floors[fi-1].Source == f.Source {
+				return fmt.Errorf("%w: subjects[%d]: bad or duplicate floor %q at %v", ErrSnapshot, si, f.Source, f.Level)
+			}
+			top = max(top, f.Level)
+		}
 		if !ss.Level.Valid() || ss.Level != top {
-			return fmt.Errorf("%w: subjects[%d]: level %v is not the highest rule level %v",
+			return fmt.Errorf("%w: subjects[%d]: level %v is not the highest rule or floor level %v",
 				ErrSnapshot, si, ss.Level, top)
 		}
 		subjects[s.name] = s

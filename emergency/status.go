@@ -38,6 +38,8 @@ type Status struct {
 	// LastEvaluated is the instant of the subject's last evaluation.
 	LastEvaluated time.Time    `json:"last_evaluated"`
 	Rules         []RuleStatus `json:"rules"`
+	// Floors are the floors set for the subject, sorted by source.
+	Floors []Floor `json:"floors,omitempty"`
 }
 
 // Level returns the current level of a subject (None for an unknown one).
@@ -60,7 +62,7 @@ func (b *Board) Status(subject string) (st Status, ok bool) {
 		return Status{}, false
 	}
 	st = Status{Subject: s.name, Level: s.level, Since: s.since, LastEvaluated: s.last,
-		Rules: make([]RuleStatus, len(b.rules))}
+		Rules: make([]RuleStatus, len(b.rules)), Floors: slices.Clone(s.floors)}
 	for i := range b.rules {
 		r, rs := &b.rules[i], &s.rules[i]
 		rst := RuleStatus{Rule: r.name, Kind: r.kind, Level: rs.level, Since: rs.since, Candidate: rs.cand,

@@ -224,6 +224,10 @@ func TestJSONRoundTrips(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &rr))
 	assert.Equal(t, rep, rr)
 
+	tot, err := json.Marshal(a.Total())
+	require.NoError(t, err)
+	assert.Contains(t, string(tot), `"granularity":""`)
+
 	var f Flag
 	require.ErrorIs(t, f.UnmarshalText([]byte("maybe")), ErrInvalidRecord)
 	var k SurveyKind

@@ -32,8 +32,12 @@ func (g Granularity) String() string {
 	return granularityNames[g]
 }
 
-// MarshalText implements encoding.TextMarshaler.
+// MarshalText implements encoding.TextMarshaler. The zero value (no
+// granularity, as in the zero Window) marshals as "".
 func (g Granularity) MarshalText() ([]byte, error) {
+	if g == 0 {
+		return []byte{}, nil
+	}
 	if !g.Valid() {
 		return nil, fmt.Errorf("%w: unknown granularity %d", ErrInvalidConfig, uint8(g))
 	}
@@ -42,6 +46,10 @@ func (g Granularity) MarshalText() ([]byte, error) {
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (g *Granularity) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*g = 0
+		return nil
+	}
 	for i := Day; i <= Year; i++ {
 		if granularityNames[i] == string(b) {
 			*g = i

@@ -83,8 +83,13 @@ func TestGranularityText(t *testing.T) {
 	}
 	var g Granularity
 	require.ErrorIs(t, g.UnmarshalText([]byte("fortnight")), ErrInvalidConfig)
-	_, err := Granularity(0).MarshalText()
+	_, err := Granularity(7).MarshalText()
 	require.Error(t, err)
+	b, err := json.Marshal(Window{})
+	require.NoError(t, err)
+	var w Window
+	require.NoError(t, json.Unmarshal(b, &w))
+	assert.Equal(t, Window{}, w)
 	assert.Equal(t, "granularity(0)", Granularity(0).String())
 }
 

@@ -307,10 +307,7 @@ func TestEventRule(t *testing.T) {
 }
 
 func TestShortageRule(t *testing.T) {
-	cfg := Config{Shortages: []ShortageRule{{
-		Name: "staffing", Available: "agents_on_duty", Demand: "agents_needed",
-		Level: Yellow, Enter: 0.9, Exit: 1.0,
-	}}}
+	cfg := Config{Shortages: []ShortageRule{NewShortageRule("staffing", "agents_on_duty", "agents_needed")}}
 	b := newBoard(t, cfg)
 	assert.Empty(t, observe(t, b, 0, "hotline", "agents_needed", 10))
 	ch := observe(t, b, 0, "hotline", "agents_on_duty", 8)

@@ -27,8 +27,9 @@
 //     service accident -> red); it lowers after its dwell or by
 //     [Board.Clear].
 //   - [ShortageRule]: service resources run short: the coverage ratio
-//     available/demand at or below an enter value raises (yellow by
-//     default in the seeds), at or above the exit value it recovers.
+//     available/demand at or below an enter value raises (yellow in the
+//     seeds, see [NewShortageRule]), at or above the exit value it
+//     recovers.
 //
 // Configuration is a plain JSON-tagged struct. [Config.Validate] (called by
 // [NewBoard]) reports every problem at once as [*FieldError] values with the

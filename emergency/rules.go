@@ -123,6 +123,14 @@ type ShortageRule struct {
 	Dwell     time.Duration `json:"dwell,omitempty"`
 }
 
+// NewShortageRule returns the seed resource-shortage rule: yellow when the
+// coverage ratio available/demand is 0.9 or less (resources run more than
+// 10 % short), back to none when it is 1.0 or more, with no hold and no
+// dwell.
+func NewShortageRule(name, available, demand string) ShortageRule {
+	return ShortageRule{Name: name, Available: available, Demand: demand, Level: Yellow, Enter: 0.9, Exit: 1}
+}
+
 // Config is the rule set of a board. Every subject of the board is judged by
 // every rule; the subject's level is the highest level any rule asserts.
 type Config struct {
@@ -203,13 +211,17 @@ func (r ThresholdRule) validate(p string) []error {
 		if a.Level == b.Level {
 			continue
 		}
-		worse := b.Enter > a.Enter
+		worse, exitOK := b.Enter > a.Enter, b.Exit >= a.Exit
 		if r.Direction == LowerIsWorse {
-			worse = b.Enter < a.Enter
+			worse, exitOK = b.Enter < a.Enter, b.Exit <= a.Exit
 		}
 		if !worse {
 			errs = append(errs, fieldErr(p+".steps", "enter value %v of %v is not worse than enter value %v of %v (%v)",
 				b.Enter, b.Level, a.Enter, a.Level, r.Direction))
+		}
+		if !exitOK {
+			errs = append(errs, fieldErr(p+".steps", "exit value %v of %v is better than exit value %v of %v (%v)",
+				b.Exit, b.Level, a.Exit, a.Level, r.Direction))
 		}
 	}
 	return append(errs, checkDurations(p, r.Hold, r.Dwell)...)

@@ -66,7 +66,9 @@ func TestConfigValidate(t *testing.T) {
 		{"shortage exit below enter", func(c *Config) { c.Shortages[0].Exit = 0.5 },
 			[]string{"shortages[0].exit"}, "below enter value"},
 		{"levels not ordered", func(c *Config) { c.Thresholds[0].Steps[2].Enter = 6; c.Thresholds[0].Steps[2].Exit = 5 },
-			[]string{"thresholds[0].steps"}, "not worse"},
+			[]string{"thresholds[0].steps", "thresholds[0].steps"}, "not worse"},
+		{"exits not ordered", func(c *Config) { c.Thresholds[0].Steps[1].Exit = 3 },
+			[]string{"thresholds[0].steps"}, "exit value 3 of orange is better than exit value 4 of yellow"},
 		{"duplicate step", func(c *Config) { c.Thresholds[0].Steps[1].Level = Yellow },
 			[]string{"thresholds[0].steps[1].level"}, "duplicate level"},
 		{"none level", func(c *Config) { c.Events[0].Level = None },
@@ -107,6 +109,7 @@ func TestConfigValidate(t *testing.T) {
 func TestRuleValidateMethods(t *testing.T) {
 	assert.NoError(t, complaintRateRule().Validate())
 	assert.NoError(t, NewChangeRule("a", "b").Validate())
+	assert.NoError(t, NewShortageRule("a", "b", "c").Validate())
 	assert.ErrorIs(t, ThresholdRule{}.Validate(), ErrInvalidConfig)
 	assert.ErrorIs(t, ChangeRule{}.Validate(), ErrInvalidConfig)
 	assert.ErrorIs(t, EventRule{}.Validate(), ErrInvalidConfig)

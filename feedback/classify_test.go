@@ -213,35 +213,65 @@ func TestCategoryTallyTopMovers(t *testing.T) {
 }
 
 // FuzzClassify checks that the classifier never panics and agrees with the
-// naive matcher on which terms occur and on the result.
+// naive matcher on which terms occur and on the result. keys holds up to 24
+// keywords separated by "|", spread over three rules of which the last
+// uses some of them as exclusions.
 func FuzzClassify(f *testing.F) {
-	f.Add("包装破损 and the item is Broken", "破损", "BROKEN")
-	f.Add("ÄRGER mit dem Kurier", "ärger", "kurier")
-	f.Add("\xff\xc3abc", "\xc3a", "b")
-	f.Add("aaaaab", "aab", "ab")
-	f.Fuzz(func(t *testing.T, text, k1, k2 string) {
-		if k1 == "" || k2 == "" {
+	f.Add("包装破损 and the item is Broken", "破损|BROKEN|item is|损")
+	f.Add("ÄRGER mit dem Kurier", "ärger|kurier|KURIER|mit d")
+	f.Add("\xff\xc3abc", "\xc3a|b|\xff")
+	f.Add("aaaaab", "aab|ab|a|aaaa|b")
+	f.Add("İstanbul ΣΊΣΥΦΟΣ straße", "i̇st|σίσ|STRASSE|ß")
+	f.Fuzz(func(t *testing.T, text, keys string) {
+		var kws []string
+		for _, k := range strings.Split(keys, "|") {
+			if k != "" && len(kws) < 24 {
+				kws = append(kws, k)
+			}
+		}
+		if len(kws) == 0 {
 			return
 		}
-		rs := RuleSet{
-			Categories: []Category{{ID: "a"}, {ID: "b"}},
-			Rules: []Rule{
-				{ID: "r1", Category: "a", Keywords: []string{k1}, Priority: 1},
-				{ID: "r2", Category: "b", Keywords: []string{k2}, Exclude: []string{k1 + k2}, Priority: 2},
-			},
+		rs := RuleSet{Categories: []Category{{ID: "a"}, {ID: "b"}}}
+		for i := 0; i < 3; i++ {
+			r := Rule{ID: "r" + string(rune('0'+i)), Category: rs.Categories[i%2].ID, Priority: i % 2}
+			for j, k := range kws {
+				if j%3 == i {
+					r.Keywords = append(r.Keywords, k)
+				}
+			}
+			if i == 2 {
+				r.Exclude = kws[:(len(kws)+1)/2]
+			}
+			if len(r.Keywords) > 0 {
+				rs.Rules = append(rs.Rules, r)
+			}
 		}
 		c, err := NewClassifier(rs)
 		require.NoError(t, err)
 		require.Equal(t, newNaive(rs).Classify(text), c.Classify(text))
 		lower := strings.ToLower(text)
 		var want []string
-		for _, k := range []string{k1, k2, k1 + k2} {
+		for _, k := range kws {
 			if lk := strings.ToLower(k); strings.Contains(lower, lk) && !contains(want, lk) {
 				want = append(want, lk)
 			}
 		}
-		got := c.Terms(text)
-		assert.ElementsMatch(t, want, got)
+		assert.ElementsMatch(t, want, c.Terms(text))
+		names := func(ms []Match) []string {
+			var out []string
+			for _, m := range ms {
+				out = append(out, m.Rule)
+			}
+			return out
+		}
+		ex := c.Explain(text)
+		if res := c.Classify(text); res.Matched {
+			require.NotEmpty(t, ex)
+			require.Equal(t, res.Rule, ex[0].Rule, "explain %v", names(ex))
+		} else {
+			require.Empty(t, ex)
+		}
 	})
 }
 

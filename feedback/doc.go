@@ -100,27 +100,29 @@
 //
 // # Performance
 //
-// Measured on a shared 2-core Intel Xeon VM (Go 1.26, linux/amd64):
+// Measured on a shared 2-core Intel Xeon VM (Go 1.26, linux/amd64) while
+// other builds ran (load average 2–7), so the ranges below span several
+// runs:
 //
 //	go test -run XXX -bench BenchmarkAggregate -benchtime=1x -count=3 ./feedback/
 //
 // BenchmarkAggregate feeds 10,000,000 responses per iteration (in time
 // order over one year, into daily windows in Asia/Shanghai) through
-// Aggregator.AddResponse, validation and locking included: 26–27
-// ns/response, and 386 allocations per 10 million responses (one bucket per
+// Aggregator.AddResponse, validation and locking included: 26–40
+// ns/response (26–27 on a quiet machine), and 386 allocations per 10 million responses (one bucket per
 // day plus map growth), i.e. 0.00004 allocations per response, none on the
 // per-response path. The baseline in the same run, which computes the
-// window with time.Date for every response, takes 94–100 ns/response: the
-// window cache is about 3.6x faster. The goal was at most 100 ns and no
+// window with time.Date for every response, takes 88–100 ns/response: the
+// window cache is about 3.5x faster. The goal was at most 100 ns and no
 // allocation per response.
 //
 //	go test -run XXX -bench 'BenchmarkClassify' -benchtime=5000x -count=3 ./feedback/
 //
 // BenchmarkClassify classifies 200-character texts mixing Chinese and
-// English against 1,000 keywords in 50 rules: 1.6–2.2 µs per text, 0
+// English against 1,000 keywords in 50 rules: 1.6–3.3 µs per text, 0
 // allocations. It times the naive baseline (strings.ToLower, then
 // strings.Contains for every keyword) on the same texts in the same run and
-// reports the ratio: 67–88x faster (BenchmarkClassifyNaive alone: 143–158
+// reports the ratio: 44–91x faster (BenchmarkClassifyNaive alone: 143–168
 // µs per text, 1 allocation). The goal was at least 10x. The automaton for
 // those 1,000 keywords has 6,454 states and 94 byte classes, a 2.3 MiB
 // transition table ([Classifier.Stats]); building it takes about 15 ms

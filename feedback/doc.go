@@ -116,7 +116,7 @@
 // window cache is about 3.5x faster. The goal was at most 100 ns and no
 // allocation per response.
 //
-//	go test -run XXX -bench 'Classif' -benchtime=5000x -count=3 ./feedback/
+//	go test -run XXX -bench 'Classify' -benchtime=5000x -count=3 ./feedback/
 //
 // BenchmarkClassify classifies 200-character texts mixing Chinese and
 // English against 1,000 keywords in 50 rules: 1.6–3.3 µs per text, 0
@@ -126,5 +126,5 @@
 // µs per text, 1 allocation). The goal was at least 10x. The automaton for
 // those 1,000 keywords has 6,454 states and 94 byte classes, a 2.3 MiB
 // transition table ([Classifier.Stats]); building it takes about 15 ms
-// (BenchmarkNewClassifier).
+// (-bench NewClassifier -benchtime=20x).
 package feedback

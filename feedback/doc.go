@@ -125,6 +125,6 @@
 // reports the ratio: 44–91x faster (BenchmarkClassifyNaive alone: 143–168
 // µs per text, 1 allocation). The goal was at least 10x. The automaton for
 // those 1,000 keywords has 6,454 states and 94 byte classes, a 2.3 MiB
-// transition table ([Classifier.Stats]); building it takes about 15 ms
+// transition table ([Classifier.Stats]); building it takes 15–23 ms
 // (-bench NewClassifier -benchtime=20x).
 package feedback

@@ -20,8 +20,8 @@ const (
 	Red                 // emergency: special task force at once
 )
 
-// Levels lists every valid level in ascending order.
-var Levels = [...]Level{None, Yellow, Orange, Red}
+// AllLevels returns every valid level in ascending order.
+func AllLevels() []Level { return []Level{None, Yellow, Orange, Red} }
 
 var levelNames = [...]string{"none", "yellow", "orange", "red"}
 

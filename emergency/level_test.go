@@ -37,7 +37,7 @@ func TestLevelText(t *testing.T) {
 
 func TestLevelOrderAndParse(t *testing.T) {
 	assert.True(t, None < Yellow && Yellow < Orange && Orange < Red)
-	assert.True(t, slices.IsSorted(Levels[:]))
+	assert.True(t, slices.IsSorted(AllLevels()))
 	assert.Equal(t, Red, max(Yellow, Red, Orange))
 
 	l, err := ParseLevel("  ReD ")

@@ -640,10 +640,24 @@ func (b *Board) evaluateFloorLocked(s *subject, t time.Time, op *floorOp) (Chang
 	}
 	s.level, s.since = level, t
 	s.history = append(s.history, ch)
-	if lim := b.cfg.HistoryLimit; lim > 0 && len(s.history) > lim {
-		s.history = slices.Delete(s.history, 0, len(s.history)-lim)
+	if lim := b.cfg.HistoryLimit; lim > 0 && len(s.history) >= 2*lim {
+		// Trim in batches so that a capped history costs O(1) per change;
+		// readers see only the last lim entries (historyLocked).
+		n := copy(s.history, s.history[len(s.history)-lim:])
+		clear(s.history[n:])
+		s.history = s.history[:n]
 	}
 	return ch, true
+}
+
+// historyLocked returns a copy of the visible history of s: all of it, or
+// the last HistoryLimit entries.
+func (b *Board) historyLocked(s *subject) []Change {
+	h := s.history
+	if lim := b.cfg.HistoryLimit; lim > 0 && len(h) > lim {
+		h = h[len(h)-lim:]
+	}
+	return slices.Clone(h)
 }
 
 // classify applies hysteresis: the highest step whose enter value is reached,

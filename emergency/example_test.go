@@ -87,3 +87,30 @@ func must(cs []emergency.Change, err error) []emergency.Change {
 	}
 	return cs
 }
+
+// A host escalates a subject one level when an obligation is missed and
+// lifts the floor when it is fulfilled; both are recorded as changes.
+func ExampleBoard_EscalateAt() {
+	board, err := emergency.NewBoard(emergency.Config{
+		Changes: []emergency.ChangeRule{emergency.NewChangeRule("complaints-wow", "complaints")},
+	})
+	if err != nil {
+		panic(err)
+	}
+	t := time.Date(2026, 3, 9, 8, 0, 0, 0, time.UTC)
+	must(board.ObserveCountsAt(t, "east", "complaints", emergency.Counts{Current: 130, Baseline: 100}))
+
+	// Three days later the rectification plan is still missing.
+	missed := t.Add(72 * time.Hour)
+	for _, c := range must(board.EscalateAt(missed, "east", "rectification-plan", "plan overdue")) {
+		fmt.Printf("%v -> %v by %s %q: %s\n", c.From, c.To, c.Evidence.Kind, c.Evidence.Rule, c.Evidence.Detail)
+	}
+	for _, c := range must(board.LiftFloorAt(missed.Add(time.Hour), "east", "rectification-plan", "plan filed")) {
+		fmt.Printf("%v -> %v by %s %q: %s\n", c.From, c.To, c.Evidence.Kind, c.Evidence.Rule, c.Evidence.Detail)
+	}
+	fmt.Println(len(board.History("east")), "changes recorded")
+	// Output:
+	// yellow -> orange by floor "rectification-plan": plan overdue
+	// orange -> yellow by floor "rectification-plan": plan filed
+	// 3 changes recorded
+}

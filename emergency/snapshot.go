@@ -65,7 +65,7 @@ func (b *Board) Snapshot() Snapshot {
 	for _, s := range b.list {
 		ss := SubjectSnapshot{Subject: s.name, Level: s.level, Since: s.since, LastEvaluated: s.last,
 			Rules: make([]RuleSnapshot, len(b.rules)), Floors: slices.Clone(s.floors),
-			History: slices.Clone(s.history)}
+			History: b.historyLocked(s)}
 		for i := range b.rules {
 			rs := &s.rules[i]
 			ss.Rules[i] = RuleSnapshot{

@@ -98,7 +98,7 @@ func (b *Board) History(subject string) []Change {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	if s := b.subjects[subject]; s != nil {
-		return slices.Clone(s.history)
+		return b.historyLocked(s)
 	}
 	return nil
 }

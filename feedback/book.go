@@ -12,7 +12,8 @@ import (
 )
 
 // Book keeps PDCA cycles and applies operations to them with the time taken
-// from its clock. It is safe for concurrent use; Get and List return
+// from its clock; every operation also has an ...At form taking the time
+// explicitly. It is safe for concurrent use; Get and List return
 // copies, so a caller never holds a reference into the book.
 type Book struct {
 	mu     sync.Mutex
@@ -28,14 +29,19 @@ func NewBook(clk clock.Clock) *Book {
 	return &Book{clock: clk, cycles: make(map[string]*Cycle)}
 }
 
-// Open adds a new cycle in the Plan phase.
+// Open adds a new cycle in the Plan phase, opened now by the book's clock.
 func (b *Book) Open(id string, plan Plan) (Cycle, error) {
+	return b.OpenAt(id, plan, b.clock.Now())
+}
+
+// OpenAt is Open at an explicit time.
+func (b *Book) OpenAt(id string, plan Plan, at time.Time) (Cycle, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if _, dup := b.cycles[id]; dup {
 		return Cycle{}, fmt.Errorf("%w: cycle %q", ErrDuplicate, id)
 	}
-	c, err := NewCycle(id, plan, b.clock.Now())
+	c, err := NewCycle(id, plan, at)
 	if err != nil {
 		return Cycle{}, err
 	}
@@ -45,57 +51,83 @@ func (b *Book) Open(id string, plan Plan) (Cycle, error) {
 
 // with runs op on cycle id under the lock. op is one of this package's
 // Cycle methods, never user code.
-func (b *Book) with(id string, op func(c *Cycle, now time.Time) error) error {
+func (b *Book) with(id string, op func(c *Cycle) error) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	c, ok := b.cycles[id]
 	if !ok {
 		return fmt.Errorf("%w: cycle %q", ErrNotFound, id)
 	}
-	return op(c, b.clock.Now())
+	return op(c)
 }
 
-// StartDo moves cycle id from Plan to Do.
-func (b *Book) StartDo(id string) error {
-	return b.with(id, func(c *Cycle, now time.Time) error { return c.StartDo(now) })
+// StartDo moves cycle id from Plan to Do now.
+func (b *Book) StartDo(id string) error { return b.StartDoAt(id, b.clock.Now()) }
+
+// StartDoAt is StartDo at an explicit time.
+func (b *Book) StartDoAt(id string, at time.Time) error {
+	return b.with(id, func(c *Cycle) error { return c.StartDo(at) })
 }
 
-// UpdateAction records progress on an action of cycle id.
+// UpdateAction records progress on an action of cycle id now.
 func (b *Book) UpdateAction(id, actionID string, progress int, note string) error {
-	return b.with(id, func(c *Cycle, now time.Time) error { return c.UpdateAction(actionID, progress, note, now) })
+	return b.UpdateActionAt(id, actionID, progress, note, b.clock.Now())
 }
 
-// StartCheck moves cycle id from Do to Check.
-func (b *Book) StartCheck(id string) error {
-	return b.with(id, func(c *Cycle, now time.Time) error { return c.StartCheck(now) })
+// UpdateActionAt is UpdateAction at an explicit time.
+func (b *Book) UpdateActionAt(id, actionID string, progress int, note string, at time.Time) error {
+	return b.with(id, func(c *Cycle) error { return c.UpdateAction(actionID, progress, note, at) })
 }
 
-// Check records a check of cycle id; see Cycle.Check.
+// StartCheck moves cycle id from Do to Check now.
+func (b *Book) StartCheck(id string) error { return b.StartCheckAt(id, b.clock.Now()) }
+
+// StartCheckAt is StartCheck at an explicit time.
+func (b *Book) StartCheckAt(id string, at time.Time) error {
+	return b.with(id, func(c *Cycle) error { return c.StartCheck(at) })
+}
+
+// Check records a check of cycle id now; see Cycle.Check.
 func (b *Book) Check(id string, w Window, measured Figure) (CheckResult, error) {
+	return b.CheckAt(id, w, measured, b.clock.Now())
+}
+
+// CheckAt is Check at an explicit time.
+func (b *Book) CheckAt(id string, w Window, measured Figure, at time.Time) (CheckResult, error) {
 	var r CheckResult
-	err := b.with(id, func(c *Cycle, now time.Time) error {
+	err := b.with(id, func(c *Cycle) error {
 		var err error
-		r, err = c.Check(w, measured, now)
+		r, err = c.Check(w, measured, at)
 		return err
 	})
 	return r, err
 }
 
-// Standardise records the change of cycle id as standard practice.
+// Standardise records the change of cycle id as standard practice now.
 func (b *Book) Standardise(id, standard string) error {
-	return b.with(id, func(c *Cycle, now time.Time) error { return c.Standardise(standard, now) })
+	return b.StandardiseAt(id, standard, b.clock.Now())
 }
 
-// StartNext decides to continue cycle id in a new cycle nextID, which is
-// added to the book in its Plan phase.
+// StandardiseAt is Standardise at an explicit time.
+func (b *Book) StandardiseAt(id, standard string, at time.Time) error {
+	return b.with(id, func(c *Cycle) error { return c.Standardise(standard, at) })
+}
+
+// StartNext decides now to continue cycle id in a new cycle nextID, which
+// is added to the book in its Plan phase.
 func (b *Book) StartNext(id, nextID string, plan Plan) (Cycle, error) {
+	return b.StartNextAt(id, nextID, plan, b.clock.Now())
+}
+
+// StartNextAt is StartNext at an explicit time.
+func (b *Book) StartNextAt(id, nextID string, plan Plan, at time.Time) (Cycle, error) {
 	var next *Cycle
-	err := b.with(id, func(c *Cycle, now time.Time) error {
+	err := b.with(id, func(c *Cycle) error {
 		if _, dup := b.cycles[nextID]; dup {
 			return fmt.Errorf("%w: cycle %q", ErrDuplicate, nextID)
 		}
 		var err error
-		next, err = c.StartNext(nextID, plan, now)
+		next, err = c.StartNext(nextID, plan, at)
 		if err == nil {
 			b.cycles[nextID] = next
 		}
@@ -107,9 +139,12 @@ func (b *Book) StartNext(id, nextID string, plan Plan) (Cycle, error) {
 	return next.clone(), nil
 }
 
-// Close ends cycle id after Act.
-func (b *Book) Close(id string) error {
-	return b.with(id, func(c *Cycle, now time.Time) error { return c.Close(now) })
+// Close ends cycle id after Act, now.
+func (b *Book) Close(id string) error { return b.CloseAt(id, b.clock.Now()) }
+
+// CloseAt is Close at an explicit time.
+func (b *Book) CloseAt(id string, at time.Time) error {
+	return b.with(id, func(c *Cycle) error { return c.Close(at) })
 }
 
 // Get returns a copy of cycle id.

@@ -85,7 +85,8 @@
 // practice; [Cycle.StartNext] opens the next cycle linked to this one).
 // Operations out of order return a *[TransitionError] wrapping
 // [ErrInvalidTransition]. Cycle methods take the time as an argument; a
-// [Book] holds cycles and takes the time from an injected clock.Clock.
+// [Book] holds cycles and takes the time from an injected clock.Clock, or
+// explicitly in its ...At forms ([Book.StartDoAt] and so on).
 // [Book.Snapshot] and [RestoreBook] round-trip through JSON. [NewReview]
 // builds monthly, quarterly or annual reviews — cycles opened, closed,
 // checked, targets met, decisions, overdue actions and the trend of the

@@ -370,3 +370,42 @@ func TestReview(t *testing.T) {
 	_, err = NewReview(Window{Granularity: Day}, nil, nil)
 	require.ErrorIs(t, err, ErrInvalidConfig)
 }
+
+func TestBookExplicitTimes(t *testing.T) {
+	b := NewBook(nil) // the real clock is never read by the ...At forms
+	at := t0
+	_, err := b.OpenAt("c", csatPlan(at.Add(48*time.Hour)), at)
+	require.NoError(t, err)
+	require.NoError(t, b.StartDoAt("c", at.Add(time.Hour)))
+	require.NoError(t, b.UpdateActionAt("c", "a1", 100, "", at.Add(2*time.Hour)))
+	require.NoError(t, b.UpdateActionAt("c", "a2", 100, "", at.Add(3*time.Hour)))
+	require.NoError(t, b.StartCheckAt("c", at.Add(4*time.Hour)))
+	r, err := b.CheckAt("c", Window{}, figure(MetricCSAT, 900, 1000), at.Add(5*time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, Met, r.Verdict)
+	assert.Equal(t, at.Add(5*time.Hour), r.At)
+	require.NoError(t, b.StandardiseAt("c", "keep it", at.Add(6*time.Hour)))
+	require.NoError(t, b.CloseAt("c", at.Add(7*time.Hour)))
+	c, err := b.Get("c")
+	require.NoError(t, err)
+	assert.Equal(t, at, c.OpenedAt)
+	assert.Equal(t, at.Add(7*time.Hour), c.ClosedAt)
+	assert.Equal(t, at.Add(2*time.Hour), c.Plan.Actions[0].DoneAt)
+	require.Len(t, c.History, 4)
+	assert.Equal(t, at.Add(time.Hour), c.History[0].At)
+	assert.Empty(t, b.OverdueAt(at.Add(72*time.Hour)), "closed cycles have no overdue actions")
+
+	_, err = b.OpenAt("d", csatPlan(at.Add(time.Hour)), at)
+	require.NoError(t, err)
+	require.NoError(t, b.StartDoAt("d", at))
+	require.NoError(t, b.UpdateActionAt("d", "a1", 100, "", at))
+	require.NoError(t, b.UpdateActionAt("d", "a2", 100, "", at))
+	require.NoError(t, b.StartCheckAt("d", at))
+	_, err = b.CheckAt("d", Window{}, figure(MetricCSAT, 700, 1000), at)
+	require.NoError(t, err)
+	_, err = b.StartNextAt("d", "c", csatPlan(at.Add(time.Hour)), at)
+	require.ErrorIs(t, err, ErrDuplicate)
+	next, err := b.StartNextAt("d", "e", csatPlan(at.Add(time.Hour)), at.Add(time.Minute))
+	require.NoError(t, err)
+	assert.Equal(t, at.Add(time.Minute), next.OpenedAt)
+}

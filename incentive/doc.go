@@ -1,11 +1,137 @@
 // Package incentive computes service-quality incentives exactly: money in
 // integer minor units, decimal rates with explicit rounding, tiered bonus
 // tables, KPI scorecards, rankings, explainable statements, appeals and a
-// points ledger.
+// points ledger ("service bank").
 //
-// Money is never a float64. An amount is a Money (int64 minor units and a
-// Currency); rates, quantities and scores are Decimals (exact base-10
-// numbers with up to 18 fraction digits). Arithmetic reports ErrOverflow
-// instead of wrapping, and every operation that discards digits takes a
-// RoundingMode (HalfEven by default, HalfUp, Down, Up).
+// The package stands alone: it imports no other sqkit package and consumes
+// plain numbers, so a host feeds it figures from wherever it keeps them
+// (for example metrics computed by the feedback package).
+//
+// # Money and decimals
+//
+// Money is never a float64. An amount is a [Money]: int64 minor units (cents
+// for USD, yuan fen for CNY, whole yen for JPY) and a [Currency]. Rates,
+// quantities, weights and scores are [Decimal]s: exact base-10 numbers with
+// an int64 coefficient and up to [MaxScale] (18) fraction digits, written
+// and read as strings ("97.5") so JSON never passes them through float64.
+//
+//   - Add, Sub and Mul are exact; they return [ErrOverflow] or [ErrPrecision]
+//     instead of wrapping or dropping a digit.
+//   - Only Quo and Round discard digits, and they take a [RoundingMode]:
+//     [HalfEven] (the zero value and default), [HalfUp], [Down] (toward
+//     zero) or [Up] (away from zero).
+//   - Amounts are rounded per line, then summed: each [Line] records the
+//     exact product, the mode and the rounded amount, so a statement shows
+//     where every cent came from.
+//   - [Money.Split] divides an amount by weights with the largest-remainder
+//     method; leftover minor units go to the largest remainders, ties to
+//     the earlier part, so the parts always sum to the whole.
+//
+// Decimal arithmetic uses 64- and 128-bit integers (math/bits) and falls
+// back to math/big only when operands are too far apart for 128 bits. No
+// third-party decimal module is needed; the benchmark below compares the
+// result with the big.Rat code a user would otherwise write.
+//
+// # Tier tables and target bonuses
+//
+// A [Table] lists [Tier]s with declared [Bounds] ("[)", "(]", "[]", "()").
+// Validate rejects unsorted tiers, gaps and overlaps (naming both tiers and
+// the point or range), an open-ended tier that is not last, and reports
+// every problem at once. Two modes:
+//
+//   - [Graduated]: each part of the quantity is priced at its own tier's
+//     rate, and every tier the quantity reaches adds its flat amount.
+//   - [Volume]: the whole quantity is priced at the rate of the tier it
+//     lands in, plus that tier's flat amount. Volume totals are not
+//     monotone: with Stripe's published font tiers (USD 7 / 6.50 / 6) 10
+//     units cost 65.00 but 10.5 cost 63.00.
+//
+// Min and Max floor and cap a table's total with an explicit line. A
+// [TargetBonus] pays nothing below its target, a base at the target, an
+// amount per unit above it and optionally stops at a cap. Quantities are
+// exact decimals, so 97.5 % attainment is 97.5, not 97.49999.
+//
+// # Scorecards, grades and rankings
+//
+// A [Scorecard] weighs [KPI]s whose weights must sum to exactly 1 (checked
+// in decimal; ten weights of 0.1 pass). A quantitative KPI scores
+// clamp((x - floor)/(target - floor), 0, cap); for [LowerIsBetter] the floor
+// lies above the target and the formula inverts itself. A qualitative KPI
+// maps labels onto the same scale with [Level]s. [Gate]s zero the bonus
+// (for example compliance below 0.98). [Grade]s band the total score, best
+// first, and a grade may name the table tier it pays.
+//
+// [Rank] orders individuals or teams ([TeamScores] averages members) with
+// standard competition ranking (1, 2, 2, 4) and flags at most
+// floor(n × share) people at the bottom ([SeedBottomShare] is the seeds'
+// 10 %); a tie straddling the cut is not flagged. [SplitPool] splits a team
+// pool by score to the cent.
+//
+// # Plans and statements
+//
+// A [Plan] combines a scorecard, a table and a target bonus. [Compile]
+// validates it, copies it and computes its rules hash ([RulesHash]: SHA-256
+// of a canonical JSON encoding with normalised decimals, so "6.50" and
+// "6.5" hash alike while any change to a tier, bound, rate, rounding mode,
+// weight, gate, grade or bonus changes the hash). [CompiledPlan.Statement]
+// produces a [Statement] listing every KPI value and score, the grade,
+// every gate, and every amount line with its tier, quantity, rate, exact
+// value, rounding and amount. The same input and rules give byte-identical
+// [Statement.Canonical] output.
+//
+// # Appeals and adjustments
+//
+// A [Book] keeps issued statements as immutable canonical bytes. Filing an
+// [Appeal] freezes the statement (no other appeal or adjustment until it is
+// decided); an approval posts a compensating [Adjustment] with its reason
+// and approver. Nothing issued is edited in place: the net amount is the
+// statement total plus its adjustments, and every step is kept in an
+// append-only history. The Book snapshots to a plain value and restores
+// exactly.
+//
+// # Points ledger
+//
+// A [PointsLedger] earns points for over-achievement
+// ([OverAchievementPoints]) and spends them on redemptions. No balance ever
+// goes negative, and each posting carries an idempotency key: a repeated
+// posting is applied once, a conflicting reuse of a key is an error. The
+// ledger encodes to JSON and restores by replaying and checking every entry.
+//
+// # Concurrency
+//
+// Decimal, Money and the definition structs are plain values; reading them
+// from several goroutines is safe as long as no one modifies them.
+// [CompiledPlan] is immutable and safe for concurrent use. [Book] and
+// [PointsLedger] are safe for concurrent use (a mutex guards each; no user
+// callback ever runs under it); the tests exercise them with -race. Both take
+// their time from a clock.Clock (github.com/benbjohnson/clock) and offer
+// ...At methods that take the time explicitly.
+//
+// # Errors
+//
+// Every error wraps a sentinel ([ErrInvalid], [ErrOverflow], [ErrOutOfRange],
+// [ErrFrozen], ...) usable with errors.Is, and messages start with
+// "incentive:". Validation errors are [FieldError]s joined with errors.Join,
+// each with the path of the field ("scorecard.kpis[2].weight"). Bad input
+// returns an error; it never panics (tier evaluation, decimal arithmetic and
+// money parsing are fuzzed). Only the Must... helpers for literals panic.
+//
+// # Performance
+//
+// BenchmarkStatements runs 100,000 people with 8 KPIs each through the
+// scorecard, the graduated table, the target bonus and the statement, and
+// then the same people through a naive implementation with big.Rat
+// throughout (rounding via FloatString; a test checks it produces the same
+// scores and totals). Measured on a shared 2-core Xeon with
+//
+//	go test -run XXX -bench BenchmarkStatements -benchtime=3x -count=3 ./incentive/
+//
+// three runs gave 2,874 / 3,363 / 4,265 ns/person for this package (goal:
+// at most 5,000) against 39,037 / 47,812 / 57,704 ns/person for the naive
+// big.Rat code timed right after each run, a ratio of 13.5-14.2x (the
+// "speedup-x" metric). Memory: about 2.3 kB and 4.6 allocations per person
+// (mostly the statement itself) against 14.4 kB and 626 allocations for
+// big.Rat. The machine was shared and loaded (load average about 6), so the
+// absolute figures are noisy; the ratio, measured in the same run, is the
+// steadier number.
 package incentive

@@ -265,10 +265,13 @@ func (s *Scorecard) score(values []Value, idx map[string]int, kbuf []KPIScore, g
 	seen := uint64(0)
 	prec := s.precision()
 	var total Decimal
-	for _, v := range values {
-		i, ok := idx[v.KPI]
-		if !ok {
-			return ScoreResult{}, fmt.Errorf("%w: unknown KPI %q", ErrInput, v.KPI)
+	for j, v := range values {
+		i := j
+		if s.KPIs[j].ID != v.KPI { // values usually come in scorecard order
+			var ok bool
+			if i, ok = idx[v.KPI]; !ok {
+				return ScoreResult{}, fmt.Errorf("%w: unknown KPI %q", ErrInput, v.KPI)
+			}
 		}
 		if i < 64 {
 			if seen&(1<<i) != 0 {

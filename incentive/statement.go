@@ -143,6 +143,7 @@ type CompiledPlan struct {
 	idx    map[string]int
 	digits int
 	tierOf map[string]int // grade name → table tier index
+	lines  int            // most lines a statement can have
 }
 
 // Compile validates p, copies it (later changes to p do not affect the
@@ -160,6 +161,18 @@ func Compile(p Plan) (*CompiledPlan, error) {
 	c.digits, _ = p.Currency.Digits()
 	for i, k := range p.Scorecard.KPIs {
 		c.idx[k.ID] = i
+	}
+	c.lines = 1 // gate
+	if p.Table != nil {
+		c.lines += len(p.Table.Tiers) + 1 // tier lines and a floor or cap
+		for _, t := range p.Table.Tiers {
+			if !t.Flat.IsZero() {
+				c.lines++
+			}
+		}
+	}
+	if p.Target != nil {
+		c.lines += 3 // base, extra, cap
 	}
 	for _, g := range p.Scorecard.Grades {
 		if g.Tier != "" {
@@ -186,7 +199,7 @@ func (c *CompiledPlan) Statement(in Input) (Statement, error) {
 		return Statement{}, err
 	}
 	st.KPIs, st.Score, st.Grade, st.Gates = sr.KPIs, sr.Total, sr.Grade, sr.Gates
-	lines := make([]Line, 0, 4)
+	lines := make([]Line, 0, c.lines)
 	total := Money{Currency: p.Currency}
 	if p.Table != nil {
 		r := Result{Lines: lines, Total: total}

@@ -23,6 +23,9 @@
 //     minimum volume, the rate rose by at least the configured fraction, and
 //     an exact one-sided test rejects "no increase" at the configured alpha.
 //     Counts may be normalised by exposure (complaints per 1,000 orders).
+//     The host reports the counts of the two windows; [Series] tallies a
+//     stream of events in time buckets and yields them with
+//     [Series.CountsAt].
 //   - [EventRule]: an event raises its level at once (mass complaint, major
 //     service accident -> red); it lowers after its dwell or by
 //     [Board.Clear].

@@ -64,7 +64,8 @@ type ThresholdRule struct {
 
 // ChangeRule raises Level when the count of a measure in the current window
 // is significantly higher than in the baseline window ("complaints up 30 %
-// week over week"). The host reports both windows with Board.ObserveCounts.
+// week over week"). The host reports both windows with Board.ObserveCounts,
+// for example from a Series.
 //
 // The rule's candidate level is Level when all three hold: the current count
 // is at least MinVolume, the relative change of the rate is at least

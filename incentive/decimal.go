@@ -74,7 +74,7 @@ func MustDecimal(s string) Decimal {
 // "NaN" and "Inf" are rejected. The scale of the result is the number of
 // fraction digits written, so "6.50" keeps scale 2.
 func ParseDecimal(s string) (Decimal, error) {
-	if len(s) == 0 || len(s) > 64 {
+	if len(s) == 0 {
 		return Decimal{}, fmt.Errorf("%w: decimal %q", ErrSyntax, s)
 	}
 	i := 0

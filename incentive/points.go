@@ -146,7 +146,7 @@ func RestorePointsLedger(s PointsSnapshot, clk clock.Clock) (*PointsLedger, erro
 		}
 		got, applied, err := l.PostAt(e.Key, e.Account, e.Points, e.Reason, e.At)
 		if err != nil {
-			return nil, fmt.Errorf("entries[%d]: %w", i, err)
+			return nil, fmt.Errorf("incentive: entries[%d]: %w", i, err)
 		}
 		if !applied || got.Balance != e.Balance {
 			return nil, fmt.Errorf("%w: entries[%d].balance = %d, replay gives %d", ErrInvalid, i, e.Balance, got.Balance)

@@ -164,3 +164,29 @@ func SplitPool(pool Money, members []Entry) ([]Share, error) {
 	}
 	return out, nil
 }
+
+// BlendScores mixes an individual score with the team's:
+// (1 - teamWeight) × individual + teamWeight × team, rounded to places with
+// mode. teamWeight must be in [0, 1].
+func BlendScores(individual, team, teamWeight Decimal, places int, mode RoundingMode) (Decimal, error) {
+	if teamWeight.Sign() < 0 || teamWeight.Cmp(one) > 0 {
+		return Decimal{}, fmt.Errorf("%w: team weight %s outside [0, 1]", ErrInvalid, teamWeight)
+	}
+	iw, err := one.Sub(teamWeight)
+	if err != nil {
+		return Decimal{}, err
+	}
+	a, err := individual.Mul(iw)
+	if err != nil {
+		return Decimal{}, err
+	}
+	b, err := team.Mul(teamWeight)
+	if err != nil {
+		return Decimal{}, err
+	}
+	s, err := a.Add(b)
+	if err != nil {
+		return Decimal{}, err
+	}
+	return s.Round(places, mode)
+}

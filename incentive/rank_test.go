@@ -124,3 +124,14 @@ func TestSplitPool(t *testing.T) {
 	_, err = SplitPool(pool, entries("a", "1", "a", "1"))
 	require.ErrorIs(t, err, ErrInvalid)
 }
+
+func TestBlendScores(t *testing.T) {
+	s, err := BlendScores(MustDecimal("1.1"), MustDecimal("0.9"), MustDecimal("0.3"), 4, HalfEven)
+	require.NoError(t, err)
+	assert.Equal(t, "1.0400", s.String()) // 0.7 × 1.1 + 0.3 × 0.9
+	s, err = BlendScores(MustDecimal("1.1"), MustDecimal("0.9"), MustDecimal("0"), 2, HalfEven)
+	require.NoError(t, err)
+	assert.Equal(t, "1.10", s.String())
+	_, err = BlendScores(MustDecimal("1"), MustDecimal("1"), MustDecimal("1.5"), 2, HalfEven)
+	require.ErrorIs(t, err, ErrInvalid)
+}

@@ -286,10 +286,10 @@ func (s *Scorecard) score(values []Value, idx map[string]int, kbuf []KPIScore, g
 		}
 		w, err := k.Weight.Mul(sc)
 		if err != nil {
-			return ScoreResult{}, fmt.Errorf("kpi %q: %w", k.ID, err)
+			return ScoreResult{}, fmt.Errorf("incentive: kpi %q: %w", k.ID, err)
 		}
 		if total, err = total.Add(w); err != nil {
-			return ScoreResult{}, fmt.Errorf("kpi %q: %w", k.ID, err)
+			return ScoreResult{}, fmt.Errorf("incentive: kpi %q: %w", k.ID, err)
 		}
 		kbuf[i] = KPIScore{KPI: k.ID, Value: v.Value, Label: v.Label, Score: sc, Weight: k.Weight, Weighted: w}
 	}
@@ -341,12 +341,12 @@ func (s *Scorecard) kpiScore(k *KPI, v Value, prec int) (Decimal, error) {
 	}
 	num, err := v.Value.Sub(k.Floor)
 	if err != nil {
-		return Decimal{}, fmt.Errorf("kpi %q: %w", k.ID, err)
+		return Decimal{}, fmt.Errorf("incentive: kpi %q: %w", k.ID, err)
 	}
 	den, _ := k.Target.Sub(k.Floor) // validated
 	sc, err := num.Quo(den, prec, s.Rounding)
 	if err != nil {
-		return Decimal{}, fmt.Errorf("kpi %q: %w", k.ID, err)
+		return Decimal{}, fmt.Errorf("incentive: kpi %q: %w", k.ID, err)
 	}
 	if sc.Sign() < 0 {
 		sc = Decimal{scale: uint8(prec)}

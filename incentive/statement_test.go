@@ -231,3 +231,30 @@ func TestStatementInputErrors(t *testing.T) {
 	_, err = c.Statement(Input{Person: "x", Values: aliceValues(), Quantity: MustDecimal("-1")})
 	require.ErrorIs(t, err, ErrOutOfRange)
 }
+
+func TestCompiledPlanConcurrent(t *testing.T) {
+	c := mustCompile(t, servicePlan())
+	ins := benchInputs(400)
+	want := make([]string, len(ins))
+	for i, in := range ins {
+		st, err := c.Statement(in)
+		require.NoError(t, err)
+		b, _ := st.Canonical()
+		want[i] = string(b)
+	}
+	done := make(chan struct{})
+	for w := range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := w; i < len(ins); i += 2 {
+				st, err := c.Statement(ins[i])
+				assert.NoError(t, err)
+				b, _ := st.Canonical()
+				assert.Equal(t, want[i], string(b))
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+}

@@ -146,6 +146,8 @@ func (t *Table) validate(p *problems) {
 			prev := &t.Tiers[i-1]
 			c := prev.To.Cmp(tr.From)
 			switch {
+			case tr.From.Cmp(prev.From) < 0:
+				p.add(path+".from", "tiers not sorted: %q %s starts before %q %s", tr.Name, tr.rangeString(), prev.Name, prev.rangeString())
 			case c < 0:
 				p.add(path+".from", "gap between tiers %q %s and %q %s", prev.Name, prev.rangeString(), tr.Name, tr.rangeString())
 			case c > 0:
@@ -213,11 +215,11 @@ type Result struct {
 func newLine(kind LineKind, source, tier string, c Currency, digits int, q, rate Decimal, mode RoundingMode) (Line, error) {
 	exact, err := q.Mul(rate)
 	if err != nil {
-		return Line{}, fmt.Errorf("%s %s: %w", source, tier, err)
+		return Line{}, fmt.Errorf("incentive: %s %s: %w", source, tier, err)
 	}
 	r, err := exact.Round(digits, mode)
 	if err != nil {
-		return Line{}, fmt.Errorf("%s %s: %w", source, tier, err)
+		return Line{}, fmt.Errorf("incentive: %s %s: %w", source, tier, err)
 	}
 	return Line{Kind: kind, Source: source, Tier: tier, Quantity: q, Rate: rate, Exact: exact,
 		Rounding: mode, Amount: Money{Currency: c, Minor: r.coef}}, nil

@@ -276,3 +276,59 @@ func FuzzTierEvaluate(f *testing.F) {
 		}
 	})
 }
+
+func TestClosedOpenBoundaries(t *testing.T) {
+	tb := *servicePlan().Table // [0,100) 0.50, [100,200) 0.75, [200,∞) 1.00
+	tb.Mode = Volume
+	for q, want := range map[string]string{
+		"0": "USD 0.00", "99.99": "USD 50.00" /* 49.995 half-even */, "100": "USD 75.00",
+		"199.999": "USD 150.00", "200": "USD 200.00",
+	} {
+		r, err := tb.Evaluate(MustDecimal(q))
+		require.NoError(t, err)
+		assert.Equal(t, want, r.Total.String(), "q=%s", q)
+	}
+	r, err := tb.Evaluate(MustDecimal("100"))
+	require.NoError(t, err)
+	assert.Equal(t, "busy", r.Lines[0].Tier)
+	tb.Mode = Graduated
+	for q, want := range map[string]string{"100": "USD 50.00", "100.01": "USD 50.01", "200": "USD 125.00", "200.5": "USD 125.50"} {
+		r, err := tb.Evaluate(MustDecimal(q))
+		require.NoError(t, err)
+		assert.Equal(t, want, r.Total.String(), "q=%s", q)
+	}
+}
+
+func TestTableNotSorted(t *testing.T) {
+	tb := stripeTiers(Volume)
+	tb.Tiers[0], tb.Tiers[1] = tb.Tiers[1], tb.Tiers[0]
+	require.ErrorContains(t, tb.Validate(), `tiers not sorted: "first" [0, 5] starts before "second" (5, 10]`)
+}
+
+// FuzzTableJSON decodes arbitrary JSON as a table and evaluates it: bad
+// definitions must be rejected by Validate, never panic.
+func FuzzTableJSON(f *testing.F) {
+	good, _ := json.Marshal(stripeTiers(Graduated))
+	f.Add(string(good), "7.5")
+	f.Add(`{"mode":"volume","currency":"JPY","tiers":[{"name":"a","from":"0","bounds":"[)","rate":"1.5"}]}`, "3")
+	f.Add(`{"mode":"graduated","currency":"USD","tiers":[{"name":"a","from":"5","to":"1","bounds":"[]"}]}`, "2")
+	f.Fuzz(func(t *testing.T, def, qs string) {
+		var tb Table
+		if json.Unmarshal([]byte(def), &tb) != nil {
+			return
+		}
+		q, err := ParseDecimal(qs)
+		if err != nil {
+			return
+		}
+		r, err := tb.Evaluate(q)
+		if err != nil {
+			return
+		}
+		var sum int64
+		for _, l := range r.Lines {
+			sum += l.Amount.Minor
+		}
+		require.Equal(t, r.Total.Minor, sum)
+	})
+}

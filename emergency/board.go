@@ -192,11 +192,13 @@ type subject struct {
 // Board keeps the current warning level of every subject (a team, a channel,
 // a region) and the history of its changes.
 //
-// A subject appears on the board with its first observation. Each rule keeps
-// its own state per subject and asserts a level; the subject's level is the
-// highest level any rule asserts. A rule raises as soon as its condition has
-// held for its hold time and lowers only after its condition has been calm
-// for its dwell time, so a flapping input does not make the level flap.
+// A subject appears on the board with its first observation (or signal or
+// floor). Each rule keeps its own state per subject and asserts a level; the
+// subject's level is the highest level any rule or floor asserts. A rule
+// raises as soon as its condition has held for its hold time and lowers only
+// after its condition has been calm for its dwell time, so a flapping input
+// does not make the level flap. Pending holds and dwells of subjects that
+// receive no input take effect when EvaluateAt is called; NextDue says when.
 //
 // A Board is safe for concurrent use by multiple goroutines. Observers run
 // after the lock is released.
@@ -333,13 +335,16 @@ func (b *Board) ObserveBatchAt(t time.Time, obs []Observation) ([]Change, error)
 		o := &obs[i]
 		m, err := b.checkObservation(o)
 		var s *subject
-		if err == nil {
+		if err == nil && i > 0 && o.Subject == obs[i-1].Subject && items[i-1].s != nil {
+			s = items[i-1].s // observations are often grouped by subject
+		} else if err == nil {
 			s = b.subjects[o.Subject]
 			if s != nil && t.Before(s.last) {
 				err = inputErr("time %v is before the last evaluation %v of subject %q", t, s.last, o.Subject)
 			}
 		}
 		if err != nil {
+			clear(items)
 			b.scratch = items[:0]
 			b.mu.Unlock()
 			if len(obs) > 1 {

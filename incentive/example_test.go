@@ -2,7 +2,9 @@ package incentive_test
 
 import (
 	"fmt"
+	"time"
 
+	"github.com/benbjohnson/clock"
 	"github.com/sqkit/sqkit/incentive"
 )
 
@@ -132,4 +134,94 @@ func Example_scorecardToStatement() {
 	// target-base  attainment      1 ×  100 = 100      (half-even) → USD 100.00
 	// target-extra attainment 6.0000 ×    5 = 30.0000  (half-even) → USD 30.00
 	// total USD 204.00 rules true
+}
+
+// Splitting a pool by weights with the largest-remainder method: the parts
+// always add up to the pool, to the cent.
+func ExampleMoney_Split() {
+	pool := incentive.MustMoney("USD 100.00")
+	parts, err := pool.Split([]incentive.Decimal{d("1"), d("1"), d("1")})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(parts[0], parts[1], parts[2])
+	// Output: USD 33.34 USD 33.33 USD 33.33
+}
+
+// Standard competition ranking with the seeds' bottom 10 % flag.
+func ExampleRank() {
+	var people []incentive.Entry
+	for i, s := range []string{"1.12", "0.98", "0.98", "0.95", "0.91", "0.90", "0.88", "0.85", "0.80", "0.62"} {
+		people = append(people, incentive.Entry{ID: fmt.Sprintf("agent-%02d", i+1), Score: d(s)})
+	}
+	ranked, err := incentive.Rank(people, incentive.SeedBottomShare)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range ranked[:4] {
+		fmt.Println(r.Rank, r.ID, r.Score)
+	}
+	last := ranked[len(ranked)-1]
+	fmt.Println(last.Rank, last.ID, last.Score, "bottom:", last.Bottom)
+	// Output:
+	// 1 agent-01 1.12
+	// 2 agent-02 0.98
+	// 2 agent-03 0.98
+	// 4 agent-04 0.95
+	// 10 agent-10 0.62 bottom: true
+}
+
+// The points ledger applies each idempotency key once and never lets a
+// balance go negative.
+func ExamplePointsLedger() {
+	ledger := incentive.NewPointsLedger(nil)
+	pts, _ := incentive.OverAchievementPoints(d("1.15"), d("1"), d("1000"))
+	ledger.Earn("2026-10/alice/over", "alice", pts, "score 1.15")
+	_, applied, _ := ledger.Earn("2026-10/alice/over", "alice", pts, "score 1.15") // a retry
+	fmt.Println("retry applied:", applied, "balance:", ledger.Balance("alice"))
+	_, _, err := ledger.Redeem("r-1", "alice", 200, "extra day off")
+	fmt.Println(err)
+	ledger.Redeem("r-2", "alice", 100, "gift card")
+	fmt.Println("balance:", ledger.Balance("alice"))
+	// Output:
+	// retry applied: false balance: 150
+	// incentive: insufficient points: alice has 150, redeeming 200
+	// balance: 50
+}
+
+// An appeal freezes the issued statement; the approval posts a
+// compensating adjustment and the statement itself is never edited.
+func ExampleBook() {
+	clk := clock.NewMock()
+	clk.Set(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
+	book := incentive.NewBook(clk)
+	st := incentive.Statement{Person: "alice", Period: "2026-10", Total: incentive.MustMoney("USD 400.00")}
+	if err := book.Issue(st); err != nil {
+		fmt.Println(err)
+		return
+	}
+	book.FileAppeal(incentive.AppealRequest{ID: "ap-7", Person: "alice", Period: "2026-10", Reason: "duplicate survey counted", FiledBy: "alice"})
+	_, err := book.Adjust(incentive.AdjustmentRequest{Person: "alice", Period: "2026-10", Amount: incentive.MustMoney("USD 5.00"), Reason: "x", Approver: "y"})
+	fmt.Println(err)
+	clk.Add(26 * time.Hour)
+	book.Decide(incentive.Decision{Appeal: "ap-7", Approve: true, Amount: incentive.MustMoney("USD 12.50"), Reason: "survey removed", Approver: "team-lead"})
+	net, _ := book.Net("alice", "2026-10")
+	issued, _ := book.Statement("alice", "2026-10")
+	fmt.Println("issued", issued.Total, "net", net)
+	for _, e := range book.History("alice", "2026-10") {
+		line := e.At.Format("01-02 15:04") + " " + string(e.Kind)
+		if e.Actor != "" {
+			line += " by " + e.Actor
+		}
+		fmt.Println(line)
+	}
+	// Output:
+	// incentive: statement frozen by appeal: appeal "ap-7" is pending on alice 2026-10
+	// issued USD 400.00 net USD 412.50
+	// 11-02 09:00 issued
+	// 11-02 09:00 appeal-filed by alice
+	// 11-03 11:00 adjusted by team-lead
+	// 11-03 11:00 appeal-approved by team-lead
 }

@@ -132,6 +132,13 @@ func (s *Scorecard) validate(p *problems) {
 		if k.Cap.Sign() <= 0 {
 			p.add(path+".cap", "must be positive (the maximum score, e.g. 1 or 1.2), got %s", k.Cap)
 		}
+		prec := s.precision()
+		if k.Cap.Normalize().Scale() > prec {
+			p.add(path+".cap", "%s has more places than the score precision %d", k.Cap, prec)
+		}
+		if k.Weight.Normalize().Scale()+prec > MaxScale {
+			p.add(path+".weight", "%s has too many places for score precision %d (at most %d)", k.Weight, prec, MaxScale-prec)
+		}
 		if k.qualitative() {
 			labels := make(map[string]bool, len(k.Levels))
 			for j, l := range k.Levels {
@@ -144,6 +151,9 @@ func (s *Scorecard) validate(p *problems) {
 				labels[l.Label] = true
 				if l.Score.Sign() < 0 || (k.Cap.Sign() > 0 && l.Score.Cmp(k.Cap) > 0) {
 					p.add(lp+".score", "must be between 0 and the cap %s, got %s", k.Cap, l.Score)
+				}
+				if l.Score.Normalize().Scale() > prec {
+					p.add(lp+".score", "%s has more places than the score precision %d", l.Score, prec)
 				}
 			}
 			continue

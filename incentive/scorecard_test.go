@@ -103,6 +103,15 @@ func TestScorecardValidate(t *testing.T) {
 	} {
 		assert.Contains(t, err.Error(), want)
 	}
+	fine := servicePlan().Scorecard
+	fine.KPIs[0].Cap = MustDecimal("1.23456")
+	fine.KPIs[7].Levels[0].Score = MustDecimal("1.00001")
+	fine.KPIs[1].Weight = MustDecimal("0.150000000000000")
+	err2 := fine.Validate()
+	require.ErrorIs(t, err2, ErrInvalid)
+	assert.Contains(t, err2.Error(), "kpis[0].cap: 1.23456 has more places than the score precision 4")
+	assert.Contains(t, err2.Error(), "kpis[7].levels[0].score: 1.00001 has more places")
+	assert.NotContains(t, err2.Error(), "kpis[1].weight") // trailing zeros do not count
 	_, err = bad.Score(nil)
 	require.ErrorIs(t, err, ErrInvalid)
 }

@@ -506,3 +506,48 @@ func mockAt(t time.Time) *clock.Mock {
 	m.Set(t)
 	return m
 }
+
+func TestBatchEvaluatesEachSubjectOnce(t *testing.T) {
+	r := complaintRateRule()
+	r.Hold = 0
+	b := newBoard(t, Config{Thresholds: []ThresholdRule{r}, Changes: []ChangeRule{weekOverWeek()}})
+	ch, err := b.ObserveBatchAt(t0, []Observation{
+		{Subject: "a", Measure: "complaint_rate", Value: 13}, // overwritten below
+		{Subject: "b", Measure: "complaint_rate", Value: 6},
+		{Subject: "a", Measure: "complaints", Counts: Counts{Current: 130, Baseline: 100}},
+		{Subject: "a", Measure: "complaint_rate", Value: 1},
+	})
+	require.NoError(t, err)
+	require.Len(t, ch, 2, "one change per subject, in order of first appearance")
+	assert.Equal(t, "a", ch[0].Subject)
+	assert.Equal(t, Yellow, ch[0].To, "the last value of a measure wins")
+	assert.Equal(t, KindChange, ch[0].Evidence.Kind)
+	assert.Equal(t, "b", ch[1].Subject)
+	assert.Equal(t, Yellow, ch[1].To)
+	assert.Equal(t, []uint64{1, 2}, []uint64{ch[0].Seq, ch[1].Seq})
+}
+
+func TestEventStatusAndNextDue(t *testing.T) {
+	b := newBoard(t, Config{Events: []EventRule{{Name: "mass", Event: "mass-complaint", Level: Orange, Dwell: 6 * time.Hour}}})
+	_, ok := b.Status("x")
+	assert.False(t, ok)
+	assert.Equal(t, None, b.Level("x"))
+	assert.Nil(t, b.History("x"))
+	_, err := b.SignalAt(t0, "x", "mass-complaint", "60 calls in 10 minutes")
+	require.NoError(t, err)
+	st, ok := b.Status("x")
+	require.True(t, ok)
+	assert.Equal(t, Orange, st.Level)
+	assert.Equal(t, t0, st.Since)
+	require.Len(t, st.Rules, 1)
+	assert.Equal(t, Orange, st.Rules[0].Level)
+	require.NotNil(t, st.Rules[0].Pending)
+	assert.Equal(t, Pending{To: None, Due: at(6 * time.Hour)}, *st.Rules[0].Pending)
+	assert.Equal(t, "60 calls in 10 minutes", st.Rules[0].Evidence.Detail)
+	next, ok := b.NextDue()
+	require.True(t, ok)
+	assert.Equal(t, at(6*time.Hour), next)
+	raw, err := json.Marshal(st)
+	require.NoError(t, err)
+	assert.Contains(t, string(raw), `"level":"orange"`)
+}

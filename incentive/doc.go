@@ -63,7 +63,7 @@
 //
 // [Rank] orders individuals or teams ([TeamScores] averages members) with
 // standard competition ranking (1, 2, 2, 4) and flags at most
-// floor(n × share) people at the bottom ([SeedBottomShare] is the seeds'
+// floor(n × share) people at the bottom ([SeedBottomShare] gives the seeds'
 // 10 %); a tie straddling the cut is not flagged. [SplitPool] splits a team
 // pool by score to the cent.
 //

@@ -155,7 +155,7 @@ func ExampleRank() {
 	for i, s := range []string{"1.12", "0.98", "0.98", "0.95", "0.91", "0.90", "0.88", "0.85", "0.80", "0.62"} {
 		people = append(people, incentive.Entry{ID: fmt.Sprintf("agent-%02d", i+1), Score: d(s)})
 	}
-	ranked, err := incentive.Rank(people, incentive.SeedBottomShare)
+	ranked, err := incentive.Rank(people, incentive.SeedBottomShare())
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -45,17 +45,30 @@ func NewPointsLedger(clk clock.Clock) *PointsLedger {
 	return &PointsLedger{clock: clk, byKey: map[string]int{}, balances: map[string]int64{}}
 }
 
-// Earn credits points (> 0) to account now.
+// Earn credits points (> 0) to account now; see PostAt.
 func (l *PointsLedger) Earn(key, account string, points int64, reason string) (PointsEntry, bool, error) {
-	return l.PostAt(key, account, points, reason, l.clock.Now())
+	return l.EarnAt(key, account, points, reason, l.clock.Now())
+}
+
+// EarnAt credits points (> 0) to account at t; see PostAt.
+func (l *PointsLedger) EarnAt(key, account string, points int64, reason string, t time.Time) (PointsEntry, bool, error) {
+	if points <= 0 {
+		return PointsEntry{}, false, fmt.Errorf("%w: earn %d points: must be positive", ErrInvalid, points)
+	}
+	return l.PostAt(key, account, points, reason, t)
 }
 
 // Redeem debits points (> 0) from account now; see PostAt.
 func (l *PointsLedger) Redeem(key, account string, points int64, reason string) (PointsEntry, bool, error) {
+	return l.RedeemAt(key, account, points, reason, l.clock.Now())
+}
+
+// RedeemAt debits points (> 0) from account at t; see PostAt.
+func (l *PointsLedger) RedeemAt(key, account string, points int64, reason string, t time.Time) (PointsEntry, bool, error) {
 	if points <= 0 {
 		return PointsEntry{}, false, fmt.Errorf("%w: redeem %d points: must be positive", ErrInvalid, points)
 	}
-	return l.PostAt(key, account, -points, reason, l.clock.Now())
+	return l.PostAt(key, account, -points, reason, t)
 }
 
 // PostAt applies a posting of points (positive to earn, negative to

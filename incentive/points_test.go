@@ -136,3 +136,16 @@ func TestOverAchievementPoints(t *testing.T) {
 		assert.Equal(t, tt.want, p, tt.score)
 	}
 }
+
+func TestPointsLedgerAt(t *testing.T) {
+	l := NewPointsLedger(clock.NewMock())
+	at := time.Date(2026, 10, 31, 18, 0, 0, 0, time.UTC)
+	e, _, err := l.EarnAt("k", "a", 5, "", at)
+	require.NoError(t, err)
+	assert.Equal(t, at, e.At)
+	e, _, err = l.RedeemAt("k2", "a", 5, "", at.Add(time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, int64(0), e.Balance)
+	_, _, err = l.EarnAt("k3", "a", -5, "", at)
+	require.ErrorIs(t, err, ErrInvalid)
+}

@@ -21,14 +21,14 @@ type Ranked struct {
 	Bottom bool    `json:"bottom"`
 }
 
-// SeedBottomShare is the bottom share the seeds flag: 10 %.
-var SeedBottomShare = MustDecimal("0.10")
+// SeedBottomShare returns the bottom share the seeds flag: 10 % (0.10).
+func SeedBottomShare() Decimal { return Decimal{coef: 10, scale: 2} }
 
 // Rank orders entries by score, highest first, and gives them standard
 // competition ranks: equal scores share a rank and the next rank skips
 // (1, 2, 2, 4). Entries with equal scores are listed by ID.
 //
-// bottomShare (for example SeedBottomShare) flags the bottom of the list:
+// bottomShare (for example SeedBottomShare()) flags the bottom of the list:
 // k = floor(n × bottomShare) entries at most. An entry is flagged when it
 // and every entry tied with it fit in the last k places, so a tie that
 // straddles the cut is not flagged and nobody is flagged merely by

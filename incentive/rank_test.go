@@ -32,7 +32,7 @@ func TestRankBottomShare(t *testing.T) {
 	for i := range 20 {
 		es = append(es, Entry{ID: fmt.Sprintf("p%02d", i), Score: DecimalFromInt(int64(100 - i))})
 	}
-	r, err := Rank(es, SeedBottomShare) // k = 2 of 20
+	r, err := Rank(es, SeedBottomShare()) // k = 2 of 20
 	require.NoError(t, err)
 	var flagged []string
 	for _, x := range r {
@@ -44,7 +44,7 @@ func TestRankBottomShare(t *testing.T) {
 
 	// A tie straddling the cut is not flagged: p17 and p18 tie at 83.
 	es[18].Score = DecimalFromInt(83)
-	r, err = Rank(es, SeedBottomShare)
+	r, err = Rank(es, SeedBottomShare())
 	require.NoError(t, err)
 	flagged = nil
 	for _, x := range r {
@@ -55,7 +55,7 @@ func TestRankBottomShare(t *testing.T) {
 	assert.Equal(t, []string{"p19"}, flagged)
 
 	// 9 people: floor(0.9) = 0, nobody flagged.
-	r, err = Rank(es[:9], SeedBottomShare)
+	r, err = Rank(es[:9], SeedBottomShare())
 	require.NoError(t, err)
 	for _, x := range r {
 		assert.False(t, x.Bottom)
@@ -63,13 +63,13 @@ func TestRankBottomShare(t *testing.T) {
 }
 
 func TestRankErrors(t *testing.T) {
-	_, err := Rank(entries("a", "1", "a", "2", "", "3"), SeedBottomShare)
+	_, err := Rank(entries("a", "1", "a", "2", "", "3"), SeedBottomShare())
 	require.ErrorIs(t, err, ErrInvalid)
 	assert.Contains(t, err.Error(), `entries[1].id: duplicate id "a"`)
 	assert.Contains(t, err.Error(), `entries[2].id: is required`)
 	_, err = Rank(nil, MustDecimal("1.5"))
 	require.ErrorIs(t, err, ErrInvalid)
-	r, err := Rank(nil, SeedBottomShare)
+	r, err := Rank(nil, SeedBottomShare())
 	require.NoError(t, err)
 	assert.Empty(t, r)
 }
@@ -90,7 +90,7 @@ func TestTeamScoresAndRank(t *testing.T) {
 		{ID: "north", Score: MustDecimal("0.9500")},
 		{ID: "south", Score: MustDecimal("0.9500")},
 	}, ts)
-	r, err := Rank(ts, SeedBottomShare)
+	r, err := Rank(ts, SeedBottomShare())
 	require.NoError(t, err)
 	assert.Equal(t, []int{1, 1, 3}, []int{r[0].Rank, r[1].Rank, r[2].Rank})
 	_, err = TeamScores([]Member{{ID: "x"}}, 4, HalfEven)

@@ -1,0 +1,221 @@
+package sla
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// BusinessTime measures business time. A clock's elapsed time is
+// Between(start, now) over its running spans, and its due time is
+// Add(anchor, remaining). *Calendar implements it; so can any host type.
+//
+// Implementations must be exact and consistent: Between(a, Add(a, d)) == d
+// for d >= 0, Add monotone in d, and Add(a, d) the earliest instant at which
+// d of business time has elapsed after a. They must be safe for concurrent
+// use (a Tracker calls them from several goroutines).
+type BusinessTime interface {
+	Add(from time.Time, d time.Duration) time.Time
+	Between(a, b time.Time) time.Duration
+}
+
+// Registry resolves calendar names used in policies and snapshots to
+// business-time measures. Policies reference calendars by name so that they
+// stay plain JSON; the host builds the registry (for example from
+// CalendarSpec values it stores) and passes it when it resolves targets.
+type Registry map[string]BusinessTime
+
+// Lookup returns the calendar registered under name, or an error wrapping
+// ErrUnknownCalendar.
+func (r Registry) Lookup(name string) (BusinessTime, error) {
+	if bt, ok := r[name]; ok && bt != nil {
+		return bt, nil
+	}
+	return nil, fmt.Errorf("%w %q", ErrUnknownCalendar, name)
+}
+
+// Metric is what an SLA clock measures.
+type Metric uint8
+
+// The metrics of a service ticket.
+const (
+	// FirstResponse: from the ticket's arrival to the first reply to the customer.
+	FirstResponse Metric = iota + 1
+	// NextResponse: from each customer message to the next reply (one cycle per message).
+	NextResponse
+	// Resolution: from the ticket's arrival to its resolution (a reopened ticket
+	// starts a new cycle).
+	Resolution
+)
+
+var metricNames = [...]string{"", "first_response", "next_response", "resolution"}
+
+// Metrics lists every metric in order.
+func Metrics() []Metric { return []Metric{FirstResponse, NextResponse, Resolution} }
+
+// Valid reports whether m is one of the defined metrics.
+func (m Metric) Valid() bool { return m >= FirstResponse && m <= Resolution }
+
+// String returns the snake_case name used in JSON, or "metric(n)".
+func (m Metric) String() string {
+	if m.Valid() {
+		return metricNames[m]
+	}
+	return "metric(" + strconv.Itoa(int(m)) + ")"
+}
+
+// ParseMetric parses a metric name such as "first_response".
+func ParseMetric(s string) (Metric, error) {
+	for i, n := range metricNames {
+		if i > 0 && n == s {
+			return Metric(i), nil
+		}
+	}
+	return 0, fmt.Errorf("%w metric %q", ErrInvalid, s)
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (m Metric) MarshalText() ([]byte, error) {
+	if !m.Valid() {
+		return nil, fmt.Errorf("%w metric %d", ErrInvalid, m)
+	}
+	return []byte(m.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (m *Metric) UnmarshalText(b []byte) error {
+	v, err := ParseMetric(string(b))
+	if err != nil {
+		return err
+	}
+	*m = v
+	return nil
+}
+
+// Status is the state of an SLA clock's current cycle.
+type Status uint8
+
+// Clock statuses.
+const (
+	Idle    Status = iota // not started
+	Running               // counting business time
+	Paused                // not counting (for example waiting on the customer)
+	Stopped               // the cycle ended (met, or stopped after a breach)
+)
+
+var statusNames = [...]string{"idle", "running", "paused", "stopped"}
+
+// String returns the lower-case name used in JSON.
+func (s Status) String() string {
+	if int(s) < len(statusNames) {
+		return statusNames[s]
+	}
+	return "status(" + strconv.Itoa(int(s)) + ")"
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (s Status) MarshalText() ([]byte, error) {
+	if int(s) >= len(statusNames) {
+		return nil, fmt.Errorf("%w status %d", ErrInvalid, s)
+	}
+	return []byte(s.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (s *Status) UnmarshalText(b []byte) error {
+	for i, n := range statusNames {
+		if n == string(b) {
+			*s = Status(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("%w status %q", ErrInvalid, b)
+}
+
+// Kind is the kind of an SLA event.
+type Kind uint8
+
+// Event kinds.
+const (
+	Warning  Kind = iota + 1 // a rung of the warning ladder was reached
+	Breach                   // the target was reached: the cycle is breached
+	Reminder                 // a reminder after the breach
+	Met                      // the cycle was stopped within its target
+)
+
+var kindNames = [...]string{"", "warning", "breach", "reminder", "met"}
+
+// String returns the lower-case name used in JSON and event ids.
+func (k Kind) String() string {
+	if k >= Warning && k <= Met {
+		return kindNames[k]
+	}
+	return "kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (k Kind) MarshalText() ([]byte, error) {
+	if k < Warning || k > Met {
+		return nil, fmt.Errorf("%w kind %d", ErrInvalid, k)
+	}
+	return []byte(k.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (k *Kind) UnmarshalText(b []byte) error {
+	for i, n := range kindNames {
+		if i > 0 && n == string(b) {
+			*k = Kind(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("%w kind %q", ErrInvalid, b)
+}
+
+// Duration is a time.Duration that encodes to JSON as a Go duration string
+// ("15m", "48h", "1h30m"). It decodes from such a string or from a number of
+// nanoseconds.
+type Duration time.Duration
+
+// D returns the time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// String returns the Go duration string.
+func (d Duration) String() string { return time.Duration(d).String() }
+
+// MarshalJSON implements json.Marshaler.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		v, err := time.ParseDuration(s)
+		if err != nil {
+			return fmt.Errorf("%w duration %q", ErrInvalid, s)
+		}
+		*d = Duration(v)
+		return nil
+	}
+	var n int64
+	if err := json.Unmarshal(b, &n); err != nil {
+		return fmt.Errorf("%w duration %s", ErrInvalid, b)
+	}
+	*d = Duration(n)
+	return nil
+}
+
+// ClockKey identifies one SLA clock in a Tracker: the host's id for the
+// ticket (or any subject) and the metric measured. A ticket with three
+// metrics has three clocks sharing an ID.
+type ClockKey struct {
+	ID     string `json:"id"`
+	Metric Metric `json:"metric"`
+}
+
+// String returns "id/metric".
+func (k ClockKey) String() string { return k.ID + "/" + k.Metric.String() }

@@ -127,6 +127,9 @@ func (b *Board) updateFloor(t time.Time, subject, source, reason string, level f
 		op.from = s.floors[i].Level
 		if to == None {
 			s.floors = slices.Delete(s.floors, i, i+1)
+			if len(s.floors) == 0 {
+				s.floors = nil // snapshots round-trip exactly
+			}
 		} else {
 			s.floors[i] = Floor{Source: source, Level: to, Since: t, Reason: reason}
 		}

@@ -73,7 +73,7 @@ type Machine struct {
 
 	owner       string
 	first       string
-	history     []Record
+	history     [][]entry // blocks; see record
 	marks       []Mark
 	transfers   []Transfer
 	escalations []Escalation
@@ -146,7 +146,7 @@ func (m *Machine) Available() []Event {
 func (m *Machine) History() []Record {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return slices.Clone(m.history)
+	return m.historyLocked()
 }
 
 // Fire fires ev at the clock's current time. See FireAt.
@@ -228,10 +228,10 @@ func (m *Machine) transition(ctx context.Context, at time.Time, explicit bool, e
 		}
 		return Record{}, &InternalError{Event: ev, Err: err}
 	}
-	rec := Record{Event: ev, From: d.states[from], To: d.states[to], Actor: by.Actor, Reason: by.Reason, At: at.Round(0)}
+	at = at.Round(0)
 	m.state = to
-	m.history = append(m.history, rec)
-	return rec, nil
+	m.record(entry{at: at, actor: by.Actor, reason: by.Reason, event: ei, from: from, to: to})
+	return Record{Event: ev, From: d.states[from], To: d.states[to], Actor: by.Actor, Reason: by.Reason, At: at}, nil
 }
 
 // View gives a guard read access to the machine being transitioned and to
@@ -278,3 +278,51 @@ func (v View) Missing(checklist string) []string { return v.m.missingLocked(chec
 
 // Marked reports whether item of the named checklist has been marked.
 func (v View) Marked(checklist, item string) bool { return v.m.markedLocked(checklist, item) }
+
+// entry is the compact in-memory form of a Record: states and event are
+// indexes into the definition.
+type entry struct {
+	at            time.Time
+	actor, reason string
+	event         int32
+	from, to      int32
+}
+
+// maxBlock bounds the size of one history block.
+const maxBlock = 256
+
+// record appends e to the history. The history is kept in blocks that
+// double in size (8, 16, ... up to maxBlock entries) and are never copied
+// when the history grows. Called with the lock held.
+func (m *Machine) record(e entry) {
+	k := len(m.history)
+	if k == 0 || len(m.history[k-1]) == cap(m.history[k-1]) {
+		size := 8
+		if k > 0 {
+			size = min(2*cap(m.history[k-1]), maxBlock)
+		}
+		m.history = append(m.history, make([]entry, 0, size))
+		k++
+	}
+	m.history[k-1] = append(m.history[k-1], e)
+}
+
+// historyLocked returns the history as a fresh []Record (nil if empty).
+func (m *Machine) historyLocked() []Record {
+	n := 0
+	for _, b := range m.history {
+		n += len(b)
+	}
+	if n == 0 {
+		return nil
+	}
+	d := m.def
+	out := make([]Record, 0, n)
+	for _, b := range m.history {
+		for _, e := range b {
+			out = append(out, Record{Event: d.events[e.event], From: d.states[e.from], To: d.states[e.to],
+				Actor: e.actor, Reason: e.reason, At: e.at})
+		}
+	}
+	return out
+}

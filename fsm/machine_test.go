@@ -303,3 +303,37 @@ func TestConcurrentMachinesShareDefinition(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestLongHistoryAcrossBlocks(t *testing.T) {
+	clk := mockClock()
+	m := newTiny(t, nil, WithClock(clk))
+	ctx := context.Background()
+	const pairs = 700 // crosses several history blocks
+	for i := range pairs {
+		_, err := m.Fire(ctx, "start", By{Actor: fmt.Sprint(i)})
+		require.NoError(t, err)
+		clk.Add(time.Second)
+		_, err = m.Fire(ctx, "pause", By{Reason: fmt.Sprint(i)})
+		require.NoError(t, err)
+	}
+	h := m.History()
+	require.Len(t, h, 2*pairs)
+	for i, r := range h {
+		if i%2 == 0 {
+			assert.Equal(t, Record{Event: "start", From: "open", To: "working", Actor: fmt.Sprint(i / 2), At: t0.Add(time.Duration(i/2) * time.Second)}, r)
+		} else {
+			assert.Equal(t, Record{Event: "pause", From: "working", To: "open", Reason: fmt.Sprint(i / 2), At: t0.Add(time.Duration(i/2+1) * time.Second)}, r)
+		}
+	}
+	r, err := Restore(m.Definition(), m.Snapshot(), WithClock(clk))
+	require.NoError(t, err)
+	for range 300 {
+		_, err := r.Fire(ctx, "start", By{})
+		require.NoError(t, err)
+		_, err = r.Fire(ctx, "pause", By{})
+		require.NoError(t, err)
+	}
+	h2 := r.History()
+	require.Len(t, h2, 2*pairs+600)
+	assert.Equal(t, h, h2[:2*pairs])
+}

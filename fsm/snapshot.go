@@ -38,7 +38,7 @@ func (m *Machine) Snapshot() Snapshot {
 		Amount:         m.amount,
 		Owner:          m.owner,
 		FirstResponder: m.first,
-		History:        slices.Clone(m.history),
+		History:        m.historyLocked(),
 		Marks:          slices.Clone(m.marks),
 		Transfers:      slices.Clone(m.transfers),
 		Escalations:    slices.Clone(m.escalations),
@@ -75,7 +75,6 @@ func Restore(def *Definition, snap Snapshot, opts ...Option) (*Machine, error) {
 		amount:      snap.Amount,
 		owner:       snap.Owner,
 		first:       snap.FirstResponder,
-		history:     slices.Clone(snap.History),
 		marks:       slices.Clone(snap.Marks),
 		transfers:   slices.Clone(snap.Transfers),
 		escalations: slices.Clone(snap.Escalations),
@@ -83,6 +82,15 @@ func Restore(def *Definition, snap Snapshot, opts ...Option) (*Machine, error) {
 	if snap.Approval != nil {
 		a := *snap.Approval
 		m.approval = &a
+	}
+	if n := len(snap.History); n > 0 {
+		// One block with room for the next few transitions.
+		b := make([]entry, n, n+4)
+		for i, r := range snap.History {
+			b[i] = entry{at: r.At, actor: r.Actor, reason: r.Reason,
+				event: def.eventIndex[r.Event], from: def.stateIndex[r.From], to: def.stateIndex[r.To]}
+		}
+		m.history = [][]entry{b}
 	}
 	for _, o := range opts {
 		if o != nil {

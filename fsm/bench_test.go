@@ -1,0 +1,150 @@
+package fsm
+
+import (
+	"context"
+	"runtime"
+	"testing"
+	"time"
+
+	looplab "github.com/looplab/fsm"
+)
+
+// The benchmarks use the ticket preset's "there and back" pair:
+// in_progress -wait_customer-> waiting_on_customer -customer_reply-> in_progress.
+
+func benchRawPair(b *testing.B) {
+	ctx := context.Background()
+	f := looplab.NewFSM(string(TicketInProgress), TicketDefinition().descs, nil)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if err := f.Event(ctx, string(TicketWaitCustomer)); err != nil {
+			b.Fatal(err)
+		}
+		if err := f.Event(ctx, string(TicketCustomerReply)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// rawPairNs times n raw looplab transition pairs outside the benchmark
+// timer, so every benchmark reports its ratio to the baseline measured in
+// the same run (testing.Benchmark cannot be nested in a benchmark).
+func rawPairNs(n int) float64 {
+	n = max(n, 10_000)
+	ctx := context.Background()
+	f := looplab.NewFSM(string(TicketInProgress), TicketDefinition().descs, nil)
+	start := time.Now()
+	for range n {
+		_ = f.Event(ctx, string(TicketWaitCustomer))
+		_ = f.Event(ctx, string(TicketCustomerReply))
+	}
+	return float64(time.Since(start).Nanoseconds()) / float64(n)
+}
+
+func reportRatio(b *testing.B, unit string) {
+	ours := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	b.ReportMetric(ours/rawPairNs(b.N), unit)
+}
+
+// BenchmarkLooplabRawTransition is the baseline: raw looplab/fsm doing two
+// transitions (there and back).
+func BenchmarkLooplabRawTransition(b *testing.B) {
+	benchRawPair(b)
+}
+
+// BenchmarkMachineTransition: an fsm.Machine doing the same two transitions
+// with guards checked, history recorded (time from the default clock) and
+// looplab performing each transition. Goal: at most 1.5x raw. A fresh
+// machine replaces the old one every 1024 pairs so the history stays
+// bounded; that cost is included.
+func BenchmarkMachineTransition(b *testing.B) {
+	ctx := context.Background()
+	def := TicketDefinition()
+	snap := Snapshot{State: TicketInProgress}
+	newM := func() *Machine {
+		m, err := Restore(def, snap)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return m
+	}
+	m := newM()
+	by := By{Actor: "agent", Reason: "bench"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if i&1023 == 1023 {
+			m = newM()
+		}
+		if _, err := m.Fire(ctx, TicketWaitCustomer, by); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := m.Fire(ctx, TicketCustomerReply, by); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	reportRatio(b, "x-raw")
+}
+
+// BenchmarkRestoreFireSnapshot: what a host does per request — restore a
+// ticket from its snapshot, fire one event, snapshot it again. Goal: under
+// 10x one raw looplab transition pair.
+func BenchmarkRestoreFireSnapshot(b *testing.B) {
+	ctx := context.Background()
+	def := TicketDefinition()
+	m, _ := NewMachine(def, WithID("T-1"))
+	_, _ = m.Assign("ann", By{Actor: "dispatcher"})
+	for _, ev := range []Event{TicketAssign, TicketStart, TicketWaitCustomer, TicketCustomerReply} {
+		if _, err := m.Fire(ctx, ev, By{Actor: "ann"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	snap := m.Snapshot()
+	by := By{Actor: "ann", Reason: "asked for logs"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		r, err := Restore(def, snap)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := r.Fire(ctx, TicketWaitCustomer, by); err != nil {
+			b.Fatal(err)
+		}
+		if s := r.Snapshot(); s.State != TicketWaitingOnCustomer {
+			b.Fatal(s.State)
+		}
+	}
+	b.StopTimer()
+	reportRatio(b, "x-raw-pair")
+}
+
+// BenchmarkIdleMachines: heap bytes held by 100,000 idle ticket machines
+// made from one definition (including the slice of pointers that keeps
+// them), reported as B/machine. Goal: at most 1024 B/machine, history
+// excluded (idle machines have none).
+func BenchmarkIdleMachines(b *testing.B) {
+	const n = 100_000
+	def := TicketDefinition()
+	var perMachine float64
+	for range b.N {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		ms := make([]*Machine, n)
+		for i := range ms {
+			m, err := NewMachine(def)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ms[i] = m
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		perMachine = float64(after.HeapAlloc-before.HeapAlloc) / n
+		runtime.KeepAlive(ms)
+	}
+	b.ReportMetric(perMachine, "B/machine")
+}

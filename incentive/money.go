@@ -1,9 +1,11 @@
 package incentive
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/bits"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -282,7 +284,7 @@ func (m Money) Split(weights []Decimal) ([]Money, error) {
 		for i := range order {
 			order[i] = i
 		}
-		sort.SliceStable(order, func(a, b int) bool { return rems[order[a]] > rems[order[b]] })
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(rems[b], rems[a]) })
 		for _, i := range order[:left] {
 			parts[i].Minor++
 		}

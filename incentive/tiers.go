@@ -2,6 +2,7 @@ package incentive
 
 import (
 	"fmt"
+	"strconv"
 )
 
 // Bounds declares which ends of a tier's range belong to it, in interval
@@ -120,56 +121,60 @@ func (t *Table) validate(p *problems) {
 	}
 	for i := range t.Tiers {
 		tr := &t.Tiers[i]
-		path := fmt.Sprintf("tiers[%d]", i)
+		path := tierPath(i) // formats only when a problem is reported
 		if tr.Name == "" {
-			p.add(path+".name", "is required")
+			p.add(path()+".name", "is required")
 		}
 		for j := 0; j < i; j++ {
 			if tr.Name != "" && t.Tiers[j].Name == tr.Name {
-				p.add(path+".name", "duplicate name %q (also tiers[%d])", tr.Name, j)
+				p.add(path()+".name", "duplicate name %q (also tiers[%d])", tr.Name, j)
 			}
 		}
 		if !tr.Bounds.valid() {
-			p.add(path+".bounds", "must be one of \"[)\", \"(]\", \"[]\", \"()\", got %q", tr.Bounds)
+			p.add(path()+".bounds", "must be one of \"[)\", \"(]\", \"[]\", \"()\", got %q", tr.Bounds)
 		}
 		if tr.To == nil {
 			if i != len(t.Tiers)-1 {
-				p.add(path+".to", "only the last tier may be open-ended (tier %q)", tr.Name)
+				p.add(path()+".to", "only the last tier may be open-ended (tier %q)", tr.Name)
 			}
 		} else if c := tr.To.Cmp(tr.From); c < 0 || (c == 0 && tr.Bounds.valid() && tr.Bounds != ClosedClosed) {
-			p.add(path+".to", "tier %q has an empty range %s", tr.Name, tr.rangeString())
+			p.add(path()+".to", "tier %q has an empty range %s", tr.Name, tr.rangeString())
 		}
 		if err == nil && tr.Flat.Scale() > digits && tr.Flat.Normalize().Scale() > digits {
-			p.add(path+".flat", "%s has more places than %s allows (%d)", tr.Flat, t.Currency, digits)
+			p.add(path()+".flat", "%s has more places than %s allows (%d)", tr.Flat, t.Currency, digits)
 		}
 		if i > 0 && tr.Bounds.valid() && t.Tiers[i-1].Bounds.valid() && t.Tiers[i-1].To != nil {
 			prev := &t.Tiers[i-1]
 			c := prev.To.Cmp(tr.From)
 			switch {
 			case tr.From.Cmp(prev.From) < 0:
-				p.add(path+".from", "tiers not sorted: %q %s starts before %q %s", tr.Name, tr.rangeString(), prev.Name, prev.rangeString())
+				p.add(path()+".from", "tiers not sorted: %q %s starts before %q %s", tr.Name, tr.rangeString(), prev.Name, prev.rangeString())
 			case c < 0:
-				p.add(path+".from", "gap between tiers %q %s and %q %s", prev.Name, prev.rangeString(), tr.Name, tr.rangeString())
+				p.add(path()+".from", "gap between tiers %q %s and %q %s", prev.Name, prev.rangeString(), tr.Name, tr.rangeString())
 			case c > 0:
-				p.add(path+".from", "overlap between tiers %q %s and %q %s", prev.Name, prev.rangeString(), tr.Name, tr.rangeString())
+				p.add(path()+".from", "overlap between tiers %q %s and %q %s", prev.Name, prev.rangeString(), tr.Name, tr.rangeString())
 			case prev.Bounds.toIncl() && tr.Bounds.fromIncl():
-				p.add(path+".bounds", "overlap at %s: both tiers %q and %q include it", tr.From, prev.Name, tr.Name)
+				p.add(path()+".bounds", "overlap at %s: both tiers %q and %q include it", tr.From, prev.Name, tr.Name)
 			case !prev.Bounds.toIncl() && !tr.Bounds.fromIncl():
-				p.add(path+".bounds", "gap at %s: neither tier %q nor %q includes it", tr.From, prev.Name, tr.Name)
+				p.add(path()+".bounds", "gap at %s: neither tier %q nor %q includes it", tr.From, prev.Name, tr.Name)
 			}
 		}
 	}
-	for _, m := range []struct {
-		name string
-		v    *Decimal
-	}{{"min", t.Min}, {"max", t.Max}} {
-		if m.v != nil && err == nil && m.v.Normalize().Scale() > digits {
-			p.add(m.name, "%s has more places than %s allows (%d)", m.v, t.Currency, digits)
-		}
+	if t.Min != nil && err == nil && t.Min.Normalize().Scale() > digits {
+		p.add("min", "%s has more places than %s allows (%d)", t.Min, t.Currency, digits)
+	}
+	if t.Max != nil && err == nil && t.Max.Normalize().Scale() > digits {
+		p.add("max", "%s has more places than %s allows (%d)", t.Max, t.Currency, digits)
 	}
 	if t.Min != nil && t.Max != nil && t.Min.Cmp(*t.Max) > 0 {
 		p.add("min", "min %s exceeds max %s", t.Min, t.Max)
 	}
+}
+
+// tierPath returns a lazy "tiers[i]" path builder, so validating a good
+// table formats nothing.
+func tierPath(i int) func() string {
+	return func() string { return "tiers[" + strconv.Itoa(i) + "]" }
 }
 
 // LineKind names what a statement or evaluation line is.
@@ -241,26 +246,13 @@ func (t *Table) Evaluate(q Decimal) (Result, error) {
 
 // evaluate assumes a valid table; lines are appended to buf.
 func (t *Table) evaluate(q Decimal, digits int, buf []Line) (Result, error) {
+	if buf == nil {
+		buf = make([]Line, 0, len(t.Tiers)+2)
+	}
 	res := Result{Lines: buf, Total: Money{Currency: t.Currency}}
 	first, last := &t.Tiers[0], &t.Tiers[len(t.Tiers)-1]
 	if !first.reached(q) || last.passed(q) {
 		return Result{}, fmt.Errorf("%w: %s outside %s..%s of table %q", ErrOutOfRange, q, first.rangeString(), last.rangeString(), t.Name)
-	}
-	add := func(l Line) error {
-		res.Lines = append(res.Lines, l)
-		var err error
-		res.Total, err = res.Total.Add(l.Amount)
-		return err
-	}
-	addFlat := func(tr *Tier) error {
-		if tr.Flat.IsZero() {
-			return nil
-		}
-		l, err := newLine(LineFlat, t.Name, tr.Name, t.Currency, digits, one, tr.Flat, t.Rounding)
-		if err != nil {
-			return err
-		}
-		return add(l)
 	}
 	switch t.Mode {
 	case Graduated:
@@ -281,10 +273,10 @@ func (t *Table) evaluate(q Decimal, digits int, buf []Line) (Result, error) {
 			if err != nil {
 				return Result{}, err
 			}
-			if err := add(l); err != nil {
+			if err := res.add(l); err != nil {
 				return Result{}, err
 			}
-			if err := addFlat(tr); err != nil {
+			if err := res.addFlat(t, tr, digits); err != nil {
 				return Result{}, err
 			}
 		}
@@ -298,10 +290,10 @@ func (t *Table) evaluate(q Decimal, digits int, buf []Line) (Result, error) {
 			if err != nil {
 				return Result{}, err
 			}
-			if err := add(l); err != nil {
+			if err := res.add(l); err != nil {
 				return Result{}, err
 			}
-			if err := addFlat(tr); err != nil {
+			if err := res.addFlat(t, tr, digits); err != nil {
 				return Result{}, err
 			}
 			break
@@ -311,6 +303,26 @@ func (t *Table) evaluate(q Decimal, digits int, buf []Line) (Result, error) {
 		return Result{}, err
 	}
 	return res, nil
+}
+
+// add appends a line and adds its amount to the total.
+func (r *Result) add(l Line) error {
+	r.Lines = append(r.Lines, l)
+	var err error
+	r.Total, err = r.Total.Add(l.Amount)
+	return err
+}
+
+// addFlat appends the tier's flat amount, if any.
+func (r *Result) addFlat(t *Table, tr *Tier, digits int) error {
+	if tr.Flat.IsZero() {
+		return nil
+	}
+	l, err := newLine(LineFlat, t.Name, tr.Name, t.Currency, digits, one, tr.Flat, t.Rounding)
+	if err != nil {
+		return err
+	}
+	return r.add(l)
 }
 
 // clampTotal appends a floor or cap line when the total is outside [min, max].

@@ -28,7 +28,7 @@ type TestEvidence struct {
 }
 
 // Evidence explains one rule's decision: which rule, which values it saw,
-// what it compared them with and when.
+// what it compared them with and when. Its instants are in UTC.
 type Evidence struct {
 	Rule string   `json:"rule"`
 	Kind RuleKind `json:"kind"`
@@ -169,11 +169,11 @@ type ruleState struct {
 	dirty          bool
 	cand           Level
 	level          Level
-	observedAt     time.Time
-	since          time.Time    // when level was last set
-	atLeast        [3]time.Time // [L-1]: since when cand >= L (zero: not now)
-	atMost         [3]time.Time // [L]: since when cand <= L (zero: not now)
-	lastSignal     time.Time
+	observedAt     stamp
+	since          stamp    // when level was last set
+	atLeast        [3]stamp // [L-1]: since when cand >= L (0: not now)
+	atMost         [3]stamp // [L]: since when cand <= L (0: not now)
+	lastSignal     stamp
 	detail         string
 	clearRequested bool
 }
@@ -325,9 +325,10 @@ func (b *Board) ObserveBatch(obs []Observation) ([]Change, error) {
 // checked first and applied only if every observation is valid. It returns
 // the changes of level, at most one per subject.
 func (b *Board) ObserveBatchAt(t time.Time, obs []Observation) ([]Change, error) {
-	if t.IsZero() {
-		return nil, inputErr("zero time")
+	if err := checkTime(t); err != nil {
+		return nil, err
 	}
+	st := stampOf(t)
 	b.mu.Lock()
 	// Check everything first, so that a bad batch changes nothing.
 	items := b.scratch[:0]
@@ -372,12 +373,12 @@ func (b *Board) ObserveBatchAt(t time.Time, obs []Observation) ([]Change, error)
 			} else {
 				rs.value, rs.hasValue = o.Value, true
 			}
-			rs.observedAt, rs.dirty = t, true
+			rs.observedAt, rs.dirty = st, true
 		}
 		for _, ri := range it.m.counts {
 			rs := &s.rules[ri]
 			rs.counts, rs.hasCounts = o.Counts, true
-			rs.observedAt, rs.dirty = t, true
+			rs.observedAt, rs.dirty = st, true
 		}
 	}
 	buf := b.changeBuf[:0]
@@ -429,8 +430,8 @@ func (b *Board) Signal(subject, event, detail string) ([]Change, error) {
 // time t. Every event rule for that event asserts its level at once; detail
 // is recorded in the evidence. It returns the change of level, if any.
 func (b *Board) SignalAt(t time.Time, subject, event, detail string) ([]Change, error) {
-	if t.IsZero() {
-		return nil, inputErr("zero time")
+	if err := checkTime(t); err != nil {
+		return nil, err
 	}
 	if subject == "" {
 		return nil, inputErr("empty subject")
@@ -450,7 +451,7 @@ func (b *Board) SignalAt(t time.Time, subject, event, detail string) ([]Change, 
 	for _, ri := range rules {
 		rs := &s.rules[ri]
 		rs.cand = b.rules[ri].level
-		rs.lastSignal, rs.observedAt, rs.detail = t, t, detail
+		rs.lastSignal, rs.observedAt, rs.detail = stampOf(t), stampOf(t), detail
 		rs.clearRequested = false
 	}
 	changes := b.evaluateOneLocked(s, t)
@@ -470,8 +471,8 @@ func (b *Board) Clear(subject, rule, reason string) ([]Change, error) {
 // the evidence. Only event rules can be cleared; other rules follow their
 // observations. Clearing a rule that asserts nothing is not an error.
 func (b *Board) ClearAt(t time.Time, subject, rule, reason string) ([]Change, error) {
-	if t.IsZero() {
-		return nil, inputErr("zero time")
+	if err := checkTime(t); err != nil {
+		return nil, err
 	}
 	ri, ok := b.byName[rule]
 	if !ok {
@@ -493,7 +494,7 @@ func (b *Board) ClearAt(t time.Time, subject, rule, reason string) ([]Change, er
 	}
 	rs := &s.rules[ri]
 	if rs.level != None || rs.cand != None {
-		rs.cand, rs.observedAt, rs.detail, rs.clearRequested = None, t, reason, true
+		rs.cand, rs.observedAt, rs.detail, rs.clearRequested = None, stampOf(t), reason, true
 	}
 	changes := b.evaluateOneLocked(s, t)
 	b.mu.Unlock()
@@ -577,23 +578,24 @@ func (b *Board) evaluateLocked(s *subject, t time.Time) (Change, bool) {
 // floor that was just set or lifted at t.
 func (b *Board) evaluateFloorLocked(s *subject, t time.Time, op *floorOp) (Change, bool) {
 	s.last = t
+	st := stampOf(t)
 	prev := s.level
 	level := None
 	type cause struct {
 		rule       int
 		from       Level
-		due, since time.Time
+		due, since stamp
 	}
 	up, down := cause{rule: -1}, cause{rule: -1}
 	for i := range b.rules {
 		r, rs := &b.rules[i], &s.rules[i]
 		if rs.dirty {
-			r.updateCandidate(rs, t)
+			r.updateCandidate(rs, st)
 			rs.dirty = false
 		}
-		if to, due, since, ok := r.target(rs, t); ok {
+		if to, due, since, ok := r.target(rs, st); ok {
 			from := rs.level
-			rs.level, rs.since = to, t
+			rs.level, rs.since = to, st
 			if r.kind == KindEvent {
 				rs.clearRequested = false
 				if to == None {
@@ -627,12 +629,12 @@ func (b *Board) evaluateFloorLocked(s *subject, t time.Time, op *floorOp) (Chang
 	switch {
 	case byFloor:
 		// The floor set or lifted by this call made the change.
-		c.due = t
+		c.due = st
 		ev = op.evidence(t)
 	case c.rule < 0:
 		// Unreachable while floors change only with an op; keep the record
 		// honest rather than panic.
-		c.due = t
+		c.due = st
 		ev = Evidence{Kind: KindFloor, ObservedAt: t, Since: t, Level: level}
 	default:
 		r, rs := &b.rules[c.rule], &s.rules[c.rule]
@@ -640,7 +642,7 @@ func (b *Board) evaluateFloorLocked(s *subject, t time.Time, op *floorOp) (Chang
 	}
 	b.seq++
 	ch := Change{
-		Seq: b.seq, Subject: s.name, From: prev, To: level, At: t, Due: c.due,
+		Seq: b.seq, Subject: s.name, From: prev, To: level, At: t, Due: c.due.time(),
 		Evidence: ev,
 	}
 	s.level, s.since = level, t
@@ -706,7 +708,7 @@ func (rs *ruleState) result() IncreaseResult {
 	return res
 }
 
-func (r *compiledRule) updateCandidate(rs *ruleState, t time.Time) {
+func (r *compiledRule) updateCandidate(rs *ruleState, t stamp) {
 	cand := None
 	switch r.kind {
 	case KindThreshold:
@@ -737,20 +739,20 @@ func (r *compiledRule) updateCandidate(rs *ruleState, t time.Time) {
 	rs.cand = cand
 	for l := Yellow; l <= Red; l++ {
 		if cand >= l {
-			if rs.atLeast[l-1].IsZero() {
+			if rs.atLeast[l-1] == 0 {
 				rs.atLeast[l-1] = t
 			}
 		} else {
-			rs.atLeast[l-1] = time.Time{}
+			rs.atLeast[l-1] = 0
 		}
 	}
 	for l := None; l < Red; l++ {
 		if cand <= l {
-			if rs.atMost[l].IsZero() {
+			if rs.atMost[l] == 0 {
 				rs.atMost[l] = t
 			}
 		} else {
-			rs.atMost[l] = time.Time{}
+			rs.atMost[l] = 0
 		}
 	}
 }
@@ -758,62 +760,61 @@ func (r *compiledRule) updateCandidate(rs *ruleState, t time.Time) {
 // target returns the level the rule asserts at t if it differs from the
 // current one, with the instant the change became due and the start of the
 // condition behind it.
-func (r *compiledRule) target(rs *ruleState, t time.Time) (to Level, due, since time.Time, ok bool) {
+func (r *compiledRule) target(rs *ruleState, t stamp) (to Level, due, since stamp, ok bool) {
 	cur := rs.level
 	if r.kind == KindEvent {
 		if rs.cand != cur && (rs.cand > cur || rs.clearRequested) {
 			return rs.cand, rs.observedAt, rs.observedAt, true
 		}
 		if cur > None && r.dwell > 0 {
-			d := rs.lastSignal.Add(r.dwell)
-			if !t.Before(d) {
+			if d := rs.lastSignal.add(r.dwell); t >= d {
 				return None, d, rs.lastSignal, true
 			}
 		}
-		return cur, time.Time{}, time.Time{}, false
+		return cur, 0, 0, false
 	}
 	switch {
 	case rs.cand > cur:
 		for l := rs.cand; l > cur; l-- {
 			s := rs.atLeast[l-1]
-			if s.IsZero() {
+			if s == 0 {
 				continue
 			}
-			if d := s.Add(r.hold); !t.Before(d) {
+			if d := s.add(r.hold); t >= d {
 				return l, d, s, true
 			}
 		}
 	case rs.cand < cur:
 		for l := rs.cand; l < cur; l++ {
 			s := rs.atMost[l]
-			if s.IsZero() {
+			if s == 0 {
 				continue
 			}
-			if d := s.Add(r.dwell); !t.Before(d) {
+			if d := s.add(r.dwell); t >= d {
 				return l, d, s, true
 			}
 		}
 	}
-	return cur, time.Time{}, time.Time{}, false
+	return cur, 0, 0, false
 }
 
 // nextDue returns the earliest instant after which target would report a
 // change, if one is pending.
-func (r *compiledRule) nextDue(rs *ruleState) (time.Time, bool) {
+func (r *compiledRule) nextDue(rs *ruleState) (stamp, bool) {
 	cur := rs.level
 	if r.kind == KindEvent {
 		if cur > None && r.dwell > 0 {
-			return rs.lastSignal.Add(r.dwell), true
+			return rs.lastSignal.add(r.dwell), true
 		}
-		return time.Time{}, false
+		return 0, false
 	}
 	switch {
-	case rs.cand > cur && !rs.atLeast[cur].IsZero():
-		return rs.atLeast[cur].Add(r.hold), true
-	case rs.cand < cur && !rs.atMost[cur-1].IsZero():
-		return rs.atMost[cur-1].Add(r.dwell), true
+	case rs.cand > cur && rs.atLeast[cur] != 0:
+		return rs.atLeast[cur].add(r.hold), true
+	case rs.cand < cur && rs.atMost[cur-1] != 0:
+		return rs.atMost[cur-1].add(r.dwell), true
 	}
-	return time.Time{}, false
+	return 0, false
 }
 
 func (r *compiledRule) step(l Level) (Step, bool) {
@@ -825,9 +826,9 @@ func (r *compiledRule) step(l Level) (Step, bool) {
 	return Step{}, false
 }
 
-func (r *compiledRule) evidence(rs *ruleState, from, to Level, since time.Time) Evidence {
+func (r *compiledRule) evidence(rs *ruleState, from, to Level, since stamp) Evidence {
 	e := Evidence{Rule: r.name, Kind: r.kind, Level: to, Measure: r.measure,
-		ObservedAt: rs.observedAt, Since: since}
+		ObservedAt: rs.observedAt.time(), Since: since.time()}
 	bound := func() {
 		if to > from {
 			if st, ok := r.step(to); ok {

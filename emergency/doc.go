@@ -62,7 +62,9 @@
 // [Change.Due] the instant it became due; [Board.NextDue] and
 // [RuleStatus.Pending] tell the host when to call EvaluateAt next. Time must
 // not run backwards for a subject: an observation older than the subject's
-// last evaluation is an error.
+// last evaluation is an error. Instants must lie between 1970 and 2262 (the
+// board keeps them as Unix nanoseconds to stay compact); instants in
+// evidence, status and snapshots are reported in UTC.
 //
 // # The exact test
 //

@@ -95,9 +95,10 @@ func (b *Board) Floors(subject string) []Floor {
 }
 
 func checkFloorArgs(t time.Time, subject, source string) error {
+	if err := checkTime(t); err != nil {
+		return err
+	}
 	switch {
-	case t.IsZero():
-		return inputErr("zero time")
 	case subject == "":
 		return inputErr("empty subject")
 	case source == "":

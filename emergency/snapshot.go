@@ -69,11 +69,12 @@ func (b *Board) Snapshot() Snapshot {
 		for i := range b.rules {
 			rs := &s.rules[i]
 			ss.Rules[i] = RuleSnapshot{
-				Rule: b.rules[i].name, Level: rs.level, Since: rs.since, Candidate: rs.cand,
+				Rule: b.rules[i].name, Level: rs.level, Since: rs.since.time(), Candidate: rs.cand,
 				HasValue: rs.hasValue, Value: rs.value, HasDemand: rs.hasDemand, Demand: rs.demand,
-				HasCounts: rs.hasCounts, Counts: rs.counts, Result: rs.result(), ObservedAt: rs.observedAt,
-				AtLeast: rs.atLeast, AtMost: rs.atMost, LastSignal: rs.lastSignal, Detail: rs.detail,
-				Dirty: rs.dirty, Clear: rs.clearRequested,
+				HasCounts: rs.hasCounts, Counts: rs.counts, Result: rs.result(), ObservedAt: rs.observedAt.time(),
+				AtLeast: stampsToTimes(rs.atLeast), AtMost: stampsToTimes(rs.atMost), LastSignal: rs.lastSignal.time(),
+				Detail: rs.detail,
+				Dirty:  rs.dirty, Clear: rs.clearRequested,
 			}
 		}
 		snap.Subjects = append(snap.Subjects, ss)
@@ -112,10 +113,11 @@ func (b *Board) Restore(snap Snapshot) error {
 				return fmt.Errorf("%w: subjects[%d].rules[%d]: %w", ErrSnapshot, si, ri, ErrUnknownLevel)
 			}
 			s.rules[i] = ruleState{
-				level: r.Level, since: r.Since, cand: r.Candidate,
+				level: r.Level, since: stampOf(r.Since), cand: r.Candidate,
 				hasValue: r.HasValue, value: r.Value, hasDemand: r.HasDemand, demand: r.Demand,
-				hasCounts: r.HasCounts, counts: r.Counts, res: r.Result, tested: r.HasCounts, observedAt: r.ObservedAt,
-				atLeast: r.AtLeast, atMost: r.AtMost, lastSignal: r.LastSignal, detail: r.Detail,
+				hasCounts: r.HasCounts, counts: r.Counts, res: r.Result, tested: r.HasCounts,
+				observedAt: stampOf(r.ObservedAt), atLeast: timesToStamps(r.AtLeast), atMost: timesToStamps(r.AtMost),
+				lastSignal: stampOf(r.LastSignal), detail: r.Detail,
 				dirty: r.Dirty, clearRequested: r.Clear,
 			}
 			top = max(top, r.Level)
@@ -140,4 +142,18 @@ func (b *Board) Restore(snap Snapshot) error {
 	b.subjects, b.list, b.seq = subjects, list, snap.Seq
 	b.mu.Unlock()
 	return nil
+}
+
+func stampsToTimes(s [3]stamp) (t [3]time.Time) {
+	for i := range s {
+		t[i] = s[i].time()
+	}
+	return t
+}
+
+func timesToStamps(t [3]time.Time) (s [3]stamp) {
+	for i := range t {
+		s[i] = stampOf(t[i])
+	}
+	return s
 }

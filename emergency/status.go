@@ -65,11 +65,11 @@ func (b *Board) Status(subject string) (st Status, ok bool) {
 		Rules: make([]RuleStatus, len(b.rules)), Floors: slices.Clone(s.floors)}
 	for i := range b.rules {
 		r, rs := &b.rules[i], &s.rules[i]
-		rst := RuleStatus{Rule: r.name, Kind: r.kind, Level: rs.level, Since: rs.since, Candidate: rs.cand,
-			Evidence: r.evidence(rs, rs.level, rs.cand, time.Time{})}
+		rst := RuleStatus{Rule: r.name, Kind: r.kind, Level: rs.level, Since: rs.since.time(), Candidate: rs.cand,
+			Evidence: r.evidence(rs, rs.level, rs.cand, 0)}
 		if due, ok := r.nextDue(rs); ok {
 			if to, _, _, ok := r.target(rs, due); ok {
-				rst.Pending = &Pending{To: to, Due: due}
+				rst.Pending = &Pending{To: to, Due: due.time()}
 			}
 		}
 		st.Rules[i] = rst
@@ -83,14 +83,18 @@ func (b *Board) Status(subject string) (st Status, ok bool) {
 func (b *Board) NextDue() (next time.Time, ok bool) {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
+	var earliest stamp
 	for _, s := range b.list {
 		for i := range b.rules {
-			if d, has := b.rules[i].nextDue(&s.rules[i]); has && (!ok || d.Before(next)) {
-				next, ok = d, true
+			if d, has := b.rules[i].nextDue(&s.rules[i]); has && (!ok || d < earliest) {
+				earliest, ok = d, true
 			}
 		}
 	}
-	return next, ok
+	if !ok {
+		return time.Time{}, false
+	}
+	return earliest.time(), true
 }
 
 // History returns a copy of the changes of a subject's level, oldest first.

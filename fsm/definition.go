@@ -330,7 +330,7 @@ func NewDefinition(spec Spec) (*Definition, error) {
 		slices.Sort(a)
 	}
 	d.pool.New = func() any {
-		return looplab.NewFSM(string(spec.Initial), d.descs, nil)
+		return &pooledFSM{f: looplab.NewFSM(string(spec.Initial), d.descs, nil), cur: spec.Initial}
 	}
 	return d, nil
 }
@@ -421,19 +421,26 @@ func (d *Definition) Spec() Spec { return cloneSpec(d.spec) }
 // borrowed from the pool. An FSM that reports anything but success is
 // dropped rather than returned to the pool, since looplab can leave an FSM
 // stuck "in transition" (for example when ctx is cancelled mid-way).
-func (d *Definition) step(ctx context.Context, from State, ev Event, self bool) error {
-	f := d.pool.Get().(*looplab.FSM)
-	f.SetState(string(from))
-	err := f.Event(ctx, string(ev))
-	if err == nil {
-		d.pool.Put(f)
-		return nil
+func (d *Definition) step(ctx context.Context, from, to State, ev Event) error {
+	p := d.pool.Get().(*pooledFSM)
+	if p.cur != from {
+		p.f.SetState(string(from))
 	}
-	if _, ok := err.(looplab.NoTransitionError); ok && self {
-		if ne := err.(looplab.NoTransitionError); ne.Err == nil {
-			d.pool.Put(f)
-			return nil
-		}
+	err := p.f.Event(ctx, string(ev))
+	if ne, ok := err.(looplab.NoTransitionError); ok && from == to && ne.Err == nil {
+		err = nil // a self-transition is a success here
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	p.cur = to
+	d.pool.Put(p)
+	return nil
+}
+
+// pooledFSM is a looplab FSM in the definition's pool, with the state it
+// was left in so a machine in that state can skip SetState.
+type pooledFSM struct {
+	f   *looplab.FSM
+	cur State
 }

@@ -222,7 +222,7 @@ func (m *Machine) transition(ctx context.Context, at time.Time, explicit bool, e
 			}
 		}
 	}
-	if err := d.step(ctx, d.states[from], ev, from == to); err != nil {
+	if err := d.step(ctx, d.states[from], d.states[to], ev); err != nil {
 		if cerr := ctx.Err(); cerr != nil {
 			return Record{}, &CancelledError{Event: ev, Err: cerr}
 		}

@@ -65,6 +65,7 @@ func BenchmarkStatements(b *testing.B) {
 	nins := naiveInputs(ins)
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := processCPU()
 	for b.Loop() {
 		for i := range ins {
 			if _, err := c.Statement(ins[i]); err != nil {
@@ -73,17 +74,24 @@ func BenchmarkStatements(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	cpu := processCPU() - cpu0
 	perPerson := float64(b.Elapsed().Nanoseconds()) / float64(b.N) / benchPeople
 	b.ReportMetric(perPerson, "ns/person")
 	b.ReportMetric(0, "ns/op")
 
-	start := time.Now()
+	start, ncpu0 := time.Now(), processCPU()
 	for i := range nins {
 		naive.statement(nins[i])
 	}
 	naivePer := float64(time.Since(start).Nanoseconds()) / benchPeople
+	ncpu := processCPU() - ncpu0
 	b.ReportMetric(naivePer, "naive-ns/person")
 	b.ReportMetric(naivePer/perPerson, "speedup-x")
+	if cpu > 0 && ncpu > 0 {
+		cpuPer := float64(cpu.Nanoseconds()) / float64(b.N) / benchPeople
+		b.ReportMetric(cpuPer, "cpu-ns/person")
+		b.ReportMetric(float64(ncpu.Nanoseconds())/benchPeople, "naive-cpu-ns/person")
+	}
 }
 
 // BenchmarkStatementsNaiveBigRat is the naive big.Rat implementation on its

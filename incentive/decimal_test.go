@@ -173,6 +173,9 @@ func FuzzDecimalArithmetic(f *testing.F) {
 		if err1 != nil || err2 != nil {
 			return
 		}
+		back, err := ParseDecimal(x.String())
+		require.NoError(t, err)
+		require.Equal(t, x, back, "String/Parse round trip of %q", a)
 		rm := RoundingMode(mode % 4)
 		bx, by := bigOf(x), bigOf(y)
 		if s, err := x.Add(y); err == nil {

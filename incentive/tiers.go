@@ -232,10 +232,10 @@ func newLine(kind LineKind, source, tier string, c Currency, digits int, q, rate
 
 var one = Decimal{coef: 1}
 
-// Evaluate prices quantity q. It validates t first (use Validate once and
-// keep the table if you evaluate in a loop; validation is cheap but not
-// free). A quantity below the first tier or above a closed last tier is
-// ErrOutOfRange. Fractional quantities are exact.
+// Evaluate prices quantity q. It validates t on every call (for a valid
+// table this formats and allocates nothing); a Plan made with Compile
+// validates its table once. A quantity below the first tier or above a
+// closed last tier is ErrOutOfRange. Fractional quantities are exact.
 func (t *Table) Evaluate(q Decimal) (Result, error) {
 	if err := t.Validate(); err != nil {
 		return Result{}, err

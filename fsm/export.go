@@ -43,14 +43,20 @@ func (d *Definition) Mermaid() string {
 
 // DOT returns the definition as a Graphviz digraph, deterministic byte for
 // byte (same order and labels as Mermaid). The initial state is pointed to
-// by an unlabelled start node; terminal states are drawn with a double
+// by an unlabelled point node named "__start" (with more underscores if a
+// state has that name); terminal states are drawn with a double
 // border.
 func (d *Definition) DOT() string {
 	var b strings.Builder
 	b.WriteString("digraph " + dotQuote(d.name) + " {\n")
 	b.WriteString("    rankdir=LR;\n")
 	b.WriteString("    node [shape=box, style=rounded];\n")
-	b.WriteString("    \"__start\" [shape=point, label=\"\"];\n")
+	start := "__start"
+	for d.HasState(State(start)) {
+		start += "_"
+	}
+	start = dotQuote(start)
+	b.WriteString("    " + start + " [shape=point, label=\"\"];\n")
 	for i, s := range d.states {
 		if d.terminal[i] {
 			b.WriteString("    " + dotQuote(string(s)) + " [peripheries=2];\n")
@@ -58,7 +64,7 @@ func (d *Definition) DOT() string {
 			b.WriteString("    " + dotQuote(string(s)) + ";\n")
 		}
 	}
-	b.WriteString("    \"__start\" -> " + dotQuote(string(d.states[d.initial])) + ";\n")
+	b.WriteString("    " + start + " -> " + dotQuote(string(d.states[d.initial])) + ";\n")
 	for _, t := range d.trans {
 		label := dotQuote(edgeLabel(t))
 		for _, f := range t.From {

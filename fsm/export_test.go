@@ -64,3 +64,19 @@ func TestExportGolden(t *testing.T) {
 		})
 	}
 }
+
+func TestDOTStartNodeDoesNotCollide(t *testing.T) {
+	d, err := NewDefinition(Spec{Initial: "__start", States: []State{"__start", "b"},
+		Transitions: []Transition{{Event: "go", From: []State{"__start"}, To: "b"}}})
+	require.NoError(t, err)
+	assert.Equal(t, `digraph "" {
+    rankdir=LR;
+    node [shape=box, style=rounded];
+    "__start_" [shape=point, label=""];
+    "__start";
+    "b";
+    "__start_" -> "__start";
+    "__start" -> "b" [label="go"];
+}
+`, d.DOT())
+}

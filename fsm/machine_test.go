@@ -337,3 +337,49 @@ func TestLongHistoryAcrossBlocks(t *testing.T) {
 	require.Len(t, h2, 2*pairs+600)
 	assert.Equal(t, h, h2[:2*pairs])
 }
+
+func TestConcurrentCaseDataAndSnapshots(t *testing.T) {
+	def, err := ComplaintDefinition(DefaultApprovalLimit)
+	require.NoError(t, err)
+	m, err := NewMachine(def, WithAmount(9000))
+	require.NoError(t, err)
+	_, err = m.Assign("ann", By{})
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	items := []string{ItemCustomerIdentity, ItemOrderInformation, ItemProblemDescription}
+	for w := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				switch (w + i) % 6 {
+				case 0:
+					_, _ = m.Mark(ThreeVerifications, items[i%3], By{Actor: fmt.Sprint(w)})
+				case 1:
+					_, _ = m.Escalate(By{})
+				case 2:
+					_, _ = m.Transfer(fmt.Sprint("agent", w, i), By{})
+				case 3:
+					_, _ = m.Approve("sup", "")
+				case 4:
+					_, _ = m.Fire(context.Background(), ComplaintInvestigate, By{})
+					_, _ = m.Fire(context.Background(), ComplaintHandle, By{})
+				case 5:
+					s := m.Snapshot()
+					if _, err := Restore(def, s); err != nil {
+						t.Errorf("restore of a live snapshot: %v", err)
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	// Whatever the interleaving, every mark and the approval are in now.
+	_, _ = m.Fire(context.Background(), ComplaintInvestigate, By{})
+	_, _ = m.Fire(context.Background(), ComplaintHandle, By{})
+	assert.Equal(t, ComplaintHandling, m.State())
+	assert.Equal(t, TierSpecialForce, m.Tier())
+	assert.Equal(t, "ann", m.FirstResponder())
+	assert.Len(t, m.Marks(), 3)
+	assert.Len(t, m.Escalations(), 2)
+}

@@ -66,6 +66,7 @@ type FieldError struct {
 	kind    error
 }
 
+// Error implements the error interface.
 func (e *FieldError) Error() string {
 	if e.Path == "" {
 		return "fsm: " + e.Problem
@@ -94,6 +95,7 @@ type UnknownEventError struct {
 	Event Event
 }
 
+// Error implements the error interface.
 func (e *UnknownEventError) Error() string {
 	return fmt.Sprintf("fsm: unknown event %q", e.Event)
 }
@@ -109,6 +111,7 @@ type NotAllowedError struct {
 	Allowed []Event
 }
 
+// Error implements the error interface.
 func (e *NotAllowedError) Error() string {
 	names := make([]string, len(e.Allowed))
 	for i, a := range e.Allowed {
@@ -132,6 +135,7 @@ type GuardError struct {
 	Err   error
 }
 
+// Error implements the error interface.
 func (e *GuardError) Error() string {
 	return fmt.Sprintf("fsm: guard %q refused event %q (%s -> %s): %v",
 		e.Guard, e.Event, e.From, e.To, e.Err)
@@ -151,6 +155,7 @@ type CancelledError struct {
 	Err   error
 }
 
+// Error implements the error interface.
 func (e *CancelledError) Error() string {
 	return fmt.Sprintf("fsm: event %q not fired: %v", e.Event, e.Err)
 }
@@ -168,6 +173,7 @@ type ChecklistIncompleteError struct {
 	Missing   []string
 }
 
+// Error implements the error interface.
 func (e *ChecklistIncompleteError) Error() string {
 	return fmt.Sprintf("fsm: checklist %q incomplete, missing: %s",
 		e.Checklist, strings.Join(e.Missing, ", "))
@@ -183,6 +189,7 @@ type ApprovalRequiredError struct {
 	Limit  int64
 }
 
+// Error implements the error interface.
 func (e *ApprovalRequiredError) Error() string {
 	return fmt.Sprintf("fsm: amount %d above limit %d needs a supervisor's approval", e.Amount, e.Limit)
 }
@@ -198,6 +205,7 @@ type TransferError struct {
 	Problem string
 }
 
+// Error implements the error interface.
 func (e *TransferError) Error() string {
 	return fmt.Sprintf("fsm: transfer from %q to %q refused: %s", e.From, e.To, e.Problem)
 }
@@ -212,6 +220,7 @@ type InternalError struct {
 	Err   error
 }
 
+// Error implements the error interface.
 func (e *InternalError) Error() string {
 	return fmt.Sprintf("fsm: event %q: internal state machine error: %v", e.Event, e.Err)
 }

@@ -42,8 +42,8 @@ func WithClock(c clock.Clock) Option {
 }
 
 // WithID sets the machine's identifier (e.g. a ticket number); the machine
-// only stores it and puts it in snapshots. NewMachine ignores it when
-// restoring: Restore takes the ID from the snapshot unless WithID is given.
+// only stores it and puts it in snapshots. Restore takes the ID from the
+// snapshot; WithID passed to Restore overrides it.
 func WithID(id string) Option {
 	return func(m *Machine) { m.id = id }
 }

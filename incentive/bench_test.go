@@ -3,6 +3,7 @@ package incentive
 import (
 	"math/big"
 	"math/rand/v2"
+	"sort"
 	"testing"
 	"time"
 
@@ -121,10 +122,15 @@ func BenchmarkTableEvaluate(b *testing.B) {
 	}
 }
 
+// BenchmarkSplit splits a pool among 50 weights and then times the
+// big.Rat largest-remainder split a careful user would write, reporting
+// the ratio.
 func BenchmarkSplit(b *testing.B) {
 	w := make([]Decimal, 50)
+	rw := make([]*big.Rat, 50)
 	for i := range w {
 		w[i], _ = NewDecimal(int64(800+i*7), 3)
+		rw[i] = rat(w[i])
 	}
 	pool := MustMoney("USD 12345.67")
 	b.ReportAllocs()
@@ -132,6 +138,59 @@ func BenchmarkSplit(b *testing.B) {
 		if _, err := pool.Split(w); err != nil {
 			b.Fatal(err)
 		}
+	}
+	b.StopTimer()
+	per := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	const naiveRuns = 2000
+	start := time.Now()
+	for range naiveRuns {
+		naiveSplit(pool.Minor, rw)
+	}
+	naivePer := float64(time.Since(start).Nanoseconds()) / naiveRuns
+	b.ReportMetric(naivePer, "naive-ns/op")
+	b.ReportMetric(naivePer/per, "speedup-x")
+}
+
+// naiveSplit is largest remainder with big.Rat throughout.
+func naiveSplit(total int64, weights []*big.Rat) []int64 {
+	sum := new(big.Rat)
+	for _, w := range weights {
+		sum.Add(sum, w)
+	}
+	out := make([]int64, len(weights))
+	rems := make([]*big.Rat, len(weights))
+	given := int64(0)
+	t := new(big.Rat).SetInt64(total)
+	for i, w := range weights {
+		share := new(big.Rat).Quo(new(big.Rat).Mul(t, w), sum)
+		fl := new(big.Int).Quo(share.Num(), share.Denom())
+		out[i] = fl.Int64()
+		given += out[i]
+		rems[i] = new(big.Rat).Sub(share, new(big.Rat).SetInt(fl))
+	}
+	idx := make([]int, len(weights))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, c int) bool { return rems[idx[a]].Cmp(rems[idx[c]]) > 0 })
+	for _, i := range idx[:total-given] {
+		out[i]++
+	}
+	return out
+}
+
+func TestNaiveSplitAgrees(t *testing.T) {
+	w := make([]Decimal, 50)
+	rw := make([]*big.Rat, 50)
+	for i := range w {
+		w[i], _ = NewDecimal(int64(800+i*7), 3)
+		rw[i] = rat(w[i])
+	}
+	parts, err := MustMoney("USD 12345.67").Split(w)
+	require.NoError(t, err)
+	want := naiveSplit(1234567, rw)
+	for i := range parts {
+		assert.Equal(t, want[i], parts[i].Minor, i)
 	}
 }
 

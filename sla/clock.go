@@ -257,23 +257,24 @@ func (c Clock) NextEvent(at time.Time) (Next, bool) {
 	return Next{}, false
 }
 
-// pending returns the next undelivered event of the cycle and its instant:
-// steps already passed at the last change fall at that change.
-func (c *Clock) pending() (st step, at time.Time, ok bool) {
+// pending returns the next undelivered event of the cycle, its instant and
+// the elapsed business time at that instant: steps already passed at the
+// last change fall at that change (or at the recorded breach instant).
+func (c *Clock) pending() (st step, at time.Time, elapsed time.Duration, ok bool) {
 	if c.spec == nil || int(c.fired) >= len(c.spec.steps) || c.status == Idle || c.status == Stopped {
-		return step{}, time.Time{}, false
+		return step{}, time.Time{}, 0, false
 	}
 	st = c.spec.steps[c.fired]
 	if st.at <= c.elapsed {
 		if st.kind == Breach && c.breach != 0 {
-			return st, time.Unix(0, c.breach).In(c.anchor.Location()), true
+			return st, time.Unix(0, c.breach).In(c.anchor.Location()), st.at, true
 		}
-		return st, c.anchor, true
+		return st, c.anchor, c.elapsed, true
 	}
 	if c.status != Running {
-		return step{}, time.Time{}, false
+		return step{}, time.Time{}, 0, false
 	}
-	return st, c.spec.bt.Add(c.anchor, st.at-c.elapsed), true
+	return st, c.spec.bt.Add(c.anchor, st.at-c.elapsed), st.at, true
 }
 
 // ClockSnapshot is the plain, JSON-serialisable state of a Clock.

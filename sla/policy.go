@@ -39,8 +39,10 @@ func (s Strategy) Valid() bool {
 
 // Rung is one rung of a warning ladder: exactly one of Percent (a share of
 // the target, 0 < Percent < 100) or Before (business time before the due
-// instant, 0 < Before < target) is set. Rungs fire in the order of the
-// elapsed time at which they fall, whatever order they are listed in.
+// instant, Before > 0) is set. Rungs fire in the order of the elapsed time
+// at which they fall, whatever order they are listed in. A Before rung not
+// shorter than the target (for example "15 minutes before" on a 10-minute
+// target) is dropped for that target, so one ladder can serve every target.
 type Rung struct {
 	Percent float64  `json:"percent,omitempty"`
 	Before  Duration `json:"before,omitempty"`
@@ -195,11 +197,7 @@ func (p *Policy) Validate() error {
 				if t.Warnings == nil {
 					rp = fmt.Sprintf("warnings[%d] (for %s)", k, tp)
 				}
-				if validateRungShape(add, rp, rg) && t.Within > 0 {
-					if th := rg.threshold(t.Within.D()); th <= 0 || th >= t.Within.D() {
-						add(rp, "%s falls outside the target %s", rg, t.Within)
-					}
-				}
+				validateRungShape(add, rp, rg)
 			}
 			validateRemindersAt(add, tp+".reminders", t.Reminders)
 			if len(t.Warnings)+len(t.Reminders)+1 > maxSteps {
@@ -315,11 +313,7 @@ func NewSpec(def SpecDef, bt BusinessTime) (*Spec, error) {
 	}
 	for i, r := range def.Warnings {
 		p := fmt.Sprintf("warnings[%d]", i)
-		if validateRungShape(add, p, r) && def.Within > 0 {
-			if th := r.threshold(def.Within.D()); th <= 0 || th >= def.Within.D() {
-				add(p, "%s falls outside the target %s", r, def.Within)
-			}
-		}
+		validateRungShape(add, p, r)
 	}
 	validateRemindersAt(add, "reminders", def.Reminders)
 	if len(def.Warnings)+len(def.Reminders)+1 > maxSteps {
@@ -332,9 +326,11 @@ func NewSpec(def SpecDef, bt BusinessTime) (*Spec, error) {
 	s := &Spec{def: def, bt: bt}
 	s.def.Warnings = slices.Clone(def.Warnings)
 	s.def.Reminders = slices.Clone(def.Reminders)
-	ths := make([]time.Duration, len(def.Warnings))
-	for i, r := range def.Warnings {
-		ths[i] = r.threshold(target)
+	ths := make([]time.Duration, 0, len(def.Warnings))
+	for _, r := range def.Warnings {
+		if th := r.threshold(target); th > 0 && th < target {
+			ths = append(ths, th)
+		}
 	}
 	slices.Sort(ths)
 	for i, th := range ths {

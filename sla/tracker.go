@@ -98,7 +98,8 @@ type Option func(*Tracker)
 // the methods without an explicit instant read it.
 func WithClock(c clock.Clock) Option { return func(t *Tracker) { t.clk = c } }
 
-// WithScheduler replaces the in-memory deadline queue.
+// WithScheduler replaces the in-memory deadline queue (an intrusive heap
+// with no per-clock map) with s.
 func WithScheduler(s Scheduler) Option { return func(t *Tracker) { t.sched = s } }
 
 // WithHandler registers an event handler (see OnEvent).
@@ -114,7 +115,9 @@ func WithHandler(h Handler) Option {
 func WithCapacity(n int) Option { return func(t *Tracker) { t.capacity = n } }
 
 type entry struct {
+	deadline.Node
 	c    Clock
+	key  ClockKey
 	prio string
 }
 
@@ -136,7 +139,8 @@ type Tracker struct {
 	mu       sync.Mutex
 	advMu    sync.Mutex // serialises deliveries so events reach handlers in order
 	clk      clock.Clock
-	sched    Scheduler
+	sched    Scheduler                     // a custom scheduler, or nil
+	heap     *deadline.Heap[entry, *entry] // the default scheduler
 	capacity int
 	clocks   map[ClockKey]*entry
 	late     map[ClockKey][]Event // events fallen due before a change, not yet delivered
@@ -154,7 +158,7 @@ func NewTracker(opts ...Option) *Tracker {
 		o(t)
 	}
 	if t.sched == nil {
-		t.sched = &memScheduler{q: deadline.New[ClockKey](t.capacity)}
+		t.heap = deadline.NewHeap[entry](t.capacity)
 	}
 	t.clocks = make(map[ClockKey]*entry, t.capacity)
 	t.late = map[ClockKey][]Event{}
@@ -219,7 +223,7 @@ func (t *Tracker) StartAt(id string, spec *Spec, priority string, at time.Time) 
 	if _, dup := t.clocks[key]; dup {
 		return &TrackerError{Key: key, Err: ErrDuplicateClock}
 	}
-	e := &entry{c: NewClock(spec), prio: priority}
+	e := &entry{c: NewClock(spec), key: key, prio: priority}
 	if err := e.c.Start(at); err != nil {
 		return &TrackerError{Key: key, Err: err}
 	}
@@ -284,9 +288,9 @@ func (t *Tracker) Remove(key ClockKey) bool {
 	if _, ok := t.clocks[key]; !ok {
 		return false
 	}
+	t.unschedule(t.clocks[key])
 	delete(t.clocks, key)
 	delete(t.late, key)
-	t.sched.Remove(key)
 	return true
 }
 
@@ -332,22 +336,22 @@ func (t *Tracker) change(key ClockKey, at time.Time, f func(*Clock) error) error
 // late list.
 func (t *Tracker) collectLate(key ClockKey, e *entry, at time.Time) {
 	for {
-		st, when, ok := e.c.pending()
+		st, when, el, ok := e.c.pending()
 		if !ok || when.After(at) {
 			return
 		}
-		t.late[key] = append(t.late[key], t.event(key, e, st, when))
+		t.late[key] = append(t.late[key], t.event(key, e, st, when, el))
 		e.c.fired++
 	}
 }
 
-func (t *Tracker) event(key ClockKey, e *entry, st step, at time.Time) Event {
+func (t *Tracker) event(key ClockKey, e *entry, st step, at time.Time, elapsed time.Duration) Event {
 	return Event{
 		ID:       EventID{Clock: key.ID, Metric: key.Metric, Kind: st.kind, Cycle: int(e.c.cycle), Step: int(st.n)},
 		At:       at,
 		Priority: e.prio,
 		Target:   e.c.spec.def.Within,
-		Elapsed:  Duration(e.c.Elapsed(at)),
+		Elapsed:  Duration(elapsed),
 	}
 }
 
@@ -357,13 +361,17 @@ func (t *Tracker) reschedule(key ClockKey, e *entry) {
 	var next time.Time
 	if l := t.late[key]; len(l) > 0 {
 		next = l[0].At
-	} else if _, when, ok := e.c.pending(); ok {
+	} else if _, when, _, ok := e.c.pending(); ok {
 		next = when
 	} else {
-		t.sched.Remove(key)
+		t.unschedule(e)
 		return
 	}
-	t.sched.Set(key, next)
+	if t.heap != nil {
+		t.heap.Schedule(e, next.UnixNano())
+	} else {
+		t.sched.Set(key, next)
+	}
 	if t.running && (t.armed.IsZero() || next.Before(t.armed)) {
 		select {
 		case t.wake <- struct{}{}:
@@ -372,11 +380,35 @@ func (t *Tracker) reschedule(key ClockKey, e *entry) {
 	}
 }
 
+func (t *Tracker) unschedule(e *entry) {
+	if t.heap != nil {
+		t.heap.Remove(e)
+	} else {
+		t.sched.Remove(e.key)
+	}
+}
+
+// peek returns the clock with the earliest deadline.
+func (t *Tracker) peek() (*entry, time.Time, bool) {
+	if t.heap != nil {
+		e, at, ok := t.heap.Peek()
+		if !ok {
+			return nil, time.Time{}, false
+		}
+		return e, time.Unix(0, at), true
+	}
+	key, at, ok := t.sched.Peek()
+	if !ok {
+		return nil, time.Time{}, false
+	}
+	return t.clocks[key], at, true
+}
+
 // NextDeadline returns the earliest undelivered event's deadline.
 func (t *Tracker) NextDeadline() (time.Time, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	_, at, ok := t.sched.Peek()
+	_, at, ok := t.peek()
 	return at, ok
 }
 
@@ -391,12 +423,12 @@ func (t *Tracker) AdvanceTo(now time.Time) int {
 	n := 0
 	for {
 		t.mu.Lock()
-		key, at, ok := t.sched.Peek()
+		e, at, ok := t.peek()
 		if !ok || at.After(now) {
 			t.mu.Unlock()
 			return n
 		}
-		e := t.clocks[key]
+		key := e.key
 		var ev Event
 		if l := t.late[key]; len(l) > 0 {
 			ev = l[0]
@@ -406,8 +438,8 @@ func (t *Tracker) AdvanceTo(now time.Time) int {
 				t.late[key] = l[1:]
 			}
 		} else {
-			st, when, _ := e.c.pending()
-			ev = t.event(key, e, st, when)
+			st, when, el, _ := e.c.pending()
+			ev = t.event(key, e, st, when, el)
 			e.c.fired++
 		}
 		t.reschedule(key, e)
@@ -447,7 +479,7 @@ func (t *Tracker) Run(ctx context.Context) error {
 		now := t.clk.Now()
 		t.AdvanceTo(now)
 		t.mu.Lock()
-		_, next, ok := t.sched.Peek()
+		_, next, ok := t.peek()
 		if ok && !next.After(now) {
 			t.mu.Unlock()
 			continue // a handler scheduled something already due
@@ -639,7 +671,7 @@ func (t *Tracker) Restore(s TrackerSnapshot, resolve func(SpecDef) (*Spec, error
 			errs = append(errs, &FieldError{Path: path, Message: "duplicate clock " + key.String()})
 			continue
 		}
-		clocks[key] = &entry{c: c, prio: tc.Priority}
+		clocks[key] = &entry{c: c, key: key, prio: tc.Priority}
 	}
 	late := map[ClockKey][]Event{}
 	for i, ev := range s.Pending {
@@ -658,8 +690,8 @@ func (t *Tracker) Restore(s TrackerSnapshot, resolve func(SpecDef) (*Spec, error
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for key := range t.clocks {
-		t.sched.Remove(key)
+	for _, e := range t.clocks {
+		t.unschedule(e)
 	}
 	t.clocks, t.late, t.closed = clocks, late, closed
 	keys := make([]ClockKey, 0, len(clocks))

@@ -142,5 +142,6 @@
 // waited for a core). Memory is about 2.3 kB and 4.6 allocations per person,
 // mostly the statement itself, against 14.4 kB and 626 allocations for
 // big.Rat. BenchmarkSplit compares Money.Split over 50 weights with a
-// big.Rat largest-remainder split in the same way (about 25x).
+// big.Rat largest-remainder split in the same way (27.6x in one run with
+// -benchtime=100000x).
 package incentive

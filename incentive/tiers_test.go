@@ -332,3 +332,19 @@ func FuzzTableJSON(f *testing.F) {
 		require.Equal(t, r.Total.Minor, sum)
 	})
 }
+
+func TestCurrencyDigitsInTables(t *testing.T) {
+	jpy := Table{Name: "jpy", Mode: Volume, Currency: "JPY", Tiers: []Tier{
+		{Name: "all", From: MustDecimal("0"), Bounds: ClosedOpen, Rate: MustDecimal("0.5")},
+	}}
+	for q, want := range map[string]string{"3": "JPY 2", "5": "JPY 2", "7": "JPY 4", "2.5": "JPY 1"} {
+		assert.Equal(t, want, total(t, jpy, q), "q=%s", q) // 1.5→2, 2.5→2, 3.5→4, 1.25→1 (half-even)
+	}
+	jpy.Tiers[0].Flat = MustDecimal("10.5")
+	require.ErrorContains(t, jpy.Validate(), "tiers[0].flat: 10.5 has more places than JPY allows (0)")
+	kwd := Table{Name: "kwd", Mode: Graduated, Currency: "KWD", Rounding: Up, Tiers: []Tier{
+		{Name: "all", From: MustDecimal("0"), Bounds: ClosedOpen, Rate: MustDecimal("0.0001")},
+	}}
+	assert.Equal(t, "KWD 0.001", total(t, kwd, "1"))
+	assert.Equal(t, "KWD 0.002", total(t, kwd, "11"))
+}

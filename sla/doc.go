@@ -1,0 +1,100 @@
+// Package sla measures service-level agreements in business time: business
+// calendars, SLA policies, SLA clocks, and a tracker that delivers warnings,
+// breaches, reminders and met events at their exact minute.
+//
+// # Concepts
+//
+// A [Calendar] says when the desk works (weekly windows in an IANA location,
+// holidays, make-up days, overrides) and measures business time with Add and
+// Between. Policies and clocks use any [BusinessTime] (Add and Between); a
+// *Calendar is one, [AlwaysOpen] is the 24x7 one.
+//
+// A [Policy] is a plain, JSON-serialisable, effective-dated document: rules
+// tried in order on ticket [Attributes] (first match wins, then the
+// fallback), each with per-[Metric] targets (first response, next response,
+// resolution) on a calendar named in a [Registry]; a warning ladder mixing
+// percentages and absolute "before due" times ([Rung]); reminders after the
+// breach; and the [Strategy] for changes mid-flight. [Policy.Validate]
+// reports every problem at once with field paths. [NewPolicies] compiles the
+// versions of a policy into shared [Spec] values: a million clocks on one
+// policy share a handful of specs. [DefaultPolicy] ships the seed figures
+// (urgent response 10 min, normal 30 min, general 15 min, complex problems
+// handled in 48 h, complaints answered in 24 h and handled in 48 h, a
+// preliminary solution within 2 working days, a reminder 15 min after the
+// due time).
+//
+// A [Clock] is one metric of one ticket: a pure value. Start, Pause, Resume,
+// Stop and NewCycle take the instant of the change; Elapsed, Remaining,
+// Breached and NextEvent take the instant to evaluate at; Due is computed
+// from the calendar, never polled. Out-of-order or impossible calls return a
+// [*ClockError] wrapping a sentinel (ErrNotStarted, ErrNotPaused,
+// ErrTimeBackwards, ...) and change nothing. Retarget applies a new target
+// by keeping the elapsed time, restarting, or rescaling it; paused time
+// always stays paused. A clock keeps the policy version in force when it
+// started until it is re-targeted.
+//
+// A [Tracker] holds any number of clocks, keyed by [ClockKey] (ticket id and
+// metric). It keeps one deadline queue with each clock's next event, an
+// intrusive 4-ary heap ordered by (deadline, sequence) so that equal
+// deadlines fire in the order they were scheduled, and arms at most one
+// timer on its clock.Clock, only while [Tracker.Run] is active.
+// [Tracker.AdvanceTo] delivers everything due up to an instant,
+// synchronously and in order; each [Event] carries its own deadline as its
+// time and a stable [EventID] (clock, metric, kind, cycle, step) for
+// deduplication. Handlers run outside the tracker's lock and may pause,
+// stop, start or re-target clocks; they must not call AdvanceTo or Run.
+// A change recorded at an instant after events fell due (a pause at 10:40
+// when a warning fell at 10:30 and the tracker was not advanced yet) keeps
+// those events, delivered with their own deadlines on the next advance; a
+// met event is delivered the same way, at its stop instant.
+//
+// [Tracker.Snapshot] and [Tracker.Restore] round-trip every clock, the
+// count of events delivered in each cycle (so nothing fires twice) and the
+// attainment counts; events that fell due while the host was down are
+// delivered, in order, by the first advance. [Tracker.AttainmentAt] gives
+// met, breached, in-progress and percentage met per metric and priority.
+// Scheduling stays behind the [Scheduler] interface ([WithScheduler]) so a
+// durable scheduler can replace the in-memory queue.
+//
+// # Time
+//
+// Library code never reads the wall clock: the tracker takes a
+// clock.Clock (github.com/benbjohnson/clock, default clock.New()) and every
+// operation has an explicit-instant form. Do not build on the mock clock's
+// timers for correctness: each fired mock timer sleeps a millisecond of real
+// time and re-sorts all timers, AfterFunc callbacks run in goroutines that
+// may outlive Mock.Add, and equal deadlines fire in unspecified order. In
+// tests, move the mock and a tracker together with the sla/slatest package:
+// one call jumps a month and every handler runs with the mock at its
+// event's minute.
+//
+// # Concurrency
+//
+// Tracker is safe for concurrent use. Policies and Spec are immutable and
+// safe for concurrent use. Clock and Policy are plain values: copy them
+// freely, do not mutate one from several goroutines.
+//
+// # Performance
+//
+// Measured with
+//
+//	go test ./sla -run '^$' -bench 'BenchmarkTracker' -benchtime=1x -count=3
+//
+// on a shared, loaded 2-core Intel Xeon (Go 1.26, linux/amd64); three runs:
+//
+//	BenchmarkTrackerVsMockTimers/tracker      8.2 ms (cold), 2.6 ms, 2.5 ms per month
+//	BenchmarkTrackerVsMockTimers/mock-timers  4.80 s, 4.78 s, 4.65 s per month
+//	                                          x-tracker-time 1920, 1909, 1860
+//	BenchmarkTracker1M                        5552, 3709, 3678 ns/clock
+//	                                          237.5, 237.7, 237.6 B/clock
+//
+// Both sides of BenchmarkTrackerVsMockTimers run 1,000 clocks with three
+// warnings and a breach each through 30 days on clock.NewMock(); the
+// mock-timers side is the naive design (one mock AfterFunc per deadline,
+// 4,000 timers) and is about 1,900 times slower than the tracker (585 times
+// against the tracker's cold first run). BenchmarkTracker1M starts one
+// million such clocks on one tracker and delivers their four million events:
+// about 3.7 µs per clock (5.6 µs in the run that shared the machine with
+// other builds) and 238 bytes retained per clock (clock value, map slot,
+// heap slot and ticket id).
+package sla

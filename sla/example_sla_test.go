@@ -1,0 +1,90 @@
+package sla_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/benbjohnson/clock"
+
+	"github.com/sqkit/sqkit/sla"
+	"github.com/sqkit/sqkit/sla/slatest"
+)
+
+// A service desk wires the default policy, a business calendar and a tracker,
+// then drives the tracker with a mock clock in a test.
+func Example() {
+	day := []sla.CalendarWindow{{Start: "09:00", End: "17:00"}}
+	business, err := sla.NewCalendar(sla.CalendarSpec{Location: "UTC",
+		Week: sla.CalendarWeek{Monday: day, Tuesday: day, Wednesday: day, Thursday: day, Friday: day}})
+	if err != nil {
+		panic(err)
+	}
+	policies, err := sla.NewPolicies(sla.DefaultRegistry(business), sla.DefaultPolicy())
+	if err != nil {
+		panic(err)
+	}
+
+	m := clock.NewMock()
+	m.Set(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	tr := sla.NewTracker(sla.WithClock(m), sla.WithHandler(func(e sla.Event) {
+		fmt.Println(e.At.Format("15:04"), e.ID)
+	}))
+
+	ticket := sla.Attributes{"priority": "urgent"}
+	spec, err := policies.Spec(m.Now(), ticket, sla.FirstResponse)
+	if err != nil {
+		panic(err)
+	}
+	if err := tr.Start("T-1", spec, ticket["priority"]); err != nil {
+		panic(err)
+	}
+	slatest.Advance(m, tr, 8*time.Minute)
+	met, _ := tr.Stop(sla.ClockKey{ID: "T-1", Metric: sla.FirstResponse})
+	fmt.Println("met:", met)
+	slatest.Advance(m, tr, time.Hour)
+	// Output:
+	// 09:05 T-1/first_response/warning/1/1
+	// 09:07 T-1/first_response/warning/1/2
+	// met: true
+	// 09:08 T-1/first_response/met/1/1
+}
+
+// A clock is a pure value: pause it while waiting on the customer and ask
+// for its due time and next event at any instant.
+func ExampleClock() {
+	spec, err := sla.NewSpec(sla.SpecDef{Metric: sla.Resolution, Within: sla.Duration(4 * time.Hour), Calendar: "24x7",
+		Warnings: []sla.Rung{{Percent: 50}, {Before: sla.Duration(15 * time.Minute)}}}, sla.AlwaysOpen())
+	if err != nil {
+		panic(err)
+	}
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	c := sla.NewClock(spec)
+	_ = c.Start(t0)
+	_ = c.Pause(t0.Add(time.Hour))        // waiting on the customer
+	_ = c.Resume(t0.Add(3 * time.Hour))   // the customer answered
+	err = c.Resume(t0.Add(4 * time.Hour)) // out of order: changes nothing
+	fmt.Println(err)
+	due, _ := c.Due()
+	next, _ := c.NextEvent(t0.Add(3 * time.Hour))
+	fmt.Println("elapsed:", c.Elapsed(t0.Add(4*time.Hour)))
+	fmt.Println("due:", due.Format("15:04"))
+	fmt.Println("next:", next.Kind, next.Step, next.At.Format("15:04"))
+	// Output:
+	// sla: resume: clock not paused (clock is running)
+	// elapsed: 2h0m0s
+	// due: 15:00
+	// next: warning 1 13:00
+}
+
+// Validate reports every problem at once, each with the path of its field.
+func ExamplePolicy_Validate() {
+	p := sla.Policy{ID: "desk", Calendar: "24x7", Rules: []sla.Rule{{
+		Name:    "vip",
+		Match:   map[string][]string{"tier": {"gold"}},
+		Targets: []sla.Target{{Metric: sla.FirstResponse, Within: 0, Warnings: []sla.Rung{{Percent: 120}}}},
+	}}}
+	fmt.Println(p.Validate())
+	// Output:
+	// sla: rules[0].targets[0].within: must be positive, got 0s
+	// sla: rules[0].targets[0].warnings[0].percent: must be between 0 and 100 exclusive, got 120
+}

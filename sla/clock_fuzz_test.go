@@ -29,7 +29,7 @@ func FuzzClockOps(f *testing.F) {
 		c := NewClock(spec)
 		at := time.Date(2026, 3, 27, 15, 0, 0, 0, time.UTC) // the Friday before Berlin's spring-forward
 		var elapsed time.Duration                           // model: elapsed up to the last change
-		var since time.Time                                  // model: running since
+		var since time.Time                                 // model: running since
 		status := Idle
 		var last time.Time // model: the last change recorded
 		for i := 0; i+1 < len(ops); i += 2 {

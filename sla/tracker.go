@@ -88,7 +88,7 @@ func (m *memScheduler) Peek() (ClockKey, time.Time, bool) {
 	if !ok {
 		return k, time.Time{}, false
 	}
-	return k, time.Unix(0, at), true
+	return k, time.Unix(0, at).UTC(), true
 }
 
 // Option configures a Tracker.
@@ -395,7 +395,7 @@ func (t *Tracker) peek() (*entry, time.Time, bool) {
 		if !ok {
 			return nil, time.Time{}, false
 		}
-		return e, time.Unix(0, at), true
+		return e, time.Unix(0, at).UTC(), true
 	}
 	key, at, ok := t.sched.Peek()
 	if !ok {

@@ -1,0 +1,123 @@
+package sla
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/benbjohnson/clock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// tkCountingScheduler wraps the keyed memory scheduler, standing in for a
+// durable one.
+type tkCountingScheduler struct {
+	Scheduler
+	sets, removes int
+}
+
+func (s *tkCountingScheduler) Set(k ClockKey, at time.Time) { s.sets++; s.Scheduler.Set(k, at) }
+func (s *tkCountingScheduler) Remove(k ClockKey)            { s.removes++; s.Scheduler.Remove(k) }
+
+// TestTrackerSchedulersAgree runs one random workload on the default heap
+// and on a custom Scheduler and expects the same events in the same order.
+func TestTrackerSchedulersAgree(t *testing.T) {
+	run := func(opts ...Option) []string {
+		m := clock.NewMock()
+		m.Set(tkT0)
+		rec := &tkRecorder{}
+		tr := NewTracker(append(opts, WithClock(m), WithHandler(rec.handle))...)
+		r := rand.New(rand.NewPCG(4, 2))
+		spec := tkSpec(t, 2*time.Hour, tkNineToFive{}, tkLadder(), Duration(15*time.Minute), Duration(time.Hour))
+		now := tkT0
+		for i := range 300 {
+			now = now.Add(time.Duration(r.IntN(20)) * time.Minute)
+			id := fmt.Sprint("T", r.IntN(60))
+			key := ClockKey{ID: id, Metric: Resolution}
+			switch r.IntN(6) {
+			case 0:
+				_ = tr.StartAt(id, spec, "p", now)
+			case 1:
+				_ = tr.PauseAt(key, now)
+			case 2:
+				_ = tr.ResumeAt(key, now)
+			case 3:
+				_, _ = tr.StopAt(key, now)
+			case 4:
+				_ = tr.NewCycleAt(key, now)
+			case 5:
+				tr.AdvanceTo(now)
+			}
+			if i%50 == 0 {
+				tr.Remove(key)
+			}
+		}
+		tr.AdvanceTo(now.Add(30 * 24 * time.Hour))
+		return rec.ids()
+	}
+	heap := run()
+	sched := &tkCountingScheduler{Scheduler: NewMemoryScheduler()}
+	keyed := run(WithScheduler(sched))
+	assert.Greater(t, len(heap), 100)
+	assert.Equal(t, heap, keyed)
+	assert.Positive(t, sched.sets)
+	assert.Positive(t, sched.removes)
+	assert.Zero(t, sched.Len())
+}
+
+func TestTrackerAttainment(t *testing.T) {
+	tr, _, _ := tkTracker(t)
+	fast := tkSpec(t, time.Hour, tkAlways{}, nil)
+	first, err := NewSpec(SpecDef{Metric: FirstResponse, Within: Duration(10 * time.Minute), Calendar: "24x7"}, tkAlways{})
+	require.NoError(t, err)
+	require.NoError(t, tr.StartAt("A", fast, "urgent", tkT0))
+	require.NoError(t, tr.StartAt("B", fast, "urgent", tkT0))
+	require.NoError(t, tr.StartAt("C", fast, "normal", tkT0))
+	require.NoError(t, tr.StartAt("A", first, "urgent", tkT0))
+	_, err = tr.StopAt(ClockKey{"A", FirstResponse}, tkT0.Add(5*time.Minute))
+	require.NoError(t, err)
+	_, err = tr.StopAt(ClockKey{"A", Resolution}, tkT0.Add(30*time.Minute))
+	require.NoError(t, err)
+	require.NoError(t, tr.PauseAt(ClockKey{"C", Resolution}, tkT0.Add(50*time.Minute)))
+
+	assert.Equal(t, []Attainment{
+		{Metric: FirstResponse, Priority: "urgent", Met: 1, PercentMet: 100},
+		{Metric: Resolution, Priority: "normal", InProgress: 1},
+		{Metric: Resolution, Priority: "urgent", Met: 1, InProgress: 1, PercentMet: 100},
+	}, tr.AttainmentAt(tkT0.Add(59*time.Minute)), "B is still in time at 09:59")
+	got := tr.AttainmentAt(tkT0.Add(61 * time.Minute))
+	assert.Equal(t, Attainment{Metric: Resolution, Priority: "urgent", Met: 1, Breached: 1, PercentMet: 50}, got[2], "B is open and breached")
+	assert.Equal(t, Attainment{Metric: Resolution, Priority: "normal", InProgress: 1}, got[1], "C is paused within target")
+}
+
+func TestTrackerSnapshotWithPolicies(t *testing.T) {
+	reg := Registry{"24x7": tkAlways{}, "business": tkNineToFive{}}
+	p := DefaultPolicy()
+	ps, err := NewPolicies(reg, p)
+	require.NoError(t, err)
+	tr, _, _ := tkTracker(t)
+	for i, prio := range []string{"urgent", "normal", "low", "urgent"} {
+		s, err := ps.Spec(tkT0, Attributes{"priority": prio}, FirstResponse)
+		require.NoError(t, err)
+		require.NoError(t, tr.StartAt(fmt.Sprint("T", i), s, prio, tkT0))
+	}
+	b, err := json.Marshal(tr.Snapshot())
+	require.NoError(t, err)
+	var snap TrackerSnapshot
+	require.NoError(t, json.Unmarshal(b, &snap))
+	tr2, rec2, _ := tkTracker(t)
+	require.NoError(t, tr2.Restore(snap, SpecResolver(ps, nil)))
+	c0, _ := tr2.Clock(ClockKey{"T0", FirstResponse})
+	c3, _ := tr2.Clock(ClockKey{"T3", FirstResponse})
+	assert.Same(t, c0.Spec(), c3.Spec(), "restored clocks share the compiled spec")
+	orig, err := ps.Spec(tkT0, Attributes{"priority": "urgent"}, FirstResponse)
+	require.NoError(t, err)
+	assert.Same(t, orig, c0.Spec())
+	tr2.AdvanceTo(tkT0.Add(time.Hour))
+	// urgent (10m): 3 warnings, breach, reminder; normal (30m): 4 warnings,
+	// breach, reminder; low takes the 15m fallback: 3 warnings, breach, reminder.
+	assert.Len(t, rec2.events, 2*5+6+5)
+}

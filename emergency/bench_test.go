@@ -17,15 +17,32 @@ func benchConfig() Config {
 // counts: two observations, one per rule. The subjects selected by moving
 // get a calm complaint rate and calm counts (100 vs 100) in even rounds and
 // a significant rise (150 vs 100) in odd rounds, so their level changes in
-// every round; the others get the same inputs in every round.
+// every round. The others get inputs that differ between even and odd
+// rounds (so every candidate and, where volume and increase qualify, the
+// exact test are recomputed) but lead to the same level.
 func benchObservations(round int, moving func(i int) bool) []Observation {
+	rule := NewChangeRule("wow", "complaints")
+	raises := func(c Counts) bool {
+		r, err := ExactIncreaseTest(c)
+		return err == nil && c.Current >= rule.MinVolume && r.RelativeChange >= rule.MinIncrease*(1-1e-12) &&
+			r.PValue <= rule.Alpha
+	}
 	obs := make([]Observation, 0, 2*benchSubjects)
 	for i := range benchSubjects {
 		s := fmt.Sprintf("subject-%06d", i)
 		c := Counts{Current: int64(80 + i%70), Baseline: 100}
 		v := float64(i%15) + 0.5
-		if moving(i) {
+		switch {
+		case moving(i):
 			c.Current, v = int64(100+50*(round%2)), 0.5
+		case round%2 == 1:
+			v += 0.25 // stays inside the same band of the threshold rule
+			d := c
+			d.Current++
+			if raises(d) != raises(c) {
+				d.Current -= 2
+			}
+			c = d
 		}
 		obs = append(obs,
 			Observation{Subject: s, Measure: "complaint_rate", Value: v},
@@ -55,10 +72,11 @@ func warmUp(b *testing.B, board *Board, inputs []Observation) time.Time {
 // (outside the timer) and report x-naive, the board's time over the
 // baseline's.
 //
-//   - observe+evaluate: ObserveBatchAt with fresh inputs for both rules of
-//     every subject, so every candidate (and, where the volume and increase
-//     qualify, the exact test) is recomputed and every subject is evaluated
-//     once; the level of 1 % of the subjects changes in each round.
+//   - observe+evaluate: ObserveBatchAt with new input values for both rules
+//     of every subject, so every candidate (and, where the volume and
+//     increase qualify, the exact test) is recomputed and every subject is
+//     evaluated once; the level of 1 % of the subjects changes in each
+//     round.
 //   - observe+evaluate-all-change: the same, but every subject changes level
 //     in each round (worst case: a Change with evidence and a history entry
 //     per subject).

@@ -366,19 +366,25 @@ func (b *Board) ObserveBatchAt(t time.Time, obs []Observation) ([]Change, error)
 			s.mark = true
 			touched = append(touched, s)
 		}
+		// The candidate is a pure function of the inputs and the previous
+		// candidate, and applying it twice changes nothing, so an unchanged
+		// input needs no recomputation (and no new exact test).
 		for _, rt := range it.m.values {
 			rs := &s.rules[rt.rule]
 			if rt.demand {
+				rs.dirty = rs.dirty || !rs.hasDemand || rs.demand != o.Value
 				rs.demand, rs.hasDemand = o.Value, true
 			} else {
+				rs.dirty = rs.dirty || !rs.hasValue || rs.value != o.Value
 				rs.value, rs.hasValue = o.Value, true
 			}
-			rs.observedAt, rs.dirty = st, true
+			rs.observedAt = st
 		}
 		for _, ri := range it.m.counts {
 			rs := &s.rules[ri]
+			rs.dirty = rs.dirty || !rs.hasCounts || rs.counts != o.Counts
 			rs.counts, rs.hasCounts = o.Counts, true
-			rs.observedAt, rs.dirty = st, true
+			rs.observedAt = st
 		}
 	}
 	buf := b.changeBuf[:0]

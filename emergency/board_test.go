@@ -555,3 +555,19 @@ func TestEventStatusAndNextDue(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(raw), `"level":"orange"`)
 }
+
+func TestRepeatedInputKeepsHoldAndDwell(t *testing.T) {
+	b := newBoard(t, Config{Thresholds: []ThresholdRule{complaintRateRule()}, Changes: []ChangeRule{weekOverWeek()}})
+	for _, m := range []time.Duration{0, 3, 6, 9} {
+		assert.Empty(t, observe(t, b, m*time.Minute, "s", "complaint_rate", 6))
+		_, err := b.ObserveCountsAt(at(m*time.Minute), "s", "complaints", Counts{Current: 50, Baseline: 50})
+		require.NoError(t, err)
+	}
+	ch := b.EvaluateAt(at(10 * time.Minute))
+	require.Len(t, ch, 1)
+	assert.Equal(t, at(0), ch[0].Evidence.Since, "the hold runs from the first observation")
+	assert.Equal(t, at(9*time.Minute), ch[0].Evidence.ObservedAt, "the latest observation is recorded")
+	st, _ := b.Status("s")
+	require.NotNil(t, st.Rules[1].Evidence.Test)
+	assert.InDelta(t, 0.5, st.Rules[1].Evidence.Test.PValue, 0.1, "the test result is available even when skipped")
+}

@@ -26,7 +26,8 @@ type RuleStatus struct {
 	Candidate Level `json:"candidate"`
 	// Pending is the change that becomes due if the input stays as it is.
 	Pending *Pending `json:"pending,omitempty"`
-	// Evidence describes the rule's latest input.
+	// Evidence describes the rule's latest input; its Level is the
+	// candidate and its Since is zero.
 	Evidence Evidence `json:"evidence"`
 }
 

@@ -92,6 +92,33 @@
 // checked, targets met, decisions, overdue actions and the trend of the
 // targeted metrics — as plain values ready to print or serialise.
 //
+// # Closed loop
+//
+// A rectification item ([Rectification]) is a corrective action raised from
+// feedback: its [Source] (a complaint, a survey answer, a return visit), a
+// root-cause category, an owner, [CorrectiveAction] steps, and a deadline on
+// an SLA clock. [Rectifications] holds the items. Each runs the lifecycle
+// of [RectificationSpec] on an fsm.Machine — open, in progress, done,
+// verified, customer informed, closed — in which closed is reachable only
+// from customer informed and that only from verified, so an item cannot
+// close before it was verified and the customer informed (a
+// *[RectificationError] matching [ErrInvalidTransition] and
+// fsm.ErrNotAllowed). A failed [Verification] sends it back to in progress;
+// completing it again needs a new action ([ErrActionsIncomplete]).
+//
+// Deadlines come from package sla: every item has a clock in one
+// sla.Tracker (per-category specs in [RectificationConfig], default
+// [DefaultRectificationDeadline]: 72 h with warnings and a reminder). The
+// clock runs while the work is open or in progress and pauses while it
+// waits for verification. Warnings, the breach that makes an item overdue,
+// reminders and met reach [Rectifications.OnEvent] handlers as
+// [RectificationEvent] values with stable ids, delivered by
+// [Rectifications.AdvanceTo] or [Rectifications.Run];
+// [Rectifications.OverdueAt] lists the overdue items.
+// [Rectifications.Snapshot] and [RestoreRectifications] round-trip items,
+// lifecycles and clocks through JSON. Rectifications is safe for
+// concurrent use; handlers run outside its locks.
+//
 // # Concurrency
 //
 // [Aggregator], [CategoryTally] and [Book] are safe for concurrent use.

@@ -1,0 +1,627 @@
+package feedback
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/benbjohnson/clock"
+	"github.com/sqkit/sqkit/fsm"
+	"github.com/sqkit/sqkit/sla"
+	"github.com/sqkit/sqkit/sla/slatest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func rectInput(id string) RectificationInput {
+	return RectificationInput{
+		ID:       id,
+		Source:   Source{Kind: SourceComplaint, ID: "C-" + id},
+		Category: CategoryLogistics,
+		Owner:    "ops.li",
+		Problem:  "parcels crushed in the north hub",
+		Actions: []CorrectiveAction{
+			{ID: "a1", Description: "re-train hub staff on fragile handling"},
+			{ID: "a2", Description: "add corner protectors", Owner: "pack.zhao"},
+		},
+		By: "qa.chen",
+	}
+}
+
+// rectNew returns an empty set on a mock clock at t0 with the default
+// deadline, and a recorder of its events.
+func rectNew(t *testing.T, cfg RectificationConfig) (*Rectifications, *clock.Mock, *rectRecorder) {
+	t.Helper()
+	clk := clock.NewMock()
+	clk.Set(t0)
+	rs, err := NewRectifications(clk, cfg)
+	require.NoError(t, err)
+	rec := &rectRecorder{}
+	rs.OnEvent(rec.add)
+	return rs, clk, rec
+}
+
+type rectRecorder struct {
+	mu  sync.Mutex
+	evs []RectificationEvent
+}
+
+func (r *rectRecorder) add(e RectificationEvent) {
+	r.mu.Lock()
+	r.evs = append(r.evs, e)
+	r.mu.Unlock()
+}
+
+func (r *rectRecorder) list() []RectificationEvent {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]RectificationEvent(nil), r.evs...)
+}
+
+func (r *rectRecorder) ids() []string {
+	var out []string
+	for _, e := range r.list() {
+		out = append(out, e.ID.String())
+	}
+	return out
+}
+
+// rectDoAll completes every open action of item id at at.
+func rectDoAll(t *testing.T, rs *Rectifications, id string, at time.Time) {
+	t.Helper()
+	r, err := rs.Get(id)
+	require.NoError(t, err)
+	for _, a := range r.Actions {
+		_, err := rs.CompleteActionAt(id, a.ID, fsm.By{Actor: a.Owner, Reason: "done"}, at)
+		require.NoError(t, err)
+	}
+}
+
+func TestRectificationSpecIsValid(t *testing.T) {
+	require.NoError(t, RectificationSpec().Validate())
+	def := RectificationDefinition()
+	assert.Equal(t, RectOpen, def.Initial())
+	assert.True(t, def.IsTerminal(RectClosed))
+	// The only way into closed is from customer_informed.
+	for _, s := range def.States() {
+		for _, ev := range def.EventsFrom(s) {
+			if ev == RectClose {
+				assert.Equal(t, RectCustomerInformed, s)
+			}
+		}
+	}
+	assert.Contains(t, def.Mermaid(), "customer_informed --> closed : close")
+}
+
+func TestRectificationFullLoop(t *testing.T) {
+	rs, clk, rec := rectNew(t, RectificationConfig{})
+	r, err := rs.Open(rectInput("R1"))
+	require.NoError(t, err)
+	assert.Equal(t, RectOpen, r.State)
+	assert.Equal(t, "ops.li", r.Owner)
+	assert.Equal(t, "ops.li", r.FirstResponder)
+	assert.Equal(t, t0, r.OpenedAt)
+	assert.Equal(t, t0.Add(72*time.Hour), r.Due)
+	assert.Equal(t, "ops.li", r.Actions[0].Owner, "action owner defaults to the item owner")
+	assert.Equal(t, "pack.zhao", r.Actions[1].Owner)
+
+	clk.Add(time.Hour)
+	r, err = rs.Start("R1", fsm.By{Actor: "ops.li"})
+	require.NoError(t, err)
+	assert.Equal(t, RectInProgress, r.State)
+
+	clk.Add(10 * time.Hour)
+	rectDoAll(t, rs, "R1", clk.Now())
+	r, err = rs.Complete("R1", fsm.By{Actor: "ops.li"})
+	require.NoError(t, err)
+	assert.Equal(t, RectDone, r.State)
+	assert.True(t, r.Due.IsZero(), "the clock pauses while waiting for verification, before the deadline")
+
+	clk.Add(24 * time.Hour)
+	r, err = rs.Verify("R1", Verification{Passed: true, By: "qa.chen", VisitID: "V-1", Note: "no more damage"})
+	require.NoError(t, err)
+	assert.Equal(t, RectVerified, r.State)
+	require.Len(t, r.Verifications, 1)
+	assert.Equal(t, clk.Now(), r.Verifications[0].At)
+
+	r, err = rs.InformCustomer("R1", Notice{By: "cs.wang", Channel: "phone", Note: "explained the fix"})
+	require.NoError(t, err)
+	assert.Equal(t, RectCustomerInformed, r.State)
+	require.NotNil(t, r.Notice)
+	assert.Equal(t, "phone", r.Notice.Channel)
+
+	r, err = rs.Close("R1", fsm.By{Actor: "qa.chen"})
+	require.NoError(t, err)
+	assert.Equal(t, RectClosed, r.State)
+	assert.Equal(t, clk.Now(), r.ClosedAt)
+
+	var path []fsm.State
+	for _, h := range r.History {
+		path = append(path, h.To)
+	}
+	assert.Equal(t, []fsm.State{RectInProgress, RectDone, RectVerified, RectCustomerInformed, RectClosed}, path)
+
+	// The work took 10 h of a 72 h deadline: verified in time, so a met
+	// event; warnings never fired because the clock paused at 11 h.
+	assert.Equal(t, 1, rs.AdvanceTo(clk.Now().Add(30*24*time.Hour)))
+	evs := rec.list()
+	require.Len(t, evs, 1)
+	assert.Equal(t, sla.Met, evs[0].Kind)
+	assert.Equal(t, "R1/resolution/met/1/1", evs[0].ID.String())
+	assert.Equal(t, t0.Add(35*time.Hour), evs[0].At, "met at the verification instant")
+	assert.False(t, evs[0].Overdue())
+	att := rs.AttainmentAt(clk.Now())
+	require.Len(t, att, 1)
+	assert.Equal(t, CategoryLogistics, att[0].Priority)
+	assert.Equal(t, 1, att[0].Met)
+}
+
+func TestRectificationCannotCloseEarly(t *testing.T) {
+	type step func(rs *Rectifications, at time.Time) error
+	start := func(rs *Rectifications, at time.Time) error {
+		_, err := rs.StartAt("R", fsm.By{}, at)
+		return err
+	}
+	complete := func(rs *Rectifications, at time.Time) error {
+		for _, a := range []string{"a1", "a2"} {
+			if _, err := rs.CompleteActionAt("R", a, fsm.By{}, at); err != nil {
+				return err
+			}
+		}
+		_, err := rs.CompleteAt("R", fsm.By{}, at)
+		return err
+	}
+	verify := func(rs *Rectifications, at time.Time) error {
+		_, err := rs.VerifyAt("R", Verification{Passed: true}, at)
+		return err
+	}
+	for _, tc := range []struct {
+		name  string
+		steps []step
+		state fsm.State
+	}{
+		{"open", nil, RectOpen},
+		{"in progress", []step{start}, RectInProgress},
+		{"done, not verified", []step{start, complete}, RectDone},
+		{"verified, customer not informed", []step{start, complete, verify}, RectVerified},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rs, _, _ := rectNew(t, RectificationConfig{})
+			_, err := rs.OpenAt(rectInput("R"), t0)
+			require.NoError(t, err)
+			at := t0
+			for _, s := range tc.steps {
+				at = at.Add(time.Hour)
+				require.NoError(t, s(rs, at))
+			}
+			_, err = rs.CloseAt("R", fsm.By{}, at.Add(time.Hour))
+			require.Error(t, err)
+			assert.ErrorIs(t, err, ErrInvalidTransition)
+			assert.ErrorIs(t, err, fsm.ErrNotAllowed)
+			var re *RectificationError
+			require.ErrorAs(t, err, &re)
+			assert.Equal(t, "R", re.ItemID)
+			assert.Equal(t, "Close", re.Op)
+			assert.Equal(t, tc.state, re.State)
+			assert.Contains(t, err.Error(), "feedback: rectification \"R\": Close not allowed in state "+string(tc.state))
+			r, err := rs.Get("R")
+			require.NoError(t, err)
+			assert.Equal(t, tc.state, r.State, "a refused close changes nothing")
+			if tc.state != RectVerified {
+				_, err = rs.InformCustomerAt("R", Notice{}, at.Add(time.Hour))
+				assert.ErrorIs(t, err, fsm.ErrNotAllowed, "the customer is informed only after verification")
+			}
+		})
+	}
+}
+
+func TestRectificationFailedVerification(t *testing.T) {
+	rs, clk, rec := rectNew(t, RectificationConfig{})
+	_, err := rs.Open(rectInput("R2"))
+	require.NoError(t, err)
+	_, err = rs.Start("R2", fsm.By{})
+	require.NoError(t, err)
+	clk.Add(20 * time.Hour)
+	rectDoAll(t, rs, "R2", clk.Now())
+	_, err = rs.Complete("R2", fsm.By{})
+	require.NoError(t, err)
+
+	// 30 h waiting for the check do not count against the deadline.
+	clk.Add(30 * time.Hour)
+	r, err := rs.Verify("R2", Verification{Passed: false, By: "qa.chen", Note: "customer reports damage again"})
+	require.NoError(t, err)
+	assert.Equal(t, RectInProgress, r.State)
+	assert.Equal(t, clk.Now().Add(52*time.Hour), r.Due, "the clock resumes with 52 h of 72 h left")
+
+	// Completing again needs new corrective work.
+	clk.Add(time.Hour)
+	_, err = rs.Complete("R2", fsm.By{})
+	require.ErrorIs(t, err, ErrActionsIncomplete)
+	require.ErrorIs(t, err, ErrInvalidTransition)
+	assert.Contains(t, err.Error(), "no new action since the failed verification")
+	_, err = rs.AddAction("R2", CorrectiveAction{ID: "a3", Description: "switch to double-wall boxes"})
+	require.NoError(t, err)
+	_, err = rs.Complete("R2", fsm.By{})
+	require.ErrorIs(t, err, ErrActionsIncomplete)
+	assert.Contains(t, err.Error(), "[a3]")
+	_, err = rs.CompleteAction("R2", "a3", fsm.By{Actor: "pack.zhao"})
+	require.NoError(t, err)
+	r, err = rs.Complete("R2", fsm.By{})
+	require.NoError(t, err)
+	assert.Equal(t, RectDone, r.State)
+
+	// 20 h + 1 h of work so far; verification passes in time.
+	clk.Add(time.Hour)
+	r, err = rs.Verify("R2", Verification{Passed: true})
+	require.NoError(t, err)
+	assert.Len(t, r.Verifications, 2)
+	rs.AdvanceTo(clk.Now())
+	ids := rec.ids()
+	// 50 % of 72 h (36 h) was never reached: 21 h of work in all.
+	assert.Equal(t, []string{"R2/resolution/met/1/1"}, ids)
+}
+
+func TestRectificationCompleteNeedsActions(t *testing.T) {
+	rs, _, _ := rectNew(t, RectificationConfig{})
+	in := rectInput("R3")
+	in.Actions = nil
+	_, err := rs.OpenAt(in, t0)
+	require.NoError(t, err)
+	_, err = rs.StartAt("R3", fsm.By{}, t0)
+	require.NoError(t, err)
+	_, err = rs.CompleteAt("R3", fsm.By{}, t0)
+	require.ErrorIs(t, err, ErrActionsIncomplete)
+	assert.Contains(t, err.Error(), "no corrective action")
+	_, err = rs.AddActionAt("R3", CorrectiveAction{ID: "x", Description: "fix", DoneAt: t0}, t0)
+	require.NoError(t, err)
+	_, err = rs.CompleteAt("R3", fsm.By{}, t0)
+	require.ErrorIs(t, err, ErrActionsIncomplete, "an added action starts not done, whatever DoneAt says")
+	_, err = rs.CompleteActionAt("R3", "nope", fsm.By{}, t0)
+	require.ErrorIs(t, err, ErrNotFound)
+	_, err = rs.AddActionAt("R3", CorrectiveAction{ID: "x", Description: "again"}, t0)
+	require.ErrorIs(t, err, ErrDuplicate)
+	_, err = rs.AddActionAt("R3", CorrectiveAction{}, t0)
+	require.ErrorIs(t, err, ErrInvalidConfig)
+	_, err = rs.CompleteActionAt("R3", "x", fsm.By{Actor: "a", Reason: "first"}, t0.Add(time.Minute))
+	require.NoError(t, err)
+	r, err := rs.CompleteActionAt("R3", "x", fsm.By{Actor: "b", Reason: "second"}, t0.Add(2*time.Minute))
+	require.NoError(t, err)
+	assert.Equal(t, "a", r.Actions[0].DoneBy, "the first completion is kept")
+	assert.Equal(t, t0.Add(time.Minute), r.Actions[0].DoneAt)
+	_, err = rs.CompleteAt("R3", fsm.By{}, t0.Add(3*time.Minute))
+	require.NoError(t, err)
+	_, err = rs.AddActionAt("R3", CorrectiveAction{ID: "y", Description: "late"}, t0.Add(4*time.Minute))
+	require.ErrorIs(t, err, ErrInvalidTransition, "actions are frozen once done")
+}
+
+func TestRectificationOverdueEvents(t *testing.T) {
+	rs, clk, rec := rectNew(t, RectificationConfig{})
+	_, err := rs.Open(rectInput("R4"))
+	require.NoError(t, err)
+	_, err = rs.Open(rectInput("R5"))
+	require.NoError(t, err)
+
+	n := slatest.AdvanceTo(clk, rs.tr, t0.Add(71*time.Hour))
+	assert.Equal(t, 6, n, "three warnings for each item")
+	assert.Empty(t, rs.OverdueAt(clk.Now()))
+
+	n = slatest.AdvanceTo(clk, rs.tr, t0.Add(80*time.Hour))
+	assert.Equal(t, 4, n, "breach and reminder for each item")
+	var got []string
+	for _, e := range rec.list() {
+		got = append(got, fmt.Sprintf("%s %s %v", e.ID, e.At.Sub(t0), e.Overdue()))
+		assert.Equal(t, CategoryLogistics, e.Category)
+		assert.Equal(t, "ops.li", e.Owner)
+		assert.Equal(t, RectOpen, e.State)
+	}
+	assert.Equal(t, []string{
+		"R4/resolution/warning/1/1 36h0m0s false",
+		"R5/resolution/warning/1/1 36h0m0s false",
+		"R4/resolution/warning/1/2 54h0m0s false",
+		"R5/resolution/warning/1/2 54h0m0s false",
+		"R4/resolution/warning/1/3 64h48m0s false",
+		"R5/resolution/warning/1/3 64h48m0s false",
+		"R4/resolution/breach/1/1 72h0m0s true",
+		"R5/resolution/breach/1/1 72h0m0s true",
+		"R4/resolution/reminder/1/1 72h15m0s true",
+		"R5/resolution/reminder/1/1 72h15m0s true",
+	}, got)
+	over := rs.Overdue()
+	require.Len(t, over, 2)
+	assert.Equal(t, "R4", over[0].ID)
+	assert.True(t, over[0].OverdueAt(clk.Now()))
+
+	// Done late: the item leaves the overdue list, its Due stays set.
+	_, err = rs.Start("R4", fsm.By{})
+	require.NoError(t, err)
+	rectDoAll(t, rs, "R4", clk.Now())
+	r, err := rs.Complete("R4", fsm.By{})
+	require.NoError(t, err)
+	assert.Equal(t, t0.Add(72*time.Hour), r.Due, "a missed deadline stays visible")
+	over = rs.Overdue()
+	require.Len(t, over, 1)
+	assert.Equal(t, "R5", over[0].ID)
+	_, err = rs.Verify("R4", Verification{Passed: true})
+	require.NoError(t, err)
+	att := rs.AttainmentAt(clk.Now())
+	require.Len(t, att, 1)
+	assert.Equal(t, 0, att[0].Met)
+	assert.Equal(t, 2, att[0].Breached, "R4 stopped late, R5 open and past due")
+}
+
+func TestRectificationCategoryDeadlineOnBusinessCalendar(t *testing.T) {
+	cal, err := sla.NewCalendarIn(time.UTC, sla.CalendarSpec{Week: sla.CalendarWeek{
+		Monday: []sla.CalendarWindow{{Start: "09:00", End: "17:00"}}, Tuesday: []sla.CalendarWindow{{Start: "09:00", End: "17:00"}},
+		Wednesday: []sla.CalendarWindow{{Start: "09:00", End: "17:00"}}, Thursday: []sla.CalendarWindow{{Start: "09:00", End: "17:00"}},
+		Friday: []sla.CalendarWindow{{Start: "09:00", End: "17:00"}},
+	}})
+	require.NoError(t, err)
+	quality, err := sla.NewSpec(sla.SpecDef{Metric: sla.Resolution, Within: sla.Duration(16 * time.Hour), Calendar: sla.CalendarBusiness}, cal)
+	require.NoError(t, err)
+	rs, _, rec := rectNew(t, RectificationConfig{ByCategory: map[string]*sla.Spec{CategoryProductQuality: quality}})
+	in := rectInput("Q1")
+	in.Category = CategoryProductQuality
+	friday := time.Date(2026, 3, 6, 15, 0, 0, 0, time.UTC)
+	r, err := rs.OpenAt(in, friday)
+	require.NoError(t, err)
+	// Two working days from Friday 15:00: Friday 2 h, Monday 8 h, Tuesday 6 h.
+	assert.Equal(t, time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC), r.Due)
+	r, err = rs.OpenAt(rectInput("L1"), friday)
+	require.NoError(t, err)
+	assert.Equal(t, friday.Add(72*time.Hour), r.Due, "other categories keep the default deadline")
+	rs.AdvanceTo(time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC))
+	var breached []string
+	for _, e := range rec.list() {
+		if e.Kind == sla.Breach {
+			breached = append(breached, e.Item)
+		}
+	}
+	assert.Equal(t, []string{"L1", "Q1"}, breached)
+}
+
+func TestRectificationValidation(t *testing.T) {
+	err := RectificationInput{Actions: []CorrectiveAction{{ID: "a"}, {ID: "a", Description: "x"}}}.Validate()
+	require.ErrorIs(t, err, ErrInvalidConfig)
+	for _, want := range []string{"id: empty", "source.kind: empty", "source.id: empty", "category: empty", "owner: empty",
+		"actions[0].description: empty", "actions[1].id: duplicate action id \"a\""} {
+		assert.Contains(t, err.Error(), "feedback: "+want)
+	}
+	var fe *FieldError
+	require.ErrorAs(t, err, &fe)
+
+	err = RectificationConfig{ByCategory: map[string]*sla.Spec{"": DefaultRectificationDeadline(), "x": nil}}.Validate()
+	require.ErrorIs(t, err, ErrInvalidConfig)
+	assert.Contains(t, err.Error(), `by_category[""]: empty category`)
+	assert.Contains(t, err.Error(), `by_category["x"]: nil spec`)
+	_, err = NewRectifications(nil, RectificationConfig{ByCategory: map[string]*sla.Spec{"x": nil}})
+	require.ErrorIs(t, err, ErrInvalidConfig)
+
+	rs, _, _ := rectNew(t, RectificationConfig{})
+	_, err = rs.OpenAt(rectInput("R"), time.Time{})
+	require.ErrorIs(t, err, ErrInvalidConfig)
+	_, err = rs.OpenAt(rectInput("R"), t0)
+	require.NoError(t, err)
+	_, err = rs.OpenAt(rectInput("R"), t0)
+	require.ErrorIs(t, err, ErrDuplicate)
+	_, err = rs.Get("nope")
+	require.ErrorIs(t, err, ErrNotFound)
+	_, err = rs.StartAt("nope", fsm.By{}, t0)
+	require.ErrorIs(t, err, ErrNotFound)
+	_, err = rs.StartAt("R", fsm.By{}, t0.Add(-time.Second))
+	require.ErrorIs(t, err, ErrTimeBackwards)
+	_, err = rs.StartAt("R", fsm.By{}, time.Time{})
+	require.ErrorIs(t, err, ErrTimeBackwards)
+	_, err = rs.VerifyAt("R", Verification{Passed: true}, t0)
+	require.ErrorIs(t, err, fsm.ErrNotAllowed)
+}
+
+func TestRectificationTransfer(t *testing.T) {
+	rs, _, _ := rectNew(t, RectificationConfig{})
+	_, err := rs.OpenAt(rectInput("R"), t0)
+	require.NoError(t, err)
+	r, err := rs.TransferAt("R", "ops.zhou", fsm.By{Actor: "lead", Reason: "north hub moved"}, t0.Add(time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, "ops.zhou", r.Owner)
+	assert.Equal(t, "ops.li", r.FirstResponder)
+	_, err = rs.TransferAt("R", "ops.zhou", fsm.By{}, t0.Add(time.Hour))
+	require.ErrorIs(t, err, fsm.ErrInvalidTransfer)
+	_, err = rs.AddActionAt("R", CorrectiveAction{ID: "a9", Description: "x"}, t0.Add(time.Hour))
+	require.NoError(t, err)
+	r, _ = rs.Get("R")
+	assert.Equal(t, "ops.zhou", r.Actions[2].Owner)
+}
+
+// rectScenario builds items in every state, one overdue, with undelivered
+// events pending.
+func rectScenario(t *testing.T) (*Rectifications, *clock.Mock) {
+	t.Helper()
+	rs, clk, _ := rectNew(t, RectificationConfig{})
+	for _, id := range []string{"open", "working", "done", "verified", "informed", "closed", "failed"} {
+		_, err := rs.OpenAt(rectInput(id), t0)
+		require.NoError(t, err)
+	}
+	at := t0.Add(time.Hour)
+	for _, id := range []string{"working", "done", "verified", "informed", "closed", "failed"} {
+		_, err := rs.StartAt(id, fsm.By{Actor: "ops.li", Reason: "go"}, at)
+		require.NoError(t, err)
+	}
+	at = at.Add(time.Hour)
+	for _, id := range []string{"done", "verified", "informed", "closed", "failed"} {
+		rectDoAll(t, rs, id, at)
+		_, err := rs.CompleteAt(id, fsm.By{}, at)
+		require.NoError(t, err)
+	}
+	at = at.Add(time.Hour)
+	_, err := rs.VerifyAt("failed", Verification{Passed: false, Note: "recurred"}, at)
+	require.NoError(t, err)
+	for _, id := range []string{"verified", "informed", "closed"} {
+		_, err := rs.VerifyAt(id, Verification{Passed: true, VisitID: "V-" + id}, at)
+		require.NoError(t, err)
+	}
+	for _, id := range []string{"informed", "closed"} {
+		_, err := rs.InformCustomerAt(id, Notice{By: "cs", Channel: "sms"}, at)
+		require.NoError(t, err)
+	}
+	_, err = rs.CloseAt("closed", fsm.By{}, at)
+	require.NoError(t, err)
+	_, err = rs.TransferAt("open", "ops.zhou", fsm.By{Reason: "shift"}, at)
+	require.NoError(t, err)
+	// Deliver up to the first warning, then move the clock past the breach
+	// without delivering: the breach of the open items stays pending.
+	slatest.AdvanceTo(clk, rs.tr, t0.Add(40*time.Hour))
+	clk.Set(t0.Add(75 * time.Hour))
+	return rs, clk
+}
+
+func TestRectificationSnapshotRoundTrip(t *testing.T) {
+	rs, clk := rectScenario(t)
+	snap := rs.Snapshot()
+	data, err := json.Marshal(snap)
+	require.NoError(t, err)
+	var back RectificationsSnapshot
+	require.NoError(t, json.Unmarshal(data, &back))
+
+	restored, err := RestoreRectifications(clk, RectificationConfig{}, back)
+	require.NoError(t, err)
+	assert.Equal(t, rs.List(), restored.List())
+	assert.Equal(t, snap, restored.Snapshot())
+	data2, err := json.Marshal(restored.Snapshot())
+	require.NoError(t, err)
+	assert.JSONEq(t, string(data), string(data2))
+	assert.Equal(t, rs.AttainmentAt(clk.Now()), restored.AttainmentAt(clk.Now()))
+
+	// Both deliver the same pending events from here on.
+	a, b := &rectRecorder{}, &rectRecorder{}
+	rs.OnEvent(a.add)
+	restored.OnEvent(b.add)
+	rs.AdvanceTo(clk.Now())
+	restored.AdvanceTo(clk.Now())
+	assert.NotEmpty(t, a.ids())
+	assert.Equal(t, a.ids(), b.ids())
+	assert.Contains(t, b.ids(), "open/resolution/breach/1/1")
+
+	// The restored items carry on.
+	_, err = restored.InformCustomer("verified", Notice{By: "cs"})
+	require.NoError(t, err)
+	_, err = restored.Close("verified", fsm.By{})
+	require.NoError(t, err)
+	_, err = restored.StartAt("open", fsm.By{}, t0) // before the last change
+	require.ErrorIs(t, err, ErrTimeBackwards)
+	_, err = restored.Start("open", fsm.By{})
+	require.NoError(t, err)
+}
+
+func TestRectificationRestoreRejects(t *testing.T) {
+	rs, clk := rectScenario(t)
+	good := rs.Snapshot()
+	clone := func() RectificationsSnapshot {
+		var s RectificationsSnapshot
+		data, err := json.Marshal(good)
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(data, &s))
+		return s
+	}
+	s := clone()
+	s.Version = 9
+	s.Items[0].Item.ID = ""
+	s.Items[1].Lifecycle.State = "nowhere"
+	s.Items = append(s.Items, s.Items[2])
+	_, err := RestoreRectifications(clk, RectificationConfig{}, s)
+	require.Error(t, err)
+	for _, want := range []string{"version: unsupported snapshot version 9", "items[0]: feedback: id: empty",
+		"items[1].lifecycle", "items[7]: feedback: duplicate id"} {
+		assert.Contains(t, err.Error(), want)
+	}
+	assert.ErrorIs(t, err, fsm.ErrUnknownState)
+
+	s = clone()
+	s.Tracker.Clocks = s.Tracker.Clocks[1:] // an open item loses its clock
+	_, err = RestoreRectifications(clk, RectificationConfig{}, s)
+	require.ErrorIs(t, err, ErrInvalidConfig)
+	assert.Contains(t, err.Error(), "has no SLA clock")
+
+	s = clone()
+	s.Items = s.Items[1:] // a clock without its item
+	_, err = RestoreRectifications(clk, RectificationConfig{}, s)
+	require.ErrorIs(t, err, ErrInvalidConfig)
+	assert.Contains(t, err.Error(), "belongs to no item")
+
+	other, err := sla.NewSpec(sla.SpecDef{Metric: sla.Resolution, Within: sla.Duration(time.Hour), Calendar: sla.CalendarAlways}, sla.AlwaysOpen())
+	require.NoError(t, err)
+	_, err = RestoreRectifications(clk, RectificationConfig{Deadline: other}, clone())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "is not in the configuration")
+}
+
+func TestRectificationConcurrent(t *testing.T) {
+	rs, clk, _ := rectNew(t, RectificationConfig{})
+	var seen sync.Map
+	rs.OnEvent(func(e RectificationEvent) {
+		// Handlers may call back into the set.
+		r, err := rs.Get(e.Item)
+		var w, i int
+		if _, serr := fmt.Sscanf(e.Item, "w%d-%d", &w, &i); serr == nil && err == nil && i%2 == 0 {
+			// Odd items may or may not see events, depending on how far
+			// the concurrent AdvanceTo got before they were done.
+			seen.Store(e.ID.String(), r.State)
+		}
+	})
+	const workers, per = 8, 20
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < per; i++ {
+				id := fmt.Sprintf("w%d-%d", w, i)
+				at := t0.Add(time.Duration(i) * time.Minute)
+				if _, err := rs.OpenAt(rectInput(id), at); err != nil {
+					t.Error(err)
+					return
+				}
+				steps := []func() error{
+					func() error { _, err := rs.StartAt(id, fsm.By{}, at); return err },
+					func() error { _, err := rs.CompleteActionAt(id, "a1", fsm.By{}, at); return err },
+					func() error { _, err := rs.CompleteActionAt(id, "a2", fsm.By{}, at); return err },
+					func() error { _, err := rs.CompleteAt(id, fsm.By{}, at); return err },
+				}
+				if i%2 == 0 {
+					steps = steps[:1] // left running: these will be overdue
+				}
+				for _, s := range steps {
+					if err := s(); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+				_ = rs.List()
+				_ = rs.Snapshot()
+			}
+		}(w)
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; i < 50; i++ {
+			rs.AdvanceTo(t0.Add(time.Duration(i) * 2 * time.Hour))
+		}
+	}()
+	wg.Wait()
+	rs.AdvanceTo(t0.Add(100 * time.Hour))
+	clk.Set(t0.Add(100 * time.Hour))
+	assert.Len(t, rs.Overdue(), workers*per/2)
+	n := 0
+	seen.Range(func(k, v any) bool { n++; return true })
+	// Each left-running item: 3 warnings, breach, reminder.
+	assert.Equal(t, workers*per/2*5, n)
+}
+
+func TestRectificationErrorUnwrap(t *testing.T) {
+	err := error(&RectificationError{ItemID: "x", Op: "Close", State: RectOpen, Err: fsm.ErrNotAllowed})
+	assert.True(t, errors.Is(err, ErrInvalidTransition))
+	assert.True(t, errors.Is(err, fsm.ErrNotAllowed))
+	assert.False(t, errors.Is(err, ErrNotFound))
+}

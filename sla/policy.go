@@ -177,7 +177,7 @@ func (p *Policy) Validate() error {
 		for j, t := range r.Targets {
 			tp := fmt.Sprintf("%s.targets[%d]", path, j)
 			if !t.Metric.Valid() {
-				add(tp+".metric", "unknown metric %d", t.Metric)
+				add(tp+".metric", "invalid metric name %q", t.Metric)
 			} else if seen[t.Metric] {
 				add(tp+".metric", "duplicate target for %s", t.Metric)
 			}
@@ -303,7 +303,7 @@ func NewSpec(def SpecDef, bt BusinessTime) (*Spec, error) {
 		errs = append(errs, &FieldError{Path: path, Message: fmt.Sprintf(format, args...)})
 	}
 	if !def.Metric.Valid() {
-		add("metric", "unknown metric %d", def.Metric)
+		add("metric", "invalid metric name %q", def.Metric)
 	}
 	if def.Within <= 0 {
 		add("within", "must be positive, got %s", def.Within)
@@ -392,7 +392,7 @@ type compiledPolicy struct {
 
 type compiledRule struct {
 	rule  *Rule
-	specs [Resolution + 1]*Spec
+	specs map[Metric]*Spec
 }
 
 // NewPolicies validates every version, resolves every calendar name against
@@ -418,7 +418,7 @@ func NewPolicies(reg Registry, versions ...Policy) (*Policies, error) {
 		}
 		cp := &compiledPolicy{p: p}
 		compile := func(rpath string, r *Rule) *compiledRule {
-			cr := &compiledRule{rule: r}
+			cr := &compiledRule{rule: r, specs: map[Metric]*Spec{}}
 			for j, t := range r.Targets {
 				cal := cmp.Or(t.Calendar, r.Calendar, p.Calendar)
 				bt, err := reg.Lookup(cal)
@@ -525,7 +525,7 @@ func (ps *Policies) Spec(at time.Time, attrs Attributes, m Metric) (*Spec, error
 
 func (cp *compiledPolicy) spec(attrs Attributes, m Metric) (*Spec, error) {
 	if !m.Valid() {
-		return nil, fmt.Errorf("%w metric %d", ErrInvalid, m)
+		return nil, fmt.Errorf("%w metric %q", ErrInvalid, m)
 	}
 	for i := range cp.rules {
 		if cp.rules[i].rule.Matches(attrs) {

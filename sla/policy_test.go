@@ -3,6 +3,7 @@ package sla
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,7 +26,7 @@ func TestPolicyValidateReportsEverything(t *testing.T) {
 		Warnings:  []Rung{{Percent: 150}, {}, {Percent: 50, Before: Duration(time.Minute)}, {Before: Duration(-time.Minute)}},
 		Reminders: []Duration{Duration(time.Hour), Duration(time.Minute), 0},
 		Rules: []Rule{
-			{Name: "a", Match: map[string][]string{"priority": {}}, Targets: []Target{{Metric: 9, Within: 0}}},
+			{Name: "a", Match: map[string][]string{"priority": {}}, Targets: []Target{{Metric: "bad/metric", Within: 0}}},
 			{Name: "a", Targets: []Target{{Metric: Resolution, Within: Duration(time.Hour)}, {Metric: Resolution, Within: Duration(time.Hour)}}},
 			{Name: "empty"},
 		},
@@ -47,7 +48,7 @@ func TestPolicyValidateReportsEverything(t *testing.T) {
 		"sla: reminders[1]: must be later than the previous reminder",
 		"sla: reminders[2]: must be positive",
 		"sla: rules[0].match.priority: lists no values",
-		"sla: rules[0].targets[0].metric: unknown metric 9",
+		"sla: rules[0].targets[0].metric: invalid metric name \"bad/metric\"",
 		"sla: rules[0].targets[0].within: must be positive",
 		"sla: rules[0].targets[0].calendar: no calendar named",
 		"sla: rules[1].name: duplicate rule name \"a\"",
@@ -176,7 +177,7 @@ func TestPoliciesVersions(t *testing.T) {
 }
 
 func TestSpecValidation(t *testing.T) {
-	_, err := NewSpec(SpecDef{Metric: 0, Within: -1, Warnings: []Rung{{}}, Reminders: []Duration{0}}, nil)
+	_, err := NewSpec(SpecDef{Metric: "", Within: -1, Warnings: []Rung{{}}, Reminders: []Duration{0}}, nil)
 	require.ErrorIs(t, err, ErrInvalid)
 	for _, want := range []string{"metric", "within", "calendar", "warnings[0]", "reminders[0]"} {
 		assert.Contains(t, err.Error(), "sla: "+want)
@@ -185,9 +186,14 @@ func TestSpecValidation(t *testing.T) {
 
 func TestJSONForms(t *testing.T) {
 	var m Metric
-	require.Error(t, json.Unmarshal([]byte(`"speed"`), &m))
 	require.NoError(t, json.Unmarshal([]byte(`"next_response"`), &m))
 	assert.Equal(t, NextResponse, m)
+	for _, ok := range []Metric{FirstResponse, NextResponse, Resolution, "assessment", "rectification"} {
+		assert.True(t, ok.Valid(), ok)
+	}
+	for _, bad := range []Metric{"", "a/b", "two words", Metric(strings.Repeat("x", 65))} {
+		assert.False(t, bad.Valid(), bad)
+	}
 	var d Duration
 	require.NoError(t, json.Unmarshal([]byte(`"1h30m"`), &d))
 	assert.Equal(t, Duration(90*time.Minute), d)

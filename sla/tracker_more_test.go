@@ -121,3 +121,15 @@ func TestTrackerSnapshotWithPolicies(t *testing.T) {
 	// breach, reminder; low takes the 15m fallback: 3 warnings, breach, reminder.
 	assert.Len(t, rec2.events, 2*5+6+5)
 }
+
+func TestTrackerCustomMetric(t *testing.T) {
+	tr, rec, _ := tkTracker(t)
+	s, err := NewSpec(SpecDef{Metric: "assessment", Within: Duration(time.Hour), Calendar: "24x7",
+		Warnings: []Rung{{Before: Duration(15 * time.Minute)}}}, tkAlways{})
+	require.NoError(t, err)
+	require.NoError(t, tr.StartAt("INC-7", s, "major", tkT0))
+	_, err = NewSpec(SpecDef{Metric: "a b", Within: Duration(time.Hour), Calendar: "24x7"}, tkAlways{})
+	require.ErrorIs(t, err, ErrInvalid)
+	tr.AdvanceTo(tkT0.Add(2 * time.Hour))
+	assert.Equal(t, []string{"INC-7/assessment/warning/1/1@09:45", "INC-7/assessment/breach/1/1@10:00"}, rec.ids())
+}

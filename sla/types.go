@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -35,63 +36,37 @@ func (r Registry) Lookup(name string) (BusinessTime, error) {
 	return nil, fmt.Errorf("%w %q", ErrUnknownCalendar, name)
 }
 
-// Metric is what an SLA clock measures.
-type Metric uint8
+// Metric names what an SLA clock measures. The three metrics of a service
+// ticket are predefined; other packages and hosts may measure their own
+// (for example "assessment" for an incident milestone or "rectification"
+// for a complaint) with any non-empty name without "/" or spaces.
+type Metric string
 
 // The metrics of a service ticket.
 const (
 	// FirstResponse: from the ticket's arrival to the first reply to the customer.
-	FirstResponse Metric = iota + 1
+	FirstResponse Metric = "first_response"
 	// NextResponse: from each customer message to the next reply (one cycle per message).
-	NextResponse
+	NextResponse Metric = "next_response"
 	// Resolution: from the ticket's arrival to its resolution (a reopened ticket
 	// starts a new cycle).
-	Resolution
+	Resolution Metric = "resolution"
 )
 
-var metricNames = [...]string{"", "first_response", "next_response", "resolution"}
-
-// Metrics lists every metric in order.
+// Metrics lists the predefined metrics in order.
 func Metrics() []Metric { return []Metric{FirstResponse, NextResponse, Resolution} }
 
-// Valid reports whether m is one of the defined metrics.
-func (m Metric) Valid() bool { return m >= FirstResponse && m <= Resolution }
-
-// String returns the snake_case name used in JSON, or "metric(n)".
-func (m Metric) String() string {
-	if m.Valid() {
-		return metricNames[m]
+// Valid reports whether m is a usable metric name: not empty, at most 64
+// bytes, and free of "/" and white space.
+func (m Metric) Valid() bool {
+	if m == "" || len(m) > 64 {
+		return false
 	}
-	return "metric(" + strconv.Itoa(int(m)) + ")"
+	return !strings.ContainsAny(string(m), "/ \t\r\n")
 }
 
-// ParseMetric parses a metric name such as "first_response".
-func ParseMetric(s string) (Metric, error) {
-	for i, n := range metricNames {
-		if i > 0 && n == s {
-			return Metric(i), nil
-		}
-	}
-	return 0, fmt.Errorf("%w metric %q", ErrInvalid, s)
-}
-
-// MarshalText implements encoding.TextMarshaler.
-func (m Metric) MarshalText() ([]byte, error) {
-	if !m.Valid() {
-		return nil, fmt.Errorf("%w metric %d", ErrInvalid, m)
-	}
-	return []byte(m.String()), nil
-}
-
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (m *Metric) UnmarshalText(b []byte) error {
-	v, err := ParseMetric(string(b))
-	if err != nil {
-		return err
-	}
-	*m = v
-	return nil
-}
+// String returns the metric name.
+func (m Metric) String() string { return string(m) }
 
 // Status is the state of an SLA clock's current cycle.
 type Status uint8

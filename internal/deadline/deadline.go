@@ -1,20 +1,29 @@
-// Package deadline provides the indexed min-heap of deadlines that every
-// time-driven engine in sqkit uses instead of one clock timer per deadline.
+// Package deadline provides the deadline queues that every time-driven
+// engine in sqkit uses instead of one clock timer per deadline.
 //
-// A Queue holds at most one deadline per key. Deadlines are ordered by
+// Both forms hold at most one deadline per value and order deadlines by
 // (instant, sequence): the sequence number is taken from a counter each time
-// a key is scheduled, so keys due at the same instant pop in the order they
-// were scheduled, never in an unspecified order. Push, update and remove by
-// key are O(log n); Peek is O(1).
+// a value is scheduled, so values due at the same instant pop in the order
+// they were scheduled, never in an unspecified order. Instants are Unix
+// nanoseconds (time.Time.UnixNano, years 1678 to 2262); Never sorts after
+// every real instant.
 //
-// The queue is memory-lean: each entry is the instant as Unix nanoseconds, a
-// sequence number and the key, plus one map slot from key to heap position.
-// Instants must lie within the range of time.Time.UnixNano (years 1678 to
-// 2262); Never is the largest representable instant and sorts after every
-// real one.
+//   - Queue[K] is keyed by any comparable key (a ticket id, a struct of ids):
+//     a binary heap plus a map from key to position. Set, Remove and Get by
+//     key are O(log n) or O(1). Use it when values have no home of their
+//     own, or behind a keyed interface such as sla.Scheduler.
+//   - Heap[T, *T] is intrusive: the values are pointers to structs that
+//     embed Node, which records the position, so there is no map and no
+//     hashing. It is a 4-ary heap of 24-byte slots, the leanest and fastest
+//     form for millions of deadlines (sla's Tracker uses it).
 //
-// A Queue is not safe for concurrent use; the engine that owns it guards it
-// with its own lock.
+// An engine keeps one queue, arms at most one clock timer for the earliest
+// deadline (or none, when it is driven by an explicit AdvanceTo), and on
+// each wake-up pops everything due, delivering each item with its own
+// deadline as its time.
+//
+// Neither form is safe for concurrent use; the engine that owns one guards
+// it with its own lock.
 package deadline
 
 import (

@@ -428,6 +428,13 @@ func (t *Tracker) AdvanceTo(now time.Time) int {
 			t.mu.Unlock()
 			return n
 		}
+		if e == nil {
+			// A custom scheduler returned a key the tracker no longer holds.
+			k, _, _ := t.sched.Peek()
+			t.sched.Remove(k)
+			t.mu.Unlock()
+			continue
+		}
 		key := e.key
 		var ev Event
 		if l := t.late[key]; len(l) > 0 {
@@ -522,6 +529,9 @@ type Attainment struct {
 	InProgress int     `json:"in_progress"`
 	PercentMet float64 `json:"percent_met"`
 }
+
+// Attainment is AttainmentAt at the clock's current time.
+func (t *Tracker) Attainment() []Attainment { return t.AttainmentAt(t.clk.Now()) }
 
 // AttainmentAt returns the attainment figures at at, sorted by metric then
 // priority. It walks every clock (O(n)).

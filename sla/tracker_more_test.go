@@ -133,3 +133,18 @@ func TestTrackerCustomMetric(t *testing.T) {
 	tr.AdvanceTo(tkT0.Add(2 * time.Hour))
 	assert.Equal(t, []string{"INC-7/assessment/warning/1/1@09:45", "INC-7/assessment/breach/1/1@10:00"}, rec.ids())
 }
+
+func TestTrackerSkipsUnknownScheduledKeys(t *testing.T) {
+	sched := NewMemoryScheduler()
+	sched.Set(ClockKey{ID: "ghost", Metric: Resolution}, tkT0) // left over in a durable store
+	m := clock.NewMock()
+	m.Set(tkT0)
+	rec := &tkRecorder{}
+	tr := NewTracker(WithClock(m), WithScheduler(sched), WithHandler(rec.handle))
+	require.NoError(t, tr.StartAt("A", tkSpec(t, time.Hour, tkAlways{}, nil), "", tkT0))
+	assert.Equal(t, 1, tr.Advance()+tr.AdvanceTo(tkT0.Add(2*time.Hour)))
+	assert.Equal(t, []string{"A/resolution/breach/1/1@10:00"}, rec.ids())
+	assert.Zero(t, sched.Len())
+	assert.Equal(t, []Attainment{{Metric: Resolution, InProgress: 1}}, tr.Attainment(), "the mock still reads 09:00")
+	assert.Equal(t, []Attainment{{Metric: Resolution, Breached: 1}}, tr.AttainmentAt(tkT0.Add(2*time.Hour)))
+}

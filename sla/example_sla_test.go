@@ -1,6 +1,7 @@
 package sla_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -87,4 +88,63 @@ func ExamplePolicy_Validate() {
 	// Output:
 	// sla: rules[0].targets[0].within: must be positive, got 0s
 	// sla: rules[0].targets[0].warnings[0].percent: must be between 0 and 100 exclusive, got 120
+}
+
+// A ticket's priority rises mid-flight: the clock moves to the new target
+// under the policy's declared strategy (keep the elapsed time by default).
+func ExampleTracker_RetargetAt() {
+	policies, err := sla.NewPolicies(sla.Registry{"24x7": sla.AlwaysOpen(), "business": sla.AlwaysOpen()}, sla.DefaultPolicy())
+	if err != nil {
+		panic(err)
+	}
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	tr := sla.NewTracker(sla.WithHandler(func(e sla.Event) {
+		fmt.Println(e.At.Format("15:04"), e.ID.Kind, e.ID.Step)
+	}))
+	normal, _ := policies.Spec(t0, sla.Attributes{"priority": "normal"}, sla.FirstResponse) // 30 min
+	_ = tr.StartAt("T-9", normal, "normal", t0)
+
+	// At 09:06 the customer turns out to be urgent (10 min).
+	at := t0.Add(6 * time.Minute)
+	urgent, _ := policies.Spec(at, sla.Attributes{"priority": "urgent"}, sla.FirstResponse)
+	key := sla.ClockKey{ID: "T-9", Metric: sla.FirstResponse}
+	_ = tr.RetargetAt(key, urgent, policies.Strategy(at), at)
+	c, _ := tr.Clock(key)
+	due, _ := c.Due()
+	fmt.Println("due:", due.Format("15:04"))
+	tr.AdvanceTo(t0.Add(time.Hour))
+	// Output:
+	// due: 09:10
+	// 09:07 warning 2
+	// 09:09 warning 3
+	// 09:10 breach 1
+	// 09:25 reminder 1
+}
+
+// Snapshot the tracker into the host's database; after a restart, restore
+// it: delivered events are not delivered again, and those that fell due
+// while the host was down are delivered in order by the first advance.
+func ExampleTracker_Restore() {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	spec, _ := sla.NewSpec(sla.SpecDef{Metric: sla.Resolution, Within: sla.Duration(time.Hour), Calendar: "24x7",
+		Warnings: []sla.Rung{{Percent: 50}, {Percent: 90}}}, sla.AlwaysOpen())
+	show := func(e sla.Event) { fmt.Println(e.At.Format("15:04"), e.ID) }
+
+	before := sla.NewTracker(sla.WithHandler(show))
+	_ = before.StartAt("T-1", spec, "normal", t0)
+	before.AdvanceTo(t0.Add(40 * time.Minute))
+	stored, _ := json.Marshal(before.Snapshot())
+
+	// The host was down from 09:40 to 11:00.
+	var snap sla.TrackerSnapshot
+	_ = json.Unmarshal(stored, &snap)
+	after := sla.NewTracker(sla.WithHandler(show))
+	if err := after.Restore(snap, sla.SpecResolver(nil, sla.Registry{"24x7": sla.AlwaysOpen()})); err != nil {
+		panic(err)
+	}
+	after.AdvanceTo(t0.Add(2 * time.Hour))
+	// Output:
+	// 09:30 T-1/resolution/warning/1/1
+	// 09:54 T-1/resolution/warning/1/2
+	// 10:00 T-1/resolution/breach/1/1
 }

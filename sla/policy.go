@@ -113,7 +113,7 @@ type Attributes map[string]string
 type Policy struct {
 	ID            string    `json:"id"`
 	Version       int       `json:"version"`
-	EffectiveFrom time.Time `json:"effective_from"`
+	EffectiveFrom time.Time `json:"effective_from,omitzero"`
 	Description   string    `json:"description,omitempty"`
 	// Calendar is the default calendar name for every target.
 	Calendar string `json:"calendar,omitempty"`

@@ -144,11 +144,27 @@ type batchItem struct {
 	m *measure
 }
 
+// lookupMeasure finds the routes of a measure name: by a linear scan when
+// the board has few measures (faster than hashing the name), else by map.
+func (b *Board) lookupMeasure(name string) *measure {
+	if len(b.measureNames) <= 8 {
+		for i, n := range b.measureNames {
+			if n == name {
+				return b.measureList[i]
+			}
+		}
+		return nil
+	}
+	return b.measures[name]
+}
+
 func (b *Board) measure(name string) *measure {
 	m := b.measures[name]
 	if m == nil {
 		m = &measure{}
 		b.measures[name] = m
+		b.measureNames = append(b.measureNames, name)
+		b.measureList = append(b.measureList, m)
 	}
 	return m
 }
@@ -209,7 +225,10 @@ type Board struct {
 	rules     []compiledRule
 	byName    map[string]int
 	measures  map[string]*measure
-	events    map[string][]int
+	// measureNames[i] routes to measureList[i]; scanned when short.
+	measureNames []string
+	measureList  []*measure
+	events       map[string][]int
 
 	mu       sync.RWMutex
 	subjects map[string]*subject
@@ -407,7 +426,7 @@ func (b *Board) checkObservation(o *Observation) (*measure, error) {
 	if o.Subject == "" {
 		return nil, inputErr("empty subject")
 	}
-	m := b.measures[o.Measure]
+	m := b.lookupMeasure(o.Measure)
 	switch {
 	case m == nil:
 		return nil, fmt.Errorf("%w: no rule uses measure %q", ErrUnknownRule, o.Measure)

@@ -2,6 +2,7 @@ package emergency
 
 import (
 	"math"
+	"sync"
 )
 
 // MaxCount is the largest window count the exact test accepts (10⁹). The
@@ -150,12 +151,28 @@ func binomialUpperTail(k, n int64, p float64) float64 {
 	return clamp01(1 - math.Exp(logBinomTerm(k-1, n, p)+math.Log(s)))
 }
 
+// logFactTable holds log(i!) for i < 4096, the common case of window
+// counts; it is built on first use.
+var logFactTable = sync.OnceValue(func() []float64 {
+	t := make([]float64, 4096)
+	for i := range t {
+		t[i], _ = math.Lgamma(float64(i + 1))
+	}
+	return t
+})
+
+// logFact returns log(n!) for n >= 0.
+func logFact(n int64) float64 {
+	if t := logFactTable(); n < int64(len(t)) {
+		return t[n]
+	}
+	v, _ := math.Lgamma(float64(n + 1))
+	return v
+}
+
 // logBinomTerm returns log(C(n,k) p^k (1-p)^(n-k)) for 0 < p < 1.
 func logBinomTerm(k, n int64, p float64) float64 {
-	a, _ := math.Lgamma(float64(n + 1))
-	b, _ := math.Lgamma(float64(k + 1))
-	c, _ := math.Lgamma(float64(n - k + 1))
-	return a - b - c + float64(k)*math.Log(p) + float64(n-k)*math.Log1p(-p)
+	return logFact(n) - logFact(k) - logFact(n-k) + float64(k)*math.Log(p) + float64(n-k)*math.Log1p(-p)
 }
 
 func clamp01(x float64) float64 {

@@ -1,0 +1,96 @@
+package emergency
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sqkit/sqkit/fsm"
+)
+
+func TestIncidentSnapshotRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	lib := planTestLibrary(t)
+	f := incNewFixture(t, DefaultIncidentConfig(), WithPlans(lib))
+	a := incReport(t, f, Report{Type: SystemFailure, Grade: GradeIII, Title: "db failover"})
+	b := incReport(t, f, Report{Type: SecurityEvent, Grade: GradeII, CustomerData: true})
+	c := incReport(t, f, Report{Type: PublicOpinionCrisis, Grade: GradeIV})
+	_, err := f.mgr.AcknowledgeAt(t0.Add(time.Minute), b.ID, "ciso")
+	require.NoError(t, err)
+	f.advance(20 * time.Minute) // a and c escalate to the department
+	_, err = f.mgr.Fire(ctx, a.ID, IncidentAssess, fsm.By{Actor: "ops"})
+	require.NoError(t, err)
+	_, err = f.mgr.Regrade(c.ID, GradeII, "pr-lead", "trending")
+	require.NoError(t, err)
+	_, err = f.mgr.Fire(ctx, b.ID, IncidentAssess, fsm.By{Actor: "ciso"})
+	require.NoError(t, err)
+	_, err = f.mgr.Fire(ctx, b.ID, IncidentResolve, fsm.By{Actor: "ciso"})
+	require.NoError(t, err)
+	_, err = f.mgr.ReviewAt(ctx, f.clk.Now(), b.ID, Review{Reviewer: "ciso", Summary: "phishing contained",
+		ActionItems: []ActionItem{{Description: "MFA for admins", Owner: "it", Due: t0.Add(7 * 24 * time.Hour)}}})
+	require.NoError(t, err)
+
+	snap := f.mgr.Snapshot()
+	raw, err := json.Marshal(snap)
+	require.NoError(t, err)
+	var back IncidentSnapshot
+	require.NoError(t, json.Unmarshal(raw, &back))
+
+	g := incNewFixture(t, DefaultIncidentConfig(), WithPlans(lib))
+	g.clk.Set(f.clk.Now())
+	require.NoError(t, g.mgr.Restore(back))
+	assert.Equal(t, f.mgr.List(), g.mgr.List())
+	raw2, err := json.Marshal(g.mgr.Snapshot())
+	require.NoError(t, err)
+	assert.JSONEq(t, string(raw), string(raw2))
+
+	// Both managers then fire the same deadlines at the same instants.
+	f.advance(5 * time.Hour)
+	g.advance(5 * time.Hour)
+	assert.Equal(t, f.mgr.List(), g.mgr.List())
+	assert.Equal(t, len(f.eventsOf(EventMilestoneMissed))-len(g.eventsOf(EventMilestoneMissed)), countBefore(f, snap))
+	assert.Equal(t, f.eventsOf(EventEscalated)[len(f.eventsOf(EventEscalated))-len(g.eventsOf(EventEscalated)):], g.eventsOf(EventEscalated))
+	// New incidents continue the numbering.
+	d := incReport(t, g, Report{Type: SystemFailure, Grade: GradeIV})
+	assert.Equal(t, "INC-4", d.ID)
+
+	tests := []struct {
+		name string
+		edit func(s *IncidentSnapshot)
+	}{
+		{"version", func(s *IncidentSnapshot) { s.Version = 99 }},
+		{"type", func(s *IncidentSnapshot) { s.Incidents[0].Report.Type = "meteor" }},
+		{"grade", func(s *IncidentSnapshot) { s.Incidents[1].Grade = 0 }},
+		{"duplicate", func(s *IncidentSnapshot) { s.Incidents[1].Report.ID = s.Incidents[0].Report.ID }},
+		{"state", func(s *IncidentSnapshot) { s.Incidents[0].Machine.State = "lost" }},
+		{"deadline", func(s *IncidentSnapshot) { s.Tracker.Clocks[0].Clock.Spec.Within *= 2 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var s IncidentSnapshot
+			require.NoError(t, json.Unmarshal(raw, &s))
+			tt.edit(&s)
+			h := incNewFixture(t, DefaultIncidentConfig())
+			before := h.mgr.Snapshot()
+			assert.ErrorIs(t, h.mgr.Restore(s), ErrSnapshot)
+			assert.Equal(t, before, h.mgr.Snapshot(), "unchanged on error")
+		})
+	}
+}
+
+// countBefore counts the milestone-missed events f delivered before snap.
+func countBefore(f *incFixture, snap IncidentSnapshot) int {
+	n := 0
+	for _, rec := range snap.Incidents {
+		for _, ms := range rec.Milestones {
+			if !ms.MissedAt.IsZero() {
+				n++
+			}
+		}
+	}
+	return n
+}

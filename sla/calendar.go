@@ -215,6 +215,12 @@ func (w *calWalker) zoneAt(sec int64) {
 	if !e.IsZero() {
 		z.to = e.Unix()
 	}
+	if z.from > sec || sec >= z.to {
+		// The runtime reported bounds that do not contain sec (seen for
+		// rule-based years past the zone's table); trust nothing, so that
+		// the day takes the slow path.
+		z.from, z.to = sec, sec
+	}
 	w.z, w.hasZ = z, true
 }
 
@@ -267,19 +273,27 @@ func (w *calWalker) day(n int64) {
 		}
 		return
 	}
-	// Slow path near a zone transition: place every boundary with time.Date.
+	// Slow path near a zone transition: the day runs from the first
+	// instant whose civil date is n to the first whose civil date is n+1
+	// (empty for a date the zone skipped), and every window boundary is
+	// placed with time.Date, then clipped to the day.
 	loc := w.c.loc
 	y, m, d := calCivilFromDays(n)
-	start := time.Date(y, m, d, 0, 0, 0, 0, loc).Unix()
-	end := time.Date(y, m, d+1, 0, 0, 0, 0, loc).Unix()
+	start := w.dayStartSlow(n)
+	end := w.dayStartSlow(n + 1)
 	if end < start {
 		end = start
 	}
 	w.dStart, w.dEnd = start, end
 	prev := start
 	for _, win := range wins {
-		s := calDateAt(y, m, d, win.start, loc)
-		e := calDateAt(y, m, d, win.end, loc)
+		s, e := start, end // 00:00 and 24:00 are the day's own bounds
+		if win.start != 0 {
+			s = calDateAt(y, m, d, win.start, loc)
+		}
+		if win.end != calDaySecs {
+			e = calDateAt(y, m, d, win.end, loc)
+		}
 		s = max(s, prev)
 		e = min(e, end)
 		if e > s {
@@ -287,6 +301,36 @@ func (w *calWalker) day(n int64) {
 			prev = e
 		}
 	}
+}
+
+// dayStartSlow returns the first Unix second whose civil date in the
+// calendar's location is day n or later. Local midnight as placed by
+// time.Date is the answer unless midnight is missing or repeated; then a
+// binary search over the four days around it finds the first second of
+// the date (civil dates only move forward across the transitions there).
+func (w *calWalker) dayStartSlow(n int64) int64 {
+	y, m, d := calCivilFromDays(n)
+	s := time.Date(y, m, d, 0, 0, 0, 0, w.c.loc).Unix()
+	if w.civilDay(s) >= n && w.civilDay(s-1) < n {
+		return s
+	}
+	lo, hi := n*calDaySecs-calMargin, n*calDaySecs+calMargin // civilDay(lo) < n <= civilDay(hi)
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if w.civilDay(mid) >= n {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
+}
+
+// civilDay returns the civil day number of Unix second sec in the
+// calendar's location.
+func (w *calWalker) civilDay(sec int64) int64 {
+	y, m, d := time.Unix(sec, 0).In(w.c.loc).Date()
+	return calDaysFromCivil(int64(y), int64(m), int64(d))
 }
 
 // calDateAt places the wall-clock time secs (seconds since midnight, up to

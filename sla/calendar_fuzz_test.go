@@ -9,11 +9,11 @@ import (
 )
 
 // calFixtureZones are the locations the reference tests run in: three DST
-// regimes the issue names, a half-hour DST (Lord Howe), and zones without
-// DST.
+// regimes the issue names, a half-hour DST (Lord Howe), zones without DST,
+// and zones whose transitions happen at midnight (Havana, Santiago).
 var calFixtureZones = []string{
 	"America/New_York", "Europe/Berlin", "Australia/Sydney", "Asia/Shanghai",
-	"Australia/Lord_Howe", "Asia/Kolkata", "UTC",
+	"Australia/Lord_Howe", "Asia/Kolkata", "UTC", "America/Havana", "America/Santiago",
 }
 
 // calFixtureSpec has several windows a day, windows that span the DST
@@ -25,8 +25,8 @@ func calFixtureSpec(zone string) CalendarSpec {
 		Location: zone,
 		Week: CalendarWeek{
 			Monday: wk, Tuesday: wk, Wednesday: wk, Thursday: wk, Friday: wk,
-			Saturday: []CalendarWindow{calW("10:00", "14:00")},
-			Sunday:   []CalendarWindow{calW("01:00", "04:00"), calW("22:00", "24:00")},
+			Saturday: []CalendarWindow{calW("00:00", "02:00"), calW("10:00", "14:00"), calW("22:00", "24:00")},
+			Sunday:   []CalendarWindow{calW("00:00", "04:00"), calW("22:00", "24:00")},
 		},
 		Holidays: []CalendarHoliday{
 			{Date: "2026-01-01"},
@@ -60,9 +60,10 @@ func calFixtures(t testing.TB) []*Calendar {
 // date of an instant it builds that date's windows minute by minute from the
 // spec, places them with time.Date, and asks whether the instant is inside.
 type calRef struct {
-	spec  CalendarSpec
-	loc   *time.Location
-	cache map[string][][2]int
+	spec   CalendarSpec
+	loc    *time.Location
+	cache  map[int][][2]int
+	starts map[int]time.Time
 }
 
 func calRefMinutes(ws []CalendarWindow, set *[1441]bool, val bool) {
@@ -77,15 +78,15 @@ func calRefMinutes(ws []CalendarWindow, set *[1441]bool, val bool) {
 
 // windows returns the date's open [start, end) minute ranges.
 func (r *calRef) windows(y int, mo time.Month, d int) [][2]int {
-	date := fmt.Sprintf("%04d-%02d-%02d", y, mo, d)
-	if w, ok := r.cache[date]; ok {
+	key := y*10000 + int(mo)*100 + d
+	if w, ok := r.cache[key]; ok {
 		return w
 	}
 	if r.cache == nil {
-		r.cache = map[string][][2]int{}
+		r.cache = map[int][][2]int{}
 	}
-	w := r.computeWindows(date, y, mo, d)
-	r.cache[date] = w
+	w := r.computeWindows(fmt.Sprintf("%04d-%02d-%02d", y, mo, d), y, mo, d)
+	r.cache[key] = w
 	return w
 }
 
@@ -130,11 +131,43 @@ func (r *calRef) computeWindows(date string, y int, mo time.Month, d int) [][2]i
 	return out
 }
 
+// dayStart finds the first minute whose civil date is y-mo-d by stepping
+// a minute at a time from two days before.
+func (r *calRef) dayStart(y int, mo time.Month, d int) time.Time {
+	key := y*10000 + int(mo)*100 + d
+	if s, ok := r.starts[key]; ok {
+		return s
+	}
+	if r.starts == nil {
+		r.starts = map[int]time.Time{}
+	}
+	want := time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
+	t := time.Date(y, mo, d, 0, 0, 0, 0, time.UTC).Add(-48 * time.Hour)
+	for {
+		ly, lm, ld := t.In(r.loc).Date()
+		if !time.Date(ly, lm, ld, 0, 0, 0, 0, time.UTC).Before(want) {
+			break
+		}
+		t = t.Add(time.Minute)
+	}
+	r.starts[key] = t
+	return t
+}
+
+// isOpen: t is open if a window of its civil date contains it. Window
+// bounds are placed with time.Date, except that 00:00 and 24:00 are the
+// first instants of the date and of the next date.
 func (r *calRef) isOpen(t time.Time) bool {
 	y, mo, d := t.In(r.loc).Date()
 	for _, w := range r.windows(y, mo, d) {
 		s := time.Date(y, mo, d, w[0]/60, w[0]%60, 0, 0, r.loc)
 		e := time.Date(y, mo, d, w[1]/60, w[1]%60, 0, 0, r.loc)
+		if w[0] == 0 {
+			s = r.dayStart(y, mo, d)
+		}
+		if w[1] == 1440 {
+			e = r.dayStart(y, mo, d+1)
+		}
 		if !t.Before(s) && t.Before(e) {
 			return true
 		}
@@ -171,7 +204,7 @@ func (r *calRef) add(a time.Time, d time.Duration) time.Time {
 // calFuzzBases are instants near the interesting dates of the fixtures.
 var calFuzzBases = [][3]int{
 	{2026, 3, 6}, {2026, 3, 27}, {2026, 4, 2}, {2026, 10, 2}, {2026, 10, 23},
-	{2026, 10, 30}, {2026, 2, 12}, {2026, 12, 23}, {2026, 6, 15},
+	{2026, 10, 30}, {2026, 2, 12}, {2026, 12, 23}, {2026, 6, 15}, {2026, 9, 4},
 }
 
 func calFuzzInputs(zone, base uint8, offMin uint32) (*Calendar, *calRef, time.Time) {

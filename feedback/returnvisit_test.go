@@ -1,0 +1,477 @@
+package feedback
+
+import (
+	"encoding/json"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/benbjohnson/clock"
+	"github.com/sqkit/sqkit/fsm"
+	"github.com/sqkit/sqkit/sla"
+	"github.com/sqkit/sqkit/sla/slatest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func rvComplaint(id string) ResolvedComplaint {
+	return ResolvedComplaint{ID: id, ComplaintID: "C-" + id, Customer: "cust-" + id, Category: CategoryLogistics}
+}
+
+type rvRecorder struct {
+	mu  sync.Mutex
+	evs []ReturnVisitEvent
+}
+
+func (r *rvRecorder) add(e ReturnVisitEvent) {
+	r.mu.Lock()
+	r.evs = append(r.evs, e)
+	r.mu.Unlock()
+}
+
+func (r *rvRecorder) ids() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, e := range r.evs {
+		out = append(out, fmt.Sprintf("%s@%s", e.ID, e.At.Sub(t0)))
+	}
+	return out
+}
+
+func rvNew(t *testing.T, cfg ReturnVisitConfig) (*ReturnVisits, *clock.Mock, *rvRecorder) {
+	t.Helper()
+	clk := clock.NewMock()
+	clk.Set(t0)
+	rv, err := NewReturnVisits(clk, cfg)
+	require.NoError(t, err)
+	rec := &rvRecorder{}
+	rv.OnEvent(rec.add)
+	return rv, clk, rec
+}
+
+func TestReturnVisitSpecIsValid(t *testing.T) {
+	require.NoError(t, ReturnVisitSpec().Validate())
+	def := ReturnVisitDefinition()
+	assert.True(t, def.IsTerminal(VisitCompleted))
+	assert.True(t, def.IsTerminal(VisitCancelled))
+}
+
+func TestReturnVisitAutomatedWithin48h(t *testing.T) {
+	rv, clk, rec := rvNew(t, ReturnVisitConfig{})
+	v, err := rv.Schedule(rvComplaint("V1"))
+	require.NoError(t, err)
+	assert.Equal(t, VisitScheduled, v.State)
+	assert.Equal(t, VisitAutomated, v.Mode)
+	assert.False(t, v.HighRisk)
+	assert.Equal(t, t0.Add(48*time.Hour), v.Due)
+	assert.Equal(t, "", v.Assignee)
+	_, ok := v.Verification(DefaultSatisfiedScore)
+	assert.False(t, ok, "no verification before the visit")
+	_, ok = v.Response()
+	assert.False(t, ok)
+
+	clk.Add(20 * time.Hour)
+	v, err = rv.Record("V1", VisitOutcome{Mode: VisitAutomated, Satisfaction: 5, Note: "sms survey"})
+	require.NoError(t, err)
+	assert.Equal(t, VisitCompleted, v.State)
+	require.NotNil(t, v.Outcome)
+	assert.Equal(t, clk.Now(), v.Outcome.At)
+	assert.False(t, v.Outcome.Late)
+	assert.True(t, v.Due.IsZero(), "made in time")
+	assert.True(t, v.Satisfied(4))
+
+	ver, ok := v.Verification(DefaultSatisfiedScore)
+	require.True(t, ok)
+	assert.True(t, ver.Passed)
+	assert.Equal(t, "V1", ver.VisitID)
+	resp, ok := v.Response()
+	require.True(t, ok)
+	assert.Equal(t, Response{ID: "V1", At: clk.Now(), Kind: SurveyCSAT, Score: 5}, resp)
+
+	rv.AdvanceTo(clk.Now().Add(100 * time.Hour))
+	assert.Equal(t, []string{"V1/first_response/met/1/1@20h0m0s"}, rec.ids())
+	att := rv.AttainmentAt(clk.Now())
+	require.Len(t, att, 1)
+	assert.Equal(t, "automated", att[0].Priority)
+	assert.Equal(t, 1, att[0].Met)
+
+	_, err = rv.Record("V1", VisitOutcome{Mode: VisitAutomated, Satisfaction: 1})
+	require.ErrorIs(t, err, fsm.ErrNotAllowed, "a visit is recorded once")
+	require.ErrorIs(t, err, ErrInvalidTransition)
+}
+
+func TestReturnVisitHighRiskNeedsHuman(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  ReturnVisitConfig
+		c    func() ResolvedComplaint
+		why  string
+	}{
+		{"flagged", ReturnVisitConfig{}, func() ResolvedComplaint {
+			c := rvComplaint("H")
+			c.HighRisk, c.RiskReason, c.Assignee = true, "threatens to call the regulator", "sup.zhang"
+			return c
+		}, "threatens to call the regulator"},
+		{"by category", ReturnVisitConfig{HighRiskCategories: []string{CategoryProductQuality}}, func() ResolvedComplaint {
+			c := rvComplaint("H")
+			c.Category, c.Assignee = CategoryProductQuality, "sup.zhang"
+			return c
+		}, "high-risk category product_quality"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rv, _, _ := rvNew(t, tc.cfg)
+			noAssignee := tc.c()
+			noAssignee.Assignee = ""
+			_, err := rv.ScheduleAt(noAssignee, t0)
+			require.ErrorIs(t, err, ErrInvalidConfig)
+			assert.Contains(t, err.Error(), "assignee: a high-risk complaint needs a person to follow up")
+
+			v, err := rv.ScheduleAt(tc.c(), t0)
+			require.NoError(t, err)
+			assert.True(t, v.HighRisk)
+			assert.Equal(t, VisitHuman, v.Mode)
+			assert.Equal(t, "sup.zhang", v.Assignee)
+			assert.Equal(t, tc.why, v.RiskReason)
+
+			_, err = rv.RecordAt("H", VisitOutcome{Mode: VisitAutomated, Satisfaction: 5}, t0.Add(time.Hour))
+			require.ErrorIs(t, err, ErrHumanFollowUpRequired)
+			require.ErrorIs(t, err, ErrInvalidTransition)
+			var ve *VisitError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, "H", ve.VisitID)
+			assert.Equal(t, VisitScheduled, ve.State)
+			got, err := rv.Get("H")
+			require.NoError(t, err)
+			assert.Equal(t, VisitScheduled, got.State, "a refused outcome changes nothing")
+			assert.Nil(t, got.Outcome)
+
+			v, err = rv.RecordAt("H", VisitOutcome{Mode: VisitHuman, By: "sup.zhang", Satisfaction: 3, Recurred: true}, t0.Add(2*time.Hour))
+			require.NoError(t, err)
+			assert.Equal(t, VisitCompleted, v.State)
+			ver, ok := v.Verification(DefaultSatisfiedScore)
+			require.True(t, ok)
+			assert.False(t, ver.Passed)
+			assert.Equal(t, "sup.zhang", ver.By)
+			assert.Contains(t, ver.Note, "satisfaction 3/5, recurred true")
+		})
+	}
+}
+
+func TestReturnVisitOverdueAndConfigurable(t *testing.T) {
+	rv, clk, rec := rvNew(t, ReturnVisitConfig{Within: 24 * time.Hour, Reminders: []time.Duration{time.Hour, 4 * time.Hour}})
+	_, err := rv.Schedule(rvComplaint("A"))
+	require.NoError(t, err)
+	c := rvComplaint("B")
+	c.HighRisk, c.Assignee = true, "sup.zhang"
+	_, err = rv.ScheduleAt(c, t0.Add(time.Hour))
+	require.NoError(t, err)
+
+	slatest.AdvanceTo(clk, rv.tr, t0.Add(26*time.Hour))
+	assert.Equal(t, []string{
+		"A/first_response/breach/1/1@24h0m0s",
+		"B/first_response/breach/1/1@25h0m0s",
+		"A/first_response/reminder/1/1@25h0m0s",
+		"B/first_response/reminder/1/1@26h0m0s",
+	}, rec.ids())
+	over := rv.Overdue()
+	require.Len(t, over, 2)
+	assert.Equal(t, []string{"A", "B"}, []string{over[0].ID, over[1].ID})
+
+	rec.mu.Lock()
+	b := rec.evs[1]
+	rec.mu.Unlock()
+	assert.True(t, b.Overdue())
+	assert.True(t, b.HighRisk)
+	assert.Equal(t, VisitHuman, b.Mode)
+	assert.Equal(t, "sup.zhang", b.Assignee)
+	assert.Equal(t, "C-B", b.Complaint)
+
+	v, err := rv.Record("A", VisitOutcome{Mode: VisitHuman, By: "cs.wang", Satisfaction: 4})
+	require.NoError(t, err)
+	assert.True(t, v.Outcome.Late)
+	assert.Equal(t, t0.Add(24*time.Hour), v.Due, "a missed deadline stays visible")
+	assert.Len(t, rv.Overdue(), 1)
+}
+
+func TestReturnVisitBusinessCalendar(t *testing.T) {
+	cal, err := sla.NewCalendarIn(time.UTC, sla.CalendarSpec{Week: sla.CalendarWeek{
+		Monday: []sla.CalendarWindow{{Start: "09:00", End: "18:00"}}, Tuesday: []sla.CalendarWindow{{Start: "09:00", End: "18:00"}},
+	}})
+	require.NoError(t, err)
+	rv, _, _ := rvNew(t, ReturnVisitConfig{Within: 12 * time.Hour, Calendar: cal, CalendarName: sla.CalendarBusiness})
+	v, err := rv.ScheduleAt(rvComplaint("A"), time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	// Monday 12:00-18:00 (6 h), Tuesday 09:00-15:00 (6 h).
+	assert.Equal(t, time.Date(2026, 3, 3, 15, 0, 0, 0, time.UTC), v.Due)
+	assert.Equal(t, sla.CalendarBusiness, rv.Config().CalendarName)
+}
+
+func TestReturnVisitCancelAndAssign(t *testing.T) {
+	rv, clk, rec := rvNew(t, ReturnVisitConfig{})
+	_, err := rv.Schedule(rvComplaint("A"))
+	require.NoError(t, err)
+	v, err := rv.Assign("A", "cs.wang", fsm.By{Actor: "lead"})
+	require.NoError(t, err)
+	assert.Equal(t, "cs.wang", v.Assignee)
+	v, err = rv.Assign("A", "cs.liu", fsm.By{Actor: "lead", Reason: "shift change"})
+	require.NoError(t, err)
+	assert.Equal(t, "cs.liu", v.Assignee)
+	_, err = rv.Assign("A", "cs.liu", fsm.By{})
+	require.ErrorIs(t, err, fsm.ErrInvalidTransfer)
+
+	clk.Add(time.Hour)
+	v, err = rv.Cancel("A", fsm.By{Actor: "cs.liu", Reason: "customer asked not to be contacted"})
+	require.NoError(t, err)
+	assert.Equal(t, VisitCancelled, v.State)
+	assert.Equal(t, "customer asked not to be contacted", v.CancelNote)
+	assert.True(t, v.Due.IsZero())
+	_, err = rv.Record("A", VisitOutcome{Mode: VisitAutomated, Satisfaction: 5})
+	require.ErrorIs(t, err, fsm.ErrNotAllowed)
+	_, err = rv.Assign("A", "cs.zhao", fsm.By{})
+	require.ErrorIs(t, err, fsm.ErrTerminal)
+	rv.AdvanceTo(clk.Now().Add(100 * time.Hour))
+	assert.Empty(t, rec.ids(), "a cancelled visit never breaches")
+	assert.Empty(t, rv.AttainmentAt(clk.Now()))
+}
+
+func TestReturnVisitValidation(t *testing.T) {
+	err := VisitOutcome{Mode: "email", Satisfaction: 0}.Validate()
+	require.ErrorIs(t, err, ErrInvalidConfig)
+	assert.Contains(t, err.Error(), `mode: unknown mode "email"`)
+	assert.Contains(t, err.Error(), "satisfaction: 0 is not in 1–5")
+	err = VisitOutcome{Mode: VisitHuman, Satisfaction: 6}.Validate()
+	assert.Contains(t, err.Error(), "satisfaction: 6 is not in 1–5")
+	assert.Contains(t, err.Error(), "by: a human follow-up names who made it")
+
+	err = ReturnVisitConfig{Within: -time.Hour, Reminders: []time.Duration{time.Hour, time.Hour}, HighRiskCategories: []string{""}, SatisfiedScore: 9}.Validate()
+	require.ErrorIs(t, err, ErrInvalidConfig)
+	for _, want := range []string{"within: negative", "reminders[1]", "high_risk_categories[0]: empty", "satisfied_score: 9"} {
+		assert.Contains(t, err.Error(), want)
+	}
+	_, err = NewReturnVisits(nil, ReturnVisitConfig{SatisfiedScore: 9})
+	require.ErrorIs(t, err, ErrInvalidConfig)
+	rv, err := NewReturnVisits(nil, ReturnVisitConfig{})
+	require.NoError(t, err)
+	cfg := rv.Config()
+	assert.Equal(t, DefaultReturnVisitWithin, cfg.Within)
+	assert.Equal(t, DefaultSatisfiedScore, cfg.SatisfiedScore)
+	assert.Equal(t, sla.CalendarAlways, cfg.CalendarName)
+
+	err = ResolvedComplaint{}.Validate()
+	for _, want := range []string{"id: empty", "complaint_id: empty", "customer: empty"} {
+		assert.Contains(t, err.Error(), want)
+	}
+	rv, _, _ = rvNew(t, ReturnVisitConfig{})
+	_, err = rv.ScheduleAt(rvComplaint("A"), time.Time{})
+	require.ErrorIs(t, err, ErrInvalidConfig)
+	_, err = rv.ScheduleAt(rvComplaint("A"), t0)
+	require.NoError(t, err)
+	_, err = rv.ScheduleAt(rvComplaint("A"), t0)
+	require.ErrorIs(t, err, ErrDuplicate)
+	_, err = rv.Get("nope")
+	require.ErrorIs(t, err, ErrNotFound)
+	_, err = rv.RecordAt("nope", VisitOutcome{Mode: VisitAutomated, Satisfaction: 3}, t0)
+	require.ErrorIs(t, err, ErrNotFound)
+	_, err = rv.RecordAt("A", VisitOutcome{Mode: VisitAutomated, Satisfaction: 3}, t0.Add(-time.Minute))
+	require.ErrorIs(t, err, ErrTimeBackwards)
+	_, err = rv.RecordAt("A", VisitOutcome{Mode: VisitAutomated, Satisfaction: 9}, t0)
+	require.ErrorIs(t, err, ErrInvalidConfig)
+}
+
+// A return visit verifies a rectification item: the problem recurred, so
+// the item goes back to in progress.
+func TestReturnVisitVerifiesRectification(t *testing.T) {
+	rs, clk, _ := rectNew(t, RectificationConfig{})
+	rv, err := NewReturnVisits(clk, ReturnVisitConfig{})
+	require.NoError(t, err)
+	_, err = rs.Open(rectInput("R"))
+	require.NoError(t, err)
+	_, err = rs.Start("R", fsm.By{})
+	require.NoError(t, err)
+	rectDoAll(t, rs, "R", clk.Now())
+	_, err = rs.Complete("R", fsm.By{})
+	require.NoError(t, err)
+
+	c := rvComplaint("V")
+	c.Rectification = "R"
+	_, err = rv.Schedule(c)
+	require.NoError(t, err)
+	clk.Add(5 * time.Hour)
+	v, err := rv.Record("V", VisitOutcome{Mode: VisitAutomated, Satisfaction: 4, Recurred: true})
+	require.NoError(t, err)
+	ver, ok := v.Verification(rv.Config().SatisfiedScore)
+	require.True(t, ok)
+	r, err := rs.Verify(v.Rectification, ver)
+	require.NoError(t, err)
+	assert.Equal(t, RectInProgress, r.State)
+	assert.Equal(t, "V", r.Verifications[0].VisitID)
+}
+
+func rvScenario(t *testing.T) (*ReturnVisits, *clock.Mock) {
+	t.Helper()
+	rv, clk, _ := rvNew(t, ReturnVisitConfig{HighRiskCategories: []string{"safety"}})
+	for i, id := range []string{"waiting", "done", "cancelled", "risky", "late"} {
+		c := rvComplaint(id)
+		if id == "risky" {
+			c.Category, c.Assignee = "safety", "sup.zhang"
+		}
+		_, err := rv.ScheduleAt(c, t0.Add(time.Duration(i)*time.Minute))
+		require.NoError(t, err)
+	}
+	at := t0.Add(time.Hour)
+	_, err := rv.RecordAt("done", VisitOutcome{Mode: VisitAutomated, Satisfaction: 5, Note: "ok"}, at)
+	require.NoError(t, err)
+	_, err = rv.CancelAt("cancelled", fsm.By{Reason: "declined"}, at)
+	require.NoError(t, err)
+	_, err = rv.AssignAt("waiting", "cs.wang", fsm.By{}, at)
+	require.NoError(t, err)
+	slatest.AdvanceTo(clk, rv.tr, t0.Add(47*time.Hour))
+	// Recorded after its deadline without AdvanceTo: its breach is
+	// pending; so are the breaches and reminders of the others.
+	clk.Set(t0.Add(49 * time.Hour))
+	v, err := rv.RecordAt("late", VisitOutcome{Mode: VisitHuman, By: "cs.liu", Satisfaction: 2, Recurred: true}, clk.Now())
+	require.NoError(t, err)
+	require.True(t, v.Outcome.Late)
+	clk.Set(t0.Add(60 * time.Hour))
+	return rv, clk
+}
+
+func TestReturnVisitSnapshotRoundTrip(t *testing.T) {
+	rv, clk := rvScenario(t)
+	cfg := ReturnVisitConfig{HighRiskCategories: []string{"safety"}}
+	snap := rv.Snapshot()
+	data, err := json.Marshal(snap)
+	require.NoError(t, err)
+	var back ReturnVisitsSnapshot
+	require.NoError(t, json.Unmarshal(data, &back))
+	restored, err := RestoreReturnVisits(clk, cfg, back)
+	require.NoError(t, err)
+	assert.Equal(t, rv.List(), restored.List())
+	assert.Equal(t, snap, restored.Snapshot())
+	assert.Equal(t, rv.AttainmentAt(clk.Now()), restored.AttainmentAt(clk.Now()))
+
+	a, b := &rvRecorder{}, &rvRecorder{}
+	rv.OnEvent(a.add)
+	restored.OnEvent(b.add)
+	rv.Advance()
+	restored.Advance()
+	assert.Equal(t, []string{
+		"waiting/first_response/breach/1/1@48h0m0s",
+		"risky/first_response/breach/1/1@48h3m0s",
+		"late/first_response/breach/1/1@48h4m0s",
+		"waiting/first_response/reminder/1/1@48h15m0s",
+		"risky/first_response/reminder/1/1@48h18m0s",
+		"late/first_response/reminder/1/1@48h19m0s", // fell due before it was recorded
+	}, a.ids())
+	assert.Equal(t, a.ids(), b.ids())
+
+	_, err = restored.RecordAt("risky", VisitOutcome{Mode: VisitAutomated, Satisfaction: 5}, clk.Now())
+	require.ErrorIs(t, err, ErrHumanFollowUpRequired, "the risk survives the round trip")
+	_, err = restored.RecordAt("waiting", VisitOutcome{Mode: VisitAutomated, Satisfaction: 5}, clk.Now())
+	require.NoError(t, err)
+}
+
+func TestReturnVisitRestoreRejects(t *testing.T) {
+	rv, clk := rvScenario(t)
+	cfg := ReturnVisitConfig{HighRiskCategories: []string{"safety"}}
+	clone := func() ReturnVisitsSnapshot {
+		data, err := json.Marshal(rv.Snapshot())
+		require.NoError(t, err)
+		var s ReturnVisitsSnapshot
+		require.NoError(t, json.Unmarshal(data, &s))
+		return s
+	}
+	idx := func(s ReturnVisitsSnapshot, id string) int {
+		for i, r := range s.Visits {
+			if r.Visit.ID == id {
+				return i
+			}
+		}
+		t.Fatalf("no visit %q", id)
+		return -1
+	}
+	s := clone()
+	s.Version = 2
+	s.Visits[idx(s, "waiting")].Visit.Customer = ""
+	s.Visits[idx(s, "risky")].Visit.Mode = VisitAutomated
+	s.Visits[idx(s, "done")].Visit.Outcome = nil
+	_, err := RestoreReturnVisits(clk, cfg, s)
+	require.Error(t, err)
+	for _, want := range []string{"version: unsupported", "customer: empty", `mode: mode "automated" for a visit with high risk true`,
+		"outcome: state completed with outcome false"} {
+		assert.Contains(t, err.Error(), want)
+	}
+
+	s = clone()
+	s.Visits = s.Visits[1:]
+	_, err = RestoreReturnVisits(clk, cfg, s)
+	require.ErrorIs(t, err, ErrInvalidConfig)
+	assert.Contains(t, err.Error(), "belongs to no visit")
+
+	_, err = RestoreReturnVisits(clk, ReturnVisitConfig{Within: time.Hour}, clone())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "is not the configured one")
+}
+
+func TestReturnVisitConcurrent(t *testing.T) {
+	rv, clk, _ := rvNew(t, ReturnVisitConfig{})
+	var mu sync.Mutex
+	overdue := map[string]bool{}
+	rv.OnEvent(func(e ReturnVisitEvent) {
+		if _, err := rv.Get(e.Visit); err != nil {
+			t.Error(err)
+		}
+		if e.Kind == sla.Breach {
+			mu.Lock()
+			overdue[e.Visit] = true
+			mu.Unlock()
+		}
+	})
+	const workers, per = 8, 20
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < per; i++ {
+				id := fmt.Sprintf("w%d-%d", w, i)
+				at := t0.Add(time.Duration(i) * time.Minute)
+				if _, err := rv.ScheduleAt(rvComplaint(id), at); err != nil {
+					t.Error(err)
+					return
+				}
+				if i%2 == 1 {
+					if _, err := rv.RecordAt(id, VisitOutcome{Mode: VisitAutomated, Satisfaction: 4}, at); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+				_ = rv.List()
+				_ = rv.Snapshot()
+			}
+		}(w)
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; i < 50; i++ {
+			rv.AdvanceTo(t0.Add(time.Duration(i) * time.Hour))
+		}
+	}()
+	wg.Wait()
+	rv.AdvanceTo(t0.Add(100 * time.Hour))
+	clk.Set(t0.Add(100 * time.Hour))
+	assert.Len(t, rv.Overdue(), workers*per/2)
+	mu.Lock()
+	defer mu.Unlock()
+	// Visits left unrecorded all breached. (A recorded one may have
+	// breached too if the concurrent AdvanceTo passed its deadline before
+	// it was recorded: that depends on scheduling, so it is not checked.)
+	for w := 0; w < workers; w++ {
+		for i := 0; i < per; i += 2 {
+			assert.True(t, overdue[fmt.Sprintf("w%d-%d", w, i)])
+		}
+	}
+}

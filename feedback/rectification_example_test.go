@@ -63,5 +63,5 @@ func ExampleRectifications() {
 	// done
 	// in_progress due Mar 7 09:00
 	// closed 7 transitions
-	// event R-7/resolution/met/1/1 at Mar 4 17:00 (overdue false)
+	// event R-7/rectification/met/1/1 at Mar 4 17:00 (overdue false)
 }

@@ -93,18 +93,23 @@ func (e *RectificationError) Error() string {
 // reason.
 func (e *RectificationError) Unwrap() []error { return []error{ErrInvalidTransition, e.Err} }
 
+// RectificationMetric is the SLA metric of the default rectification
+// deadline: event ids read "R-7/rectification/breach/1/1".
+const RectificationMetric sla.Metric = "rectification"
+
 // DefaultRectificationWithin is the default time allowed to carry out a
 // rectification item's corrective actions: 3 days, around the clock.
 const DefaultRectificationWithin = 72 * time.Hour
 
 // DefaultRectificationDeadline returns the default deadline spec for
-// rectification items: [DefaultRectificationWithin] on the always-open
+// rectification items: [RectificationMetric] within
+// [DefaultRectificationWithin] on the always-open
 // calendar (sla.CalendarAlways), warnings at 50 %, 75 % and 90 % of it,
 // and a reminder to the owner 15 minutes after the deadline.
 func DefaultRectificationDeadline() *sla.Spec {
 	s, err := sla.NewSpec(sla.SpecDef{
 		Policy:    "rectification",
-		Metric:    sla.Resolution,
+		Metric:    RectificationMetric,
 		Within:    sla.Duration(DefaultRectificationWithin),
 		Calendar:  sla.CalendarAlways,
 		Warnings:  []sla.Rung{{Percent: 50}, {Percent: 75}, {Percent: 90}},

@@ -150,7 +150,7 @@ func TestRectificationFullLoop(t *testing.T) {
 	evs := rec.list()
 	require.Len(t, evs, 1)
 	assert.Equal(t, sla.Met, evs[0].Kind)
-	assert.Equal(t, "R1/resolution/met/1/1", evs[0].ID.String())
+	assert.Equal(t, "R1/rectification/met/1/1", evs[0].ID.String())
 	assert.Equal(t, t0.Add(35*time.Hour), evs[0].At, "met at the verification instant")
 	assert.False(t, evs[0].Overdue())
 	att := rs.AttainmentAt(clk.Now())
@@ -261,7 +261,7 @@ func TestRectificationFailedVerification(t *testing.T) {
 	rs.AdvanceTo(clk.Now())
 	ids := rec.ids()
 	// 50 % of 72 h (36 h) was never reached: 21 h of work in all.
-	assert.Equal(t, []string{"R2/resolution/met/1/1"}, ids)
+	assert.Equal(t, []string{"R2/rectification/met/1/1"}, ids)
 }
 
 func TestRectificationCompleteNeedsActions(t *testing.T) {
@@ -318,16 +318,16 @@ func TestRectificationOverdueEvents(t *testing.T) {
 		assert.Equal(t, RectOpen, e.State)
 	}
 	assert.Equal(t, []string{
-		"R4/resolution/warning/1/1 36h0m0s false",
-		"R5/resolution/warning/1/1 36h0m0s false",
-		"R4/resolution/warning/1/2 54h0m0s false",
-		"R5/resolution/warning/1/2 54h0m0s false",
-		"R4/resolution/warning/1/3 64h48m0s false",
-		"R5/resolution/warning/1/3 64h48m0s false",
-		"R4/resolution/breach/1/1 72h0m0s true",
-		"R5/resolution/breach/1/1 72h0m0s true",
-		"R4/resolution/reminder/1/1 72h15m0s true",
-		"R5/resolution/reminder/1/1 72h15m0s true",
+		"R4/rectification/warning/1/1 36h0m0s false",
+		"R5/rectification/warning/1/1 36h0m0s false",
+		"R4/rectification/warning/1/2 54h0m0s false",
+		"R5/rectification/warning/1/2 54h0m0s false",
+		"R4/rectification/warning/1/3 64h48m0s false",
+		"R5/rectification/warning/1/3 64h48m0s false",
+		"R4/rectification/breach/1/1 72h0m0s true",
+		"R5/rectification/breach/1/1 72h0m0s true",
+		"R4/rectification/reminder/1/1 72h15m0s true",
+		"R5/rectification/reminder/1/1 72h15m0s true",
 	}, got)
 	over := rs.Overdue()
 	require.Len(t, over, 2)
@@ -501,7 +501,7 @@ func TestRectificationSnapshotRoundTrip(t *testing.T) {
 	restored.AdvanceTo(clk.Now())
 	assert.NotEmpty(t, a.ids())
 	assert.Equal(t, a.ids(), b.ids())
-	assert.Contains(t, b.ids(), "open/resolution/breach/1/1")
+	assert.Contains(t, b.ids(), "open/rectification/breach/1/1")
 
 	// The restored items carry on.
 	_, err = restored.InformCustomer("verified", Notice{By: "cs"})

@@ -89,6 +89,10 @@ func (e *VisitError) Error() string {
 // reason.
 func (e *VisitError) Unwrap() []error { return []error{ErrInvalidTransition, e.Err} }
 
+// ReturnVisitMetric is the SLA metric of return visit deadlines: event ids
+// read "V-1/return_visit/breach/1/1".
+const ReturnVisitMetric sla.Metric = "return_visit"
+
 // DefaultReturnVisitWithin is the default time within which a resolved
 // complaint gets its return visit: 48 hours.
 const DefaultReturnVisitWithin = 48 * time.Hour
@@ -169,7 +173,7 @@ func (c ReturnVisitConfig) withDefaults() (ReturnVisitConfig, *sla.Spec, error) 
 	}
 	spec, err := sla.NewSpec(sla.SpecDef{
 		Policy:    "return_visit",
-		Metric:    sla.FirstResponse,
+		Metric:    ReturnVisitMetric,
 		Within:    sla.Duration(c.Within),
 		Calendar:  c.CalendarName,
 		Warnings:  []sla.Rung{},

@@ -91,7 +91,7 @@ func TestReturnVisitAutomatedWithin48h(t *testing.T) {
 	assert.Equal(t, Response{ID: "V1", At: clk.Now(), Kind: SurveyCSAT, Score: 5}, resp)
 
 	rv.AdvanceTo(clk.Now().Add(100 * time.Hour))
-	assert.Equal(t, []string{"V1/first_response/met/1/1@20h0m0s"}, rec.ids())
+	assert.Equal(t, []string{"V1/return_visit/met/1/1@20h0m0s"}, rec.ids())
 	att := rv.AttainmentAt(clk.Now())
 	require.Len(t, att, 1)
 	assert.Equal(t, "automated", att[0].Priority)
@@ -170,10 +170,10 @@ func TestReturnVisitOverdueAndConfigurable(t *testing.T) {
 
 	slatest.AdvanceTo(clk, rv.tr, t0.Add(26*time.Hour))
 	assert.Equal(t, []string{
-		"A/first_response/breach/1/1@24h0m0s",
-		"B/first_response/breach/1/1@25h0m0s",
-		"A/first_response/reminder/1/1@25h0m0s",
-		"B/first_response/reminder/1/1@26h0m0s",
+		"A/return_visit/breach/1/1@24h0m0s",
+		"B/return_visit/breach/1/1@25h0m0s",
+		"A/return_visit/reminder/1/1@25h0m0s",
+		"B/return_visit/reminder/1/1@26h0m0s",
 	}, rec.ids())
 	over := rv.Overdue()
 	require.Len(t, over, 2)
@@ -358,12 +358,12 @@ func TestReturnVisitSnapshotRoundTrip(t *testing.T) {
 	rv.Advance()
 	restored.Advance()
 	assert.Equal(t, []string{
-		"waiting/first_response/breach/1/1@48h0m0s",
-		"risky/first_response/breach/1/1@48h3m0s",
-		"late/first_response/breach/1/1@48h4m0s",
-		"waiting/first_response/reminder/1/1@48h15m0s",
-		"risky/first_response/reminder/1/1@48h18m0s",
-		"late/first_response/reminder/1/1@48h19m0s", // fell due before it was recorded
+		"waiting/return_visit/breach/1/1@48h0m0s",
+		"risky/return_visit/breach/1/1@48h3m0s",
+		"late/return_visit/breach/1/1@48h4m0s",
+		"waiting/return_visit/reminder/1/1@48h15m0s",
+		"risky/return_visit/reminder/1/1@48h18m0s",
+		"late/return_visit/reminder/1/1@48h19m0s", // fell due before it was recorded
 	}, a.ids())
 	assert.Equal(t, a.ids(), b.ids())
 

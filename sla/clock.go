@@ -145,10 +145,12 @@ func (c *Clock) NewCycle(at time.Time) error {
 
 // Retarget moves an open cycle to spec at at, following strategy: keep the
 // elapsed time, restart from zero, or rescale it to the same fraction of the
-// new target. A paused clock stays paused. Events of the new schedule whose
-// elapsed time has already passed are not delivered, except the breach: a
-// cycle not breached before and at or over the new target is breached at
-// at.
+// new target. A paused clock stays paused. Re-targeting opens a new cycle
+// number (the elapsed time carries over as the strategy says), so the event
+// ids of the new schedule never repeat those already delivered. Events of
+// the new schedule whose elapsed time has already passed are not delivered,
+// except the breach: a cycle not breached before and at or over the new
+// target is breached at at.
 func (c *Clock) Retarget(at time.Time, spec *Spec, strategy Strategy) error {
 	if spec == nil {
 		return &ClockError{Op: "retarget", Status: c.status, At: at, Last: c.anchor, Err: ErrNoTarget}
@@ -168,6 +170,7 @@ func (c *Clock) Retarget(at time.Time, spec *Spec, strategy Strategy) error {
 		c.elapsed = rescale(c.elapsed, spec.Target(), c.spec.Target())
 	}
 	c.spec = spec
+	c.cycle++
 	n := 0
 	for n < len(spec.steps) && spec.steps[n].at <= c.elapsed {
 		n++

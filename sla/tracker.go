@@ -20,7 +20,11 @@ var ErrTrackerRunning = errors.New("sla: tracker already running")
 
 // EventID identifies an event so that a host can deduplicate at-least-once
 // delivery: the clock, the metric, the kind, the cycle and the step (the
-// 1-based number within the kind: warning 2, reminder 1; 1 for breach and met).
+// 1-based number within the kind: warning 2, reminder 1; 1 for breach and
+// met). Start opens cycle 1; NewCycle and re-targeting open the next one, so
+// a clock never delivers the same id twice. Removing a clock and starting
+// the same key again begins at cycle 1 again: keep the clock and use
+// NewCycle to measure a key anew.
 type EventID struct {
 	Clock  string `json:"clock"`
 	Metric Metric `json:"metric"`

@@ -166,7 +166,7 @@ func TestTrackerRetargetBreachesAtOnce(t *testing.T) {
 	require.NoError(t, tr.StartAt("P", hour, "normal", tkT0))
 	require.NoError(t, tr.RetargetAt(key, quarter, KeepElapsed, tkT0.Add(20*time.Minute)))
 	tr.AdvanceTo(tkT0.Add(time.Hour))
-	assert.Equal(t, []string{"P/resolution/breach/1/1@09:20", "P/resolution/reminder/1/1@09:20"}, rec.ids())
+	assert.Equal(t, []string{"P/resolution/breach/2/1@09:20", "P/resolution/reminder/2/1@09:20"}, rec.ids())
 }
 
 func TestTrackerSnapshotRestore(t *testing.T) {

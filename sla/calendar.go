@@ -25,15 +25,27 @@ import (
 // hours (a 09:00-17:00 window is still 09:00-17:00 local time; a window
 // that spans the transition is an hour shorter or longer in absolute time).
 // A wall-clock time that does not exist on a spring-forward day is resolved
-// as time.Date resolves it. Instants may be given in any location; results
-// of Add and NextOpen are expressed in the location of their argument.
+// as time.Date resolves it (in practice, moved forward by the size of the
+// gap), and overlapping images of windows count once.
+//
+// Every instant belongs to its civil date in the calendar's location, and a
+// date runs from its first instant to the first instant of the next date:
+// "00:00" and "24:00" are those bounds, so windows that touch midnight stay
+// continuous even in zones whose transitions happen at midnight (Havana,
+// Santiago), and a date a zone skipped (Samoa, 30 December 2011) has no
+// working time. Instants may be given in any location; results of Add and
+// NextOpen are expressed in the location of their argument.
 //
 // The arithmetic works on intervals, not steps: the working time of a
 // regular week is precomputed, runs of whole weeks that contain no
 // exception date (found by binary search) and no time-zone transition are
-// skipped in O(1), and only the days of irregular weeks are walked. The
-// cost of Add and Between therefore grows with the number of exception
-// dates and DST transitions in the span, not with its length.
+// skipped in O(1), and only the days of irregular weeks (at most about two
+// weeks around each transition or exception date) are walked. The cost of
+// Add and Between therefore grows with the number of exception dates and
+// DST transitions in the span, not with its length. On days at least two
+// days away from any zone transition, windows are placed as local midnight
+// plus their offset, which is what time.Date gives there; nearer to a
+// transition every boundary is placed with time.Date itself.
 //
 // A Calendar is immutable once built and safe for concurrent use by any
 // number of goroutines. Build one with [NewCalendar], [NewCalendarIn] or

@@ -1,6 +1,7 @@
 package sla
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -82,4 +83,29 @@ func TestCalendarFarFuture(t *testing.T) {
 			require.True(t, far.Equal(c.Add(a, 20*52*40*time.Hour)), "%s from %v", zone, a)
 		}
 	}
+}
+
+func TestCalendarExtremeSpans(t *testing.T) {
+	c := calMust(t, calNineToFive("America/New_York"))
+	zero := time.Time{}
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC) // Monday 07:00 in New York
+	old := time.Date(1800, 1, 1, 0, 0, 0, 0, time.UTC)    // local mean time, before zones
+	span := c.Between(old, now)
+	assert.Equal(t, 473544*time.Hour, span)
+	ref, _ := c.calBetween(old, now, false)
+	assert.Equal(t, ref, span)
+	last := c.Add(old, span)
+	assert.True(t, calAt(c.Location(), 2026, 11, 20, 17, 0).Equal(last), "%v", last)
+	assert.Equal(t, time.Duration(0), c.Between(last, now))
+	assert.Equal(t, time.Duration(math.MaxInt64), c.Between(zero, now), "more than 292 years of business time saturates")
+
+	// Adding the largest duration: 292 years of business time is more than
+	// a thousand calendar years (in UTC, so no transitions to walk).
+	c = calMust(t, calNineToFive("UTC"))
+	far := c.Add(now, math.MaxInt64)
+	assert.True(t, far.After(now.AddDate(1000, 0, 0)), "%v", far)
+	assert.Equal(t, time.Duration(math.MaxInt64), c.Between(now, far))
+	assert.True(t, c.IsOpen(far.Add(-1)))
+	assert.False(t, c.IsOpen(zero), "midnight, year 1")
+	assert.True(t, c.NextOpen(zero).After(zero))
 }

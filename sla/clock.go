@@ -260,24 +260,41 @@ func (c Clock) NextEvent(at time.Time) (Next, bool) {
 	return Next{}, false
 }
 
-// pending returns the next undelivered event of the cycle, its instant and
-// the elapsed business time at that instant: steps already passed at the
-// last change fall at that change (or at the recorded breach instant).
-func (c *Clock) pending() (st step, at time.Time, elapsed time.Duration, ok bool) {
+// pendingStep returns the next undelivered event of the cycle and the
+// elapsed business time at its instant, without computing the instant.
+// due reports whether the step's elapsed time was already reached at the
+// last change.
+func (c *Clock) pendingStep() (st step, elapsed time.Duration, due, ok bool) {
 	if c.spec == nil || int(c.fired) >= len(c.spec.steps) || c.status == Idle || c.status == Stopped {
-		return step{}, time.Time{}, 0, false
+		return step{}, 0, false, false
 	}
 	st = c.spec.steps[c.fired]
 	if st.at <= c.elapsed {
 		if st.kind == Breach && c.breach != 0 {
-			return st, time.Unix(0, c.breach).In(c.anchor.Location()), st.at, true
+			return st, st.at, true, true
 		}
-		return st, c.anchor, c.elapsed, true
+		return st, c.elapsed, true, true
 	}
 	if c.status != Running {
-		return step{}, time.Time{}, 0, false
+		return step{}, 0, false, false
 	}
-	return st, c.spec.bt.Add(c.anchor, st.at-c.elapsed), st.at, true
+	return st, st.at, false, true
+}
+
+// pending returns the next undelivered event of the cycle, its instant and
+// the elapsed business time at that instant: steps already passed at the
+// last change fall at that change (or at the recorded breach instant).
+func (c *Clock) pending() (st step, at time.Time, elapsed time.Duration, ok bool) {
+	st, elapsed, due, ok := c.pendingStep()
+	switch {
+	case !ok:
+		return step{}, time.Time{}, 0, false
+	case due && st.kind == Breach && c.breach != 0:
+		return st, time.Unix(0, c.breach).In(c.anchor.Location()), elapsed, true
+	case due:
+		return st, c.anchor, elapsed, true
+	}
+	return st, c.spec.bt.Add(c.anchor, st.at-c.elapsed), elapsed, true
 }
 
 // ClockSnapshot is the plain, JSON-serialisable state of a Clock.

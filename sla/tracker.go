@@ -121,9 +121,11 @@ func WithCapacity(n int) Option { return func(t *Tracker) { t.capacity = n } }
 type entry struct {
 	deadline.Node
 	c    Clock
-	key  ClockKey
+	id   string // the key's ID; its metric is the spec's
 	prio string
 }
+
+func (e *entry) key() ClockKey { return ClockKey{ID: e.id, Metric: e.c.spec.def.Metric} }
 
 type attKey struct {
 	m    Metric
@@ -227,7 +229,7 @@ func (t *Tracker) StartAt(id string, spec *Spec, priority string, at time.Time) 
 	if _, dup := t.clocks[key]; dup {
 		return &TrackerError{Key: key, Err: ErrDuplicateClock}
 	}
-	e := &entry{c: NewClock(spec), key: key, prio: priority}
+	e := &entry{c: NewClock(spec), id: id, prio: priority}
 	if err := e.c.Start(at); err != nil {
 		return &TrackerError{Key: key, Err: err}
 	}
@@ -388,7 +390,7 @@ func (t *Tracker) unschedule(e *entry) {
 	if t.heap != nil {
 		t.heap.Remove(e)
 	} else {
-		t.sched.Remove(e.key)
+		t.sched.Remove(e.key())
 	}
 }
 
@@ -439,7 +441,7 @@ func (t *Tracker) AdvanceTo(now time.Time) int {
 			t.mu.Unlock()
 			continue
 		}
-		key := e.key
+		key := e.key()
 		var ev Event
 		if l := t.late[key]; len(l) > 0 {
 			ev = l[0]
@@ -449,8 +451,16 @@ func (t *Tracker) AdvanceTo(now time.Time) int {
 				t.late[key] = l[1:]
 			}
 		} else {
-			st, when, el, _ := e.c.pending()
-			ev = t.event(key, e, st, when, el)
+			if t.heap != nil {
+				// The heap holds the step's exact instant, computed when it
+				// was scheduled: no need to ask the calendar again.
+				st, el, _, _ := e.c.pendingStep()
+				ev = t.event(key, e, st, at.In(e.c.anchor.Location()), el)
+			} else {
+				// A custom scheduler may store instants less precisely.
+				st, when, el, _ := e.c.pending()
+				ev = t.event(key, e, st, when, el)
+			}
 			e.c.fired++
 		}
 		t.reschedule(key, e)
@@ -685,7 +695,7 @@ func (t *Tracker) Restore(s TrackerSnapshot, resolve func(SpecDef) (*Spec, error
 			errs = append(errs, &FieldError{Path: path, Message: "duplicate clock " + key.String()})
 			continue
 		}
-		clocks[key] = &entry{c: c, key: key, prio: tc.Priority}
+		clocks[key] = &entry{c: c, id: tc.ID, prio: tc.Priority}
 	}
 	late := map[ClockKey][]Event{}
 	for i, ev := range s.Pending {

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/sqkit/sqkit/incentive"
+)
+
+func dec(s string) incentive.Decimal   { return incentive.MustDecimal(s) }
+func decp(s string) *incentive.Decimal { v := incentive.MustDecimal(s); return &v }
+
+// payPlan is the desk's monthly incentive: a scorecard of CSAT, first-contact
+// resolution, first-response attainment and handling time; a graduated
+// bonus on resolved cases; a target bonus on the score; a CSAT gate.
+func payPlan() incentive.Plan {
+	return incentive.Plan{
+		Name: "desk-monthly", Currency: "CNY",
+		Scorecard: incentive.Scorecard{
+			Name: "agent",
+			KPIs: []incentive.KPI{
+				{ID: "csat", Name: "CSAT (share 4-5)", Weight: dec("0.3"), Direction: incentive.HigherIsBetter, Floor: dec("0.60"), Target: dec("0.85"), Cap: dec("1.2")},
+				{ID: "fcr", Name: "first-contact resolution", Weight: dec("0.2"), Direction: incentive.HigherIsBetter, Floor: dec("0.50"), Target: dec("0.75"), Cap: dec("1.2")},
+				{ID: "sla", Name: "first responses in target", Weight: dec("0.3"), Direction: incentive.HigherIsBetter, Floor: dec("0.70"), Target: dec("0.95"), Cap: dec("1.2")},
+				{ID: "aht", Name: "minutes of work per item", Weight: dec("0.2"), Direction: incentive.LowerIsBetter, Floor: dec("25"), Target: dec("12"), Cap: dec("1.2")},
+			},
+			Gates:  []incentive.Gate{{KPI: "csat", Min: decp("0.50"), Reason: "CSAT below 50 %"}},
+			Grades: []incentive.Grade{{Name: "A", MinScore: dec("1.0")}, {Name: "B", MinScore: dec("0.8")}, {Name: "C", MinScore: dec("0.6")}, {Name: "D", MinScore: dec("0")}},
+		},
+		Table: &incentive.Table{Name: "resolved", Mode: incentive.Graduated, Currency: "CNY", Tiers: []incentive.Tier{
+			{Name: "first-200", From: dec("0"), To: decp("200"), Bounds: incentive.ClosedOpen, Rate: dec("1.00")},
+			{Name: "200-400", From: dec("200"), To: decp("400"), Bounds: incentive.ClosedOpen, Rate: dec("1.50")},
+			{Name: "400+", From: dec("400"), Bounds: incentive.ClosedOpen, Rate: dec("2.00")},
+		}},
+		Target: &incentive.TargetBonus{Name: "score", Currency: "CNY", Target: dec("90"), Base: dec("300"), PerUnit: dec("20"), Cap: decp("1000")},
+	}
+}
+
+// ratio returns num/den as an exact decimal with 4 places (0 when den is 0).
+func ratio(num, den int64) (incentive.Decimal, error) {
+	if den == 0 {
+		return incentive.Decimal{}, nil
+	}
+	return incentive.DecimalFromInt(num).Quo(incentive.DecimalFromInt(den), 4, incentive.HalfEven)
+}
+
+// inputOf turns an agent's month into the plan's input: the adapter from
+// the desk's counts to incentive's exact decimals.
+func inputOf(a *agent, period string) (incentive.Input, error) {
+	st := a.stats
+	var vals [4]incentive.Decimal
+	var err error
+	if vals[0], err = ratio(int64(st.CSATHappy), int64(st.CSATAnswers)); err != nil {
+		return incentive.Input{}, err
+	}
+	if vals[1], err = ratio(int64(st.FCRYes), int64(st.FCRKnown)); err != nil {
+		return incentive.Input{}, err
+	}
+	if vals[2], err = ratio(int64(st.FRMet), int64(st.FRMet+st.FRBreached)); err != nil {
+		return incentive.Input{}, err
+	}
+	aht := dec("25")
+	if st.WorkItems > 0 {
+		secs := incentive.DecimalFromInt(int64(st.Work.Seconds()))
+		if aht, err = secs.Quo(incentive.DecimalFromInt(int64(60*st.WorkItems)), 2, incentive.HalfEven); err != nil {
+			return incentive.Input{}, err
+		}
+	}
+	vals[3] = aht
+	return incentive.Input{
+		Person: a.name, Period: period, Quantity: incentive.DecimalFromInt(int64(st.Resolved)),
+		Values: []incentive.Value{{KPI: "csat", Value: vals[0]}, {KPI: "fcr", Value: vals[1]}, {KPI: "sla", Value: vals[2]}, {KPI: "aht", Value: vals[3]}},
+	}, nil
+}
+
+// monthEnd issues every agent's statement, ranks the desk and credits
+// over-achievement points to the service bank.
+func (s *sim) monthEnd() error {
+	plan, err := incentive.Compile(payPlan())
+	if err != nil {
+		return err
+	}
+	period := s.start.Format("2006-01")
+	book := incentive.NewBook(s.clk)
+	bank := incentive.NewPointsLedger(s.clk)
+	var entries []incentive.Entry
+	total := incentive.NewMoney("CNY", 0)
+	for _, a := range s.agents {
+		in, err := inputOf(a, period)
+		if err != nil {
+			return err
+		}
+		st, err := plan.Statement(in)
+		if err != nil {
+			return err
+		}
+		if err := book.IssueAt(st, s.end); err != nil {
+			return err
+		}
+		if total, err = total.Add(st.Total); err != nil {
+			return err
+		}
+		pts, err := incentive.OverAchievementPoints(st.Score, dec("1"), dec("1000"))
+		if err != nil {
+			return err
+		}
+		if pts > 0 {
+			if _, _, err := bank.EarnAt(period+"/"+a.name+"/over", a.name, pts, "score "+st.Score.String(), s.end); err != nil {
+				return err
+			}
+		}
+		entries = append(entries, incentive.Entry{ID: a.name, Score: st.Score})
+		s.out.Statements = append(s.out.Statements, st)
+		s.out.Agents = append(s.out.Agents, AgentSummary{Name: a.name, Team: a.team, Senior: a.senior, Stats: a.stats, Points: bank.Balance(a.name)})
+	}
+	ranked, err := incentive.Rank(entries, incentive.SeedBottomShare())
+	if err != nil {
+		return err
+	}
+	s.out.Ranking, s.out.Payout, s.out.RulesHash = ranked, total, plan.Hash()
+	slices.SortFunc(s.out.Statements, func(a, b incentive.Statement) int { return cmp.Compare(a.Person, b.Person) })
+	return nil
+}

@@ -1,0 +1,381 @@
+package main
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/sqkit/sqkit/emergency"
+	"github.com/sqkit/sqkit/feedback"
+	"github.com/sqkit/sqkit/fsm"
+	"github.com/sqkit/sqkit/incentive"
+	"github.com/sqkit/sqkit/sla"
+)
+
+// Result is everything a run produced: the raw data behind the reports,
+// plain values with JSON tags.
+type Result struct {
+	Config   Config    `json:"config"`
+	Location string    `json:"location"`
+	Start    time.Time `json:"start"`
+	End      time.Time `json:"end"`
+
+	Days       []DayStat          `json:"days"`
+	Attainment []sla.Attainment   `json:"sla_attainment"`
+	Warnings   []emergency.Change `json:"warnings"`
+
+	Closed            int                   `json:"closed"`
+	OpenAtEnd         int                   `json:"open_at_end"`
+	Feedback          feedback.Report       `json:"feedback"`
+	ComplaintRate     feedback.Figure       `json:"complaint_rate"`
+	Categories        map[string]int64      `json:"complaint_categories"`
+	Classified        int                   `json:"classified"`
+	ClassifiedAsDrawn int                   `json:"classified_as_drawn"`
+	PDCA              []feedback.Cycle      `json:"pdca"`
+	Review            *feedback.Review      `json:"pdca_review,omitempty"`
+	SampleComplaint   *fsm.Snapshot         `json:"sample_complaint,omitempty"`
+	Agents            []AgentSummary        `json:"agents"`
+	Statements        []incentive.Statement `json:"statements"`
+	Ranking           []incentive.Ranked    `json:"ranking"`
+	Payout            incentive.Money       `json:"payout"`
+	RulesHash         string                `json:"rules_hash"`
+
+	arrivalSeq int
+}
+
+// DayStat is one simulated day.
+type DayStat struct {
+	Date            string    `json:"date"`
+	Weekday         string    `json:"weekday"`
+	Arrivals        int       `json:"arrivals"`
+	Complaints      int       `json:"complaints"`
+	SurgeComplaints int       `json:"surge_complaints"`
+	Orders          int64     `json:"orders"`
+	FRMet           int       `json:"fr_met"`
+	FRBreached      int       `json:"fr_breached"`
+	SLAWarnings     int       `json:"sla_warnings"`
+	SLABreaches     int       `json:"sla_breaches"`
+	SLAReminders    int       `json:"sla_reminders"`
+	Backlog         int       `json:"backlog_at_midnight"`
+	Teams           []TeamDay `json:"teams"`
+}
+
+// FRAttainment is the share of the day's first-response decisions that met
+// their target, in percent, and false when there were none.
+func (d DayStat) FRAttainment() (float64, bool) {
+	n := d.FRMet + d.FRBreached
+	if n == 0 {
+		return 0, false
+	}
+	return 100 * float64(d.FRMet) / float64(n), true
+}
+
+// TeamDay is one team's day: its complaints, first responses and warning
+// level (at midnight and the highest during the day).
+type TeamDay struct {
+	Team       string          `json:"team"`
+	Complaints int             `json:"complaints"`
+	FRMet      int             `json:"fr_met"`
+	FRBreached int             `json:"fr_breached"`
+	Level      emergency.Level `json:"level"`
+	MaxLevel   emergency.Level `json:"max_level"`
+}
+
+// AgentSummary is one agent's month.
+type AgentSummary struct {
+	Name   string     `json:"name"`
+	Team   string     `json:"team"`
+	Senior bool       `json:"senior,omitempty"`
+	Stats  agentStats `json:"stats"`
+	Points int64      `json:"points"`
+}
+
+// finish collects the month's figures after the last day.
+func (s *sim) finish() (*Result, error) {
+	r := s.out
+	r.Location, r.Start, r.End = s.loc.String(), s.start, s.end
+	r.Attainment = s.tracker.AttainmentAt(s.end)
+	r.Feedback = total(s.daily)
+	r.ComplaintRate = total(s.complaints).ComplaintRate
+	r.Categories = map[string]int64{}
+	for _, w := range s.tally.All() {
+		for c, n := range w.Counts {
+			r.Categories[c] += n
+		}
+	}
+	r.PDCA = s.pdca.List()
+	if len(r.PDCA) > 0 {
+		month, err := feedback.WindowOf(feedback.Month, s.start, s.loc)
+		if err != nil {
+			return nil, err
+		}
+		rev, err := feedback.NewReview(month, r.PDCA, s.daily.Reports())
+		if err != nil {
+			return nil, err
+		}
+		r.Review = &rev
+	}
+	ids := make([]string, 0, len(s.tickets))
+	for id, t := range s.tickets {
+		if !t.m.IsTerminal() && t.m.State() != fsm.TicketClosed {
+			r.OpenAtEnd++
+		}
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids { // a complaint that went through approval and rework
+		t := s.tickets[id]
+		if t.complaint && t.m.IsTerminal() && len(t.m.Escalations()) > 0 && t.reworked {
+			snap := t.m.Snapshot()
+			r.SampleComplaint = &snap
+			break
+		}
+	}
+	if err := s.monthEnd(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// total merges an aggregator's windows oldest first. Aggregator.Total
+// merges them in map order, and merging floating-point moments in another
+// order can change the last bit of a mean, so a report that must be the
+// same byte for byte merges in a fixed order itself.
+func total(a *feedback.Aggregator) feedback.Report {
+	var c feedback.Counters
+	for _, w := range a.Counters() {
+		c.Merge(w.Counters)
+	}
+	return c.Report(feedback.Config{})
+}
+
+// writeText writes the terminal report.
+func writeText(w io.Writer, r *Result) error {
+	p := &printer{w: w}
+	loc, err := time.LoadLocation(r.Location)
+	if err != nil {
+		return err
+	}
+	ts := func(t time.Time) string { return t.In(loc).Format("Mon 01-02 15:04") }
+	c := r.Config
+	p.f("sqkit service desk: %d days from %s (%s), %d agents, %d arrivals a day on average, seed %d\n",
+		c.Days, r.Start.In(loc).Format("Mon 2006-01-02"), r.Location, c.Agents, c.PerDay, c.Seed)
+
+	p.section("Volume")
+	var arrivals, complaints, surge int
+	for _, d := range r.Days {
+		arrivals += d.Arrivals
+		complaints += d.Complaints
+		surge += d.SurgeComplaints
+	}
+	p.f("arrivals %d: %d tickets, %d complaints (%d about the faulty batch); closed %d, open at the end %d\n",
+		arrivals, arrivals-complaints, complaints, surge, r.Closed, r.OpenAtEnd)
+	p.f("%-10s %-3s %8s %10s %8s %9s %9s\n", "date", "day", "arrivals", "complaints", "FR in %", "SLA warn", "backlog")
+	for _, d := range r.Days {
+		att := "-"
+		if v, ok := d.FRAttainment(); ok {
+			att = fmt.Sprintf("%.1f", v)
+		}
+		p.f("%-10s %-3s %8d %10d %8s %9d %9d\n", d.Date, d.Weekday, d.Arrivals, d.Complaints, att, d.SLAWarnings, d.Backlog)
+	}
+
+	p.section("SLA attainment per priority")
+	p.f("%-15s %-10s %7s %9s %8s %11s\n", "metric", "priority", "met", "breached", "open", "attainment")
+	att := slices.Clone(r.Attainment)
+	slices.SortStableFunc(att, func(a, b sla.Attainment) int {
+		if c := cmp.Compare(a.Metric, b.Metric); c != 0 {
+			return c
+		}
+		return cmp.Compare(priorityOrder(a.Priority), priorityOrder(b.Priority))
+	})
+	for _, a := range att {
+		p.f("%-15s %-10s %7d %9d %8d %10.1f%%\n", a.Metric, a.Priority, a.Met, a.Breached, a.InProgress, a.PercentMet)
+	}
+	var warn, breach, remind int
+	for _, d := range r.Days {
+		warn, breach, remind = warn+d.SLAWarnings, breach+d.SLABreaches, remind+d.SLAReminders
+	}
+	p.f("SLA clock events: %d warnings, %d breaches, %d overdue reminders\n", warn, breach, remind)
+
+	p.section("Warnings")
+	if len(r.Warnings) == 0 {
+		p.f("no warning level was raised\n")
+	}
+	for _, ch := range r.Warnings {
+		p.f("%s  %-10s %-6s -> %-6s %s\n", ts(ch.At), ch.Subject, ch.From, ch.To, evidence(ch.Evidence))
+	}
+
+	p.section("Feedback")
+	fb := r.Feedback
+	for _, f := range []feedback.Figure{fb.CSAT, fb.NPS, fb.FCR, fb.AHT, fb.ASA, fb.CycleTime, r.ComplaintRate} {
+		p.f("%s\n", f)
+	}
+	cats := make([]string, 0, len(r.Categories))
+	for k := range r.Categories {
+		cats = append(cats, k)
+	}
+	slices.Sort(cats)
+	var parts []string
+	for _, k := range cats {
+		parts = append(parts, fmt.Sprintf("%s %d", k, r.Categories[k]))
+	}
+	p.f("complaints by classified cause: %s\n", strings.Join(parts, ", "))
+	if r.Classified > 0 {
+		p.f("classifier agrees with the simulated cause on %d of %d complaints (%.1f%%)\n",
+			r.ClassifiedAsDrawn, r.Classified, 100*float64(r.ClassifiedAsDrawn)/float64(r.Classified))
+	}
+
+	p.section("PDCA")
+	if len(r.PDCA) == 0 {
+		p.f("no improvement cycle was opened (no complaint warning, and the run is shorter than two weeks)\n")
+	}
+	for _, cy := range r.PDCA {
+		pl := cy.Plan
+		p.f("%s  phase %s, opened %s\n", cy.ID, cy.Phase, ts(cy.OpenedAt))
+		p.f("  problem: %s\n", pl.Problem)
+		p.f("  metric %s: baseline %.2f, target %.2f\n", pl.Metric, pl.Baseline.Value, pl.Target)
+		for _, a := range pl.Actions {
+			done := "not done"
+			if a.Done() {
+				done = "done " + ts(a.DoneAt)
+			}
+			p.f("  action %s (%s, due %s): %s, %s\n", a.ID, a.Owner, ts(a.Deadline), a.Description, done)
+		}
+		for _, ck := range cy.Checks {
+			p.f("  check %s: %s -> %s (%s)\n", ck.Window, ck.Measured, ck.Verdict, ck.Reason)
+		}
+		if cy.Outcome != "" {
+			p.f("  outcome: %s: %s\n", cy.Outcome, cy.Standard)
+		}
+	}
+
+	p.section("Statements")
+	p.f("plan desk-monthly, rules hash %s, %d statements, payout %s\n", short(r.RulesHash), len(r.Statements), r.Payout)
+	byPerson := map[string]incentive.Statement{}
+	for _, st := range r.Statements {
+		byPerson[st.Person] = st
+	}
+	line := func(rk incentive.Ranked) {
+		st := byPerson[rk.ID]
+		var kpis []string
+		for _, k := range st.KPIs {
+			kpis = append(kpis, fmt.Sprintf("%s %s", k.KPI, k.Value))
+		}
+		flag := ""
+		if rk.Bottom {
+			flag = "  [bottom 10%]"
+		}
+		p.f("  #%-3d %-14s score %-7s grade %-2s %-14s %s%s\n", rk.Rank, rk.ID, st.Score, st.Grade, st.Total, strings.Join(kpis, ", "), flag)
+	}
+	n := min(3, len(r.Ranking))
+	p.f("top:\n")
+	for _, rk := range r.Ranking[:n] {
+		line(rk)
+	}
+	p.f("bottom:\n")
+	for _, rk := range r.Ranking[len(r.Ranking)-n:] {
+		line(rk)
+	}
+	if len(r.Ranking) > 0 {
+		st := byPerson[r.Ranking[0].ID]
+		p.f("statement of %s:\n", st.Person)
+		for _, l := range st.Lines {
+			p.f("  %-12s %-9s %-9s %8s x %-5s = %s\n", l.Kind, l.Source, l.Tier, l.Quantity, l.Rate, l.Amount)
+		}
+	}
+
+	if sc := r.SampleComplaint; sc != nil {
+		p.section("A complaint's path")
+		p.f("%s: tier %d, owner %s, first responder %s, amount %d\n", sc.ID, sc.Tier, sc.Owner, sc.FirstResponder, sc.Amount)
+		type step struct {
+			at   time.Time
+			text string
+		}
+		var steps []step
+		for _, tr := range sc.Transfers {
+			what := fmt.Sprintf("%-12s %s -> %s: %s", "transfer", tr.From, tr.To, tr.Reason)
+			if tr.From == "" {
+				what = fmt.Sprintf("%-12s %s: %s", "assign", tr.To, tr.Reason)
+			}
+			steps = append(steps, step{tr.At, what})
+		}
+		if a := sc.Approval; a != nil {
+			steps = append(steps, step{a.At, fmt.Sprintf("%-12s by %s: %s", "approve", a.Approver, a.Reason)})
+		}
+		marked := map[string]int{}
+		for _, m := range sc.Marks {
+			marked[m.Checklist]++
+			if marked[m.Checklist] == len(checklistItems[m.Checklist]) {
+				steps = append(steps, step{m.At, fmt.Sprintf("%-12s %s complete by %s", "checklist", m.Checklist, m.Actor)})
+			}
+		}
+		for _, e := range sc.Escalations {
+			steps = append(steps, step{e.At, fmt.Sprintf("%-12s tier %d -> %d by %s: %s", "escalate", e.From, e.To, e.Actor, e.Reason)})
+		}
+		for _, h := range sc.History {
+			steps = append(steps, step{h.At, fmt.Sprintf("%-12s %-13s -> %-13s by %s: %s", h.Event, h.From, h.To, h.Actor, h.Reason)})
+		}
+		slices.SortStableFunc(steps, func(a, b step) int { return a.at.Compare(b.at) })
+		for _, st := range steps {
+			p.f("  %s  %s\n", ts(st.at), st.text)
+		}
+	}
+	return p.err
+}
+
+// checklistItems are the items of the complaint preset's checklists.
+var checklistItems = map[string][]string{
+	fsm.ThreeVerifications: {fsm.ItemCustomerIdentity, fsm.ItemOrderInformation, fsm.ItemProblemDescription},
+	fsm.FiveConfirmations: {fsm.ItemSolution, fsm.ItemProgress, fsm.ItemCustomerFeedback,
+		fsm.ItemImprovementMeasure, fsm.ItemPreventionMechanism},
+}
+
+func priorityOrder(p string) int {
+	if i := slices.Index(priorities, p); i >= 0 {
+		return i
+	}
+	return len(priorities)
+}
+
+func short(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}
+
+// evidence renders the evidence of a level change in one line.
+func evidence(e emergency.Evidence) string {
+	switch e.Kind {
+	case emergency.KindThreshold:
+		return fmt.Sprintf("%s: %s %.1f (bound %.1f)", e.Rule, e.Measure, e.Value, e.Bound)
+	case emergency.KindChange:
+		if t := e.Test; t != nil {
+			return fmt.Sprintf("%s: %d complaints in 7 days vs %d the week before (%+.0f%%, p=%.2g, alpha %.2g, min %d)",
+				e.Rule, t.Counts.Current, t.Counts.Baseline, 100*t.RelativeChange, t.PValue, t.Alpha, t.MinVolume)
+		}
+		return fmt.Sprintf("%s: rate %.1f vs %.1f", e.Rule, e.Value, e.Baseline)
+	case emergency.KindEvent:
+		return fmt.Sprintf("%s: %s %s", e.Rule, e.Event, e.Detail)
+	case emergency.KindFloor:
+		return fmt.Sprintf("floor %s: %s", e.Rule, e.Detail)
+	}
+	return fmt.Sprintf("%s (%s)", e.Rule, e.Kind)
+}
+
+// printer writes formatted lines and keeps the first error.
+type printer struct {
+	w   io.Writer
+	err error
+}
+
+func (p *printer) f(format string, args ...any) {
+	if p.err == nil {
+		_, p.err = fmt.Fprintf(p.w, format, args...)
+	}
+}
+
+func (p *printer) section(title string) { p.f("\n== %s ==\n", title) }

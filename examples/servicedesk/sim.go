@@ -1,0 +1,546 @@
+package main
+
+import (
+	"cmp"
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/benbjohnson/clock"
+
+	"github.com/sqkit/sqkit/emergency"
+	"github.com/sqkit/sqkit/feedback"
+	"github.com/sqkit/sqkit/fsm"
+	"github.com/sqkit/sqkit/sla"
+)
+
+// Config is one simulation run. The zero value is not usable; start from
+// DefaultConfig.
+type Config struct {
+	// Days is the number of simulated days (from Start).
+	Days int `json:"days"`
+	// Agents is the size of the desk, split over the three teams.
+	Agents int `json:"agents"`
+	// PerDay is the mean number of tickets and complaints a day; the weekly
+	// and daily pattern moves it around that mean.
+	PerDay int `json:"per_day"`
+	// Seed seeds the random source; the same seed gives the same month.
+	Seed uint64 `json:"seed"`
+	// SurgeDay is the 0-based day a faulty product batch starts a surge of
+	// product-quality complaints; -1 means no surge.
+	SurgeDay int `json:"surge_day"`
+}
+
+// DefaultConfig returns the configuration of `go run ./examples/servicedesk`:
+// 30 days, 12 agents, 300 tickets a day, seed 1, a surge on day 10.
+func DefaultConfig() Config {
+	return Config{Days: 30, Agents: 12, PerDay: 300, Seed: 1, SurgeDay: 10}
+}
+
+// Validate reports every problem of c at once.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Days < 1 || c.Days > 366 {
+		errs = append(errs, fmt.Errorf("servicedesk: days: must be between 1 and 366, got %d", c.Days))
+	}
+	if c.Agents < len(teams) || c.Agents > 1000 {
+		errs = append(errs, fmt.Errorf("servicedesk: agents: must be between %d and 1000, got %d", len(teams), c.Agents))
+	}
+	if c.PerDay < 1 || c.PerDay > 100_000 {
+		errs = append(errs, fmt.Errorf("servicedesk: per-day: must be between 1 and 100000, got %d", c.PerDay))
+	}
+	if c.SurgeDay < -1 {
+		errs = append(errs, fmt.Errorf("servicedesk: surge-day: must be -1 (none) or a day index, got %d", c.SurgeDay))
+	}
+	return errors.Join(errs...)
+}
+
+// simStart is the first simulated instant: Monday 2 March 2026, midnight,
+// in the desk's location.
+func simStart(loc *time.Location) time.Time { return time.Date(2026, 3, 2, 0, 0, 0, 0, loc) }
+
+// eventKind says what a scheduled simulation event does.
+type eventKind uint8
+
+const (
+	evArrive        eventKind = iota + 1 // a ticket or complaint arrives
+	evWorkDone                           // an agent finishes a piece of work
+	evCustomerReply                      // the customer answers a question
+	evClose                              // a resolved ticket closes after 24h
+	evReopen                             // the customer reopens a resolved ticket
+	evFeedback                           // the customer answers a complaint's feedback call
+	evDispatch                           // the desk opens: idle agents pick work
+	evDayEnd                             // local midnight: daily figures, rules, PDCA
+)
+
+// event is one entry of the simulation's agenda.
+type event struct {
+	at   time.Time
+	seq  uint64
+	kind eventKind
+	t    *ticket
+	a    *agent
+	day  int
+}
+
+// agenda is the simulation's own deadline queue, ordered by (time,
+// sequence) so equal instants run in the order they were scheduled.
+type agenda []*event
+
+func (q agenda) Len() int { return len(q) }
+func (q agenda) Less(i, j int) bool {
+	if c := q[i].at.Compare(q[j].at); c != 0 {
+		return c < 0
+	}
+	return q[i].seq < q[j].seq
+}
+func (q agenda) Swap(i, j int)  { q[i], q[j] = q[j], q[i] }
+func (q *agenda) Push(x any)    { *q = append(*q, x.(*event)) }
+func (q *agenda) Pop() any      { old := *q; e := old[len(old)-1]; *q = old[:len(old)-1]; return e }
+func (q agenda) peek() *event   { return q[0] }
+func (q agenda) empty() bool    { return len(q) == 0 }
+func (q *agenda) push(e *event) { heap.Push(q, e) }
+func (q *agenda) pop() *event   { return heap.Pop(q).(*event) }
+
+// sim holds one run: the random source, the packages' engines and the
+// desk's own bookkeeping.
+type sim struct {
+	cfg   Config
+	rng   *rand.Rand
+	clk   *clock.Mock
+	loc   *time.Location
+	start time.Time
+	end   time.Time
+
+	cal      *sla.Calendar
+	policies *sla.Policies
+	tracker  *sla.Tracker
+
+	ticketDef    *fsm.Definition
+	complaintDef *fsm.Definition
+
+	board      *emergency.Board
+	series     map[string]*emergency.Series
+	classifier *feedback.Classifier
+	daily      *feedback.Aggregator // closed cases and surveys, by day
+	complaints *feedback.Aggregator // complaints at arrival and orders, by day
+	weekly     *feedback.Aggregator // the same by ISO week, for the PDCA check
+	tally      *feedback.CategoryTally
+	pdca       *feedback.Book
+
+	agenda agenda
+	seq    uint64
+
+	agents  []*agent
+	byName  map[string]*agent
+	queues  map[string]*workQueue // per team: front-line queue
+	seniors map[string]*workQueue // per team: escalations and approvals
+	tickets map[string]*ticket
+
+	dispatchAt time.Time // pending evDispatch, zero if none
+
+	// desk state touched by the emergency and improvement adapters
+	surge float64 // intensity of the faulty-batch surge, 0 when over
+	watch *watch
+
+	out *Result
+	err error
+}
+
+// Simulate runs cfg and returns the outcome. The same cfg gives the same
+// Result, byte for byte once encoded.
+func Simulate(ctx context.Context, cfg Config) (*Result, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	s, err := newSim(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.run(ctx); err != nil {
+		return nil, err
+	}
+	return s.finish()
+}
+
+func newSim(cfg Config) (*sim, error) {
+	loc, err := time.LoadLocation(deskLocation)
+	if err != nil {
+		return nil, fmt.Errorf("servicedesk: %w", err)
+	}
+	s := &sim{
+		cfg:     cfg,
+		rng:     rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
+		clk:     clock.NewMock(),
+		loc:     loc,
+		start:   simStart(loc),
+		byName:  map[string]*agent{},
+		queues:  map[string]*workQueue{},
+		seniors: map[string]*workQueue{},
+		tickets: map[string]*ticket{},
+		out:     &Result{Config: cfg},
+	}
+	s.end = s.start.AddDate(0, 0, cfg.Days)
+	s.clk.Set(s.start)
+	if err := s.setupSLA(); err != nil {
+		return nil, err
+	}
+	if err := s.setupFSM(); err != nil {
+		return nil, err
+	}
+	if err := s.setupWatch(); err != nil {
+		return nil, err
+	}
+	s.setupAgents()
+	s.scheduleArrivals()
+	for d := 0; d < cfg.Days; d++ {
+		s.schedule(&event{at: s.dayStart(d + 1), kind: evDayEnd, day: d})
+	}
+	return s, nil
+}
+
+func (s *sim) dayStart(d int) time.Time { return s.start.AddDate(0, 0, d) }
+
+// dayOf returns the 0-based simulated day of t.
+func (s *sim) dayOf(t time.Time) int {
+	lt := t.In(s.loc)
+	d := int(time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, s.loc).Sub(s.start).Hours()+0.5) / 24
+	return d
+}
+
+func (s *sim) schedule(e *event) {
+	s.seq++
+	e.seq = s.seq
+	s.agenda.push(e)
+}
+
+// run processes the agenda up to the end of the last day. Before each
+// event the SLA tracker delivers every warning and breach due by then, so
+// SLA events and desk events interleave in time order. The mock clock is
+// moved once per simulated day: every package call takes its instant
+// explicitly (the ...At forms), and each Set of a benbjohnson mock costs
+// a millisecond of real time.
+func (s *sim) run(ctx context.Context) error {
+	for !s.agenda.empty() {
+		e := s.agenda.peek()
+		if e.at.After(s.end) {
+			break
+		}
+		s.agenda.pop()
+		s.tracker.AdvanceTo(e.at)
+		if s.err != nil {
+			return s.err
+		}
+		if err := s.handle(ctx, e); err != nil {
+			return fmt.Errorf("servicedesk: %s: %w", e.at.In(s.loc).Format("2006-01-02 15:04"), err)
+		}
+		if e.kind == evDayEnd {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			s.clk.Set(e.at)
+		}
+	}
+	s.tracker.AdvanceTo(s.end)
+	return s.err
+}
+
+func (s *sim) handle(ctx context.Context, e *event) error {
+	switch e.kind {
+	case evArrive:
+		return s.arrive(ctx, e.t, e.at)
+	case evWorkDone:
+		return s.workDone(ctx, e.a, e.t, e.at)
+	case evCustomerReply:
+		return s.customerReply(ctx, e.t, e.at)
+	case evClose:
+		return s.closeTicket(ctx, e.t, e.at)
+	case evReopen:
+		return s.reopen(ctx, e.t, e.at)
+	case evFeedback:
+		return s.complaintFeedback(ctx, e.t, e.at)
+	case evDispatch:
+		s.dispatchAt = time.Time{}
+		return s.dispatch(ctx, e.at)
+	case evDayEnd:
+		return s.dayEnd(ctx, e.day, e.at)
+	}
+	return fmt.Errorf("unknown event kind %d", e.kind)
+}
+
+// ---- arrivals ----
+
+// weekday weights of the arrival rate (Sunday first), normalised to a mean
+// of 1 so PerDay is the mean daily volume.
+var weekdayWeight = [7]float64{0.55, 1.30, 1.15, 1.05, 1.00, 0.95, 0.70}
+
+// hourWeight is the shape of a day's arrivals by local hour.
+var hourWeight = [24]float64{
+	0.1, 0.05, 0.05, 0.05, 0.05, 0.05, 0.1, 0.3, // 00-07
+	0.9, 1.6, 1.8, 1.7, 1.2, 1.4, 1.6, 1.6, // 08-15
+	1.5, 1.4, 1.1, 0.9, 0.6, 0.4, 0.3, 0.2, // 16-23
+}
+
+// poisson draws a Poisson variate with mean lambda, summing pieces of mean
+// at most 30 so exp(-lambda) never underflows.
+func poisson(r *rand.Rand, lambda float64) int {
+	n := 0
+	for lambda > 0 {
+		l := math.Min(lambda, 30)
+		lambda -= l
+		limit, p := math.Exp(-l), 1.0
+		for {
+			p *= r.Float64()
+			if p <= limit {
+				break
+			}
+			n++
+		}
+	}
+	return n
+}
+
+// scheduleArrivals draws the whole month's arrivals up front, hour by hour:
+// a Poisson count with the weekly and daily pattern, spread uniformly over
+// the hour. Surge complaints are drawn later, as they depend on the desk's
+// response (see surgeArrivals).
+func (s *sim) scheduleArrivals() {
+	var wsum, hsum float64
+	for _, w := range weekdayWeight {
+		wsum += w
+	}
+	for _, h := range hourWeight {
+		hsum += h
+	}
+	n := 0
+	for d := 0; d < s.cfg.Days; d++ {
+		day := s.dayStart(d)
+		perDay := float64(s.cfg.PerDay) * weekdayWeight[day.Weekday()] * 7 / wsum
+		for h := 0; h < 24; h++ {
+			hour := time.Date(day.Year(), day.Month(), day.Day(), h, 0, 0, 0, s.loc)
+			k := poisson(s.rng, perDay*hourWeight[h]/hsum)
+			offsets := make([]time.Duration, k)
+			for i := range offsets {
+				offsets[i] = time.Duration(s.rng.Int64N(int64(time.Hour)/int64(time.Second))) * time.Second
+			}
+			sortDurations(offsets)
+			for _, off := range offsets {
+				n++
+				t := s.newArrival(n, hour.Add(off), false)
+				s.schedule(&event{at: t.arrived, kind: evArrive, t: t})
+			}
+		}
+	}
+	s.out.arrivalSeq = n
+}
+
+// surgeArrivals draws the day's extra product-quality complaints while the
+// faulty batch is in the market; its intensity falls as the PDCA actions
+// complete.
+func (s *sim) surgeArrivals(d int) {
+	if s.surge <= 0 || d >= s.cfg.Days {
+		return
+	}
+	var hsum float64
+	for _, h := range hourWeight {
+		hsum += h
+	}
+	day := s.dayStart(d)
+	perDay := float64(s.cfg.PerDay) * surgeShare * s.surge
+	for h := 0; h < 24; h++ {
+		hour := time.Date(day.Year(), day.Month(), day.Day(), h, 0, 0, 0, s.loc)
+		k := poisson(s.rng, perDay*hourWeight[h]/hsum)
+		offsets := make([]time.Duration, k)
+		for i := range offsets {
+			offsets[i] = time.Duration(s.rng.Int64N(int64(time.Hour)/int64(time.Second))) * time.Second
+		}
+		sortDurations(offsets)
+		for _, off := range offsets {
+			s.out.arrivalSeq++
+			t := s.newArrival(s.out.arrivalSeq, hour.Add(off), true)
+			s.schedule(&event{at: t.arrived, kind: evArrive, t: t})
+		}
+	}
+}
+
+func sortDurations(ds []time.Duration) {
+	for i := 1; i < len(ds); i++ {
+		for j := i; j > 0 && ds[j] < ds[j-1]; j-- {
+			ds[j], ds[j-1] = ds[j-1], ds[j]
+		}
+	}
+}
+
+// pick returns an index into weights drawn with probability proportional to
+// its weight.
+func pick(r *rand.Rand, weights []float64) int {
+	var sum float64
+	for _, w := range weights {
+		sum += w
+	}
+	x := r.Float64() * sum
+	for i, w := range weights {
+		if x < w {
+			return i
+		}
+		x -= w
+	}
+	return len(weights) - 1
+}
+
+// expMinutes draws an exponential duration with the given mean in minutes,
+// rounded to the second, at least min minutes and at most max minutes.
+func expMinutes(r *rand.Rand, minM, meanM, maxM float64) time.Duration {
+	m := minM + r.ExpFloat64()*meanM
+	m = math.Min(m, maxM)
+	return time.Duration(m*60) * time.Second
+}
+
+// ---- agents and queues ----
+
+// agent is one member of the desk.
+type agent struct {
+	name   string
+	team   string
+	senior bool
+	busy   bool
+	stats  agentStats
+}
+
+// agentStats are the month's figures of one agent, for the scorecard.
+type agentStats struct {
+	Resolved    int           `json:"resolved"`
+	FRMet       int           `json:"fr_met"`
+	FRBreached  int           `json:"fr_breached"`
+	CSATAnswers int           `json:"csat_answers"`
+	CSATHappy   int           `json:"csat_satisfied"`
+	FCRKnown    int           `json:"fcr_known"`
+	FCRYes      int           `json:"fcr_yes"`
+	Work        time.Duration `json:"work"`
+	WorkItems   int           `json:"work_items"`
+}
+
+// workQueue orders waiting work by priority rank, then by arrival.
+type workQueue struct {
+	items []*ticket
+}
+
+func (q *workQueue) Len() int { return len(q.items) }
+func (q *workQueue) Less(i, j int) bool {
+	a, b := q.items[i], q.items[j]
+	if c := cmp.Compare(a.rank(), b.rank()); c != 0 {
+		return c < 0
+	}
+	return a.n < b.n
+}
+func (q *workQueue) Swap(i, j int) { q.items[i], q.items[j] = q.items[j], q.items[i] }
+func (q *workQueue) Push(x any)    { q.items = append(q.items, x.(*ticket)) }
+func (q *workQueue) Pop() any {
+	old := q.items
+	t := old[len(old)-1]
+	q.items = old[:len(old)-1]
+	return t
+}
+
+func (s *sim) setupAgents() {
+	// split agents over teams in proportion to their channel share
+	share := map[string]float64{}
+	for i, ch := range channels {
+		share[channelTeam[ch]] += channelWeight[i]
+	}
+	counts := make([]int, len(teams))
+	left := s.cfg.Agents
+	for i, tm := range teams {
+		counts[i] = max(1, int(float64(s.cfg.Agents)*share[tm]))
+		left -= counts[i]
+	}
+	for i := 0; left > 0; i = (i + 1) % len(teams) {
+		counts[i]++
+		left--
+	}
+	for i := 0; left < 0; i = (i + 1) % len(teams) {
+		if counts[i] > 1 {
+			counts[i]--
+			left++
+		}
+	}
+	for i, tm := range teams {
+		s.queues[tm] = &workQueue{}
+		s.seniors[tm] = &workQueue{}
+		for k := 0; k < counts[i]; k++ {
+			a := &agent{name: fmt.Sprintf("%s-%02d", tm, k+1), team: tm, senior: k%5 == 0}
+			s.agents = append(s.agents, a)
+			s.byName[a.name] = a
+		}
+	}
+}
+
+// enqueue puts t on its team's front-line queue (or the seniors' queue)
+// and lets idle agents pick work.
+func (s *sim) enqueue(ctx context.Context, t *ticket, senior bool, at time.Time) error {
+	if senior {
+		heap.Push(s.seniors[t.team], t)
+	} else {
+		heap.Push(s.queues[t.team], t)
+	}
+	return s.dispatch(ctx, at)
+}
+
+// dispatch gives waiting work to idle agents while the desk is open; when
+// it is closed it schedules itself for the next opening.
+func (s *sim) dispatch(ctx context.Context, at time.Time) error {
+	if !s.cal.IsOpen(at) {
+		next := s.cal.NextOpen(at)
+		if s.dispatchAt.IsZero() || next.Before(s.dispatchAt) {
+			s.dispatchAt = next
+			s.schedule(&event{at: next, kind: evDispatch})
+		}
+		return nil
+	}
+	for _, a := range s.agents {
+		if a.busy {
+			continue
+		}
+		var t *ticket
+		if a.senior && s.seniors[a.team].Len() > 0 {
+			t = heap.Pop(s.seniors[a.team]).(*ticket)
+		} else if s.queues[a.team].Len() > 0 {
+			t = heap.Pop(s.queues[a.team]).(*ticket)
+		}
+		if t == nil {
+			continue
+		}
+		w, err := s.pickUp(ctx, a, t, at)
+		if err != nil {
+			return fmt.Errorf("%s: %w", t.id, err)
+		}
+		s.startWork(a, t, at, w)
+	}
+	return nil
+}
+
+// startWork keeps a busy for w of business time on t.
+func (s *sim) startWork(a *agent, t *ticket, at time.Time, w time.Duration) {
+	a.busy = true
+	a.stats.Work += w
+	a.stats.WorkItems++
+	t.handling += w
+	s.schedule(&event{at: s.cal.Add(at, w), kind: evWorkDone, a: a, t: t})
+}
+
+func (s *sim) workDone(ctx context.Context, a *agent, t *ticket, at time.Time) error {
+	a.busy = false
+	next, err := s.afterWork(ctx, a, t, at)
+	if err != nil {
+		return fmt.Errorf("%s: %w", t.id, err)
+	}
+	if next > 0 { // the same agent carries on with the next step
+		s.startWork(a, t, at, next)
+		return nil
+	}
+	return s.dispatch(ctx, at)
+}

@@ -1,0 +1,258 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sqkit/sqkit/emergency"
+	"github.com/sqkit/sqkit/feedback"
+	"github.com/sqkit/sqkit/sla"
+)
+
+// small is a configuration that runs in a fraction of a second but still
+// has a surge, warnings and an improvement cycle.
+func small() Config {
+	return Config{Days: 14, Agents: 6, PerDay: 120, Seed: 7, SurgeDay: 8}
+}
+
+func render(t *testing.T, cfg Config) (text, data []byte) {
+	t.Helper()
+	res, err := Simulate(context.Background(), cfg)
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	require.NoError(t, writeText(&buf, res))
+	js, err := json.Marshal(res)
+	require.NoError(t, err)
+	return buf.Bytes(), js
+}
+
+func TestSameSeedSameBytes(t *testing.T) {
+	text1, data1 := render(t, small())
+	text2, data2 := render(t, small())
+	assert.Equal(t, string(text1), string(text2), "terminal report")
+	assert.Equal(t, string(data1), string(data2), "raw data")
+
+	other := small()
+	other.Seed++
+	text3, _ := render(t, other)
+	assert.NotEqual(t, string(text1), string(text3), "another seed gives another month")
+}
+
+func TestReportSections(t *testing.T) {
+	text, _ := render(t, small())
+	for _, h := range reportSections {
+		assert.Contains(t, string(text), "\n== "+h+" ==\n")
+	}
+}
+
+// reportSections are the headings of the terminal report, in order.
+var reportSections = []string{"Volume", "SLA attainment per priority", "Warnings", "Feedback", "PDCA", "Statements"}
+
+func TestSimulationAddsUp(t *testing.T) {
+	cfg := small()
+	res, err := Simulate(context.Background(), cfg)
+	require.NoError(t, err)
+	require.Len(t, res.Days, cfg.Days)
+
+	var arrivals, complaints, surge int
+	for _, d := range res.Days {
+		arrivals += d.Arrivals
+		complaints += d.Complaints
+		surge += d.SurgeComplaints
+		require.Len(t, d.Teams, len(teams))
+	}
+	assert.Greater(t, arrivals, cfg.Days*cfg.PerDay/2)
+	assert.Greater(t, surge, 0, "the faulty batch makes customers complain")
+	assert.Equal(t, arrivals, res.Closed+res.OpenAtEnd, "every case is closed or still open")
+	assert.Equal(t, complaints, res.Classified)
+
+	// every arrival has a first-response and a resolution cycle
+	perMetric := map[sla.Metric]int{}
+	for _, a := range res.Attainment {
+		perMetric[a.Metric] += a.Met + a.Breached + a.InProgress
+	}
+	assert.Equal(t, arrivals, perMetric[sla.FirstResponse])
+	assert.GreaterOrEqual(t, perMetric[sla.Resolution], arrivals, "reopened tickets add cycles")
+
+	// one statement per agent, ranked, and the payout is their sum
+	require.Len(t, res.Statements, cfg.Agents)
+	require.Len(t, res.Ranking, cfg.Agents)
+	var sum int64
+	for _, st := range res.Statements {
+		assert.Equal(t, res.RulesHash, st.RulesHash)
+		sum += st.Total.Minor
+	}
+	assert.Equal(t, sum, res.Payout.Minor)
+}
+
+func TestSurgeRaisesWarningAndStartsPDCA(t *testing.T) {
+	res, err := Simulate(context.Background(), small())
+	require.NoError(t, err)
+	var complaintWarning *emergency.Change
+	for i, c := range res.Warnings {
+		if c.Raised() && (c.Evidence.Rule == ruleMassComplaint || c.Evidence.Rule == ruleComplaintsUp || c.Evidence.Rule == ruleComplaintsSurge) {
+			complaintWarning = &res.Warnings[i]
+			break
+		}
+	}
+	require.NotNil(t, complaintWarning, "the surge raises a complaint warning")
+	assert.False(t, complaintWarning.At.Before(res.Start.AddDate(0, 0, small().SurgeDay)), "not before the surge")
+
+	require.Len(t, res.PDCA, 1)
+	cy := res.PDCA[0]
+	assert.Equal(t, feedback.CategoryProductQuality, cy.Plan.CauseCategory)
+	assert.Equal(t, feedback.MetricComplaintRate, cy.Plan.Metric)
+	assert.False(t, cy.OpenedAt.Before(complaintWarning.At))
+}
+
+func TestNoSurgeNoFaultyBatch(t *testing.T) {
+	cfg := small()
+	cfg.SurgeDay = -1
+	res, err := Simulate(context.Background(), cfg)
+	require.NoError(t, err)
+	for _, d := range res.Days {
+		assert.Zero(t, d.SurgeComplaints)
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	assert.NoError(t, DefaultConfig().Validate())
+	err := Config{Days: 0, Agents: 1, PerDay: 0, SurgeDay: -2}.Validate()
+	require.Error(t, err)
+	for _, field := range []string{"days", "agents", "per-day", "surge-day"} {
+		assert.Contains(t, err.Error(), "servicedesk: "+field+":")
+	}
+	_, err = Simulate(context.Background(), Config{Days: 1})
+	assert.Error(t, err)
+}
+
+func TestRunExitCodes(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+		out  string
+		err  string
+	}{
+		{"small run", []string{"-days", "3", "-per-day", "60", "-agents", "4", "-seed", "3"}, 0, "== Statements ==", ""},
+		{"bad flag", []string{"-nope"}, 2, "", "flag provided but not defined"},
+		{"stray argument", []string{"extra"}, 2, "", "unexpected arguments"},
+		{"invalid config", []string{"-days", "0"}, 1, "", "servicedesk: days:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), tt.args, &stdout, &stderr)
+			assert.Equal(t, tt.code, code, stderr.String())
+			assert.Contains(t, stdout.String(), tt.out)
+			assert.Contains(t, stderr.String(), tt.err)
+		})
+	}
+}
+
+func TestCancelledContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Simulate(ctx, small())
+	assert.ErrorIs(t, err, context.Canceled)
+}
+
+func TestPoissonMean(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, lambda := range []float64{0.5, 5, 42, 250} {
+		const n = 4000
+		sum := 0
+		for range n {
+			sum += poisson(r, lambda)
+		}
+		mean := float64(sum) / n
+		// five standard errors of the mean
+		assert.InDelta(t, lambda, mean, 5*math.Sqrt(lambda/n), "lambda %v", lambda)
+	}
+	assert.Zero(t, poisson(r, 0))
+}
+
+func TestWeeklyPattern(t *testing.T) {
+	cfg := Config{Days: 28, Agents: 12, PerDay: 300, Seed: 11, SurgeDay: -1}
+	s, err := newSim(cfg)
+	require.NoError(t, err)
+	byDay := map[time.Weekday]int{}
+	byHour := map[int]int{}
+	total := 0
+	for _, e := range s.agenda {
+		if e.kind == evArrive {
+			at := e.at.In(s.loc)
+			byDay[at.Weekday()]++
+			byHour[at.Hour()]++
+			total++
+		}
+	}
+	assert.Greater(t, byDay[time.Monday], 2*byDay[time.Sunday], "Mondays are busy, Sundays quiet")
+	assert.Greater(t, byHour[10], 10*byHour[3], "mornings are busy, nights quiet")
+	assert.InDelta(t, cfg.PerDay*cfg.Days, total, float64(cfg.PerDay*cfg.Days)/20, "PerDay is the mean")
+}
+
+func TestCalendarAndPolicy(t *testing.T) {
+	cal, err := deskCalendar()
+	require.NoError(t, err)
+	loc := cal.Location()
+	mon := time.Date(2026, 3, 2, 7, 0, 0, 0, loc)
+	assert.False(t, cal.IsOpen(mon))
+	assert.Equal(t, time.Date(2026, 3, 2, 8, 0, 0, 0, loc), cal.NextOpen(mon))
+	// 30 minutes of business time from 11:50 runs over lunch
+	assert.Equal(t, time.Date(2026, 3, 2, 13, 20, 0, 0, loc), cal.Add(time.Date(2026, 3, 2, 11, 50, 0, 0, loc), 30*time.Minute))
+
+	ps, err := sla.NewPolicies(sla.DefaultRegistry(cal), deskPolicy())
+	require.NoError(t, err)
+	spec, err := ps.Spec(mon, (&ticket{priority: "urgent", channel: "chat"}).attrs(), sla.FirstResponse)
+	require.NoError(t, err)
+	assert.Equal(t, 10*time.Minute, spec.Target())
+	spec, err = ps.Spec(mon, (&ticket{complaint: true, channel: "phone"}).attrs(), sla.Resolution)
+	require.NoError(t, err)
+	assert.Equal(t, 24*time.Hour, spec.Target())
+}
+
+func TestPayPlanCompiles(t *testing.T) {
+	p := payPlan()
+	require.NoError(t, p.Validate())
+	a := &agent{name: "a", stats: agentStats{Resolved: 250, FRMet: 90, FRBreached: 10, CSATAnswers: 40, CSATHappy: 36,
+		FCRKnown: 100, FCRYes: 80, Work: 10 * time.Hour, WorkItems: 60}}
+	in, err := inputOf(a, "2026-03")
+	require.NoError(t, err)
+	got := map[string]string{}
+	for _, v := range in.Values {
+		got[v.KPI] = v.Value.String()
+	}
+	assert.Equal(t, map[string]string{"csat": "0.9000", "fcr": "0.8000", "sla": "0.9000", "aht": "10.00"}, got)
+	assert.Equal(t, "250", in.Quantity.String())
+}
+
+// BenchmarkMonth simulates the default month: 30 days of 300 arrivals a
+// day. The budget is well under 10 s on 2 cores; x-budget is the
+// share of those 10 s one month takes.
+func BenchmarkMonth(b *testing.B) {
+	cfg := DefaultConfig()
+	var arrivals int
+	start := time.Now()
+	for b.Loop() {
+		res, err := Simulate(context.Background(), cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		arrivals = 0
+		for _, d := range res.Days {
+			arrivals += d.Arrivals
+		}
+	}
+	per := time.Since(start) / time.Duration(b.N)
+	b.ReportMetric(float64(arrivals), "arrivals/op")
+	b.ReportMetric(per.Seconds()/10, "x-budget")
+}

@@ -1,0 +1,562 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/sqkit/sqkit/emergency"
+	"github.com/sqkit/sqkit/feedback"
+)
+
+// Measures, rules and events the desk's warning board uses.
+const (
+	measureComplaints   = "complaints"    // complaints per team, week over week
+	measureFRAttainment = "fr_attainment" // first responses in target per team per day, percent
+	eventMassComplaint  = "mass-complaint"
+
+	ruleComplaintsUp    = "complaints-up-30pct-wow"
+	ruleComplaintsSurge = "complaints-doubled-wow"
+	ruleAttainment      = "first-response-attainment"
+	ruleMassComplaint   = "mass-complaint"
+)
+
+// boardConfig is the desk's warning rules, one board subject per team:
+//   - complaints up 30 % week over week (exact test, at least 20 complaints): yellow;
+//   - complaints doubled week over week (at least 40, alpha 1 %): orange;
+//   - first-response attainment of the day at or below 80 % yellow, 65 %
+//     orange, 45 % red, with hysteresis and a day's dwell before lowering;
+//   - a mass complaint (a team's complaints in one day at 2.5 times its
+//     usual daily volume): red at once, lowering 48 hours after the last one.
+func boardConfig() emergency.Config {
+	up := emergency.NewChangeRule(ruleComplaintsUp, measureComplaints)
+	doubled := emergency.NewChangeRule(ruleComplaintsSurge, measureComplaints)
+	doubled.Level, doubled.MinIncrease, doubled.MinVolume, doubled.Alpha = emergency.Orange, 1.0, 40, 0.01
+	return emergency.Config{
+		Changes: []emergency.ChangeRule{up, doubled},
+		Thresholds: []emergency.ThresholdRule{{
+			Name: ruleAttainment, Measure: measureFRAttainment, Direction: emergency.LowerIsWorse,
+			Steps: []emergency.Step{
+				{Level: emergency.Yellow, Enter: 80, Exit: 88},
+				{Level: emergency.Orange, Enter: 65, Exit: 75},
+				{Level: emergency.Red, Enter: 45, Exit: 55},
+			},
+			Dwell: 24 * time.Hour,
+		}},
+		Events: []emergency.EventRule{{Name: ruleMassComplaint, Event: eventMassComplaint, Level: emergency.Red, Dwell: 48 * time.Hour}},
+	}
+}
+
+// teamDay counts one team's day for the warning rules.
+type teamDay struct {
+	complaints int
+	frMet      int
+	frBreached int
+	signalled  bool
+	maxLevel   emergency.Level
+}
+
+// watch is the desk's monitoring state: per-team daily counts and their
+// history, and the improvement cycle the warnings started.
+type watch struct {
+	today      map[string]*teamDay
+	complaints map[string][]int // per team, complaints of each finished day
+	pdca       pdcaState
+}
+
+func (s *sim) setupWatch() error {
+	board, err := emergency.NewBoard(boardConfig(), emergency.WithClock(s.clk), emergency.WithObserver(s.onLevelChange))
+	if err != nil {
+		return err
+	}
+	s.board = board
+	s.series = map[string]*emergency.Series{}
+	s.watch = &watch{today: map[string]*teamDay{}, complaints: map[string][]int{}}
+	for _, tm := range teams {
+		sr, err := emergency.NewSeries(s.start, 7*24*time.Hour, 24*time.Hour)
+		if err != nil {
+			return err
+		}
+		s.series[tm] = sr
+		s.watch.today[tm] = &teamDay{}
+	}
+	if s.classifier, err = feedback.NewClassifier(feedback.SeedRuleSet()); err != nil {
+		return err
+	}
+	if s.daily, err = feedback.NewAggregator(feedback.Day, s.loc, feedback.Config{}); err != nil {
+		return err
+	}
+	if s.complaints, err = feedback.NewAggregator(feedback.Day, s.loc, feedback.Config{}); err != nil {
+		return err
+	}
+	if s.weekly, err = feedback.NewAggregator(feedback.Week, s.loc, feedback.Config{}); err != nil {
+		return err
+	}
+	if s.tally, err = feedback.NewCategoryTally(feedback.Day, s.loc); err != nil {
+		return err
+	}
+	s.pdca = feedback.NewBook(s.clk)
+	s.out.Days = make([]DayStat, s.cfg.Days)
+	for d := range s.out.Days {
+		s.out.Days[d].Date = s.dayStart(d).Format("2006-01-02")
+		s.out.Days[d].Weekday = s.dayStart(d).Weekday().String()[:3]
+	}
+	if s.cfg.SurgeDay == 0 {
+		s.surge = 1
+		s.surgeArrivals(0)
+	}
+	return nil
+}
+
+// ---- complaint causes and text ----
+
+var causes = []string{feedback.CategoryProductQuality, feedback.CategoryLogistics, feedback.CategoryServiceProcess, feedback.CategoryUncategorised}
+
+// causeWeight is the mix of complaint causes in a normal week.
+var causeWeight = []float64{0.33, 0.40, 0.22, 0.05}
+
+// complaintTexts are what customers write, in English and Chinese; the
+// classifier, not the simulation, decides the category the desk records.
+var complaintTexts = map[string][]string{
+	feedback.CategoryProductQuality: {
+		"The charger stopped working after two days",
+		"充电器质量太差，用了两天就坏了",
+		"Screen has a defect, poor quality",
+		"收到的耳机有瑕疵，不能用",
+		"The kettle is faulty and leaks",
+		"This looks counterfeit, not as described",
+	},
+	feedback.CategoryLogistics: {
+		"My parcel never arrived and the tracking is stuck",
+		"快递延误一周还没收到",
+		"The courier left it at the wrong address, lost package",
+		"The box was crushed, damaged in transit",
+		"配送太慢，物流信息三天没更新",
+		"Shipping delayed again",
+		"The parcel arrived and the vase inside was broken",
+	},
+	feedback.CategoryServiceProcess: {
+		"I waited on hold for 40 minutes",
+		"客服态度很差，一直推诿",
+		"Still no refund after two weeks",
+		"I was transferred four times and got no reply",
+		"售后流程太复杂，等了很久",
+		"The agent was rude",
+		"Nobody told me the delivery was cancelled",
+	},
+	feedback.CategoryUncategorised: {
+		"I want to speak to a manager",
+		"请尽快联系我",
+		"This is unacceptable",
+	},
+}
+
+// surgeTexts are what customers write about the faulty batch.
+var surgeTexts = []string{
+	"The new power bank is faulty, it stopped working overnight",
+	"充电宝故障，充不进电",
+	"Power bank broken after one charge, poor quality",
+	"新买的充电宝质量问题，发烫",
+}
+
+func (s *sim) drawCause(surge bool) string {
+	if surge {
+		return feedback.CategoryProductQuality
+	}
+	w := slices.Clone(causeWeight)
+	if c := s.watch.pdca.improved; c != "" {
+		// the standardised improvement lowers its category's share
+		w[slices.Index(causes, c)] *= 0.6
+	}
+	return causes[pick(s.rng, w)]
+}
+
+func (s *sim) complaintText(cause string, n int) string {
+	if cause == feedback.CategoryProductQuality && s.surge > 0 && s.rng.Float64() < 0.5 {
+		return fmt.Sprintf("#%d %s", n, surgeTexts[s.rng.IntN(len(surgeTexts))])
+	}
+	texts := complaintTexts[cause]
+	return fmt.Sprintf("#%d %s", n, texts[s.rng.IntN(len(texts))])
+}
+
+// drawAmount draws the refund a complaint asks for, in yuan; above the
+// approval limit a team lead must approve it.
+func (s *sim) drawAmount(cause string) int64 {
+	mean := 2500.0
+	if cause == feedback.CategoryProductQuality {
+		mean = 4000
+	}
+	return int64(math.Min(50+s.rng.ExpFloat64()*mean, 30000))
+}
+
+// complaintArrived classifies the complaint, counts it for the warning
+// rules and signals a mass complaint when a team's day gets out of hand.
+func (s *sim) complaintArrived(t *ticket, at time.Time) error {
+	res := s.classifier.Classify(t.text)
+	t.category = res.Category
+	if t.category == "" {
+		t.category = feedback.CategoryUncategorised
+	}
+	if err := s.tally.Add(at, t.category); err != nil {
+		return err
+	}
+	if err := s.series[t.team].AddAt(at, 1, 0); err != nil {
+		return err
+	}
+	// the complaint rate counts complaints when they arrive
+	rec := feedback.Record{ID: t.id, At: at, Complaint: true}
+	if err := s.complaints.AddRecord(rec); err != nil {
+		return err
+	}
+	if err := s.weekly.AddRecord(rec); err != nil {
+		return err
+	}
+	s.out.Classified++
+	if t.category == t.truth {
+		s.out.ClassifiedAsDrawn++
+	}
+	td := s.watch.today[t.team]
+	td.complaints++
+	hist := s.watch.complaints[t.team]
+	if td.signalled || len(hist) < 3 {
+		return nil
+	}
+	recent := hist[max(0, len(hist)-7):]
+	mean := 0.0
+	for _, c := range recent {
+		mean += float64(c)
+	}
+	mean /= float64(len(recent))
+	limit := math.Max(15, math.Ceil(2.5*mean))
+	if float64(td.complaints) < limit {
+		return nil
+	}
+	td.signalled = true
+	detail := fmt.Sprintf("%d complaints today by %s, usual %.1f a day (limit %.0f)", td.complaints, at.In(s.loc).Format("15:04"), mean, limit)
+	_, err := s.board.SignalAt(at, t.team, eventMassComplaint, detail)
+	return err
+}
+
+// taskForce reports whether a new complaint goes to the special task
+// force: product complaints while the team is on red.
+func (s *sim) taskForce(t *ticket) bool {
+	return t.truth == feedback.CategoryProductQuality && s.board.Level(t.team) == emergency.Red
+}
+
+func (s *sim) countArrival(t *ticket, at time.Time) {
+	d := s.dayOf(at)
+	if d < 0 || d >= len(s.out.Days) {
+		return
+	}
+	day := &s.out.Days[d]
+	day.Arrivals++
+	if t.complaint {
+		day.Complaints++
+		if t.surge {
+			day.SurgeComplaints++
+		}
+	}
+}
+
+// countFR counts a first-response decision for the team's daily attainment.
+func (s *sim) countFR(t *ticket, at time.Time, met bool) {
+	d := s.dayOf(at)
+	if d < 0 || d >= len(s.out.Days) {
+		return
+	}
+	td := s.watch.today[t.team]
+	if met {
+		td.frMet++
+		s.out.Days[d].FRMet++
+	} else {
+		td.frBreached++
+		s.out.Days[d].FRBreached++
+	}
+}
+
+// onLevelChange is the board's observer: it keeps every change with its
+// evidence for the report and starts the improvement cycle on the first
+// complaint warning.
+func (s *sim) onLevelChange(c emergency.Change) {
+	s.out.Warnings = append(s.out.Warnings, c)
+	if td := s.watch.today[c.Subject]; td != nil && c.To > td.maxLevel {
+		td.maxLevel = c.To
+	}
+	if c.Raised() && s.watch.pdca.trigger == nil {
+		switch c.Evidence.Rule {
+		case ruleComplaintsUp, ruleComplaintsSurge, ruleMassComplaint:
+			s.watch.pdca.trigger = &c
+		}
+	}
+}
+
+// closed records a finished case in the feedback figures: the service
+// record, and the customer's survey answers when they answer one.
+func (s *sim) closed(t *ticket, at time.Time) error {
+	fcr := !t.waited && !t.escalated && !t.reopened && !t.reworked
+	rec := feedback.Record{
+		ID: t.id, At: at, FirstResponse: t.firstResponse.Sub(t.arrived), Handling: t.handling,
+		FCR: feedback.FlagOf(fcr), CycleTime: t.resolvedAt.Sub(t.arrived),
+	}
+	if err := s.daily.AddRecord(rec); err != nil {
+		return err
+	}
+	if a := t.resolvedBy; a != nil {
+		a.stats.FCRKnown++
+		if fcr {
+			a.stats.FCRYes++
+		}
+	}
+	happy := 0.9
+	for _, bad := range []struct {
+		hit  bool
+		cost float64
+	}{{t.frBreached, 0.2}, {t.resBreached, 0.2}, {t.reopened, 0.25}, {t.reworked, 0.25}, {t.waited, 0.05}, {t.escalated, 0.05}, {t.complaint, 0.15}} {
+		if bad.hit {
+			happy -= bad.cost
+		}
+	}
+	if s.rng.Float64() < 0.35 {
+		score := 1 + s.rng.IntN(3)
+		if s.rng.Float64() < happy {
+			score = 4 + s.rng.IntN(2)
+		}
+		if err := s.daily.AddResponse(feedback.Response{ID: t.id + "/csat", At: at, Kind: feedback.SurveyCSAT, Score: float64(score)}); err != nil {
+			return err
+		}
+		if a := t.resolvedBy; a != nil {
+			a.stats.CSATAnswers++
+			if score >= 4 {
+				a.stats.CSATHappy++
+			}
+		}
+	}
+	if s.rng.Float64() < 0.15 {
+		var score int
+		switch r := s.rng.Float64(); {
+		case r < happy*0.7:
+			score = 9 + s.rng.IntN(2)
+		case r < happy:
+			score = 7 + s.rng.IntN(2)
+		default:
+			score = s.rng.IntN(7)
+		}
+		if err := s.daily.AddResponse(feedback.Response{ID: t.id + "/nps", At: at, Kind: feedback.SurveyNPS, Score: float64(score)}); err != nil {
+			return err
+		}
+	}
+	s.out.Closed++
+	return nil
+}
+
+// dayEnd runs at local midnight after day d: orders, the warning rules'
+// daily observations, the day's figures, the improvement cycle and the
+// surge's next day.
+func (s *sim) dayEnd(_ context.Context, d int, at time.Time) error {
+	noon := s.dayStart(d).Add(12 * time.Hour)
+	orders := int64(float64(s.cfg.PerDay) * 40 * weekdayWeight[s.dayStart(d).Weekday()] * (0.95 + 0.1*s.rng.Float64()))
+	if err := s.complaints.AddOrders(noon, orders); err != nil {
+		return err
+	}
+	if err := s.weekly.AddOrders(noon, orders); err != nil {
+		return err
+	}
+	day := &s.out.Days[d]
+	day.Orders = orders
+	last := at.Add(-time.Nanosecond)
+	var obs []emergency.Observation
+	for _, tm := range teams {
+		td := s.watch.today[tm]
+		if d >= 7 {
+			counts, err := s.series[tm].CountsAt(last)
+			if err != nil {
+				return err
+			}
+			obs = append(obs, emergency.Observation{Subject: tm, Measure: measureComplaints, Counts: counts})
+		}
+		if n := td.frMet + td.frBreached; n >= 10 {
+			obs = append(obs, emergency.Observation{Subject: tm, Measure: measureFRAttainment, Value: 100 * float64(td.frMet) / float64(n)})
+		}
+	}
+	if len(obs) > 0 {
+		if _, err := s.board.ObserveBatchAt(at, obs); err != nil {
+			return err
+		}
+	}
+	s.board.EvaluateAt(at)
+	for _, tm := range teams {
+		td := s.watch.today[tm]
+		lvl := s.board.Level(tm)
+		day.Teams = append(day.Teams, TeamDay{
+			Team: tm, Complaints: td.complaints, FRMet: td.frMet, FRBreached: td.frBreached,
+			Level: lvl, MaxLevel: max(lvl, td.maxLevel),
+		})
+		s.watch.complaints[tm] = append(s.watch.complaints[tm], td.complaints)
+		*td = teamDay{maxLevel: lvl}
+	}
+	for _, tm := range teams {
+		day.Backlog += s.queues[tm].Len() + s.seniors[tm].Len()
+	}
+	if err := s.pdcaDay(d, at); err != nil {
+		return err
+	}
+	if d+1 == s.cfg.SurgeDay {
+		s.surge = 1
+	}
+	s.surgeArrivals(d + 1)
+	return nil
+}
+
+// ---- PDCA ----
+
+// pdcaState is the desk's one improvement cycle: opened on the first
+// complaint warning (or after two weeks on the worst category), its
+// actions progress day by day, and the corrective action really lowers the
+// complaints of its category in the simulation.
+type pdcaState struct {
+	trigger  *emergency.Change
+	id       string
+	category string
+	checkDue int    // day index of the check, -1 before the actions are done
+	improved string // the category whose complaints the action lowered
+}
+
+// pdcaActions are the planned actions per cause category: a containment
+// action and a corrective one.
+var pdcaActions = map[string][2]string{
+	feedback.CategoryProductQuality: {"Quarantine the suspect batch and warn customers", "Supplier root-cause analysis (8D) and corrective action"},
+	feedback.CategoryLogistics:      {"Escalate late parcels with the carrier daily", "Switch the worst delivery region to a second carrier"},
+	feedback.CategoryServiceProcess: {"Coach agents on refunds and transfers", "Simplify the refund process to one approval"},
+	feedback.CategoryUncategorised:  {"Review unclassified complaints daily", "Extend the classification rules"},
+}
+
+func (s *sim) pdcaDay(d int, at time.Time) error {
+	p := &s.watch.pdca
+	if p.id == "" {
+		if p.trigger == nil && d != 13 {
+			return nil
+		}
+		return s.pdcaOpen(d, at)
+	}
+	c, err := s.pdca.Get(p.id)
+	if err != nil {
+		return err
+	}
+	switch c.Phase {
+	case feedback.PhaseDo:
+		steps := map[string]int{"A1": 50, "A2": 25}
+		done := true
+		for _, a := range c.Plan.Actions {
+			if a.Done() {
+				continue
+			}
+			progress := min(100, a.Progress+steps[a.ID])
+			if err := s.pdca.UpdateActionAt(p.id, a.ID, progress, fmt.Sprintf("day %d", d+1), at); err != nil {
+				return err
+			}
+			if progress == 100 {
+				s.actionDone(a.ID)
+			} else {
+				done = false
+			}
+		}
+		if done {
+			if err := s.pdca.StartCheckAt(p.id, at); err != nil {
+				return err
+			}
+			// check on the first full ISO week after the actions
+			p.checkDue = d + 1
+			for s.dayStart(p.checkDue).Weekday() != time.Monday {
+				p.checkDue++
+			}
+			p.checkDue += 6
+		}
+	case feedback.PhaseCheck:
+		if d < p.checkDue && d < s.cfg.Days-1 {
+			return nil
+		}
+		noon := s.dayStart(d).Add(12 * time.Hour)
+		w, err := feedback.WindowOf(feedback.Week, noon, s.loc)
+		if err != nil {
+			return err
+		}
+		res, err := s.pdca.CheckAt(p.id, w, s.weekly.ReportAt(noon).ComplaintRate, at)
+		if err != nil {
+			return err
+		}
+		if res.Verdict == feedback.Met {
+			if err := s.pdca.StandardiseAt(p.id, pdcaActions[p.category][1]+" becomes standard practice", at); err != nil {
+				return err
+			}
+			return s.pdca.CloseAt(p.id, at)
+		}
+	}
+	return nil
+}
+
+// actionDone is the effect of a finished action on the simulated world.
+func (s *sim) actionDone(id string) {
+	p := &s.watch.pdca
+	switch id {
+	case "A1":
+		s.surge *= 0.4
+	case "A2":
+		if p.category == feedback.CategoryProductQuality {
+			s.surge = 0
+		}
+		p.improved = p.category
+	}
+}
+
+func (s *sim) pdcaOpen(d int, at time.Time) error {
+	p := &s.watch.pdca
+	// the worst category: the most complaints over the last 7 days
+	counts := map[string]int64{}
+	for _, w := range s.tally.All() {
+		if w.Window.Start.Before(s.dayStart(d - 6)) {
+			continue
+		}
+		for c, n := range w.Counts {
+			counts[c] += n
+		}
+	}
+	worst := ""
+	for _, c := range causes {
+		if worst == "" || counts[c] > counts[worst] {
+			worst = c
+		}
+	}
+	baseline := s.complaints.ReportAt(s.dayStart(d).Add(12 * time.Hour)).ComplaintRate
+	cut := 0.15 // a routine improvement: 15 % fewer complaints
+	if p.trigger != nil {
+		cut = 0.5 // a surge: back to half the rate of the warning day
+	}
+	target, err := strconv.ParseFloat(strconv.FormatFloat(baseline.Value*(1-cut), 'f', 2, 64), 64)
+	if err != nil {
+		return err
+	}
+	acts := pdcaActions[worst]
+	why := "complaints stood out over two weeks"
+	if p.trigger != nil {
+		why = fmt.Sprintf("%s warning on %s (%s)", p.trigger.To, p.trigger.Subject, p.trigger.Evidence.Rule)
+	}
+	plan := feedback.Plan{
+		Problem:       fmt.Sprintf("%d %s complaints in 7 days; %s", counts[worst], worst, why),
+		CauseCategory: worst,
+		Metric:        feedback.MetricComplaintRate,
+		Baseline:      baseline,
+		Target:        target,
+		Actions: []feedback.Action{
+			{ID: "A1", Description: acts[0], Owner: "quality-lead", Deadline: at.Add(48 * time.Hour)},
+			{ID: "A2", Description: acts[1], Owner: "operations-manager", Deadline: at.Add(5 * 24 * time.Hour)},
+		},
+	}
+	p.id, p.category, p.checkDue = "PDCA-1", worst, -1
+	if _, err := s.pdca.OpenAt(p.id, plan, at); err != nil {
+		return err
+	}
+	return s.pdca.StartDoAt(p.id, at)
+}

@@ -12,7 +12,8 @@
 // A [Policy] is a plain, JSON-serialisable, effective-dated document: rules
 // tried in order on ticket [Attributes] (first match wins, then the
 // fallback), each with per-[Metric] targets (first response, next response,
-// resolution) on a calendar named in a [Registry]; a warning ladder mixing
+// resolution, or a metric of the host's own, such as an incident's
+// "assessment") on a calendar named in a [Registry]; a warning ladder mixing
 // percentages and absolute "before due" times ([Rung]); reminders after the
 // breach; and the [Strategy] for changes mid-flight. [Policy.Validate]
 // reports every problem at once with field paths. [NewPolicies] compiles the
@@ -29,9 +30,11 @@
 // from the calendar, never polled. Out-of-order or impossible calls return a
 // [*ClockError] wrapping a sentinel (ErrNotStarted, ErrNotPaused,
 // ErrTimeBackwards, ...) and change nothing. Retarget applies a new target
-// by keeping the elapsed time, restarting, or rescaling it; paused time
-// always stays paused. A clock keeps the policy version in force when it
-// started until it is re-targeted.
+// by keeping the elapsed time, restarting, or rescaling it, and opens a new
+// cycle number so event ids never repeat; paused time always stays paused.
+// A clock keeps the policy version in force when it started until it is
+// re-targeted (look the new target up with [Policies.Spec] and the declared
+// strategy with [Policies.Strategy]).
 //
 // A [Tracker] holds any number of clocks, keyed by [ClockKey] (ticket id and
 // metric). It keeps one deadline queue with each clock's next event, an

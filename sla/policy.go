@@ -71,9 +71,10 @@ type Target struct {
 	Calendar string `json:"calendar,omitempty"`
 	// Warnings overrides the policy's warning ladder (an empty, non-nil list
 	// means no warnings).
-	Warnings []Rung `json:"warnings,omitempty"`
-	// Reminders overrides the policy's reminders.
-	Reminders []Duration `json:"reminders,omitempty"`
+	Warnings []Rung `json:"warnings,omitzero"`
+	// Reminders overrides the policy's reminders (an empty, non-nil list
+	// means no reminders).
+	Reminders []Duration `json:"reminders,omitzero"`
 }
 
 // Rule matches tickets by attributes and gives their targets. Match maps an

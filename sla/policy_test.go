@@ -214,3 +214,22 @@ func TestJSONForms(t *testing.T) {
 	_, err = json.Marshal(Kind(0))
 	require.Error(t, err)
 }
+
+func TestTargetOverridesSurviveJSON(t *testing.T) {
+	p := Policy{ID: "p", Calendar: "24x7", Warnings: []Rung{{Percent: 50}}, Reminders: []Duration{Duration(time.Minute)},
+		Rules:    []Rule{{Name: "quiet", Targets: []Target{{Metric: Resolution, Within: Duration(time.Hour), Warnings: []Rung{}, Reminders: []Duration{}}}}},
+		Fallback: &Rule{Name: "loud", Targets: []Target{{Metric: Resolution, Within: Duration(time.Hour)}}}}
+	b, err := json.Marshal(p)
+	require.NoError(t, err)
+	var back Policy
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, p, back)
+	ps, err := NewPolicies(Registry{"24x7": tkAlways{}}, back)
+	require.NoError(t, err)
+	quiet, err := ps.Spec(time.Time{}, Attributes{}, Resolution)
+	require.NoError(t, err)
+	assert.Equal(t, []Step{{Breach, 1, time.Hour}}, quiet.Events(), "empty lists override the policy's ladder and reminders")
+	cp, _ := ps.at(time.Time{})
+	loud := cp.fallback.specs[Resolution]
+	assert.Equal(t, []Step{{Warning, 1, 30 * time.Minute}, {Breach, 1, time.Hour}, {Reminder, 1, time.Hour + time.Minute}}, loud.Events())
+}

@@ -213,6 +213,9 @@ type calWalker struct {
 	arr    [8]calSpan // the day's spans, without allocation for up to 8
 	big    []calSpan  // the day's spans when there are more
 	walked int        // days computed, for tests of the skipping
+	hasCS  bool       // csV is the first second of civil day csN
+	csN    int64
+	csV    int64
 }
 
 // zoneAt loads the zone period containing Unix second sec.
@@ -291,8 +294,8 @@ func (w *calWalker) day(n int64) {
 	// placed with time.Date, then clipped to the day.
 	loc := w.c.loc
 	y, m, d := calCivilFromDays(n)
-	start := w.dayStartSlow(n)
-	end := w.dayStartSlow(n + 1)
+	start := w.dayStartCached(n)
+	end := w.dayStartCached(n + 1)
 	if end < start {
 		end = start
 	}
@@ -313,6 +316,17 @@ func (w *calWalker) day(n int64) {
 			prev = e
 		}
 	}
+}
+
+// dayStartCached is dayStartSlow with a one-entry cache: walking day by
+// day, the end of one day is the start of the next.
+func (w *calWalker) dayStartCached(n int64) int64 {
+	if w.hasCS && w.csN == n {
+		return w.csV
+	}
+	v := w.dayStartSlow(n)
+	w.csN, w.csV, w.hasCS = n, v, true
+	return v
 }
 
 // dayStartSlow returns the first Unix second whose civil date in the

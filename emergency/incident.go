@@ -322,6 +322,8 @@ func (c IncidentConfig) Validate() error {
 				add(mp+".name", "empty name")
 			case names[m.Name]:
 				add(mp+".name", "duplicate milestone %q", m.Name)
+			case strings.Contains(m.Name, "/"):
+				add(mp+".name", "milestone name %q must not contain '/'", m.Name)
 			}
 			names[m.Name] = true
 			if m.Within <= 0 {

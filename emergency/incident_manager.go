@@ -716,7 +716,8 @@ func (m *IncidentManager) Regrade(id string, to Grade, actor, reason string) (In
 // milestone still open is re-targeted to the new grade's deadline with the
 // time already elapsed kept (a milestone whose new deadline has already
 // passed is missed at t on the next AdvanceTo); milestones of the new
-// grade's timeline the incident did not have start from the report;
+// grade's timeline the incident did not have start from the report (and are
+// met at t if the incident has already reached their MetOn state);
 // milestones the new timeline lacks keep their deadline. The change is
 // recorded, re-grading to grade I escalates to the top, and the response
 // plan is selected again.
@@ -747,13 +748,20 @@ func (m *IncidentManager) RegradeAt(t time.Time, id string, to Grade, actor, rea
 	}
 	from := inc.grade
 	inc.grade = to
+	var met []IncidentEvent
 	for _, ms := range m.cfg.timeline(to) {
 		if !ms.appliesTo(inc.rep.Type) {
 			continue
 		}
 		idx := slices.IndexFunc(inc.milestones, func(x Milestone) bool { return x.Name == ms.Name })
 		if idx < 0 {
-			_ = m.startMilestoneLocked(inc, ms, inc.reportedAt)
+			if m.startMilestoneLocked(inc, ms, inc.reportedAt) == nil && ms.MetOn != "" &&
+				stateRank(ms.MetOn) <= stateRank(inc.m.State()) {
+				// The incident is already past the state that meets it.
+				if e, ok := m.meetLocked(inc, ms.Name, t, actor); ok {
+					met = append(met, e)
+				}
+			}
 			continue
 		}
 		cur := &inc.milestones[idx]
@@ -768,6 +776,7 @@ func (m *IncidentManager) RegradeAt(t time.Time, id string, to Grade, actor, rea
 	inc.regrades = append(inc.regrades, Regrade{From: from, To: to, Actor: actor, Reason: reason, At: t.UTC()})
 	events := []IncidentEvent{{ID: fmt.Sprintf("%s/regraded/%d", id, len(inc.regrades)), Kind: EventRegraded, Incident: id,
 		At: t.UTC(), Grade: to, Actor: actor, Detail: fmt.Sprintf("%v -> %v: %s", from, to, reason)}}
+	events = append(events, met...)
 	if to == GradeI && Tier(inc.m.Tier()) < Executives && stateRank(inc.m.State()) < stateRank(IncidentResolved) {
 		_ = m.stopAckLocked(inc, t)
 		events = append(events, m.escalateToTopLocked(inc, t, actor, "re-graded to grade I")...)

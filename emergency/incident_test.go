@@ -442,3 +442,25 @@ func TestIncidentConcurrent(t *testing.T) {
 	}
 	assert.Len(t, f.mgr.List(), 100)
 }
+
+func TestIncidentRegradeMeetsReachedMilestones(t *testing.T) {
+	ctx := context.Background()
+	f := incNewFixture(t, incRegradeConfig())
+	in := incReport(t, f, Report{Type: SystemFailure, Grade: GradeIV})
+	for i, ev := range []fsm.Event{IncidentAssess, IncidentRespond} {
+		_, err := f.mgr.FireAt(ctx, t0.Add(time.Duration(i+1)*10*time.Minute), in.ID, ev, fsm.By{Actor: "a"})
+		require.NoError(t, err)
+	}
+	in, err := f.mgr.RegradeAt(t0.Add(30*time.Minute), in.ID, GradeII, "lead", "")
+	require.NoError(t, err)
+	ms, _ := in.Milestone(MilestoneInitialAssessment)
+	assert.Equal(t, MilestoneMet, ms.State, "already responding: the assessment is done")
+	assert.Equal(t, t0.Add(30*time.Minute), ms.MetAt)
+	assert.False(t, ms.Late)
+
+	c := incRegradeConfig()
+	c.Timelines[0].Milestones[0].Name = "a/b"
+	err = c.Validate()
+	assert.ErrorIs(t, err, ErrInvalidConfig)
+	assert.Contains(t, err.Error(), "timelines[0].milestones[0].name")
+}

@@ -120,3 +120,30 @@ func ExampleCalendarSpec_json() {
 	// Output:
 	// Mon Oct 12 08:30 AEDT
 }
+
+func ExampleNewCalendarIn() {
+	sydney, err := time.LoadLocation("Australia/Sydney")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	week := sla.CalendarWeek{}
+	for _, wd := range []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday} {
+		week.SetDay(wd, []sla.CalendarWindow{{Start: "08:30", End: "17:00"}})
+	}
+	c, err := sla.NewCalendarIn(sydney, sla.CalendarSpec{Week: week})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// Friday 16:00 before the October 2026 DST change: one hour on Friday,
+	// then 30 minutes from the 08:30 wall-clock opening on Monday.
+	from := time.Date(2026, 10, 2, 16, 0, 0, 0, sydney)
+	fmt.Println(c.Add(from, 90*time.Minute).Format("Mon 15:04 MST"))
+
+	_, err = sla.NewCalendarIn(nil, sla.CalendarSpec{Week: week})
+	fmt.Println(errors.Is(err, sla.ErrCalendarLocation))
+	// Output:
+	// Mon 09:00 AEDT
+	// true
+}

@@ -583,3 +583,6 @@ func TestCalendarManyWindowsADay(t *testing.T) {
 	assert.True(t, c.IsOpen(calAt(b, 2026, 3, 29, 3, 29)))
 	assert.False(t, c.IsOpen(calAt(b, 2026, 3, 29, 3, 30)))
 }
+
+// *Calendar is the business-time measure the policies and clocks use.
+var _ BusinessTime = (*Calendar)(nil)

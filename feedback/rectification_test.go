@@ -33,7 +33,7 @@ func rectInput(id string) RectificationInput {
 
 // rectNew returns an empty set on a mock clock at t0 with the default
 // deadline, and a recorder of its events.
-func rectNew(t *testing.T, cfg RectificationConfig) (*Rectifications, *clock.Mock, *rectRecorder) {
+func rectNew(t testing.TB, cfg RectificationConfig) (*Rectifications, *clock.Mock, *rectRecorder) {
 	t.Helper()
 	clk := clock.NewMock()
 	clk.Set(t0)
@@ -70,7 +70,7 @@ func (r *rectRecorder) ids() []string {
 }
 
 // rectDoAll completes every open action of item id at at.
-func rectDoAll(t *testing.T, rs *Rectifications, id string, at time.Time) {
+func rectDoAll(t testing.TB, rs *Rectifications, id string, at time.Time) {
 	t.Helper()
 	r, err := rs.Get(id)
 	require.NoError(t, err)
@@ -436,7 +436,7 @@ func TestRectificationTransfer(t *testing.T) {
 
 // rectScenario builds items in every state, one overdue, with undelivered
 // events pending.
-func rectScenario(t *testing.T) (*Rectifications, *clock.Mock) {
+func rectScenario(t testing.TB) (*Rectifications, *clock.Mock) {
 	t.Helper()
 	rs, clk, _ := rectNew(t, RectificationConfig{})
 	for _, id := range []string{"open", "working", "done", "verified", "informed", "closed", "failed"} {

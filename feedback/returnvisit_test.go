@@ -40,7 +40,7 @@ func (r *rvRecorder) ids() []string {
 	return out
 }
 
-func rvNew(t *testing.T, cfg ReturnVisitConfig) (*ReturnVisits, *clock.Mock, *rvRecorder) {
+func rvNew(t testing.TB, cfg ReturnVisitConfig) (*ReturnVisits, *clock.Mock, *rvRecorder) {
 	t.Helper()
 	clk := clock.NewMock()
 	clk.Set(t0)
@@ -309,7 +309,7 @@ func TestReturnVisitVerifiesRectification(t *testing.T) {
 	assert.Equal(t, "V", r.Verifications[0].VisitID)
 }
 
-func rvScenario(t *testing.T) (*ReturnVisits, *clock.Mock) {
+func rvScenario(t testing.TB) (*ReturnVisits, *clock.Mock) {
 	t.Helper()
 	rv, clk, _ := rvNew(t, ReturnVisitConfig{HighRiskCategories: []string{"safety"}})
 	for i, id := range []string{"waiting", "done", "cancelled", "risky", "late"} {

@@ -84,6 +84,18 @@ func (r Review) clone() Review {
 	return r
 }
 
+// Review records a post-incident review at the clock's current time; see
+// ReviewAt.
+func (m *IncidentManager) Review(ctx context.Context, id string, r Review) (Incident, error) {
+	return m.ReviewAt(ctx, m.clk.Now(), id, r)
+}
+
+// CompleteAction completes an action item at the clock's current time; see
+// CompleteActionAt.
+func (m *IncidentManager) CompleteAction(id, item, actor string) (Incident, error) {
+	return m.CompleteActionAt(m.clk.Now(), id, item, actor)
+}
+
 // ReviewAt records the post-incident review of a resolved incident at t and
 // moves it to "reviewed". Action items without an id are numbered; an
 // action item due before t is an error, as is a review of an incident that
@@ -130,6 +142,9 @@ func (m *IncidentManager) ReviewAt(ctx context.Context, t time.Time, id string, 
 func (m *IncidentManager) CompleteActionAt(t time.Time, id, item, actor string) (Incident, error) {
 	if actor == "" {
 		return Incident{}, inputErr("empty actor completing action item %q of incident %q", item, id)
+	}
+	if err := checkTime(t); err != nil {
+		return Incident{}, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

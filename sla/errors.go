@@ -49,6 +49,7 @@ type ClockError struct {
 	Err    error     // the sentinel
 }
 
+// Error implements error.
 func (e *ClockError) Error() string {
 	if errors.Is(e.Err, ErrTimeBackwards) {
 		return fmt.Sprintf("sla: %s at %s: instant earlier than the last recorded one (%s)",
@@ -66,6 +67,7 @@ type TrackerError struct {
 	Err error
 }
 
+// Error implements error.
 func (e *TrackerError) Error() string {
 	return fmt.Sprintf("sla: clock %s: %s", e.Key, trimPrefix(e.Err.Error()))
 }
@@ -87,6 +89,7 @@ type FieldError struct {
 	Message string
 }
 
+// Error implements error.
 func (e *FieldError) Error() string { return "sla: " + e.Path + ": " + e.Message }
 
 // Is makes every FieldError match ErrInvalid.

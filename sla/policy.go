@@ -56,6 +56,7 @@ func (r Rung) threshold(target time.Duration) time.Duration {
 	return target - r.Before.D()
 }
 
+// String returns "50%" or "15m0s before".
 func (r Rung) String() string {
 	if r.Percent != 0 {
 		return fmt.Sprintf("%g%%", r.Percent)

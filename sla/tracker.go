@@ -84,9 +84,16 @@ func NewMemoryScheduler() Scheduler { return &memScheduler{q: deadline.New[Clock
 
 type memScheduler struct{ q *deadline.Queue[ClockKey] }
 
+// Set implements Scheduler.
 func (m *memScheduler) Set(key ClockKey, at time.Time) { m.q.Set(key, at.UnixNano()) }
-func (m *memScheduler) Remove(key ClockKey)            { m.q.Remove(key) }
-func (m *memScheduler) Len() int                       { return m.q.Len() }
+
+// Remove implements Scheduler.
+func (m *memScheduler) Remove(key ClockKey) { m.q.Remove(key) }
+
+// Len implements Scheduler.
+func (m *memScheduler) Len() int { return m.q.Len() }
+
+// Peek implements Scheduler.
 func (m *memScheduler) Peek() (ClockKey, time.Time, bool) {
 	k, at, ok := m.q.Peek()
 	if !ok {
@@ -643,7 +650,8 @@ func (t *Tracker) Snapshot() TrackerSnapshot {
 // SpecResolver returns a resolver for Restore: it looks the recorded target
 // up in ps (when ps is not nil) so that restored clocks share precompiled
 // specs, else builds it with the calendar named in reg. Specs it builds are
-// shared between identical definitions.
+// shared between identical definitions. The resolver is meant for one
+// Restore call and is not safe for concurrent use.
 func SpecResolver(ps *Policies, reg Registry) func(SpecDef) (*Spec, error) {
 	var built []*Spec
 	return func(def SpecDef) (*Spec, error) {

@@ -20,8 +20,11 @@ import (
 // each pending deadline up to the target instant it sets m to that deadline
 // and delivers what falls due there, so handlers reading m.Now() see the
 // event's minute. It returns the number of events delivered. One call can
-// jump a month with no sleeps beyond the short pause Mock.Set takes per
-// distinct deadline.
+// jump a month; the test itself never sleeps. Mock.Set itself pauses about
+// a millisecond of real time on every call, so a jump costs about 1 ms per
+// distinct deadline instant (events due at the same instant share one Set):
+// a month of a few hundred deadlines takes well under a second. When the
+// handlers do not read the mock, tr.AdvanceTo alone is faster still.
 func Advance(m *clock.Mock, tr *sla.Tracker, d time.Duration) int {
 	return AdvanceTo(m, tr, m.Now().Add(d))
 }

@@ -233,3 +233,24 @@ func TestTargetOverridesSurviveJSON(t *testing.T) {
 	loud := cp.fallback.specs[Resolution]
 	assert.Equal(t, []Step{{Warning, 1, 30 * time.Minute}, {Breach, 1, time.Hour}, {Reminder, 1, time.Hour + time.Minute}}, loud.Events())
 }
+
+func TestRegistryFromSpecs(t *testing.T) {
+	day := []CalendarWindow{{Start: "09:00", End: "17:00"}}
+	reg, err := RegistryFromSpecs(map[string]CalendarSpec{
+		"berlin": {Location: "Europe/Berlin", Week: CalendarWeek{Monday: day}},
+		"24x7":   AlwaysOpen().Spec(),
+	})
+	require.NoError(t, err)
+	bt, err := reg.Lookup("berlin")
+	require.NoError(t, err)
+	assert.Equal(t, 8*time.Hour, bt.Between(time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC)))
+	_, err = reg.Lookup("paris")
+	require.ErrorIs(t, err, ErrUnknownCalendar)
+
+	_, err = RegistryFromSpecs(map[string]CalendarSpec{"": {}, "nowhere": {Location: "Mars/Olympus", Week: CalendarWeek{Monday: day}}, "closed": {Location: "UTC"}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `calendar "nowhere"`)
+	assert.Contains(t, err.Error(), `calendar "closed"`)
+	assert.Contains(t, err.Error(), "empty calendar name")
+	require.ErrorIs(t, err, ErrCalendarNoWorkingTime)
+}

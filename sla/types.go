@@ -2,7 +2,9 @@ package sla
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,6 +28,35 @@ type BusinessTime interface {
 // stay plain JSON; the host builds the registry (for example from
 // CalendarSpec values it stores) and passes it when it resolves targets.
 type Registry map[string]BusinessTime
+
+// RegistryFromSpecs builds a Registry from named calendar definitions (as
+// a host stores them, in JSON), reporting every bad calendar at once with
+// its name.
+func RegistryFromSpecs(specs map[string]CalendarSpec) (Registry, error) {
+	reg := make(Registry, len(specs))
+	var errs []error
+	names := make([]string, 0, len(specs))
+	for name := range specs {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if name == "" {
+			errs = append(errs, &FieldError{Path: "calendars", Message: "empty calendar name"})
+			continue
+		}
+		c, err := NewCalendar(specs[name])
+		if err != nil {
+			errs = append(errs, fmt.Errorf("sla: calendar %q: %w", name, err))
+			continue
+		}
+		reg[name] = c
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return reg, nil
+}
 
 // Lookup returns the calendar registered under name, or an error wrapping
 // ErrUnknownCalendar.

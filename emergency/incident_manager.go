@@ -597,7 +597,10 @@ func (m *IncidentManager) Fire(ctx context.Context, id string, ev fsm.Event, by 
 
 // FireAt moves the incident through its lifecycle at t (assess, respond,
 // recover, resolve). Milestones whose MetOn state is reached are met at t;
-// resolving stops the acknowledgement clock. The review event is fired by
+// resolving stops the acknowledgement clock. Milestones met by no state
+// (the response plan, notifying stakeholders) keep running after the
+// incident is resolved: meet them, or they are missed. The review event is
+// fired by
 // ReviewAt, which records the review. Errors from the lifecycle are the fsm
 // package's typed errors (fsm.ErrNotAllowed, ...).
 func (m *IncidentManager) FireAt(ctx context.Context, t time.Time, id string, ev fsm.Event, by fsm.By) (Incident, error) {

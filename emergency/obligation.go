@@ -131,6 +131,20 @@ type Obligation struct {
 	Late bool `json:"late,omitempty"`
 }
 
+// clone returns a copy sharing no memory with o.
+func (o *Obligation) clone() Obligation {
+	c := *o
+	if o.Escalated != nil {
+		e := *o.Escalated
+		if e.Evidence.Test != nil {
+			t := *e.Evidence.Test
+			e.Evidence.Test = &t
+		}
+		c.Escalated = &e
+	}
+	return c
+}
+
 // EscalationSource returns the floor source under which a missed obligation
 // escalates its subject on the board.
 func (o Obligation) EscalationSource() string { return "obligation/" + o.ID }
@@ -179,7 +193,9 @@ func WithObligationHandler(h func(ObligationEvent)) ObligationOption {
 }
 
 // Obligations opens, tracks and closes the obligations that warning levels
-// own. It listens to a Board's changes (register HandleChange as the board's
+// own. An obligation stays open when the level falls again before it is
+// fulfilled (the warning happened; the plan is still owed); cancel it with
+// CancelAt when it no longer applies. It listens to a Board's changes (register HandleChange as the board's
 // observer), keeps each obligation's deadline on an SLA clock of its own
 // sla.Tracker, and when a deadline passes marks the obligation missed and
 // escalates the subject one level with Board.EscalateAt (a floor with the
@@ -325,7 +341,7 @@ func (o *Obligations) openLocked(t time.Time, subject string, r ObligationRule) 
 	o.items[id] = ob
 	o.open[openKey(subject, r.Name)] = id
 	o.order = append(o.order, id)
-	return *ob, nil
+	return ob.clone(), nil
 }
 
 // onDeadline handles the tracker's breach events: the obligation is missed
@@ -342,7 +358,7 @@ func (o *Obligations) onDeadline(e sla.Event) {
 	}
 	ob.State = ObligationMissed
 	ob.MissedAt = e.At.UTC()
-	snap := *ob
+	snap := ob.clone()
 	o.mu.Unlock()
 
 	reason := fmt.Sprintf("obligation %q (%s) missed its deadline %s", snap.ID, snap.Rule, snap.Due.Format(time.RFC3339))
@@ -354,7 +370,7 @@ func (o *Obligations) onDeadline(e sla.Event) {
 		c := changes[0]
 		ob.Escalated = &c
 	}
-	snap = *ob
+	snap = ob.clone()
 	o.mu.Unlock()
 	o.emit([]ObligationEvent{{Kind: ObligationMissedEvent, At: e.At.UTC(), Obligation: snap}})
 }
@@ -427,7 +443,7 @@ func (o *Obligations) close(t time.Time, id, actor, note string, to ObligationSt
 	ob.Late = wasMissed && to == ObligationFulfilled
 	ob.State, ob.ClosedAt, ob.ClosedBy, ob.Note = to, t.UTC(), actor, note
 	delete(o.open, openKey(ob.Subject, ob.Rule))
-	snap := *ob
+	snap := ob.clone()
 	o.mu.Unlock()
 	if wasMissed {
 		_, _ = boardAt(o.board, snap.Subject, t, func(at time.Time) ([]Change, error) {
@@ -447,7 +463,7 @@ func (o *Obligations) Get(id string) (Obligation, bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if ob := o.items[id]; ob != nil {
-		return *ob, true
+		return ob.clone(), true
 	}
 	return Obligation{}, false
 }
@@ -460,7 +476,7 @@ func (o *Obligations) List(subject string) []Obligation {
 	var out []Obligation
 	for _, id := range o.order {
 		if ob := o.items[id]; subject == "" || ob.Subject == subject {
-			out = append(out, *ob)
+			out = append(out, ob.clone())
 		}
 	}
 	return out
@@ -489,7 +505,7 @@ func (o *Obligations) Snapshot() ObligationSnapshot {
 	defer o.mu.Unlock()
 	s := ObligationSnapshot{Seq: o.seq, Obligations: make([]Obligation, 0, len(o.order))}
 	for _, id := range o.order {
-		s.Obligations = append(s.Obligations, *o.items[id])
+		s.Obligations = append(s.Obligations, o.items[id].clone())
 	}
 	s.Tracker = o.tr.Snapshot()
 	return s
@@ -515,7 +531,7 @@ func (o *Obligations) Restore(s ObligationSnapshot) error {
 			errs = append(errs, fmt.Errorf("%w: obligations[%d]: unknown state %q", ErrSnapshot, i, ob.State))
 			continue
 		}
-		c := ob
+		c := ob.clone()
 		items[ob.ID] = &c
 		if ob.State == ObligationOpen || ob.State == ObligationMissed {
 			open[openKey(ob.Subject, ob.Rule)] = ob.ID

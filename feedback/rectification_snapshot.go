@@ -124,6 +124,11 @@ func RestoreRectifications(clk clock.Clock, cfg RectificationConfig, s Rectifica
 	for _, id := range orphans {
 		errs = append(errs, fieldErr("tracker.clocks", "clock %q belongs to no item", id))
 	}
+	for i, ev := range s.Tracker.Pending {
+		if _, ok := rs.items[ev.ID.Clock]; !ok {
+			errs = append(errs, fieldErr(pathf("tracker.pending[%d]", i), "event %s belongs to no item", ev.ID))
+		}
+	}
 	if err := rs.tr.Restore(s.Tracker, rs.resolve); err != nil {
 		errs = append(errs, fmt.Errorf("tracker: %w", err))
 	}

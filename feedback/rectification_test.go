@@ -549,6 +549,12 @@ func TestRectificationRestoreRejects(t *testing.T) {
 	require.ErrorIs(t, err, ErrInvalidConfig)
 	assert.Contains(t, err.Error(), "belongs to no item")
 
+	s = clone()
+	s.Tracker.Pending = append(s.Tracker.Pending, sla.Event{ID: sla.EventID{Clock: "ghost", Metric: RectificationMetric, Kind: sla.Breach, Cycle: 1, Step: 1}, At: t0})
+	_, err = RestoreRectifications(clk, RectificationConfig{}, s)
+	require.ErrorIs(t, err, ErrInvalidConfig)
+	assert.Contains(t, err.Error(), "belongs to no item")
+
 	other, err := sla.NewSpec(sla.SpecDef{Metric: sla.Resolution, Within: sla.Duration(time.Hour), Calendar: sla.CalendarAlways}, sla.AlwaysOpen())
 	require.NoError(t, err)
 	_, err = RestoreRectifications(clk, RectificationConfig{Deadline: other}, clone())

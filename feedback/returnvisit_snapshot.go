@@ -129,6 +129,11 @@ func RestoreReturnVisits(clk clock.Clock, cfg ReturnVisitConfig, s ReturnVisitsS
 	for _, id := range orphans {
 		errs = append(errs, fieldErr("tracker.clocks", "clock %q belongs to no visit", id))
 	}
+	for i, ev := range s.Tracker.Pending {
+		if _, ok := rv.visits[ev.ID.Clock]; !ok {
+			errs = append(errs, fieldErr(pathf("tracker.pending[%d]", i), "event %s belongs to no visit", ev.ID))
+		}
+	}
 	if err := rv.tr.Restore(s.Tracker, rv.resolve); err != nil {
 		errs = append(errs, fmt.Errorf("tracker: %w", err))
 	}

@@ -410,6 +410,13 @@ func TestReturnVisitRestoreRejects(t *testing.T) {
 	require.ErrorIs(t, err, ErrInvalidConfig)
 	assert.Contains(t, err.Error(), "belongs to no visit")
 
+	s = clone()
+	require.NotEmpty(t, s.Tracker.Pending, "the late visit's breach is pending")
+	s.Tracker.Pending[0].ID.Clock = "ghost"
+	_, err = RestoreReturnVisits(clk, cfg, s)
+	require.ErrorIs(t, err, ErrInvalidConfig)
+	assert.Contains(t, err.Error(), "tracker.pending[0]: event ghost/return_visit/breach/1/1 belongs to no visit")
+
 	_, err = RestoreReturnVisits(clk, ReturnVisitConfig{Within: time.Hour}, clone())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "is not the configured one")

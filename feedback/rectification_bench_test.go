@@ -1,0 +1,104 @@
+package feedback
+
+import (
+	"context"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/benbjohnson/clock"
+	"github.com/sqkit/sqkit/fsm"
+	"github.com/sqkit/sqkit/sla"
+)
+
+// rectBenchLoop runs n items through the whole closed loop on rs: open,
+// start, one action done, complete, verify, inform, close.
+func rectBenchLoop(b *testing.B, rs *Rectifications, base, n int) {
+	in := rectInput("")
+	in.Actions = in.Actions[:1]
+	for i := 0; i < n; i++ {
+		in.ID = "R" + strconv.Itoa(base+i)
+		at := t0.Add(time.Duration(i) * time.Second)
+		steps := []error{}
+		_, err := rs.OpenAt(in, at)
+		steps = append(steps, err)
+		_, err = rs.StartAt(in.ID, fsm.By{}, at)
+		steps = append(steps, err)
+		_, err = rs.CompleteActionAt(in.ID, "a1", fsm.By{}, at)
+		steps = append(steps, err)
+		_, err = rs.CompleteAt(in.ID, fsm.By{}, at)
+		steps = append(steps, err)
+		_, err = rs.VerifyAt(in.ID, Verification{Passed: true}, at)
+		steps = append(steps, err)
+		_, err = rs.InformCustomerAt(in.ID, Notice{}, at)
+		steps = append(steps, err)
+		_, err = rs.CloseAt(in.ID, fsm.By{}, at)
+		steps = append(steps, err)
+		for _, err := range steps {
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// rectBenchBaseline is what a host would otherwise wire by hand: a map of
+// fsm machines of the same definition and one sla.Tracker, with the same
+// transitions and clock operations, and no records, checks or copies.
+func rectBenchBaseline(b *testing.B, n int) {
+	tr := sla.NewTracker(sla.WithClock(clock.NewMock()))
+	spec := DefaultRectificationDeadline()
+	ms := make(map[string]*fsm.Machine)
+	ctx := context.Background()
+	for i := 0; i < n; i++ {
+		id := "R" + strconv.Itoa(i)
+		at := t0.Add(time.Duration(i) * time.Second)
+		m, err := fsm.NewMachine(rectDefinition, fsm.WithID(id))
+		if err != nil {
+			b.Fatal(err)
+		}
+		ms[id] = m
+		key := sla.ClockKey{ID: id, Metric: spec.Metric()}
+		check := func(err error) {
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		_, err = m.AssignAt(at, "ops.li", fsm.By{})
+		check(err)
+		check(tr.StartAt(id, spec, CategoryLogistics, at))
+		for _, ev := range []fsm.Event{RectStart, RectComplete, RectVerifyPass, RectInformCustomer, RectClose} {
+			_, err := m.FireAt(ctx, at, ev, fsm.By{})
+			check(err)
+			switch ev {
+			case RectComplete:
+				check(tr.PauseAt(key, at))
+			case RectVerifyPass:
+				_, err := tr.StopAt(key, at)
+				check(err)
+			}
+		}
+	}
+}
+
+// BenchmarkRectificationLoop measures one item's whole closed loop through
+// Rectifications (seven operations, each returning a copy of the item), and
+// in the same run the same transitions on bare fsm machines and an
+// sla.Tracker, reporting the overhead as "x-vs-bare".
+func BenchmarkRectificationLoop(b *testing.B) {
+	rs, err := NewRectifications(clock.NewMock(), RectificationConfig{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	rectBenchLoop(b, rs, 0, b.N)
+	b.StopTimer()
+	ours := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+	const bare = 2000
+	start := time.Now()
+	rectBenchBaseline(b, bare)
+	bareNs := float64(time.Since(start).Nanoseconds()) / bare
+	b.ReportMetric(bareNs, "bare-ns/op")
+	b.ReportMetric(ours/bareNs, "x-vs-bare")
+}

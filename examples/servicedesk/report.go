@@ -27,6 +27,11 @@ type Result struct {
 	Attainment []sla.Attainment   `json:"sla_attainment"`
 	Warnings   []emergency.Change `json:"warnings"`
 
+	Obligations      []emergency.Obligation      `json:"obligations"`
+	ObligationEvents []emergency.ObligationEvent `json:"obligation_events"`
+	Incidents        []emergency.Incident        `json:"incidents"`
+	IncidentEvents   []emergency.IncidentEvent   `json:"incident_events"`
+
 	Closed            int                   `json:"closed"`
 	OpenAtEnd         int                   `json:"open_at_end"`
 	Feedback          feedback.Report       `json:"feedback"`
@@ -107,6 +112,8 @@ func (s *sim) finish() (*Result, error) {
 		}
 	}
 	r.PDCA = s.pdca.List()
+	r.Obligations = s.obligations.List("")
+	r.Incidents = s.incidents.List()
 	if len(r.PDCA) > 0 {
 		month, err := feedback.WindowOf(feedback.Month, s.start, s.loc)
 		if err != nil {
@@ -206,6 +213,79 @@ func writeText(w io.Writer, r *Result) error {
 	}
 	for _, ch := range r.Warnings {
 		p.f("%s  %-10s %-6s -> %-6s %s\n", ts(ch.At), ch.Subject, ch.From, ch.To, evidence(ch.Evidence))
+	}
+
+	p.f("obligations of the levels:\n")
+	if len(r.Obligations) == 0 {
+		p.f("  none\n")
+	}
+	for _, ob := range r.Obligations {
+		closed := "open"
+		if !ob.ClosedAt.IsZero() {
+			closed = fmt.Sprintf("%s by %s at %s", ob.State, ob.ClosedBy, ts(ob.ClosedAt))
+		}
+		late := ""
+		if !ob.MissedAt.IsZero() {
+			late = ", missed at " + ts(ob.MissedAt)
+			if ob.Escalated != nil {
+				late += fmt.Sprintf(" (escalated %s -> %s)", ob.Escalated.From, ob.Escalated.To)
+			}
+		}
+		p.f("  %s  %-10s %-6s %s, due %s%s; %s\n", ts(ob.OpenedAt), ob.Subject, ob.Level, ob.Action, ts(ob.Due), late, closed)
+	}
+
+	p.section("Incident")
+	if len(r.Incidents) == 0 {
+		p.f("no incident was declared (no mass complaint)\n")
+	}
+	for _, in := range r.Incidents {
+		plan := "no plan"
+		if pl, ok := in.Plan(); ok {
+			plan = fmt.Sprintf("plan %s v%d (%s)", pl.PlanID, pl.Version, pl.Reason)
+		}
+		p.f("%s %s grade %s (%s) on %s: %s\n", in.ID, in.Type, in.Grade, in.Grade.Description(), in.Report.Subject, in.Report.Title)
+		p.f("  now %s at %s; %s\n", in.State, in.Tier, plan)
+		for _, e := range r.IncidentEvents {
+			if e.Incident != in.ID {
+				continue
+			}
+			what := e.Detail
+			switch e.Kind {
+			case emergency.EventEscalated, emergency.EventAcknowledged, emergency.EventAckTimeout:
+				what = e.Tier.String()
+				if e.Actor != "" {
+					what += " by " + e.Actor
+				}
+			case emergency.EventMilestoneMet, emergency.EventMilestoneMissed:
+				what = e.Milestone
+				if e.Actor != "" {
+					what += " by " + e.Actor
+				}
+			case emergency.EventTransitioned:
+				what = string(e.State)
+				if e.Actor != "" {
+					what += " by " + e.Actor
+				}
+			}
+			p.f("  %s  +%-9s %-17s %s\n", ts(e.At), since(in.ReportedAt, e.At), e.Kind, what)
+		}
+		p.f("  timeline:\n")
+		for _, ms := range in.Milestones {
+			met := "not met"
+			if !ms.MetAt.IsZero() {
+				met = "met +" + since(in.ReportedAt, ms.MetAt)
+			}
+			if ms.Late {
+				met += " (late)"
+			}
+			p.f("    %-22s within %-6v %s\n", ms.Name, ms.Within, met)
+		}
+		if rv := in.Review; rv != nil {
+			p.f("  review by %s at %s: %s; root cause: %s\n", rv.Reviewer, ts(rv.At), rv.Summary, rv.RootCause)
+			for _, a := range rv.ActionItems {
+				p.f("    action %s (%s, due %s): %s\n", a.ID, a.Owner, ts(a.Due), a.Description)
+			}
+		}
 	}
 
 	p.section("Feedback")
@@ -331,6 +411,19 @@ var checklistItems = map[string][]string{
 	fsm.ThreeVerifications: {fsm.ItemCustomerIdentity, fsm.ItemOrderInformation, fsm.ItemProblemDescription},
 	fsm.FiveConfirmations: {fsm.ItemSolution, fsm.ItemProgress, fsm.ItemCustomerFeedback,
 		fsm.ItemImprovementMeasure, fsm.ItemPreventionMechanism},
+}
+
+// since formats the time from a to b to the minute: "8m", "3h39m", "2d8h51m".
+func since(a, b time.Time) string {
+	d := b.Sub(a).Round(time.Minute)
+	days, h, m := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case days > 0:
+		return fmt.Sprintf("%dd%dh%02dm", days, h, m)
+	case h > 0:
+		return fmt.Sprintf("%dh%02dm", h, m)
+	}
+	return fmt.Sprintf("%dm", m)
 }
 
 func priorityOrder(p string) int {

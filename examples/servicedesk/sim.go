@@ -75,6 +75,7 @@ const (
 	evFeedback                           // the customer answers a complaint's feedback call
 	evDispatch                           // the desk opens: idle agents pick work
 	evDayEnd                             // local midnight: daily figures, rules, PDCA
+	evDo                                 // a scheduled action of the desk's people
 )
 
 // event is one entry of the simulation's agenda.
@@ -85,6 +86,7 @@ type event struct {
 	t    *ticket
 	a    *agent
 	day  int
+	do   func(time.Time) error
 }
 
 // agenda is the simulation's own deadline queue, ordered by (time,
@@ -123,14 +125,17 @@ type sim struct {
 	ticketDef    *fsm.Definition
 	complaintDef *fsm.Definition
 
-	board      *emergency.Board
-	series     map[string]*emergency.Series
-	classifier *feedback.Classifier
-	daily      *feedback.Aggregator // closed cases and surveys, by day
-	complaints *feedback.Aggregator // complaints at arrival and orders, by day
-	weekly     *feedback.Aggregator // the same by ISO week, for the PDCA check
-	tally      *feedback.CategoryTally
-	pdca       *feedback.Book
+	board       *emergency.Board
+	obligations *emergency.Obligations
+	incidents   *emergency.IncidentManager
+	open        map[string]*openIncident // per team
+	series      map[string]*emergency.Series
+	classifier  *feedback.Classifier
+	daily       *feedback.Aggregator // closed cases and surveys, by day
+	complaints  *feedback.Aggregator // complaints at arrival and orders, by day
+	weekly      *feedback.Aggregator // the same by ISO week, for the PDCA check
+	tally       *feedback.CategoryTally
+	pdca        *feedback.Book
 
 	agenda agenda
 	seq    uint64
@@ -219,8 +224,9 @@ func (s *sim) schedule(e *event) {
 }
 
 // run processes the agenda up to the end of the last day. Before each
-// event the SLA tracker delivers every warning and breach due by then, so
-// SLA events and desk events interleave in time order. The mock clock is
+// event the engines deliver every deadline due by then (SLA warnings and
+// breaches, obligation and incident deadlines), so they and desk events
+// interleave in time order. The mock clock is
 // moved once per simulated day: every package call takes its instant
 // explicitly (the ...At forms), and each Set of a benbjohnson mock costs
 // a millisecond of real time.
@@ -231,7 +237,7 @@ func (s *sim) run(ctx context.Context) error {
 			break
 		}
 		s.agenda.pop()
-		s.tracker.AdvanceTo(e.at)
+		s.advance(e.at)
 		if s.err != nil {
 			return s.err
 		}
@@ -245,8 +251,34 @@ func (s *sim) run(ctx context.Context) error {
 			s.clk.Set(e.at)
 		}
 	}
-	s.tracker.AdvanceTo(s.end)
+	s.advance(s.end)
 	return s.err
+}
+
+// engine is a time-driven engine of a package: an SLA tracker, the
+// obligations of warning levels, the incident manager.
+type engine interface {
+	NextDeadline() (time.Time, bool)
+	AdvanceTo(t time.Time) int
+}
+
+// advance fires every engine deadline due by t, earliest first across the
+// engines, so SLA breaches, missed obligations and missed incident
+// milestones happen in time order.
+func (s *sim) advance(t time.Time) {
+	engines := []engine{s.tracker, s.obligations, s.incidents}
+	for {
+		best, bestAt := -1, time.Time{}
+		for i, e := range engines {
+			if at, ok := e.NextDeadline(); ok && !at.After(t) && (best < 0 || at.Before(bestAt)) {
+				best, bestAt = i, at
+			}
+		}
+		if best < 0 {
+			return
+		}
+		engines[best].AdvanceTo(bestAt)
+	}
 }
 
 func (s *sim) handle(ctx context.Context, e *event) error {
@@ -268,6 +300,8 @@ func (s *sim) handle(ctx context.Context, e *event) error {
 		return s.dispatch(ctx, e.at)
 	case evDayEnd:
 		return s.dayEnd(ctx, e.day, e.at)
+	case evDo:
+		return e.do(e.at)
 	}
 	return fmt.Errorf("unknown event kind %d", e.kind)
 }

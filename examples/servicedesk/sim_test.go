@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,7 +21,7 @@ import (
 // small is a configuration that runs in a fraction of a second but still
 // has a surge, warnings and an improvement cycle.
 func small() Config {
-	return Config{Days: 14, Agents: 6, PerDay: 120, Seed: 7, SurgeDay: 8}
+	return Config{Days: 14, Agents: 8, PerDay: 200, Seed: 7, SurgeDay: 8}
 }
 
 func render(t *testing.T, cfg Config) (text, data []byte) {
@@ -34,31 +35,43 @@ func render(t *testing.T, cfg Config) (text, data []byte) {
 	return buf.Bytes(), js
 }
 
+// smallRun is the result of small(), shared by the tests that only read it.
+var smallRun = sync.OnceValues(func() (*Result, error) { return Simulate(context.Background(), small()) })
+
 func TestSameSeedSameBytes(t *testing.T) {
-	text1, data1 := render(t, small())
+	res, err := smallRun()
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	require.NoError(t, writeText(&buf, res))
+	data1, err := json.Marshal(res)
+	require.NoError(t, err)
 	text2, data2 := render(t, small())
-	assert.Equal(t, string(text1), string(text2), "terminal report")
+	assert.Equal(t, buf.String(), string(text2), "terminal report")
 	assert.Equal(t, string(data1), string(data2), "raw data")
 
-	other := small()
-	other.Seed++
-	text3, _ := render(t, other)
-	assert.NotEqual(t, string(text1), string(text3), "another seed gives another month")
+	tiny := Config{Days: 3, Agents: 4, PerDay: 80, Seed: 1, SurgeDay: -1}
+	textA, _ := render(t, tiny)
+	tiny.Seed++
+	textB, _ := render(t, tiny)
+	assert.NotEqual(t, string(textA), string(textB), "another seed gives another month")
 }
 
 func TestReportSections(t *testing.T) {
-	text, _ := render(t, small())
+	res, err := smallRun()
+	require.NoError(t, err)
+	var text bytes.Buffer
+	require.NoError(t, writeText(&text, res))
 	for _, h := range reportSections {
-		assert.Contains(t, string(text), "\n== "+h+" ==\n")
+		assert.Contains(t, text.String(), "\n== "+h+" ==\n")
 	}
 }
 
 // reportSections are the headings of the terminal report, in order.
-var reportSections = []string{"Volume", "SLA attainment per priority", "Warnings", "Feedback", "PDCA", "Statements"}
+var reportSections = []string{"Volume", "SLA attainment per priority", "Warnings", "Incident", "Feedback", "PDCA", "Statements"}
 
 func TestSimulationAddsUp(t *testing.T) {
 	cfg := small()
-	res, err := Simulate(context.Background(), cfg)
+	res, err := smallRun()
 	require.NoError(t, err)
 	require.Len(t, res.Days, cfg.Days)
 
@@ -94,28 +107,61 @@ func TestSimulationAddsUp(t *testing.T) {
 }
 
 func TestSurgeRaisesWarningAndStartsPDCA(t *testing.T) {
-	res, err := Simulate(context.Background(), small())
+	res, err := smallRun()
 	require.NoError(t, err)
-	var complaintWarning *emergency.Change
-	for i, c := range res.Warnings {
-		if c.Raised() && (c.Evidence.Rule == ruleMassComplaint || c.Evidence.Rule == ruleComplaintsUp || c.Evidence.Rule == ruleComplaintsSurge) {
-			complaintWarning = &res.Warnings[i]
-			break
+	surge := res.Start.AddDate(0, 0, small().SurgeDay)
+	raised := 0
+	for _, c := range res.Warnings {
+		switch c.Evidence.Rule {
+		case ruleMassComplaint, ruleComplaintsUp, ruleComplaintsSurge:
+			if c.Raised() {
+				raised++
+				assert.False(t, c.At.Before(surge), "no complaint warning before the surge: %+v", c)
+			}
 		}
 	}
-	require.NotNil(t, complaintWarning, "the surge raises a complaint warning")
-	assert.False(t, complaintWarning.At.Before(res.Start.AddDate(0, 0, small().SurgeDay)), "not before the surge")
+	assert.Positive(t, raised, "the surge raises complaint warnings")
+
+	// the mass complaint declared an incident, handled along its timeline
+	require.NotEmpty(t, res.Incidents)
+	in := res.Incidents[0]
+	assert.Equal(t, emergency.CustomerComplaint, in.Type)
+	assert.Len(t, in.Milestones, len(emergency.DefaultTimeline())-1, "no public response for a customer complaint")
+	for _, ms := range in.Milestones {
+		assert.False(t, ms.MetAt.IsZero(), "milestone %s met", ms.Name)
+	}
+	plan, ok := in.Plan()
+	require.True(t, ok)
+	assert.Equal(t, "complaint-surge", plan.PlanID)
+	var kinds []emergency.IncidentEventKind
+	for _, e := range res.IncidentEvents {
+		if e.Incident == in.ID {
+			kinds = append(kinds, e.Kind)
+		}
+	}
+	assert.Equal(t, emergency.EventReported, kinds[0])
+	assert.Contains(t, kinds, emergency.EventAcknowledged)
+
+	// red owns a special task force, yellow a rectification plan
+	rules := map[string]int{}
+	for _, ob := range res.Obligations {
+		rules[ob.Rule]++
+		if ob.Due.Before(res.End.Add(-24 * time.Hour)) {
+			assert.NotEqual(t, emergency.ObligationOpen, ob.State, "the desk answers every obligation it had time for: %+v", ob)
+		}
+	}
+	assert.Positive(t, rules[emergency.ObligationSpecialTaskForce])
 
 	require.Len(t, res.PDCA, 1)
 	cy := res.PDCA[0]
 	assert.Equal(t, feedback.CategoryProductQuality, cy.Plan.CauseCategory)
 	assert.Equal(t, feedback.MetricComplaintRate, cy.Plan.Metric)
-	assert.False(t, cy.OpenedAt.Before(complaintWarning.At))
+	assert.False(t, cy.OpenedAt.Before(in.ReportedAt), "the mass complaint started the cycle")
+	assert.False(t, in.ReportedAt.Before(surge))
 }
 
 func TestNoSurgeNoFaultyBatch(t *testing.T) {
-	cfg := small()
-	cfg.SurgeDay = -1
+	cfg := Config{Days: 7, Agents: 4, PerDay: 100, Seed: 3, SurgeDay: -1}
 	res, err := Simulate(context.Background(), cfg)
 	require.NoError(t, err)
 	for _, d := range res.Days {

@@ -73,6 +73,9 @@ func (s *sim) setupWatch() error {
 		return err
 	}
 	s.board = board
+	if err := s.setupResponse(); err != nil {
+		return err
+	}
 	s.series = map[string]*emergency.Series{}
 	s.watch = &watch{today: map[string]*teamDay{}, complaints: map[string][]int{}}
 	for _, tm := range teams {
@@ -224,20 +227,20 @@ func (s *sim) complaintArrived(t *ticket, at time.Time) error {
 	if td.signalled || len(hist) < 3 {
 		return nil
 	}
-	recent := hist[max(0, len(hist)-7):]
-	mean := 0.0
-	for _, c := range recent {
-		mean += float64(c)
-	}
-	mean /= float64(len(recent))
-	limit := math.Max(15, math.Ceil(2.5*mean))
+	usual := usualComplaints(hist)
+	limit := math.Max(15, math.Ceil(2.5*usual))
 	if float64(td.complaints) < limit {
 		return nil
 	}
 	td.signalled = true
-	detail := fmt.Sprintf("%d complaints today by %s, usual %.1f a day (limit %.0f)", td.complaints, at.In(s.loc).Format("15:04"), mean, limit)
-	_, err := s.board.SignalAt(at, t.team, eventMassComplaint, detail)
-	return err
+	detail := fmt.Sprintf("%d complaints today by %s, usual %.1f a day (limit %.0f)", td.complaints, at.In(s.loc).Format("15:04"), usual, limit)
+	if _, err := s.board.SignalAt(at, t.team, eventMassComplaint, detail); err != nil {
+		return err
+	}
+	if s.watch.pdca.why == "" {
+		s.watch.pdca.why = "mass complaint on " + t.team
+	}
+	return s.declareIncident(t.team, at, td.complaints, usual)
 }
 
 // taskForce reports whether a new complaint goes to the special task
@@ -285,12 +288,13 @@ func (s *sim) onLevelChange(c emergency.Change) {
 	if td := s.watch.today[c.Subject]; td != nil && c.To > td.maxLevel {
 		td.maxLevel = c.To
 	}
-	if c.Raised() && s.watch.pdca.trigger == nil {
+	if c.Raised() && s.watch.pdca.why == "" {
 		switch c.Evidence.Rule {
-		case ruleComplaintsUp, ruleComplaintsSurge, ruleMassComplaint:
-			s.watch.pdca.trigger = &c
+		case ruleComplaintsUp, ruleComplaintsSurge:
+			s.watch.pdca.why = fmt.Sprintf("%s warning on %s (%s)", c.To, c.Subject, c.Evidence.Rule)
 		}
 	}
+	s.obligations.HandleChange(c)
 }
 
 // closed records a finished case in the feedback figures: the service
@@ -400,6 +404,9 @@ func (s *sim) dayEnd(_ context.Context, d int, at time.Time) error {
 	for _, tm := range teams {
 		day.Backlog += s.queues[tm].Len() + s.seniors[tm].Len()
 	}
+	if err := s.incidentDay(at); err != nil {
+		return err
+	}
 	if err := s.pdcaDay(d, at); err != nil {
 		return err
 	}
@@ -417,7 +424,7 @@ func (s *sim) dayEnd(_ context.Context, d int, at time.Time) error {
 // actions progress day by day, and the corrective action really lowers the
 // complaints of its category in the simulation.
 type pdcaState struct {
-	trigger  *emergency.Change
+	why      string // what started the cycle; empty until something does
 	id       string
 	category string
 	checkDue int    // day index of the check, -1 before the actions are done
@@ -436,7 +443,7 @@ var pdcaActions = map[string][2]string{
 func (s *sim) pdcaDay(d int, at time.Time) error {
 	p := &s.watch.pdca
 	if p.id == "" {
-		if p.trigger == nil && d != 13 {
+		if p.why == "" && d != 13 {
 			return nil
 		}
 		return s.pdcaOpen(d, at)
@@ -531,7 +538,7 @@ func (s *sim) pdcaOpen(d int, at time.Time) error {
 	}
 	baseline := s.complaints.ReportAt(s.dayStart(d).Add(12 * time.Hour)).ComplaintRate
 	cut := 0.15 // a routine improvement: 15 % fewer complaints
-	if p.trigger != nil {
+	if p.why != "" {
 		cut = 0.5 // a surge: back to half the rate of the warning day
 	}
 	target, err := strconv.ParseFloat(strconv.FormatFloat(baseline.Value*(1-cut), 'f', 2, 64), 64)
@@ -539,9 +546,9 @@ func (s *sim) pdcaOpen(d int, at time.Time) error {
 		return err
 	}
 	acts := pdcaActions[worst]
-	why := "complaints stood out over two weeks"
-	if p.trigger != nil {
-		why = fmt.Sprintf("%s warning on %s (%s)", p.trigger.To, p.trigger.Subject, p.trigger.Evidence.Rule)
+	why := p.why
+	if why == "" {
+		why = "the most complaints over two weeks"
 	}
 	plan := feedback.Plan{
 		Problem:       fmt.Sprintf("%d %s complaints in 7 days; %s", counts[worst], worst, why),

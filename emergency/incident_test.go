@@ -464,3 +464,22 @@ func TestIncidentRegradeMeetsReachedMilestones(t *testing.T) {
 	assert.ErrorIs(t, err, ErrInvalidConfig)
 	assert.Contains(t, err.Error(), "timelines[0].milestones[0].name")
 }
+
+func TestIncidentHandlerMayCallBack(t *testing.T) {
+	var f *incFixture
+	f = incNewFixture(t, DefaultIncidentConfig(), WithIncidentHandler(func(e IncidentEvent) {
+		if e.Kind == EventMilestoneMissed && e.Milestone == MilestoneResponseStarted {
+			_, err := f.mgr.EscalateAt(e.At, e.Incident, "watchdog", "response not started")
+			assert.NoError(t, err)
+		}
+	}))
+	in := incReport(t, f, Report{Type: SystemFailure, Grade: GradeIV})
+	_, err := f.mgr.AcknowledgeAt(t0, in.ID, "agent")
+	require.NoError(t, err)
+	f.advance(20 * time.Minute)
+	in, _ = f.mgr.Get(in.ID)
+	assert.Equal(t, Department, in.Tier)
+	require.Len(t, in.Escalations, 1)
+	assert.Equal(t, "watchdog", in.Escalations[0].Actor)
+	assert.Equal(t, t0.Add(15*time.Minute), in.Escalations[0].At)
+}

@@ -114,3 +114,40 @@ func ExampleBoard_EscalateAt() {
 	// orange -> yellow by floor "rectification-plan": plan filed
 	// 3 changes recorded
 }
+
+// A Series turns a stream of complaints into the two weekly windows a
+// change rule compares.
+func ExampleSeries() {
+	monday := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	weeks, err := emergency.NewSeries(monday, 7*24*time.Hour, 24*time.Hour)
+	if err != nil {
+		panic(err)
+	}
+	for day := range 14 {
+		complaints := int64(14) // last week: 98
+		if day >= 7 {
+			complaints = 19 // this week: 133
+		}
+		if err := weeks.AddAt(monday.AddDate(0, 0, day).Add(10*time.Hour), complaints, 0); err != nil {
+			panic(err)
+		}
+	}
+	sunday := monday.AddDate(0, 0, 13).Add(18 * time.Hour)
+	counts, err := weeks.CountsAt(sunday)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("this week %d, last week %d\n", counts.Current, counts.Baseline)
+
+	board, err := emergency.NewBoard(emergency.Config{
+		Changes: []emergency.ChangeRule{emergency.NewChangeRule("complaints-wow", "complaints")},
+	})
+	if err != nil {
+		panic(err)
+	}
+	must(board.ObserveCountsAt(sunday, "hotline", "complaints", counts))
+	fmt.Println("hotline:", board.Level("hotline"))
+	// Output:
+	// this week 133, last week 98
+	// hotline: yellow
+}

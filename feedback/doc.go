@@ -121,7 +121,9 @@
 //
 // Return visits: [ReturnVisits.Schedule] gives a resolved complaint
 // ([ResolvedComplaint]) a [ReturnVisit] due within 48 hours
-// ([ReturnVisitConfig].Within, on any calendar), on the lifecycle of
+// ([ReturnVisitConfig].Within, on any calendar); [ReturnVisits.ScheduleHook]
+// does it from an fsm hook when a complaint or ticket resolves. Visits run
+// on the lifecycle of
 // [ReturnVisitSpec] (scheduled, completed or cancelled) and an SLA clock in
 // the same way. A complaint flagged high risk, or in a configured high-risk
 // category, gets a human follow-up with an assignee, and an automated

@@ -670,3 +670,24 @@ func (rv *ReturnVisits) AssignAt(id, to string, by fsm.By, at time.Time) (Return
 		return nil
 	})
 }
+
+// ScheduleHook returns an fsm.Hook that schedules a return visit when a
+// complaint or ticket lifecycle resolves, so that the host does not have to
+// remember to: add it to the Spec's Hooks (or a Transition's) before
+// building the definition. After each transition the hook calls describe
+// with the machine and the transition's record; when describe returns ok,
+// the visit it describes is scheduled at the transition's own time
+// (r.At). A scheduling error (an invalid description, a duplicate visit
+// id) goes to onErr, which may be nil. The hook runs outside the machine's
+// lock, in the goroutine that fired the event.
+func (rv *ReturnVisits) ScheduleHook(describe func(m *fsm.Machine, r fsm.Record) (ResolvedComplaint, bool), onErr func(error)) fsm.Hook {
+	return func(_ context.Context, m *fsm.Machine, r fsm.Record) {
+		c, ok := describe(m, r)
+		if !ok {
+			return
+		}
+		if _, err := rv.ScheduleAt(c, r.At); err != nil && onErr != nil {
+			onErr(err)
+		}
+	}
+}

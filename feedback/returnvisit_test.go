@@ -1,6 +1,7 @@
 package feedback
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"sync"
@@ -481,4 +482,41 @@ func TestReturnVisitConcurrent(t *testing.T) {
 			assert.True(t, overdue[fmt.Sprintf("w%d-%d", w, i)])
 		}
 	}
+}
+
+func TestReturnVisitScheduleHook(t *testing.T) {
+	rv, _, _ := rvNew(t, ReturnVisitConfig{})
+	var errs []error
+	spec := fsm.TicketSpec()
+	spec.Hooks = append(spec.Hooks, rv.ScheduleHook(func(m *fsm.Machine, r fsm.Record) (ResolvedComplaint, bool) {
+		if r.To != fsm.TicketResolved {
+			return ResolvedComplaint{}, false
+		}
+		return ResolvedComplaint{ID: "RV-" + m.ID(), ComplaintID: m.ID(), Customer: "cust-1"}, true
+	}, func(err error) { errs = append(errs, err) }))
+	def, err := fsm.NewDefinition(spec)
+	require.NoError(t, err)
+	m, err := fsm.NewMachine(def, fsm.WithID("T-9"))
+	require.NoError(t, err)
+	ctx := context.Background()
+	at := t0
+	for _, ev := range []fsm.Event{fsm.TicketAssign, fsm.TicketStart, fsm.TicketResolve} {
+		at = at.Add(time.Hour)
+		_, err := m.FireAt(ctx, at, ev, fsm.By{})
+		require.NoError(t, err)
+	}
+	v, err := rv.Get("RV-T-9")
+	require.NoError(t, err)
+	assert.Equal(t, t0.Add(3*time.Hour), v.ScheduledAt, "scheduled at the resolution's own time")
+	assert.Equal(t, t0.Add(51*time.Hour), v.Due)
+	assert.Len(t, rv.List(), 1, "only the resolution schedules a visit")
+
+	// Resolved again after a reopen: the same visit id is refused.
+	for _, ev := range []fsm.Event{fsm.TicketReopen, fsm.TicketStart, fsm.TicketResolve} {
+		at = at.Add(time.Hour)
+		_, err := m.FireAt(ctx, at, ev, fsm.By{})
+		require.NoError(t, err)
+	}
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], ErrDuplicate)
 }

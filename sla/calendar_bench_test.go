@@ -108,3 +108,34 @@ func BenchmarkRickarWorkHoursInRange1000h(b *testing.B) {
 		_ = c.WorkHoursInRange(starts[i%len(starts)], ends[i%len(starts)])
 	}
 }
+
+// BenchmarkCalendarAdd1000hVsRickar interleaves the two computations of
+// the benchmarks above on the same inputs, so that both see the same load,
+// and reports the ratio as x-faster (rickar time / our time). Ours runs 100
+// times per rickar run to be measurable with the wall clock.
+func BenchmarkCalendarAdd1000hVsRickar(b *testing.B) {
+	ours := calBenchOurs(b)
+	theirs := calBenchRickar()
+	starts := calBenchStarts(ours.Location())
+	const reps = 100
+	var oursT, theirsT time.Duration
+	i := 0
+	for b.Loop() {
+		from := starts[i%len(starts)]
+		i++
+		t0 := time.Now()
+		for range reps {
+			_ = ours.Add(from, calBenchHours)
+		}
+		t1 := time.Now()
+		_ = theirs.AddWorkHours(from, calBenchHours)
+		t2 := time.Now()
+		oursT += t1.Sub(t0)
+		theirsT += t2.Sub(t1)
+	}
+	oursPer := float64(oursT) / float64(reps*b.N)
+	theirsPer := float64(theirsT) / float64(b.N)
+	b.ReportMetric(oursPer, "ours-ns/add")
+	b.ReportMetric(theirsPer, "rickar-ns/add")
+	b.ReportMetric(theirsPer/oursPer, "x-faster")
+}

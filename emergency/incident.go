@@ -355,6 +355,20 @@ func (c IncidentConfig) Validate() error {
 	return errors.Join(errs...)
 }
 
+// clone returns a deep copy of c.
+func (c IncidentConfig) clone() IncidentConfig {
+	c.Types, c.AckTimeouts = slices.Clone(c.Types), slices.Clone(c.AckTimeouts)
+	c.Timelines = slices.Clone(c.Timelines)
+	for i := range c.Timelines {
+		ms := slices.Clone(c.Timelines[i].Milestones)
+		for j := range ms {
+			ms[j].Types = slices.Clone(ms[j].Types)
+		}
+		c.Timelines[i].Milestones = ms
+	}
+	return c
+}
+
 func (c IncidentConfig) timeline(g Grade) []MilestoneSpec {
 	for _, tl := range c.Timelines {
 		if tl.Grade == g {

@@ -287,14 +287,13 @@ func NewIncidentManager(cfg IncidentConfig, opts ...IncidentOption) (*IncidentMa
 			return nil, fieldErr("ack_timeouts", "%v", err)
 		}
 	}
-	m.cfg = cfg
-	m.cfg.Types = slices.Clone(cfg.Types)
+	m.cfg = cfg.clone()
 	m.tr = sla.NewTracker(sla.WithClock(m.clk), sla.WithHandler(m.onDeadline))
 	return m, nil
 }
 
-// Config returns the manager's configuration.
-func (m *IncidentManager) Config() IncidentConfig { return m.cfg }
+// Config returns a copy of the manager's configuration.
+func (m *IncidentManager) Config() IncidentConfig { return m.cfg.clone() }
 
 // Tracker returns the manager's SLA tracker, for slatest helpers and
 // attainment figures (milestone clocks are labelled with their grade,

@@ -483,3 +483,12 @@ func TestIncidentHandlerMayCallBack(t *testing.T) {
 	assert.Equal(t, "watchdog", in.Escalations[0].Actor)
 	assert.Equal(t, t0.Add(15*time.Minute), in.Escalations[0].At)
 }
+
+func TestIncidentConfigIsCopied(t *testing.T) {
+	cfg := DefaultIncidentConfig()
+	f := incNewFixture(t, cfg)
+	cfg.Timelines[0].Milestones[0].Within = time.Nanosecond
+	got := f.mgr.Config()
+	got.Timelines[1].Milestones[0].Within = time.Nanosecond
+	assert.Equal(t, DefaultIncidentConfig(), f.mgr.Config())
+}

@@ -121,20 +121,20 @@
 //
 // Return visits: [ReturnVisits.Schedule] gives a resolved complaint
 // ([ResolvedComplaint]) a [ReturnVisit] due within 48 hours
-// ([ReturnVisitConfig].Within, on any calendar); [ReturnVisits.ScheduleHook]
-// does it from an fsm hook when a complaint or ticket resolves. Visits run
-// on the lifecycle of
-// [ReturnVisitSpec] (scheduled, completed or cancelled) and an SLA clock in
-// the same way. A complaint flagged high risk, or in a configured high-risk
-// category, gets a human follow-up with an assignee, and an automated
-// outcome for it is refused ([ErrHumanFollowUpRequired]). The
-// [VisitOutcome] records the mode, who made it, the satisfaction (1–5) and
-// whether the problem recurred; [ReturnVisit.Verification] turns it into
-// the verification of the rectification item it checks, and
-// [ReturnVisit.Response] into a CSAT response for an [Aggregator]. Overdue
-// visits are [ReturnVisitEvent] values; [ReturnVisits.Snapshot] and
-// [RestoreReturnVisits] round-trip them. ReturnVisits is safe for
-// concurrent use.
+// ([ReturnVisitConfig].Within, on any calendar), on the lifecycle of
+// [ReturnVisitSpec] and an SLA clock; [ReturnVisits.ScheduleHook] does it
+// from an fsm hook when a complaint or ticket resolves. A high-risk
+// complaint (flagged, or in a configured category) gets a human follow-up
+// with an assignee, and an automated outcome for it is refused
+// ([ErrHumanFollowUpRequired]). The [VisitOutcome] records the mode, who
+// made it, the satisfaction (1–5) and whether the problem recurred;
+// [ReturnVisit.Verification] turns it into the verification of the
+// rectification item it checks, [ReturnVisit.Response] into a CSAT
+// response for an [Aggregator]. Overdue visits are [ReturnVisitEvent]
+// values; [ReturnVisits.Snapshot] and [RestoreReturnVisits] round-trip
+// them. ReturnVisits is safe for concurrent use. Unlike the rest of the
+// package, these two types call user code (event handlers, the describe
+// and onErr functions of ScheduleHook), always outside their locks.
 //
 // # Concurrency
 //

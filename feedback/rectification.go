@@ -75,7 +75,8 @@ type Notice struct {
 
 // RectificationInput describes a new rectification item (see
 // [Rectifications.Open]). ID, Source, Category and Owner are required;
-// Actions may be added later.
+// Actions may be added later; every action starts not done (DoneAt, DoneBy
+// and AddedAt are set by the operations).
 type RectificationInput struct {
 	ID       string             `json:"id"`
 	Source   Source             `json:"source"`
@@ -386,6 +387,7 @@ func (rs *Rectifications) OpenAt(in RectificationInput, at time.Time) (Rectifica
 		m: m, key: sla.ClockKey{ID: in.ID, Metric: spec.Metric()}, last: at,
 	}
 	for i, a := range in.Actions {
+		a.DoneAt, a.DoneBy, a.AddedAt = time.Time{}, "", at
 		it.r.Actions[i] = rectNewAction(a, in.Owner, at)
 	}
 	rs.items[in.ID] = it

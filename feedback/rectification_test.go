@@ -107,6 +107,8 @@ func TestRectificationFullLoop(t *testing.T) {
 	assert.Equal(t, t0.Add(72*time.Hour), r.Due)
 	assert.Equal(t, "ops.li", r.Actions[0].Owner, "action owner defaults to the item owner")
 	assert.Equal(t, "pack.zhao", r.Actions[1].Owner)
+	assert.False(t, r.Actions[0].Done())
+	assert.Equal(t, t0, r.Actions[0].AddedAt)
 
 	clk.Add(time.Hour)
 	r, err = rs.Start("R1", fsm.By{Actor: "ops.li"})
@@ -262,6 +264,17 @@ func TestRectificationFailedVerification(t *testing.T) {
 	ids := rec.ids()
 	// 50 % of 72 h (36 h) was never reached: 21 h of work in all.
 	assert.Equal(t, []string{"R2/rectification/met/1/1"}, ids)
+}
+
+func TestRectificationOpenResetsActions(t *testing.T) {
+	rs, _, _ := rectNew(t, RectificationConfig{})
+	in := rectInput("R")
+	in.Actions[0].DoneAt, in.Actions[0].DoneBy = t0.Add(time.Hour), "someone"
+	r, err := rs.OpenAt(in, t0)
+	require.NoError(t, err)
+	assert.False(t, r.Actions[0].Done(), "actions start not done")
+	assert.Empty(t, r.Actions[0].DoneBy)
+	assert.True(t, in.Actions[0].Done(), "the caller's input is not modified")
 }
 
 func TestRectificationCompleteNeedsActions(t *testing.T) {

@@ -5,6 +5,7 @@
 //
 //	go run ./examples/servicedesk
 //	go run ./examples/servicedesk -days 7 -per-day 100 -agents 8 -seed 42
+//	go run ./examples/servicedesk -out report   # also report/report.html and report/data.json
 //
 // Tickets and complaints arrive by phone, chat, email and web (Poisson
 // arrivals with a weekly and daily pattern, from a seeded math/rand/v2
@@ -30,6 +31,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 )
 
 func main() {
@@ -47,6 +49,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.PerDay, "per-day", cfg.PerDay, "mean arrivals (tickets and complaints) a day")
 	fs.Uint64Var(&cfg.Seed, "seed", cfg.Seed, "seed of the random source")
 	fs.IntVar(&cfg.SurgeDay, "surge-day", cfg.SurgeDay, "0-based day a faulty batch starts a complaint surge (-1: none)")
+	out := fs.String("out", "", "directory for report.html and data.json (optional)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -62,6 +65,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := writeText(stdout, res); err != nil {
 		fmt.Fprintln(stderr, "servicedesk:", err)
 		return 1
+	}
+	if *out != "" {
+		if err := writeOut(*out, res); err != nil {
+			fmt.Fprintln(stderr, "servicedesk:", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "\nwrote %s and %s\n", filepath.Join(*out, "report.html"), filepath.Join(*out, "data.json"))
 	}
 	return 0
 }

@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -301,4 +304,47 @@ func BenchmarkMonth(b *testing.B) {
 	per := time.Since(start) / time.Duration(b.N)
 	b.ReportMetric(float64(arrivals), "arrivals/op")
 	b.ReportMetric(per.Seconds()/10, "x-budget")
+}
+
+func TestOutFilesSameBytes(t *testing.T) {
+	args := []string{"-days", "9", "-per-day", "150", "-agents", "6", "-seed", "5", "-surge-day", "4"}
+	var files [2]map[string][]byte
+	for i := range files {
+		dir := t.TempDir()
+		var stdout, stderr bytes.Buffer
+		require.Equal(t, 0, run(context.Background(), append(args, "-out", dir), &stdout, &stderr), stderr.String())
+		files[i] = map[string][]byte{}
+		for _, name := range []string{"report.html", "data.json"} {
+			b, err := os.ReadFile(filepath.Join(dir, name))
+			require.NoError(t, err)
+			files[i][name] = b
+		}
+	}
+	for name, b := range files[0] {
+		assert.True(t, bytes.Equal(b, files[1][name]), "%s differs between two runs with the same seed", name)
+	}
+
+	page := string(files[0]["report.html"])
+	for _, h := range []string{"Daily volume", "Daily first-response attainment", "Warning levels", "SLA attainment per priority", "Warnings"} {
+		assert.Contains(t, page, "<h2>"+h+"</h2>")
+	}
+	assert.Equal(t, 3, strings.Count(page, "<svg "), "three inline charts")
+	for _, external := range []string{"<script", "src=", "href=", "url(", "@import"} {
+		assert.NotContains(t, page, external, "the page needs nothing outside itself")
+	}
+	assert.Equal(t, strings.Count(page, "http://"), strings.Count(page, `xmlns="http://www.w3.org/2000/svg"`), "the only URLs are SVG namespaces")
+
+	// the raw data decodes into a Result and encodes back to the same bytes
+	var res Result
+	require.NoError(t, json.Unmarshal(files[0]["data.json"], &res))
+	again, err := json.MarshalIndent(&res, "", "  ")
+	require.NoError(t, err)
+	assert.Equal(t, string(files[0]["data.json"]), string(again)+"\n")
+	assert.Len(t, res.Days, 9)
+}
+
+func TestNiceCeil(t *testing.T) {
+	for in, want := range map[int]int{1: 1, 3: 5, 7: 10, 10: 10, 11: 20, 199: 200, 201: 500, 999: 1000} {
+		assert.Equal(t, want, niceCeil(in), "niceCeil(%d)", in)
+	}
 }

@@ -374,7 +374,7 @@ func (s *sim) dayEnd(_ context.Context, d int, at time.Time) error {
 	var obs []emergency.Observation
 	for _, tm := range teams {
 		td := s.watch.today[tm]
-		if d >= 7 {
+		if d >= 13 { // two whole weeks since the start: this week and the one before
 			counts, err := s.series[tm].CountsAt(last)
 			if err != nil {
 				return err

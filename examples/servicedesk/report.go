@@ -26,6 +26,7 @@ type Result struct {
 	Days       []DayStat          `json:"days"`
 	Attainment []sla.Attainment   `json:"sla_attainment"`
 	Warnings   []emergency.Change `json:"warnings"`
+	Signals    []Signal           `json:"signals"`
 
 	Obligations      []emergency.Obligation      `json:"obligations"`
 	ObligationEvents []emergency.ObligationEvent `json:"obligation_events"`
@@ -87,6 +88,17 @@ type TeamDay struct {
 	FRBreached int             `json:"fr_breached"`
 	Level      emergency.Level `json:"level"`
 	MaxLevel   emergency.Level `json:"max_level"`
+}
+
+// Signal is an event the desk signalled to the warning board (a mass
+// complaint), with the team's level right after it: a signal on a team
+// that is already red changes no level, so it is listed on its own.
+type Signal struct {
+	At     time.Time       `json:"at"`
+	Team   string          `json:"team"`
+	Event  string          `json:"event"`
+	Detail string          `json:"detail"`
+	Level  emergency.Level `json:"level_after"`
 }
 
 // AgentSummary is one agent's month.
@@ -215,6 +227,13 @@ func writeText(w io.Writer, r *Result) error {
 		p.f("%s  %-10s %-6s -> %-6s %s\n", ts(ch.At), ch.Subject, ch.From, ch.To, evidence(ch.Evidence))
 	}
 
+	p.f("signals:\n")
+	if len(r.Signals) == 0 {
+		p.f("  none\n")
+	}
+	for _, sg := range r.Signals {
+		p.f("  %s  %-10s %s: %s; level now %s\n", ts(sg.At), sg.Team, sg.Event, sg.Detail, sg.Level)
+	}
 	p.f("obligations of the levels:\n")
 	if len(r.Obligations) == 0 {
 		p.f("  none\n")

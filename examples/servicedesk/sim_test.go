@@ -113,17 +113,19 @@ func TestSurgeRaisesWarningAndStartsPDCA(t *testing.T) {
 	res, err := smallRun()
 	require.NoError(t, err)
 	surge := res.Start.AddDate(0, 0, small().SurgeDay)
-	raised := 0
 	for _, c := range res.Warnings {
 		switch c.Evidence.Rule {
 		case ruleMassComplaint, ruleComplaintsUp, ruleComplaintsSurge:
 			if c.Raised() {
-				raised++
 				assert.False(t, c.At.Before(surge), "no complaint warning before the surge: %+v", c)
 			}
 		}
 	}
-	assert.Positive(t, raised, "the surge raises complaint warnings")
+	require.NotEmpty(t, res.Signals, "the surge makes a mass complaint")
+	for _, sg := range res.Signals {
+		assert.False(t, sg.At.Before(surge))
+		assert.Equal(t, emergency.Red, sg.Level, "a mass complaint is red at once")
+	}
 
 	// the mass complaint declared an incident, handled along its timeline
 	require.NotEmpty(t, res.Incidents)

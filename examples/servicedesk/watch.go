@@ -237,6 +237,7 @@ func (s *sim) complaintArrived(t *ticket, at time.Time) error {
 	if _, err := s.board.SignalAt(at, t.team, eventMassComplaint, detail); err != nil {
 		return err
 	}
+	s.out.Signals = append(s.out.Signals, Signal{At: at, Team: t.team, Event: eventMassComplaint, Detail: detail, Level: s.board.Level(t.team)})
 	if s.watch.pdca.why == "" {
 		s.watch.pdca.why = "mass complaint on " + t.team
 	}

@@ -1,6 +1,7 @@
 package feedback
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -643,4 +644,18 @@ func TestRectificationErrorUnwrap(t *testing.T) {
 	assert.True(t, errors.Is(err, ErrInvalidTransition))
 	assert.True(t, errors.Is(err, fsm.ErrNotAllowed))
 	assert.False(t, errors.Is(err, ErrNotFound))
+}
+
+func TestRectificationRunStopsWithContext(t *testing.T) {
+	rs, _, _ := rectNew(t, RectificationConfig{})
+	_, err := rs.OpenAt(rectInput("R"), t0)
+	require.NoError(t, err)
+	next, ok := rs.NextDeadline()
+	require.True(t, ok)
+	assert.Equal(t, t0.Add(36*time.Hour), next, "the first warning, at 50 %")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- rs.Run(ctx) }()
+	cancel()
+	require.ErrorIs(t, <-done, context.Canceled)
 }

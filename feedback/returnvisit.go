@@ -286,9 +286,9 @@ func (v ReturnVisit) OverdueAt(now time.Time) bool {
 }
 
 // Satisfied reports whether the visit was completed with a satisfaction of
-// at least min (1–5).
-func (v ReturnVisit) Satisfied(min int) bool {
-	return v.Outcome != nil && v.Outcome.Satisfaction >= min
+// at least threshold (1–5).
+func (v ReturnVisit) Satisfied(threshold int) bool {
+	return v.Outcome != nil && v.Outcome.Satisfaction >= threshold
 }
 
 // Verification turns a completed visit into the verification of its

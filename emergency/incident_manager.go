@@ -54,7 +54,8 @@ type Milestone struct {
 	MetBy  string         `json:"met_by,omitempty"`
 	// MissedAt is the deadline at which the milestone was missed.
 	MissedAt time.Time `json:"missed_at,omitzero"`
-	// Late is set when the milestone was met after its deadline.
+	// Late is set when the milestone was met at or after its deadline (an
+	// SLA clock is breached at its due instant).
 	Late bool `json:"late,omitempty"`
 }
 
@@ -486,8 +487,13 @@ func (m *IncidentManager) onDeadline(e sla.Event) {
 	case ref.milestone != "":
 		for i := range inc.milestones {
 			ms := &inc.milestones[i]
-			if ms.Name == ref.milestone && ms.State == MilestoneOpen {
-				ms.State, ms.MissedAt = MilestoneMissed, at
+			// A milestone met late before its deadline was delivered is
+			// still reported missed, at its own minute.
+			if ms.Name == ref.milestone && ms.MissedAt.IsZero() && (ms.State == MilestoneOpen || ms.Late) {
+				if ms.State == MilestoneOpen {
+					ms.State = MilestoneMissed
+				}
+				ms.MissedAt = at
 				events = append(events, IncidentEvent{ID: inc.rep.ID + "/milestone_missed/" + ms.Name, Kind: EventMilestoneMissed,
 					Incident: inc.rep.ID, At: at, Milestone: ms.Name, Grade: inc.grade, Detail: "due " + ms.Due.Format(time.RFC3339)})
 			}
@@ -660,7 +666,7 @@ func (m *IncidentManager) meetLocked(inc *incident, name string, t time.Time, ac
 		if err != nil {
 			return IncidentEvent{}, false
 		}
-		ms.State, ms.MetAt, ms.MetBy, ms.Late = MilestoneMet, t.UTC(), actor, !met || t.After(ms.Due)
+		ms.State, ms.MetAt, ms.MetBy, ms.Late = MilestoneMet, t.UTC(), actor, !met || !t.Before(ms.Due)
 		return IncidentEvent{ID: inc.rep.ID + "/milestone_met/" + name, Kind: EventMilestoneMet, Incident: inc.rep.ID,
 			At: t.UTC(), Milestone: name, Actor: actor}, true
 	}

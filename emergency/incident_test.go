@@ -492,3 +492,28 @@ func TestIncidentConfigIsCopied(t *testing.T) {
 	got.Timelines[1].Milestones[0].Within = time.Nanosecond
 	assert.Equal(t, DefaultIncidentConfig(), f.mgr.Config())
 }
+
+func TestIncidentMetLateBeforeDeadlineDelivered(t *testing.T) {
+	f := incNewFixture(t, DefaultIncidentConfig())
+	in := incReport(t, f, Report{Type: SystemFailure, Grade: GradeIV})
+	in, err := f.mgr.MeetAt(t0.Add(3*time.Hour), in.ID, MilestoneResponsePlan, "lead")
+	require.NoError(t, err)
+	ms, _ := in.Milestone(MilestoneResponsePlan)
+	assert.True(t, ms.Late)
+	f.mgr.AdvanceTo(t0.Add(3 * time.Hour))
+	in, _ = f.mgr.Get(in.ID)
+	ms, _ = in.Milestone(MilestoneResponsePlan)
+	assert.Equal(t, MilestoneMet, ms.State)
+	assert.Equal(t, t0.Add(2*time.Hour), ms.MissedAt)
+	var missed []string
+	for _, e := range f.eventsOf(EventMilestoneMissed) {
+		missed = append(missed, e.Milestone)
+	}
+	assert.Contains(t, missed, MilestoneResponsePlan, "the miss is still an event")
+
+	// Met exactly at the deadline is late: the SLA clock breaches at due.
+	in, err = f.mgr.MeetAt(t0.Add(4*time.Hour), in.ID, MilestoneStakeholdersNotified, "lead")
+	require.NoError(t, err)
+	ms, _ = in.Milestone(MilestoneStakeholdersNotified)
+	assert.True(t, ms.Late)
+}

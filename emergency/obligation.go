@@ -127,7 +127,10 @@ type Obligation struct {
 	ClosedAt time.Time `json:"closed_at,omitzero"`
 	ClosedBy string    `json:"closed_by,omitempty"`
 	Note     string    `json:"note,omitempty"`
-	// Late is set when the obligation was fulfilled after it was missed.
+	// Late is set when the obligation was fulfilled at or after its
+	// deadline (an SLA clock is breached at its due instant). If that
+	// happens before the deadline was delivered, the miss is still recorded
+	// (MissedAt and a missed event) when it is, but nothing is escalated.
 	Late bool `json:"late,omitempty"`
 }
 
@@ -352,7 +355,19 @@ func (o *Obligations) onDeadline(e sla.Event) {
 	}
 	o.mu.Lock()
 	ob := o.items[e.ID.Clock]
-	if ob == nil || ob.State != ObligationOpen {
+	switch {
+	case ob == nil || !ob.MissedAt.IsZero():
+		o.mu.Unlock()
+		return
+	case ob.State == ObligationFulfilled && ob.Late:
+		// Fulfilled late before the deadline was delivered: record the
+		// miss, but there is nothing left to escalate.
+		ob.MissedAt = e.At.UTC()
+		snap := ob.clone()
+		o.mu.Unlock()
+		o.emit([]ObligationEvent{{Kind: ObligationMissedEvent, At: e.At.UTC(), Obligation: snap}})
+		return
+	case ob.State != ObligationOpen:
 		o.mu.Unlock()
 		return
 	}
@@ -435,12 +450,13 @@ func (o *Obligations) close(t time.Time, id, actor, note string, to ObligationSt
 		o.mu.Unlock()
 		return Obligation{}, inputErr("time %v is before obligation %q opened at %v", t, id, ob.OpenedAt)
 	}
-	if _, err := o.tr.StopAt(sla.ClockKey{ID: id, Metric: sla.Resolution}, t); err != nil {
+	met, err := o.tr.StopAt(sla.ClockKey{ID: id, Metric: sla.Resolution}, t)
+	if err != nil {
 		o.mu.Unlock()
 		return Obligation{}, fmt.Errorf("%w: obligation %q: %w", ErrInvalidInput, id, err)
 	}
 	wasMissed := ob.State == ObligationMissed
-	ob.Late = wasMissed && to == ObligationFulfilled
+	ob.Late = (wasMissed || !met) && to == ObligationFulfilled
 	ob.State, ob.ClosedAt, ob.ClosedBy, ob.Note = to, t.UTC(), actor, note
 	delete(o.open, openKey(ob.Subject, ob.Rule))
 	snap := ob.clone()

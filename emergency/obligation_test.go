@@ -299,3 +299,21 @@ func TestObligationConcurrent(t *testing.T) {
 	}
 	assert.Equal(t, 100, missed)
 }
+
+func TestObligationFulfilledLateBeforeDeadlineDelivered(t *testing.T) {
+	f := oblNewFixture(t, DefaultObligationConfig())
+	_, err := f.board.SignalAt(t0, "east", "minor", "")
+	require.NoError(t, err)
+	id := f.obl.List("east")[0].ID
+	// The host fulfils after the deadline without having advanced the engine.
+	ob, err := f.obl.FulfillAt(t0.Add(73*time.Hour), id, "alice", "")
+	require.NoError(t, err)
+	assert.True(t, ob.Late)
+	f.obl.AdvanceTo(t0.Add(74 * time.Hour))
+	ob, _ = f.obl.Get(id)
+	assert.Equal(t, ObligationFulfilled, ob.State)
+	assert.Equal(t, t0.Add(72*time.Hour), ob.MissedAt)
+	assert.Nil(t, ob.Escalated)
+	assert.Equal(t, Yellow, f.board.Level("east"), "nothing to escalate once fulfilled")
+	assert.Equal(t, []string{"opened rectification-plan", "fulfilled rectification-plan", "missed rectification-plan"}, f.kinds())
+}

@@ -721,14 +721,14 @@ func (m *IncidentManager) Regrade(id string, to Grade, actor, reason string) (In
 }
 
 // RegradeAt changes the incident's grade at t, keeping its id. Every
-// milestone still open is re-targeted to the new grade's deadline with the
-// time already elapsed kept (a milestone whose new deadline has already
-// passed is missed at t on the next AdvanceTo); milestones of the new
-// grade's timeline the incident did not have start from the report (and are
-// met at t if the incident has already reached their MetOn state);
-// milestones the new timeline lacks keep their deadline. The change is
-// recorded, re-grading to grade I escalates to the top, and the response
-// plan is selected again.
+// milestone neither met nor missed is re-targeted to the new grade's
+// deadline with the time already elapsed kept (one whose new deadline has
+// already passed is missed at t on the next AdvanceTo); milestones of the
+// new grade's timeline the incident did not have start from the report (and
+// are met at t if the incident has already reached their MetOn state);
+// milestones the new timeline lacks, and missed ones, keep their deadline.
+// The change is recorded, re-grading to grade I escalates to the top, and
+// the response plan is selected again.
 func (m *IncidentManager) RegradeAt(t time.Time, id string, to Grade, actor, reason string) (Incident, error) {
 	if !to.Valid() {
 		return Incident{}, fmt.Errorf("%w: %d (want I..IV)", ErrInvalidGrade, uint8(to))

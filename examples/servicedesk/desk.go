@@ -458,7 +458,10 @@ func (s *sim) complaintFeedback(ctx context.Context, t *ticket, at time.Time) er
 	if t.resolvedBy != nil {
 		t.resolvedBy.stats.Resolved++
 	}
-	return s.closed(t, at)
+	if err := s.closed(t, at); err != nil {
+		return err
+	}
+	return s.scheduleVisit(t, at)
 }
 
 // onSLAEvent is the tracker's handler: it counts warnings, breaches and

@@ -108,7 +108,7 @@ func (s *sim) onObligation(e emergency.ObligationEvent) {
 
 // declareIncident reports a customer-complaint incident for a team's mass
 // complaint and schedules the desk's response along the timeline.
-func (s *sim) declareIncident(team string, at time.Time, complaints int, usual float64) error {
+func (s *sim) declareIncident(team, category string, at time.Time, complaints int, usual float64) error {
 	if s.open[team] != nil {
 		return nil
 	}
@@ -124,6 +124,9 @@ func (s *sim) declareIncident(team string, at time.Time, complaints int, usual f
 		return err
 	}
 	s.open[team] = &openIncident{id: in.ID, team: team}
+	if err := s.openRectification(in.ID, team, category, in.Report.Title, at); err != nil {
+		return err
+	}
 	id := in.ID
 	ctx := context.Background()
 	// whoever holds the incident acknowledges it, sometimes after the

@@ -33,21 +33,23 @@ type Result struct {
 	Incidents        []emergency.Incident        `json:"incidents"`
 	IncidentEvents   []emergency.IncidentEvent   `json:"incident_events"`
 
-	Closed            int                   `json:"closed"`
-	OpenAtEnd         int                   `json:"open_at_end"`
-	Feedback          feedback.Report       `json:"feedback"`
-	ComplaintRate     feedback.Figure       `json:"complaint_rate"`
-	Categories        map[string]int64      `json:"complaint_categories"`
-	Classified        int                   `json:"classified"`
-	ClassifiedAsDrawn int                   `json:"classified_as_drawn"`
-	PDCA              []feedback.Cycle      `json:"pdca"`
-	Review            *feedback.Review      `json:"pdca_review,omitempty"`
-	SampleComplaint   *fsm.Snapshot         `json:"sample_complaint,omitempty"`
-	Agents            []AgentSummary        `json:"agents"`
-	Statements        []incentive.Statement `json:"statements"`
-	Ranking           []incentive.Ranked    `json:"ranking"`
-	Payout            incentive.Money       `json:"payout"`
-	RulesHash         string                `json:"rules_hash"`
+	Closed            int                      `json:"closed"`
+	OpenAtEnd         int                      `json:"open_at_end"`
+	Feedback          feedback.Report          `json:"feedback"`
+	ComplaintRate     feedback.Figure          `json:"complaint_rate"`
+	Categories        map[string]int64         `json:"complaint_categories"`
+	Classified        int                      `json:"classified"`
+	ClassifiedAsDrawn int                      `json:"classified_as_drawn"`
+	ReturnVisits      VisitSummary             `json:"return_visits"`
+	Rectifications    []feedback.Rectification `json:"rectifications"`
+	PDCA              []feedback.Cycle         `json:"pdca"`
+	Review            *feedback.Review         `json:"pdca_review,omitempty"`
+	SampleComplaint   *fsm.Snapshot            `json:"sample_complaint,omitempty"`
+	Agents            []AgentSummary           `json:"agents"`
+	Statements        []incentive.Statement    `json:"statements"`
+	Ranking           []incentive.Ranked       `json:"ranking"`
+	Payout            incentive.Money          `json:"payout"`
+	RulesHash         string                   `json:"rules_hash"`
 
 	arrivalSeq int
 }
@@ -101,6 +103,44 @@ type Signal struct {
 	Level  emergency.Level `json:"level_after"`
 }
 
+// VisitSummary counts the month's return visits.
+type VisitSummary struct {
+	Scheduled  int              `json:"scheduled"`
+	Human      int              `json:"human"`
+	Made       int              `json:"made"`
+	Late       int              `json:"late"`
+	Overdue    int              `json:"overdue_at_end"`
+	Satisfied  int              `json:"satisfied"`
+	Recurred   int              `json:"recurred"`
+	Attainment []sla.Attainment `json:"attainment"`
+}
+
+func summariseVisits(vs []feedback.ReturnVisit, end time.Time) VisitSummary {
+	var sum VisitSummary
+	for _, v := range vs {
+		sum.Scheduled++
+		if v.Mode == feedback.VisitHuman {
+			sum.Human++
+		}
+		if v.OverdueAt(end) {
+			sum.Overdue++
+		}
+		if o := v.Outcome; o != nil {
+			sum.Made++
+			if o.Late {
+				sum.Late++
+			}
+			if o.Recurred {
+				sum.Recurred++
+			}
+		}
+		if v.Satisfied(feedback.DefaultSatisfiedScore) {
+			sum.Satisfied++
+		}
+	}
+	return sum
+}
+
 // AgentSummary is one agent's month.
 type AgentSummary struct {
 	Name   string     `json:"name"`
@@ -124,6 +164,9 @@ func (s *sim) finish() (*Result, error) {
 		}
 	}
 	r.PDCA = s.pdca.List()
+	r.Rectifications = s.rects.List()
+	r.ReturnVisits = summariseVisits(s.visits.List(), s.end)
+	r.ReturnVisits.Attainment = s.visits.AttainmentAt(s.end)
 	r.Obligations = s.obligations.List("")
 	r.Incidents = s.incidents.List()
 	if len(r.PDCA) > 0 {
@@ -325,6 +368,22 @@ func writeText(w io.Writer, r *Result) error {
 	if r.Classified > 0 {
 		p.f("classifier agrees with the simulated cause on %d of %d complaints (%.1f%%)\n",
 			r.ClassifiedAsDrawn, r.Classified, 100*float64(r.ClassifiedAsDrawn)/float64(r.Classified))
+	}
+
+	rv := r.ReturnVisits
+	p.f("return visits: %d scheduled (%d human follow-ups), %d made (%d late), %d overdue at the end; %d satisfied, %d problems recurred\n",
+		rv.Scheduled, rv.Human, rv.Made, rv.Late, rv.Overdue, rv.Satisfied, rv.Recurred)
+	for _, a := range rv.Attainment {
+		p.f("  %-9s visits in 48h: %d met, %d late, %d open (%.1f%%)\n", a.Priority, a.Met, a.Breached, a.InProgress, a.PercentMet)
+	}
+	for _, it := range r.Rectifications {
+		p.f("rectification %s (%s, from %s %s, owner %s): %s\n", it.ID, it.Category, it.Source.Kind, it.Source.ID, it.Owner, it.State)
+		for _, h := range it.History {
+			p.f("  %s  %-14s -> %-17s by %s %s\n", ts(h.At), h.Event, h.To, h.Actor, h.Reason)
+		}
+		for _, v := range it.Verifications {
+			p.f("  verification by visit %s at %s: passed %v %s\n", v.VisitID, ts(v.At), v.Passed, v.Note)
+		}
 	}
 
 	p.section("PDCA")

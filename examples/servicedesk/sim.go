@@ -136,6 +136,9 @@ type sim struct {
 	weekly      *feedback.Aggregator // the same by ISO week, for the PDCA check
 	tally       *feedback.CategoryTally
 	pdca        *feedback.Book
+	visits      *feedback.ReturnVisits
+	rects       *feedback.Rectifications
+	loop        loopState
 
 	agenda agenda
 	seq    uint64
@@ -256,7 +259,8 @@ func (s *sim) run(ctx context.Context) error {
 }
 
 // engine is a time-driven engine of a package: an SLA tracker, the
-// obligations of warning levels, the incident manager.
+// obligations of warning levels, the incident manager, return visits,
+// rectification items.
 type engine interface {
 	NextDeadline() (time.Time, bool)
 	AdvanceTo(t time.Time) int
@@ -266,7 +270,7 @@ type engine interface {
 // engines, so SLA breaches, missed obligations and missed incident
 // milestones happen in time order.
 func (s *sim) advance(t time.Time) {
-	engines := []engine{s.tracker, s.obligations, s.incidents}
+	engines := []engine{s.tracker, s.obligations, s.incidents, s.visits, s.rects}
 	for {
 		best, bestAt := -1, time.Time{}
 		for i, e := range engines {

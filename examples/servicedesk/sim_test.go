@@ -98,6 +98,13 @@ func TestSimulationAddsUp(t *testing.T) {
 	assert.Equal(t, arrivals, perMetric[sla.FirstResponse])
 	assert.GreaterOrEqual(t, perMetric[sla.Resolution], arrivals, "reopened tickets add cycles")
 
+	// every closed complaint gets a return visit
+	rv := res.ReturnVisits
+	assert.Positive(t, rv.Scheduled)
+	assert.LessOrEqual(t, rv.Scheduled, complaints)
+	assert.Positive(t, rv.Human, "high-risk complaints get a person")
+	assert.LessOrEqual(t, rv.Made+rv.Overdue, rv.Scheduled)
+
 	// one statement per agent, ranked, and the payout is their sum
 	require.Len(t, res.Statements, cfg.Agents)
 	require.Len(t, res.Ranking, cfg.Agents)
@@ -156,6 +163,16 @@ func TestSurgeRaisesWarningAndStartsPDCA(t *testing.T) {
 		}
 	}
 	assert.Positive(t, rules[emergency.ObligationSpecialTaskForce])
+
+	// the incident raised a rectification item, verified by a return visit
+	require.NotEmpty(t, res.Rectifications)
+	item := res.Rectifications[0]
+	assert.Equal(t, in.ID, item.Source.ID)
+	if item.State == feedback.RectClosed {
+		require.NotEmpty(t, item.Verifications)
+		assert.True(t, item.Verifications[len(item.Verifications)-1].Passed)
+		require.NotNil(t, item.Notice, "closed only once the customer was informed")
+	}
 
 	require.Len(t, res.PDCA, 1)
 	cy := res.PDCA[0]

@@ -76,6 +76,9 @@ func (s *sim) setupWatch() error {
 	if err := s.setupResponse(); err != nil {
 		return err
 	}
+	if err := s.setupLoop(); err != nil {
+		return err
+	}
 	s.series = map[string]*emergency.Series{}
 	s.watch = &watch{today: map[string]*teamDay{}, complaints: map[string][]int{}}
 	for _, tm := range teams {
@@ -241,7 +244,7 @@ func (s *sim) complaintArrived(t *ticket, at time.Time) error {
 	if s.watch.pdca.why == "" {
 		s.watch.pdca.why = "mass complaint on " + t.team
 	}
-	return s.declareIncident(t.team, at, td.complaints, usual)
+	return s.declareIncident(t.team, t.category, at, td.complaints, usual)
 }
 
 // taskForce reports whether a new complaint goes to the special task

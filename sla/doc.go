@@ -83,21 +83,26 @@
 //
 //	go test ./sla -run '^$' -bench 'BenchmarkTracker' -benchtime=1x -count=3
 //
-// on a shared, loaded 2-core Intel Xeon (Go 1.26, linux/amd64); three runs:
+// on a shared 2-core Intel Xeon (Go 1.26, linux/amd64), three runs each:
 //
-//	BenchmarkTrackerVsMockTimers/tracker      8.2 ms (cold), 2.6 ms, 2.5 ms per month
-//	BenchmarkTrackerVsMockTimers/mock-timers  4.80 s, 4.78 s, 4.65 s per month
-//	                                          x-tracker-time 1920, 1909, 1860
-//	BenchmarkTracker1M                        5552, 3709, 3678 ns/clock
-//	                                          237.5, 237.7, 237.6 B/clock
+//	BenchmarkTrackerVsMockTimers/tracker      2.71, 2.79, 2.80 ms per simulated month
+//	BenchmarkTrackerVsMockTimers/mock-timers  4.79, 4.84, 4.81 s per simulated month
+//	                                          x-tracker-time 1710, 1726, 1716
+//	BenchmarkTracker1M                        3379, 2327, 2701 ns/clock
+//	                                          3077, 2611, 2970 cpu-ns/clock
+//	                                          238.2, 238.2, 238.4 B/clock
 //
 // Both sides of BenchmarkTrackerVsMockTimers run 1,000 clocks with three
 // warnings and a breach each through 30 days on clock.NewMock(); the
 // mock-timers side is the naive design (one mock AfterFunc per deadline,
-// 4,000 timers) and is about 1,900 times slower than the tracker (585 times
-// against the tracker's cold first run). BenchmarkTracker1M starts one
-// million such clocks on one tracker and delivers their four million events:
-// about 3.7 µs per clock (5.6 µs in the run that shared the machine with
-// other builds) and 238 bytes retained per clock (clock value, map slot,
-// heap slot and ticket id).
+// 4,000 timers, each firing sleeping about 1 ms of real time and re-sorting
+// the rest) and is about 1,700 times slower than the tracker
+// (x-tracker-time is its time divided by the tracker's in the same run).
+// BenchmarkTracker1M starts one million such clocks on one tracker, with no
+// capacity hint, and delivers their four million events: 2.3 to 3.4 µs of
+// wall time per clock (cpu-ns/clock counts the whole process's CPU time,
+// garbage collector included, and stays near 3 µs when the machine is
+// busy: an earlier run under heavy load took 5.2 µs of wall time for 3.3 µs
+// of CPU), and 238 bytes retained per clock: the clock value and tracker
+// entry (96 B), its map slot, its 24-byte heap slot and the ticket id.
 package sla

@@ -150,7 +150,8 @@ func (c *Clock) NewCycle(at time.Time) error {
 // ids of the new schedule never repeat those already delivered. Events of
 // the new schedule whose elapsed time has already passed are not delivered,
 // except the breach: a cycle not breached before and at or over the new
-// target is breached at at.
+// target is breached at at. Re-targeting to the same spec with KeepElapsed
+// or Rescale changes nothing.
 func (c *Clock) Retarget(at time.Time, spec *Spec, strategy Strategy) error {
 	if spec == nil {
 		return &ClockError{Op: "retarget", Status: c.status, At: at, Last: c.anchor, Err: ErrNoTarget}
@@ -160,6 +161,9 @@ func (c *Clock) Retarget(at time.Time, spec *Spec, strategy Strategy) error {
 	}
 	if !strategy.Valid() {
 		return &ClockError{Op: "retarget", Status: c.status, At: at, Last: c.anchor, Err: ErrInvalid}
+	}
+	if spec == c.spec && strategy != Restart {
+		return nil // nothing changes: same target, elapsed time kept
 	}
 	c.settle(at)
 	wasBreached := c.elapsed >= c.spec.Target()

@@ -149,6 +149,17 @@ func TestClockRetarget(t *testing.T) {
 		})
 	}
 
+	t.Run("same spec keeps everything", func(t *testing.T) {
+		c := NewClock(hour)
+		require.NoError(t, c.Start(tkT0))
+		before := c
+		require.NoError(t, c.Retarget(tkT0.Add(time.Minute), hour, Rescale))
+		assert.Equal(t, before, c)
+		require.NoError(t, c.Retarget(tkT0.Add(time.Minute), hour, Restart))
+		assert.Equal(t, 2, c.Cycle())
+		assert.Zero(t, c.Elapsed(tkT0.Add(time.Minute)))
+	})
+
 	t.Run("paused stays paused", func(t *testing.T) {
 		c := NewClock(hour)
 		require.NoError(t, c.Start(tkT0))

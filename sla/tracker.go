@@ -231,6 +231,9 @@ func (t *Tracker) StartAt(id string, spec *Spec, priority string, at time.Time) 
 		return &TrackerError{Key: ClockKey{ID: id}, Err: ErrNoTarget}
 	}
 	key := ClockKey{ID: id, Metric: spec.Metric()}
+	if id == "" {
+		return &TrackerError{Key: key, Err: fmt.Errorf("%w: empty clock id", ErrInvalid)}
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if _, dup := t.clocks[key]; dup {
@@ -688,6 +691,10 @@ func (t *Tracker) Restore(s TrackerSnapshot, resolve func(SpecDef) (*Spec, error
 	clocks := make(map[ClockKey]*entry, len(s.Clocks))
 	for i, tc := range s.Clocks {
 		path := fmt.Sprintf("clocks[%d]", i)
+		if tc.ID == "" {
+			errs = append(errs, &FieldError{Path: path + ".id", Message: "must not be empty"})
+			continue
+		}
 		spec, err := resolve(tc.Clock.Spec)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("sla: %s.clock.spec: %w", path, err))

@@ -111,6 +111,7 @@ func TestTrackerErrors(t *testing.T) {
 	require.ErrorIs(t, tr.ResumeAt(key, tkT0), ErrNotPaused)
 	require.ErrorIs(t, tr.PauseAt(key, tkT0.Add(-time.Minute)), ErrTimeBackwards)
 	require.ErrorIs(t, tr.StartAt("Y", nil, "", tkT0), ErrNoTarget)
+	require.ErrorIs(t, tr.StartAt("", spec, "", tkT0), ErrInvalid)
 	other, err := NewSpec(SpecDef{Metric: FirstResponse, Within: Duration(time.Minute), Calendar: "x"}, tkAlways{})
 	require.NoError(t, err)
 	require.ErrorIs(t, tr.RetargetAt(key, other, KeepElapsed, tkT0), ErrInvalid)
@@ -207,10 +208,13 @@ func TestTrackerSnapshotRestore(t *testing.T) {
 	bad.Clocks = append([]TrackedClock{}, snap.Clocks...)
 	bad.Clocks[0].Clock.Spec.Calendar = "nowhere"
 	bad.Pending = append([]Event{}, Event{ID: EventID{Clock: "ghost", Metric: Resolution, Kind: Warning, Cycle: 1, Step: 1}})
+	bad.Clocks = append(bad.Clocks, TrackedClock{ID: "", Clock: snap.Clocks[1].Clock})
 	tr3, _, _ := tkTracker(t)
 	err = tr3.Restore(bad, SpecResolver(nil, reg))
 	require.ErrorIs(t, err, ErrUnknownCalendar)
 	require.ErrorIs(t, err, ErrInvalid)
+	assert.Contains(t, err.Error(), "clocks[3].id: must not be empty")
+	assert.Contains(t, err.Error(), "pending[0]: event of an unknown clock ghost/resolution")
 	assert.Zero(t, tr3.Len())
 }
 

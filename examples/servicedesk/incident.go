@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sqkit/sqkit/emergency"
+	"github.com/sqkit/sqkit/feedback"
 	"github.com/sqkit/sqkit/fsm"
 )
 
@@ -48,6 +49,7 @@ func tierActor(team string, t emergency.Tier) string {
 type openIncident struct {
 	id       string
 	team     string
+	category string
 	calmDays int
 }
 
@@ -123,7 +125,7 @@ func (s *sim) declareIncident(team, category string, at time.Time, complaints in
 	if err != nil {
 		return err
 	}
-	s.open[team] = &openIncident{id: in.ID, team: team}
+	s.open[team] = &openIncident{id: in.ID, team: team, category: category}
 	if err := s.openRectification(in.ID, team, category, in.Report.Title, at); err != nil {
 		return err
 	}
@@ -192,13 +194,14 @@ func (s *sim) incidentDay(at time.Time) error {
 			delete(s.open, team)
 			id := oi.id
 			s.after(s.cal.Add(at, 4*time.Hour), func(t time.Time) error {
+				st := stories[oi.category]
 				_, err := s.incidents.ReviewAt(ctx, t, id, emergency.Review{
-					Reviewer: "service-director", Summary: "mass complaint about a faulty product batch on " + team,
-					RootCause: "a faulty batch reached customers before incoming inspection caught it",
-					Lessons:   []string{"signal the mass complaint earlier", "share the product hold with every channel"},
+					Reviewer: "service-director", Summary: fmt.Sprintf("mass complaint (%s) on %s", oi.category, team),
+					RootCause: st.rootCause,
+					Lessons:   []string{"signal a mass complaint as soon as the day's count is out of line", st.lesson},
 					ActionItems: []emergency.ActionItem{
-						{Description: "add the batch to incoming inspection", Owner: "quality-lead", Due: t.AddDate(0, 0, 14)},
-						{Description: "prepared customer notice for product holds", Owner: "communications", Due: t.AddDate(0, 0, 7)},
+						{Description: st.lesson, Owner: "quality-lead", Due: t.AddDate(0, 0, 14)},
+						{Description: "prepared customer notice for " + oi.category, Owner: "communications", Due: t.AddDate(0, 0, 7)},
 					},
 				})
 				return err
@@ -206,6 +209,31 @@ func (s *sim) incidentDay(at time.Time) error {
 		}
 	}
 	return nil
+}
+
+// causeStory is what the desk learns about a mass complaint of each cause:
+// the root cause the review records, the rectification's two actions and
+// what the customer is told when it is verified.
+type causeStory struct {
+	rootCause string
+	actions   [2]string
+	notice    string
+	lesson    string
+}
+
+var stories = map[string]causeStory{
+	feedback.CategoryProductQuality: {"a faulty batch reached customers before incoming inspection caught it",
+		[2]string{"hold the suspect batch in every warehouse", "replace the faulty units for affected customers"},
+		"the faulty batch was withdrawn and replaced", "add new batches to incoming inspection"},
+	feedback.CategoryLogistics: {"a carrier hub fell behind and parcels piled up",
+		[2]string{"re-route parcels around the hub", "confirm a delivery date with every waiting customer"},
+		"the parcel was re-routed and the delivery date confirmed", "watch carrier hub backlogs daily"},
+	feedback.CategoryServiceProcess: {"refunds and transfers took too long for the volume",
+		[2]string{"pay the waiting refunds", "give front-line agents refund authority up to the limit"},
+		"the refund was paid and the process shortened", "review refund lead times weekly"},
+	feedback.CategoryUncategorised: {"no single cause found",
+		[2]string{"call back every complaining customer", "extend the complaint classification rules"},
+		"a person called back and followed the case", "classify every complaint within a day"},
 }
 
 // usualComplaints is a team's mean daily complaints over its last 7 days.

@@ -122,7 +122,7 @@ func (s *sim) makeVisit(id string, t *ticket, by string, at time.Time) error {
 		return nil
 	}
 	if _, err := s.rects.InformCustomerAt(item.ID, feedback.Notice{By: "customer-care", Channel: "phone",
-		Note: "the faulty batch was withdrawn and replaced"}, at); err != nil {
+		Note: stories[item.Category].notice}, at); err != nil {
 		return err
 	}
 	_, err = s.rects.CloseAt(item.ID, fsm.By{Actor: "quality-lead", Reason: "verified by " + id}, at)
@@ -154,8 +154,8 @@ func (s *sim) openRectification(incident, team, category, title string, at time.
 		ID: id, Source: feedback.Source{Kind: "incident", ID: incident}, Category: category,
 		Owner: "quality-lead", Problem: title + " (" + team + ")", By: "incident-commander",
 		Actions: []feedback.CorrectiveAction{
-			{ID: "a1", Description: "hold the suspect batch in every warehouse"},
-			{ID: "a2", Description: "replace the faulty units for affected customers"},
+			{ID: "a1", Description: stories[category].actions[0]},
+			{ID: "a2", Description: stories[category].actions[1]},
 		},
 	}, at); err != nil {
 		return err
@@ -167,11 +167,11 @@ func (s *sim) openRectification(incident, team, category, title string, at time.
 	})
 	a1 := s.cal.Add(start, s.minutes(120, 300))
 	s.after(a1, func(at time.Time) error {
-		_, err := s.rects.CompleteActionAt(id, "a1", fsm.By{Actor: "warehouse"}, at)
+		_, err := s.rects.CompleteActionAt(id, "a1", fsm.By{Actor: "quality-lead"}, at)
 		return err
 	})
 	s.after(s.cal.Add(a1, s.minutes(600, 1500)), func(at time.Time) error {
-		if _, err := s.rects.CompleteActionAt(id, "a2", fsm.By{Actor: "customer-care"}, at); err != nil {
+		if _, err := s.rects.CompleteActionAt(id, "a2", fsm.By{Actor: "quality-lead"}, at); err != nil {
 			return err
 		}
 		return s.rectDone(id, at)

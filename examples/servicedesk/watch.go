@@ -53,6 +53,7 @@ func boardConfig() emergency.Config {
 // teamDay counts one team's day for the warning rules.
 type teamDay struct {
 	complaints int
+	byCause    map[string]int // classified complaints by category
 	frMet      int
 	frBreached int
 	signalled  bool
@@ -226,6 +227,10 @@ func (s *sim) complaintArrived(t *ticket, at time.Time) error {
 	}
 	td := s.watch.today[t.team]
 	td.complaints++
+	if td.byCause == nil {
+		td.byCause = map[string]int{}
+	}
+	td.byCause[t.category]++
 	hist := s.watch.complaints[t.team]
 	if td.signalled || len(hist) < 3 {
 		return nil
@@ -244,7 +249,13 @@ func (s *sim) complaintArrived(t *ticket, at time.Time) error {
 	if s.watch.pdca.why == "" {
 		s.watch.pdca.why = "mass complaint on " + t.team
 	}
-	return s.declareIncident(t.team, t.category, at, td.complaints, usual)
+	top := causes[0]
+	for _, c := range causes {
+		if td.byCause[c] > td.byCause[top] {
+			top = c
+		}
+	}
+	return s.declareIncident(t.team, top, at, td.complaints, usual)
 }
 
 // taskForce reports whether a new complaint goes to the special task

@@ -128,8 +128,11 @@ func (c *Clock) Stop(at time.Time) (met bool, err error) {
 	}
 	c.settle(at)
 	c.status = Stopped
-	return c.elapsed < c.spec.Target(), nil
+	return c.met(), nil
 }
+
+// met reports whether the cycle is within its target and never breached.
+func (c *Clock) met() bool { return c.breach == 0 && c.elapsed < c.spec.Target() }
 
 // NewCycle starts a new cycle at at after a stop (next response re-arms on
 // each customer message; a reopened ticket starts a new resolution cycle).
@@ -150,8 +153,10 @@ func (c *Clock) NewCycle(at time.Time) error {
 // ids of the new schedule never repeat those already delivered. Events of
 // the new schedule whose elapsed time has already passed are not delivered,
 // except the breach: a cycle not breached before and at or over the new
-// target is breached at at. Re-targeting to the same spec with KeepElapsed
-// or Rescale changes nothing.
+// target is breached at at. A breached cycle stays breached under any new
+// target (with KeepElapsed or Rescale), and its breach is not delivered
+// again; Restart starts a fresh, unbreached measurement. Re-targeting to
+// the same spec with KeepElapsed or Rescale changes nothing.
 func (c *Clock) Retarget(at time.Time, spec *Spec, strategy Strategy) error {
 	if spec == nil {
 		return &ClockError{Op: "retarget", Status: c.status, At: at, Last: c.anchor, Err: ErrNoTarget}
@@ -166,10 +171,11 @@ func (c *Clock) Retarget(at time.Time, spec *Spec, strategy Strategy) error {
 		return nil // nothing changes: same target, elapsed time kept
 	}
 	c.settle(at)
-	wasBreached := c.elapsed >= c.spec.Target()
+	wasBreached := c.breach != 0 || c.elapsed >= c.spec.Target()
 	switch strategy {
 	case Restart:
 		c.elapsed = 0
+		wasBreached = false // a fresh measurement
 	case Rescale:
 		c.elapsed = rescale(c.elapsed, spec.Target(), c.spec.Target())
 	}
@@ -179,7 +185,11 @@ func (c *Clock) Retarget(at time.Time, spec *Spec, strategy Strategy) error {
 	for n < len(spec.steps) && spec.steps[n].at <= c.elapsed {
 		n++
 	}
-	if !wasBreached {
+	if wasBreached {
+		// The cycle stays breached, even under a longer target, and its
+		// breach is not delivered again.
+		n = max(n, spec.breachAt+1)
+	} else {
 		c.breach = 0
 		if n > spec.breachAt {
 			n = spec.breachAt
@@ -215,9 +225,13 @@ func (c Clock) Remaining(at time.Time) time.Duration {
 	return c.spec.Target() - c.Elapsed(at)
 }
 
-// Breached reports whether the cycle has reached its target by at.
+// Breached reports whether the cycle has reached its target by at (a cycle
+// breached before a re-target to a longer target stays breached).
 func (c Clock) Breached(at time.Time) bool {
-	return c.spec != nil && c.status != Idle && c.Elapsed(at) >= c.spec.Target()
+	if c.spec == nil || c.status == Idle {
+		return false
+	}
+	return c.Elapsed(at) >= c.spec.Target() || (c.breach != 0 && c.breach <= at.UnixNano())
 }
 
 // Due returns the instant at which the cycle reaches (or reached) its

@@ -160,6 +160,33 @@ func TestClockRetarget(t *testing.T) {
 		assert.Zero(t, c.Elapsed(tkT0.Add(time.Minute)))
 	})
 
+	t.Run("a breach sticks under a longer target", func(t *testing.T) {
+		c := NewClock(hour)
+		require.NoError(t, c.Start(tkT0))
+		at := tkT0.Add(70 * time.Minute)
+		require.NoError(t, c.Retarget(at, twoHours, KeepElapsed))
+		assert.True(t, c.Breached(at))
+		assert.False(t, c.Breached(tkT0.Add(59*time.Minute)), "not yet breached before the original due time")
+		due, ok := c.Due()
+		require.True(t, ok)
+		assert.Equal(t, tkT0.Add(time.Hour), due)
+		_, _, _, pending := c.pending()
+		assert.False(t, pending, "the new schedule's warnings and breach are not delivered after a breach")
+		met, err := c.Stop(tkT0.Add(80 * time.Minute))
+		require.NoError(t, err)
+		assert.False(t, met)
+	})
+
+	t.Run("restart after a breach is a fresh measurement", func(t *testing.T) {
+		c := NewClock(hour)
+		require.NoError(t, c.Start(tkT0))
+		require.NoError(t, c.Retarget(tkT0.Add(70*time.Minute), twoHours, Restart))
+		assert.False(t, c.Breached(tkT0.Add(70*time.Minute)))
+		met, err := c.Stop(tkT0.Add(80 * time.Minute))
+		require.NoError(t, err)
+		assert.True(t, met)
+	})
+
 	t.Run("paused stays paused", func(t *testing.T) {
 		c := NewClock(hour)
 		require.NoError(t, c.Start(tkT0))

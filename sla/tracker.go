@@ -334,7 +334,7 @@ func (t *Tracker) change(key ClockKey, at time.Time, f func(*Clock) error) error
 			cnt = &attCount{}
 			t.closed[ak] = cnt
 		}
-		if e.c.elapsed < e.c.spec.Target() {
+		if e.c.met() {
 			cnt.met++
 			t.late[key] = append(t.late[key], Event{
 				ID: EventID{Clock: key.ID, Metric: key.Metric, Kind: Met, Cycle: int(e.c.cycle), Step: 1},

@@ -107,7 +107,14 @@ type Option func(*Tracker)
 
 // WithClock sets the time source (default clock.New()). Run sleeps on it and
 // the methods without an explicit instant read it.
-func WithClock(c clock.Clock) Option { return func(t *Tracker) { t.clk = c } }
+// A nil clock is ignored.
+func WithClock(c clock.Clock) Option {
+	return func(t *Tracker) {
+		if c != nil {
+			t.clk = c
+		}
+	}
+}
 
 // WithScheduler replaces the in-memory deadline queue (an intrusive heap
 // with no per-clock map) with s.
@@ -123,7 +130,7 @@ func WithHandler(h Handler) Option {
 }
 
 // WithCapacity pre-sizes the tracker for n clocks.
-func WithCapacity(n int) Option { return func(t *Tracker) { t.capacity = n } }
+func WithCapacity(n int) Option { return func(t *Tracker) { t.capacity = max(n, 0) } }
 
 type entry struct {
 	deadline.Node

@@ -148,3 +148,13 @@ func TestTrackerSkipsUnknownScheduledKeys(t *testing.T) {
 	assert.Equal(t, []Attainment{{Metric: Resolution, InProgress: 1}}, tr.Attainment(), "the mock still reads 09:00")
 	assert.Equal(t, []Attainment{{Metric: Resolution, Breached: 1}}, tr.AttainmentAt(tkT0.Add(2*time.Hour)))
 }
+
+func TestTrackerOptionsTolerateBadValues(t *testing.T) {
+	tr := NewTracker(WithClock(nil), WithCapacity(-5), WithHandler(nil))
+	tr.OnEvent(nil)
+	require.NoError(t, tr.Start("A", tkSpec(t, time.Hour, tkAlways{}, nil), ""))
+	assert.Equal(t, 1, tr.Len())
+	p, ok := tr.Priority(ClockKey{"A", Resolution})
+	assert.True(t, ok)
+	assert.Empty(t, p)
+}

@@ -148,3 +148,38 @@ func ExampleTracker_Restore() {
 	// 09:54 T-1/resolution/warning/1/2
 	// 10:00 T-1/resolution/breach/1/1
 }
+
+// Policies are plain JSON documents; calendars are referenced by name.
+func ExamplePolicy_json() {
+	doc := `{
+	  "id": "desk", "version": 2, "effective_from": "2026-01-01T00:00:00Z",
+	  "calendar": "24x7",
+	  "warnings": [{"percent": 50}, {"percent": 90}, {"before": "15m"}],
+	  "reminders": ["15m"],
+	  "on_change": "rescale",
+	  "rules": [
+	    {"name": "gold", "match": {"tier": ["gold"], "channel": ["phone", "chat"]},
+	     "targets": [{"metric": "first_response", "within": "5m", "warnings": []}]}
+	  ],
+	  "fallback": {"name": "standard", "targets": [
+	    {"metric": "first_response", "within": "1h"},
+	    {"metric": "resolution", "within": "16h", "calendar": "business"}
+	  ]}
+	}`
+	var p sla.Policy
+	if err := json.Unmarshal([]byte(doc), &p); err != nil {
+		panic(err)
+	}
+	ps, err := sla.NewPolicies(sla.Registry{"24x7": sla.AlwaysOpen(), "business": sla.AlwaysOpen()}, p)
+	if err != nil {
+		panic(err)
+	}
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	for _, attrs := range []sla.Attributes{{"tier": "gold", "channel": "chat"}, {"tier": "gold", "channel": "email"}} {
+		s, _ := ps.Spec(at, attrs, sla.FirstResponse)
+		fmt.Println(s.Def().Rule, s.Target(), len(s.Events()), "events")
+	}
+	// Output:
+	// gold 5m0s 2 events
+	// standard 1h0m0s 5 events
+}

@@ -234,6 +234,7 @@ func (s *sim) takeOver(t *ticket, a *agent, at time.Time, reason string) error {
 	if t.m.Owner() == a.name {
 		return nil
 	}
+	s.out.Flow.Transfers++
 	_, err := t.m.TransferAt(at, a.name, by(t.m.Owner(), reason))
 	return err
 }
@@ -333,6 +334,7 @@ func (s *sim) afterWork(ctx context.Context, a *agent, t *ticket, at time.Time) 
 				return 0, err
 			}
 			t.waited = true
+			s.out.Flow.WaitedOnCustomer++
 			s.schedule(&event{at: at.Add(expMinutes(s.rng, 10, 240, 48*60)), kind: evCustomerReply, t: t})
 			return 0, nil
 		case t.stage == stNew && r < 0.18+escalate:
@@ -340,6 +342,7 @@ func (s *sim) afterWork(ctx context.Context, a *agent, t *ticket, at time.Time) 
 				return 0, err
 			}
 			t.escalated, t.stage = true, stTier2
+			s.out.Flow.EscalatedTickets++
 			return 0, s.enqueue(ctx, t, true, at)
 		}
 		if _, err := m.FireAt(ctx, at, fsm.TicketResolve, by(a.name, "solution given")); err != nil {
@@ -363,6 +366,7 @@ func (s *sim) afterWork(ctx context.Context, a *agent, t *ticket, at time.Time) 
 			}
 		}
 		if s.taskForce(t) {
+			s.out.Flow.TaskForce++
 			// during a red warning, product complaints go to the special task force
 			for m.Tier() < fsm.TierSpecialForce {
 				if _, err := m.EscalateAt(at, by(a.name, "red warning: special task force")); err != nil {
@@ -377,6 +381,7 @@ func (s *sim) afterWork(ctx context.Context, a *agent, t *ticket, at time.Time) 
 				}
 			}
 			t.escalated, t.stage = true, stApproval
+			s.out.Flow.Approvals++
 			return 0, s.enqueue(ctx, t, true, at)
 		}
 		if _, err := m.FireAt(ctx, at, fsm.ComplaintHandle, by(a.name, "handled directly")); err != nil {
@@ -417,6 +422,7 @@ func (s *sim) reopen(ctx context.Context, t *ticket, at time.Time) error {
 		return err
 	}
 	t.reopened, t.stage = true, stReopened
+	s.out.Flow.Reopened++
 	return s.enqueue(ctx, t, false, at)
 }
 
@@ -440,6 +446,7 @@ func (s *sim) complaintFeedback(ctx context.Context, t *ticket, at time.Time) er
 			return err
 		}
 		t.reworked, t.stage = true, stRework
+		s.out.Flow.Reworked++
 		return s.enqueue(ctx, t, false, at)
 	}
 	owner := t.m.Owner()

@@ -4,25 +4,79 @@
 // It is the program a newcomer runs first:
 //
 //	go run ./examples/servicedesk
-//	go run ./examples/servicedesk -days 7 -per-day 100 -agents 8 -seed 42
+//	go run ./examples/servicedesk -days 7 -per-day 100 -agents 6 -seed 42
 //	go run ./examples/servicedesk -out report   # also report/report.html and report/data.json
 //
-// Tickets and complaints arrive by phone, chat, email and web (Poisson
-// arrivals with a weekly and daily pattern, from a seeded math/rand/v2
-// source) at a desk of three teams working a business calendar. Every
-// case runs through its fsm lifecycle (tickets; complaints with three
-// tiers, the three verifications, approval above 5,000 and the five
-// confirmations), with sla clocks for first response and resolution that
-// pause while waiting on the customer and fire warnings and breaches.
-// Complaints are classified by feedback's classifier; emergency rules watch
-// each team's complaint volume and first-response attainment and raise
-// yellow, orange and red with their evidence; the first complaint warning
-// opens a PDCA cycle on the worst category, whose actions really lower the
-// complaints in the simulation; at month end incentive issues every agent's
-// statement from a scorecard, tiers and a target bonus.
+// Flags: -days (30), -agents (12), -per-day (300), -seed (1), -surge-day (10;
+// -1 for none) and -out DIR.
 //
-// Everything runs on clock.NewMock with explicit instants, so the same seed
-// gives byte-identical output.
+// # The month
+//
+// Tickets and complaints arrive by phone, chat, email and web: Poisson
+// arrivals with a weekly pattern (busy Mondays, quiet Sundays) and a daily
+// one, drawn from a seeded math/rand/v2 source. Three teams of agents work a
+// business calendar in Asia/Shanghai (weekdays 08:00-12:00 and 13:00-20:00,
+// shorter weekends); each case waits in its team's queue by priority.
+// On day 10 a faulty product batch starts a surge of complaints, mostly by
+// phone, until the desk's corrective actions take it off the market.
+//
+// # How the packages are wired (the adapters a host writes)
+//
+//   - fsm: every ticket runs TicketDefinition (assigned, in progress, waiting
+//     on the customer, escalated to a senior, resolved, closed, sometimes
+//     reopened); every complaint runs ComplaintDefinition: investigation
+//     after the three verifications, escalation to tier 2 and a team lead's
+//     approval for refunds above 5,000, tier 3 (the special task force,
+//     recorded on the machine) for product complaints while their team is
+//     on red, rework when the customer is not satisfied,
+//     and the five confirmations before closing. Transfers keep the first
+//     responder accountable. (desk.go)
+//   - sla: the desk's policy gives first-response and resolution targets by
+//     priority on the business calendar, complaints around the clock; the
+//     resolution clock pauses while waiting on the customer; a Tracker fires
+//     warnings, breaches and reminders. (desk.go)
+//   - emergency: a Board per team watches complaints week over week (exact
+//     test), the day's first-response attainment (thresholds with
+//     hysteresis) and mass complaints (red at once), with the evidence of
+//     every change; Obligations give yellow a rectification plan within 3
+//     days and red a task force within 15 minutes; a mass complaint
+//     declares an incident that people handle along its response timeline
+//     (acknowledgement, escalation up the ladder, assessment, response plan,
+//     stakeholders notified, recovery, resolution, review). (watch.go,
+//     incident.go)
+//   - feedback: the classifier sorts complaint text (Chinese and English)
+//     into causes; Aggregators give CSAT, NPS, FCR, handling and answer
+//     times and the complaint rate per 1,000 orders; every closed complaint
+//     gets a return visit within 48 hours; the incident's rectification item
+//     is verified by a return visit and closes only after the customer is
+//     informed; the first mass complaint or complaint-volume warning (failing
+//     that, the end of the second week) opens a PDCA cycle on the category
+//     with the most complaints of the last 7 days, whose actions really lower
+//     those complaints, checked on the first full week after them. (watch.go,
+//     loop.go)
+//   - incentive: at month end every agent's scorecard (CSAT, FCR, first
+//     responses in target, minutes per item), graduated tiers on resolved
+//     cases and a target bonus make a statement; agents are ranked with the
+//     bottom 10 % flagged and over-achievers earn points. (pay.go)
+//
+// # Time and determinism
+//
+// The engines of the packages keep their own deadline queues; the
+// simulation keeps an agenda of desk events and, before each, advances every
+// engine to it, earliest deadline first. Every call passes its instant
+// explicitly (the ...At forms) and the clock.NewMock every component is
+// given moves once per simulated day. The same flags give byte-identical
+// output: the terminal report, report.html and data.json.
+//
+// # The report
+//
+// The terminal report has these sections: Volume, SLA attainment per
+// priority, Warnings (level changes with evidence, signals, obligations),
+// Incident (timeline and milestones), Feedback (figures, return visits,
+// rectification), PDCA, Statements (top and bottom), and A complaint's path.
+// With -out, report.html holds inline SVG charts of daily volume, daily
+// first-response attainment and warning levels, with no script and no
+// external asset, and data.json the raw data.
 package main
 
 import (
@@ -32,6 +86,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	_ "time/tzdata" // the desk's time zone, wherever the example runs
 )
 
 func main() {

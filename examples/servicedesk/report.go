@@ -33,6 +33,7 @@ type Result struct {
 	Incidents        []emergency.Incident        `json:"incidents"`
 	IncidentEvents   []emergency.IncidentEvent   `json:"incident_events"`
 
+	Flow              Flow                     `json:"flow"`
 	Closed            int                      `json:"closed"`
 	OpenAtEnd         int                      `json:"open_at_end"`
 	Feedback          feedback.Report          `json:"feedback"`
@@ -50,8 +51,6 @@ type Result struct {
 	Ranking           []incentive.Ranked       `json:"ranking"`
 	Payout            incentive.Money          `json:"payout"`
 	RulesHash         string                   `json:"rules_hash"`
-
-	arrivalSeq int
 }
 
 // DayStat is one simulated day.
@@ -90,6 +89,17 @@ type TeamDay struct {
 	FRBreached int             `json:"fr_breached"`
 	Level      emergency.Level `json:"level"`
 	MaxLevel   emergency.Level `json:"max_level"`
+}
+
+// Flow counts how the cases went through their lifecycles.
+type Flow struct {
+	WaitedOnCustomer int `json:"waited_on_customer"` // tickets paused while the customer answered
+	EscalatedTickets int `json:"escalated_tickets"`  // tickets escalated to a senior agent
+	Reopened         int `json:"reopened"`           // tickets reopened by the customer
+	Approvals        int `json:"approvals"`          // complaints whose refund a team lead approved (tier 2)
+	TaskForce        int `json:"task_force"`         // complaints sent to the special task force (tier 3)
+	Reworked         int `json:"reworked"`           // complaints handled again after the customer's feedback
+	Transfers        int `json:"transfers"`          // hand-overs to another agent
 }
 
 // Signal is an event the desk signalled to the warning board (a mass
@@ -235,6 +245,9 @@ func writeText(w io.Writer, r *Result) error {
 	}
 	p.f("arrivals %d: %d tickets, %d complaints (%d about the faulty batch); closed %d, open at the end %d\n",
 		arrivals, arrivals-complaints, complaints, surge, r.Closed, r.OpenAtEnd)
+	fl := r.Flow
+	p.f("tickets: %d waited on the customer, %d escalated to a senior, %d reopened; complaints: %d refunds approved at tier 2, %d sent to the task force at tier 3, %d reworked; %d transfers\n",
+		fl.WaitedOnCustomer, fl.EscalatedTickets, fl.Reopened, fl.Approvals, fl.TaskForce, fl.Reworked, fl.Transfers)
 	p.f("%-10s %-3s %8s %10s %8s %9s %9s\n", "date", "day", "arrivals", "complaints", "FR in %", "SLA warn", "backlog")
 	for _, d := range r.Days {
 		att := "-"

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/benbjohnson/clock"
@@ -140,11 +141,11 @@ type sim struct {
 	rects       *feedback.Rectifications
 	loop        loopState
 
-	agenda agenda
-	seq    uint64
+	agenda   agenda
+	seq      uint64
+	arrivals int // arrivals drawn so far, numbering the cases
 
 	agents  []*agent
-	byName  map[string]*agent
 	queues  map[string]*workQueue // per team: front-line queue
 	seniors map[string]*workQueue // per team: escalations and approvals
 	tickets map[string]*ticket
@@ -156,7 +157,6 @@ type sim struct {
 	watch *watch
 
 	out *Result
-	err error
 }
 
 // Simulate runs cfg and returns the outcome. The same cfg gives the same
@@ -186,7 +186,6 @@ func newSim(cfg Config) (*sim, error) {
 		clk:     clock.NewMock(),
 		loc:     loc,
 		start:   simStart(loc),
-		byName:  map[string]*agent{},
 		queues:  map[string]*workQueue{},
 		seniors: map[string]*workQueue{},
 		tickets: map[string]*ticket{},
@@ -216,8 +215,8 @@ func (s *sim) dayStart(d int) time.Time { return s.start.AddDate(0, 0, d) }
 // dayOf returns the 0-based simulated day of t.
 func (s *sim) dayOf(t time.Time) int {
 	lt := t.In(s.loc)
-	d := int(time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, s.loc).Sub(s.start).Hours()+0.5) / 24
-	return d
+	midnight := time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, s.loc)
+	return int(math.Round(midnight.Sub(s.start).Hours() / 24)) // days of 23 or 25 hours round to whole days
 }
 
 func (s *sim) schedule(e *event) {
@@ -241,9 +240,6 @@ func (s *sim) run(ctx context.Context) error {
 		}
 		s.agenda.pop()
 		s.advance(e.at)
-		if s.err != nil {
-			return s.err
-		}
 		if err := s.handle(ctx, e); err != nil {
 			return fmt.Errorf("servicedesk: %s: %w", e.at.In(s.loc).Format("2006-01-02 15:04"), err)
 		}
@@ -255,7 +251,7 @@ func (s *sim) run(ctx context.Context) error {
 		}
 	}
 	s.advance(s.end)
-	return s.err
+	return nil
 }
 
 // engine is a time-driven engine of a package: an SLA tracker, the
@@ -342,73 +338,48 @@ func poisson(r *rand.Rand, lambda float64) int {
 	return n
 }
 
-// scheduleArrivals draws the whole month's arrivals up front, hour by hour:
-// a Poisson count with the weekly and daily pattern, spread uniformly over
-// the hour. Surge complaints are drawn later, as they depend on the desk's
-// response (see surgeArrivals).
+// scheduleArrivals draws the whole month's ordinary arrivals up front.
+// Surge complaints are drawn day by day (see dayEnd), as they depend on the
+// desk's response.
 func (s *sim) scheduleArrivals() {
-	var wsum, hsum float64
+	var wsum float64
 	for _, w := range weekdayWeight {
 		wsum += w
 	}
-	for _, h := range hourWeight {
-		hsum += h
-	}
-	n := 0
 	for d := 0; d < s.cfg.Days; d++ {
-		day := s.dayStart(d)
-		perDay := float64(s.cfg.PerDay) * weekdayWeight[day.Weekday()] * 7 / wsum
-		for h := 0; h < 24; h++ {
-			hour := time.Date(day.Year(), day.Month(), day.Day(), h, 0, 0, 0, s.loc)
-			k := poisson(s.rng, perDay*hourWeight[h]/hsum)
-			offsets := make([]time.Duration, k)
-			for i := range offsets {
-				offsets[i] = time.Duration(s.rng.Int64N(int64(time.Hour)/int64(time.Second))) * time.Second
-			}
-			sortDurations(offsets)
-			for _, off := range offsets {
-				n++
-				t := s.newArrival(n, hour.Add(off), false)
-				s.schedule(&event{at: t.arrived, kind: evArrive, t: t})
-			}
-		}
+		weekday := s.dayStart(d).Weekday()
+		s.drawArrivals(d, float64(s.cfg.PerDay)*weekdayWeight[weekday]*7/wsum, false)
 	}
-	s.out.arrivalSeq = n
 }
 
 // surgeArrivals draws the day's extra product-quality complaints while the
 // faulty batch is in the market; its intensity falls as the PDCA actions
 // complete.
 func (s *sim) surgeArrivals(d int) {
-	if s.surge <= 0 || d >= s.cfg.Days {
-		return
+	if s.surge > 0 && d < s.cfg.Days {
+		s.drawArrivals(d, float64(s.cfg.PerDay)*surgeShare*s.surge, true)
 	}
+}
+
+// drawArrivals schedules day d's arrivals, hour by hour: a Poisson count
+// with mean perDay shaped by hourWeight, spread uniformly over the hour.
+func (s *sim) drawArrivals(d int, perDay float64, surge bool) {
 	var hsum float64
 	for _, h := range hourWeight {
 		hsum += h
 	}
 	day := s.dayStart(d)
-	perDay := float64(s.cfg.PerDay) * surgeShare * s.surge
-	for h := 0; h < 24; h++ {
+	for h := range 24 {
 		hour := time.Date(day.Year(), day.Month(), day.Day(), h, 0, 0, 0, s.loc)
-		k := poisson(s.rng, perDay*hourWeight[h]/hsum)
-		offsets := make([]time.Duration, k)
+		offsets := make([]time.Duration, poisson(s.rng, perDay*hourWeight[h]/hsum))
 		for i := range offsets {
-			offsets[i] = time.Duration(s.rng.Int64N(int64(time.Hour)/int64(time.Second))) * time.Second
+			offsets[i] = time.Duration(s.rng.Int64N(3600)) * time.Second
 		}
-		sortDurations(offsets)
+		slices.Sort(offsets)
 		for _, off := range offsets {
-			s.out.arrivalSeq++
-			t := s.newArrival(s.out.arrivalSeq, hour.Add(off), true)
+			s.arrivals++
+			t := s.newArrival(s.arrivals, hour.Add(off), surge)
 			s.schedule(&event{at: t.arrived, kind: evArrive, t: t})
-		}
-	}
-}
-
-func sortDurations(ds []time.Duration) {
-	for i := 1; i < len(ds); i++ {
-		for j := i; j > 0 && ds[j] < ds[j-1]; j-- {
-			ds[j], ds[j-1] = ds[j-1], ds[j]
 		}
 	}
 }
@@ -512,7 +483,6 @@ func (s *sim) setupAgents() {
 		for k := 0; k < counts[i]; k++ {
 			a := &agent{name: fmt.Sprintf("%s-%02d", tm, k+1), team: tm, senior: k%5 == 0}
 			s.agents = append(s.agents, a)
-			s.byName[a.name] = a
 		}
 	}
 }

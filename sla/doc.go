@@ -59,6 +59,20 @@
 // Scheduling stays behind the [Scheduler] interface ([WithScheduler]) so a
 // durable scheduler can replace the in-memory queue.
 //
+// # Usage
+//
+//	reg := sla.DefaultRegistry(businessHours)           // calendars by name
+//	policies, err := sla.NewPolicies(reg, sla.DefaultPolicy())
+//	tr := sla.NewTracker(sla.WithClock(clk), sla.WithHandler(func(e sla.Event) {
+//		notify(e.ID.String(), e.ID.Kind, e.At) // dedupe on e.ID
+//	}))
+//	go tr.Run(ctx)
+//
+//	spec, err := policies.Spec(now, sla.Attributes{"priority": "urgent"}, sla.FirstResponse)
+//	err = tr.StartAt("T-42", spec, "urgent", now)
+//	...
+//	met, err := tr.StopAt(sla.ClockKey{ID: "T-42", Metric: sla.FirstResponse}, replied)
+//
 // # Time
 //
 // Library code never reads the wall clock: the tracker takes a

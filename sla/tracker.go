@@ -57,7 +57,10 @@ func (e Event) Key() ClockKey { return ClockKey{ID: e.ID.Clock, Metric: e.ID.Met
 
 // Handler receives tracker events. Handlers run in the goroutine that calls
 // AdvanceTo (or Run), one event at a time, in deadline order, with no lock
-// held: they may call any Tracker method except AdvanceTo and Run.
+// held: they may call any Tracker method except AdvanceTo and Run (which
+// wait for the delivery in progress, that is for the handler itself). A
+// panicking handler's panic propagates to the caller of AdvanceTo; its
+// event counts as delivered.
 type Handler func(Event)
 
 // Scheduler is the deadline queue behind a Tracker: at most one deadline

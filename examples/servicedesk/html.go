@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/sqkit/sqkit/emergency"
+	"github.com/sqkit/sqkit/incentive"
 )
 
 // writeOut writes report.html (self-contained: inline CSS and SVG, no
@@ -259,12 +260,41 @@ svg text.axis { font-size: 11px; fill: #495057; } svg line.grid { stroke: #e9ece
 {{range .Warnings}}<tr><td>{{.At}}</td><td>{{.Team}}</td><td><span class="lvl" style="background:{{.FromColour}}">{{.From}}</span> → <span class="lvl" style="background:{{.ToColour}}">{{.To}}</span></td><td>{{.Evidence}}</td></tr>
 {{end}}</table>
 
+<h2>Incidents</h2>
+{{range .Incidents}}<h3>{{.Head}}</h3>
+<table><tr><th>at</th><th>since report</th><th>event</th><th>what</th></tr>
+{{range .Events}}<tr><td>{{.At}}</td><td class="n">+{{.Since}}</td><td>{{.Kind}}</td><td>{{.What}}</td></tr>
+{{end}}</table>
+{{else}}<p>No incident was declared.</p>
+{{end}}
+<h2>Statements</h2>
+<p>Plan desk-monthly, rules hash <code>{{.R.RulesHash}}</code>, payout {{.R.Payout}}.</p>
+<table><tr><th>rank</th><th>agent</th><th>score</th><th>grade</th><th>total</th><th></th></tr>
+{{range .Ranking}}<tr><td class="n">{{.Rank}}</td><td>{{.ID}}</td><td class="n">{{.Score}}</td><td>{{.Grade}}</td><td class="n">{{.Total}}</td><td>{{if .Bottom}}bottom 10%{{end}}</td></tr>
+{{end}}</table>
+
 <h2>The report as text</h2>
 <p>Everything above and the incident's timeline, feedback figures, PDCA cycle and statements, as printed by the command:</p>
 <pre>{{.Text}}</pre>
 </body>
 </html>
 `))
+
+type incidentRow struct {
+	At, Since, Kind, What string
+}
+
+type incidentBlock struct {
+	Head   string
+	Events []incidentRow
+}
+
+type rankRow struct {
+	Rank         int
+	ID, Score    string
+	Grade, Total string
+	Bottom       bool
+}
 
 type warningRow struct {
 	At, Team, Evidence   string
@@ -289,8 +319,28 @@ func renderHTML(r *Result) ([]byte, error) {
 			From: c.From, To: c.To, FromColour: template.CSS(levelColour[c.From]), ToColour: template.CSS(levelColour[c.To]),
 		})
 	}
+	var incidents []incidentBlock
+	for _, in := range r.Incidents {
+		b := incidentBlock{Head: fmt.Sprintf("%s %s, grade %s, on %s: %s (now %s)", in.ID, in.Type, in.Grade, in.Report.Subject, in.Report.Title, in.State)}
+		for _, e := range r.IncidentEvents {
+			if e.Incident == in.ID {
+				b.Events = append(b.Events, incidentRow{At: e.At.In(loc).Format("Mon 01-02 15:04"), Since: since(in.ReportedAt, e.At), Kind: string(e.Kind), What: incidentWhat(e)})
+			}
+		}
+		incidents = append(incidents, b)
+	}
+	byPerson := map[string]incentive.Statement{}
+	for _, st := range r.Statements {
+		byPerson[st.Person] = st
+	}
+	var ranking []rankRow
+	for _, rk := range r.Ranking {
+		st := byPerson[rk.ID]
+		ranking = append(ranking, rankRow{Rank: rk.Rank, ID: rk.ID, Score: rk.Score.String(), Grade: st.Grade, Total: st.Total.String(), Bottom: rk.Bottom})
+	}
 	var out bytes.Buffer
 	err := page.Execute(&out, map[string]any{
+		"Incidents": incidents, "Ranking": ranking,
 		"R": r, "Start": r.Start.In(loc).Format("Mon 2006-01-02"), "Arrivals": arrivals,
 		"Volume": volumeChart(r), "Attainment": attainmentChart(r), "Levels": levelChart(r),
 		"Warnings": rows, "Text": text.String(),

@@ -324,24 +324,7 @@ func writeText(w io.Writer, r *Result) error {
 			if e.Incident != in.ID {
 				continue
 			}
-			what := e.Detail
-			switch e.Kind {
-			case emergency.EventEscalated, emergency.EventAcknowledged, emergency.EventAckTimeout:
-				what = e.Tier.String()
-				if e.Actor != "" {
-					what += " by " + e.Actor
-				}
-			case emergency.EventMilestoneMet, emergency.EventMilestoneMissed:
-				what = e.Milestone
-				if e.Actor != "" {
-					what += " by " + e.Actor
-				}
-			case emergency.EventTransitioned:
-				what = string(e.State)
-				if e.Actor != "" {
-					what += " by " + e.Actor
-				}
-			}
+			what := incidentWhat(e)
 			p.f("  %s  +%-9s %-17s %s\n", ts(e.At), since(in.ReportedAt, e.At), e.Kind, what)
 		}
 		p.f("  timeline:\n")
@@ -502,6 +485,23 @@ var checklistItems = map[string][]string{
 	fsm.ThreeVerifications: {fsm.ItemCustomerIdentity, fsm.ItemOrderInformation, fsm.ItemProblemDescription},
 	fsm.FiveConfirmations: {fsm.ItemSolution, fsm.ItemProgress, fsm.ItemCustomerFeedback,
 		fsm.ItemImprovementMeasure, fsm.ItemPreventionMechanism},
+}
+
+// incidentWhat says what an incident event is about.
+func incidentWhat(e emergency.IncidentEvent) string {
+	what := e.Detail
+	switch e.Kind {
+	case emergency.EventEscalated, emergency.EventAcknowledged, emergency.EventAckTimeout:
+		what = e.Tier.String()
+	case emergency.EventMilestoneMet, emergency.EventMilestoneMissed:
+		what = e.Milestone
+	case emergency.EventTransitioned:
+		what = string(e.State)
+	}
+	if e.Actor != "" && e.Kind != emergency.EventReviewed {
+		what += " by " + e.Actor
+	}
+	return what
 }
 
 // since formats the time from a to b to the minute: "8m", "3h39m", "2d8h51m".

@@ -367,3 +367,55 @@ func TestNiceCeil(t *testing.T) {
 		assert.Equal(t, want, niceCeil(in), "niceCeil(%d)", in)
 	}
 }
+
+func TestEvidenceLines(t *testing.T) {
+	tests := []struct {
+		name string
+		ev   emergency.Evidence
+		want string
+	}{
+		{"threshold", emergency.Evidence{Rule: ruleAttainment, Kind: emergency.KindThreshold, Measure: measureFRAttainment, Value: 62.5, Bound: 65},
+			"first-response-attainment: fr_attainment 62.5 (bound 65.0)"},
+		{"change", emergency.Evidence{Rule: ruleComplaintsUp, Kind: emergency.KindChange, Test: &emergency.TestEvidence{
+			Counts: emergency.Counts{Current: 130, Baseline: 100}, RelativeChange: 0.3, PValue: 0.028, Alpha: 0.05, MinVolume: 20}},
+			"complaints-up-30pct-wow: 130 complaints in 7 days vs 100 the week before (+30%, p=0.028, alpha 0.05, min 20)"},
+		{"event", emergency.Evidence{Rule: ruleMassComplaint, Kind: emergency.KindEvent, Event: eventMassComplaint, Detail: "25 today"},
+			"mass-complaint: mass-complaint 25 today"},
+		{"floor", emergency.Evidence{Rule: "obligation/1", Kind: emergency.KindFloor, Detail: "missed"}, "floor obligation/1: missed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { assert.Equal(t, tt.want, evidence(tt.ev)) })
+	}
+}
+
+func TestSince(t *testing.T) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	for d, want := range map[time.Duration]string{
+		0: "0m", 8*time.Minute + 40*time.Second: "9m", 3*time.Hour + 39*time.Minute: "3h39m",
+		56*time.Hour + 51*time.Minute: "2d8h51m", 24 * time.Hour: "1d0h00m",
+	} {
+		assert.Equal(t, want, since(t0, t0.Add(d)), "%v", d)
+	}
+}
+
+func TestSmallHelpers(t *testing.T) {
+	assert.Equal(t, "lead-hotline", tierActor("hotline", emergency.FrontLine))
+	assert.Equal(t, "coo", tierActor("hotline", emergency.Executives))
+	assert.Zero(t, usualComplaints(nil))
+	assert.InDelta(t, 5.0, usualComplaints([]int{100, 1, 2, 3, 4, 5, 6, 14}), 1e-9, "the last 7 days only")
+	z, err := ratio(3, 0)
+	require.NoError(t, err)
+	assert.True(t, z.IsZero(), "no answers: zero, not a division by zero")
+	r := rand.New(rand.NewPCG(1, 1))
+	for range 1000 {
+		d := expMinutes(r, 3, 6, 60)
+		assert.GreaterOrEqual(t, d, 3*time.Minute)
+		assert.LessOrEqual(t, d, 60*time.Minute)
+	}
+	counts := map[int]int{}
+	for range 3000 {
+		counts[pick(r, []float64{1, 0, 2})]++
+	}
+	assert.Zero(t, counts[1], "a zero weight is never picked")
+	assert.InDelta(t, 2.0, float64(counts[2])/float64(counts[0]), 0.3)
+}

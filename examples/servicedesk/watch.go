@@ -26,11 +26,13 @@ const (
 
 // boardConfig is the desk's warning rules, one board subject per team:
 //   - complaints up 30 % week over week (exact test, at least 20 complaints): yellow;
-//   - complaints doubled week over week (at least 40, alpha 1 %): orange;
+//   - complaints doubled week over week (at least 40, alpha 1 %): orange
+//     (both compared once two whole weeks have passed);
 //   - first-response attainment of the day at or below 80 % yellow, 65 %
 //     orange, 45 % red, with hysteresis and a day's dwell before lowering;
 //   - a mass complaint (a team's complaints in one day at 2.5 times its
-//     usual daily volume): red at once, lowering 48 hours after the last one.
+//     mean of the last 7 days, and at least 15): red at once, lowering 48
+//     hours after the last one or when the incident is resolved.
 func boardConfig() emergency.Config {
 	up := emergency.NewChangeRule(ruleComplaintsUp, measureComplaints)
 	doubled := emergency.NewChangeRule(ruleComplaintsSurge, measureComplaints)

@@ -164,7 +164,7 @@ func (s *sim) newArrival(n int, at time.Time, surge bool) *ticket {
 		t.channel = channels[pick(s.rng, channelWeight)]
 	}
 	t.team = channelTeam[t.channel]
-	t.complaint = surge || s.rng.Float64() < complaintShare
+	t.complaint = surge || s.rng.Float64() < s.complaintChance()
 	if t.complaint {
 		t.id = fmt.Sprintf("C-%05d", n)
 		t.priority = "complaint"

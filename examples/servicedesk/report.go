@@ -401,8 +401,11 @@ func writeText(w io.Writer, r *Result) error {
 		for _, ck := range cy.Checks {
 			p.f("  check %s: %s -> %s (%s)\n", ck.Window, ck.Measured, ck.Verdict, ck.Reason)
 		}
-		if cy.Outcome != "" {
-			p.f("  outcome: %s: %s\n", cy.Outcome, cy.Standard)
+		switch cy.Outcome {
+		case feedback.Standardised:
+			p.f("  outcome: standardised: %s\n", cy.Standard)
+		case feedback.Continued:
+			p.f("  outcome: continued in %s\n", cy.Next)
 		}
 	}
 
@@ -424,14 +427,20 @@ func writeText(w io.Writer, r *Result) error {
 		}
 		p.f("  #%-3d %-14s score %-7s grade %-2s %-14s %s%s\n", rk.Rank, rk.ID, st.Score, st.Grade, st.Total, strings.Join(kpis, ", "), flag)
 	}
-	n := min(3, len(r.Ranking))
-	p.f("top:\n")
-	for _, rk := range r.Ranking[:n] {
-		line(rk)
-	}
-	p.f("bottom:\n")
-	for _, rk := range r.Ranking[len(r.Ranking)-n:] {
-		line(rk)
+	if len(r.Ranking) <= 6 {
+		p.f("ranking:\n")
+		for _, rk := range r.Ranking {
+			line(rk)
+		}
+	} else {
+		p.f("top:\n")
+		for _, rk := range r.Ranking[:3] {
+			line(rk)
+		}
+		p.f("bottom:\n")
+		for _, rk := range r.Ranking[len(r.Ranking)-3:] {
+			line(rk)
+		}
 	}
 	if len(r.Ranking) > 0 {
 		st := byPerson[r.Ranking[0].ID]
@@ -441,8 +450,11 @@ func writeText(w io.Writer, r *Result) error {
 		}
 	}
 
+	p.section("A complaint's path")
+	if r.SampleComplaint == nil {
+		p.f("no complaint went through approval and rework this time\n")
+	}
 	if sc := r.SampleComplaint; sc != nil {
-		p.section("A complaint's path")
 		p.f("%s: tier %d, owner %s, first responder %s, amount %d\n", sc.ID, sc.Tier, sc.Owner, sc.FirstResponder, sc.Amount)
 		type step struct {
 			at   time.Time

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -67,10 +68,17 @@ func TestReportSections(t *testing.T) {
 	for _, h := range reportSections {
 		assert.Contains(t, text.String(), "\n== "+h+" ==\n")
 	}
+	// the sections are there even when nothing happened
+	var quiet bytes.Buffer
+	code := run(context.Background(), []string{"-days", "1", "-per-day", "5", "-agents", "3", "-surge-day", "-1"}, &quiet, io.Discard)
+	require.Equal(t, 0, code)
+	for _, h := range reportSections {
+		assert.Contains(t, quiet.String(), "\n== "+h+" ==\n")
+	}
 }
 
 // reportSections are the headings of the terminal report, in order.
-var reportSections = []string{"Volume", "SLA attainment per priority", "Warnings", "Incident", "Feedback", "PDCA", "Statements"}
+var reportSections = []string{"Volume", "SLA attainment per priority", "Warnings", "Incident", "Feedback", "PDCA", "Statements", "A complaint's path"}
 
 func TestSimulationAddsUp(t *testing.T) {
 	cfg := small()
@@ -174,7 +182,10 @@ func TestSurgeRaisesWarningAndStartsPDCA(t *testing.T) {
 		require.NotNil(t, item.Notice, "closed only once the customer was informed")
 	}
 
-	require.Len(t, res.PDCA, 1)
+	require.NotEmpty(t, res.PDCA)
+	for i, next := range res.PDCA[1:] {
+		assert.Equal(t, res.PDCA[i].ID, next.Previous, "a cycle that missed its target continues in the next")
+	}
 	cy := res.PDCA[0]
 	assert.Equal(t, feedback.CategoryProductQuality, cy.Plan.CauseCategory)
 	assert.Equal(t, feedback.MetricComplaintRate, cy.Plan.Metric)

@@ -175,12 +175,28 @@ func (s *sim) drawCause(surge bool) string {
 	if surge {
 		return feedback.CategoryProductQuality
 	}
+	return causes[pick(s.rng, s.causeWeights())]
+}
+
+// causeWeights is causeWeight after the improvement cycles: each
+// corrective action on a category lowers its complaints by 40 %.
+func (s *sim) causeWeights() []float64 {
 	w := slices.Clone(causeWeight)
 	if c := s.watch.pdca.improved; c != "" {
-		// the standardised improvement lowers its category's share
-		w[slices.Index(causes, c)] *= 0.6
+		w[slices.Index(causes, c)] *= math.Pow(0.6, float64(s.watch.pdca.strength))
 	}
-	return causes[pick(s.rng, w)]
+	return w
+}
+
+// complaintChance is the probability that an ordinary arrival is a
+// complaint: fewer complaints of an improved category mean fewer
+// complaints, not another mix.
+func (s *sim) complaintChance() float64 {
+	var now, base float64
+	for i, w := range s.causeWeights() {
+		now, base = now+w, base+causeWeight[i]
+	}
+	return complaintShare * now / base
 }
 
 func (s *sim) complaintText(cause string, n int) string {
@@ -445,7 +461,9 @@ type pdcaState struct {
 	id       string
 	category string
 	checkDue int    // day index of the check, -1 before the actions are done
-	improved string // the category whose complaints the action lowered
+	round    int    // cycles opened so far
+	improved string // the category whose complaints the actions lowered
+	strength int    // how many corrective actions lowered it
 }
 
 // pdcaActions are the planned actions per cause category: a containment
@@ -511,11 +529,31 @@ func (s *sim) pdcaDay(d int, at time.Time) error {
 		if err != nil {
 			return err
 		}
-		if res.Verdict == feedback.Met {
+		switch res.Verdict {
+		case feedback.Met: // act: the change becomes the standard
 			if err := s.pdca.StandardiseAt(p.id, pdcaActions[p.category][1]+" becomes standard practice", at); err != nil {
 				return err
 			}
 			return s.pdca.CloseAt(p.id, at)
+		case feedback.NotMet: // act: a next cycle takes the problem on from the measured value
+			p.round++
+			next := fmt.Sprintf("PDCA-%d", p.round)
+			acts := pdcaActions[p.category]
+			plan := feedback.Plan{
+				Problem:       fmt.Sprintf("%s complaints still at %.2f per 1,000 orders after %s", p.category, res.Measured.Value, p.id),
+				CauseCategory: p.category, Metric: feedback.MetricComplaintRate, Baseline: res.Measured, Target: res.Target,
+				Actions: []feedback.Action{
+					{ID: "A1", Description: acts[0] + ", second round", Owner: "quality-lead", Deadline: at.Add(48 * time.Hour)},
+					{ID: "A2", Description: acts[1] + ", second round", Owner: "operations-manager", Deadline: at.Add(5 * 24 * time.Hour)},
+				},
+			}
+			if _, err := s.pdca.StartNextAt(p.id, next, plan, at); err != nil {
+				return err
+			}
+			p.id, p.checkDue = next, -1
+			return s.pdca.StartDoAt(next, at)
+		default: // inconclusive: measure again a week later
+			p.checkDue = d + 7
 		}
 	}
 	return nil
@@ -532,6 +570,7 @@ func (s *sim) actionDone(id string) {
 			s.surge = 0
 		}
 		p.improved = p.category
+		p.strength++
 	}
 }
 
@@ -553,10 +592,17 @@ func (s *sim) pdcaOpen(d int, at time.Time) error {
 			worst = c
 		}
 	}
-	baseline := s.complaints.ReportAt(s.dayStart(d).Add(12 * time.Hour)).ComplaintRate
-	cut := 0.15 // a routine improvement: 15 % fewer complaints
-	if p.why != "" {
-		cut = 0.5 // a surge: back to half the rate of the warning day
+	// a surge: half the rate of the warning day; a routine improvement:
+	// 10 % fewer complaints than over the last 7 days
+	baseline, cut := s.complaints.ReportAt(s.dayStart(d).Add(12*time.Hour)).ComplaintRate, 0.5
+	if p.why == "" {
+		var c feedback.Counters
+		for _, w := range s.complaints.Counters() {
+			if !w.Window.Start.Before(s.dayStart(d - 6)) {
+				c.Merge(w.Counters)
+			}
+		}
+		baseline, cut = c.Report(feedback.Config{}).ComplaintRate, 0.1
 	}
 	target, err := strconv.ParseFloat(strconv.FormatFloat(baseline.Value*(1-cut), 'f', 2, 64), 64)
 	if err != nil {
@@ -578,6 +624,7 @@ func (s *sim) pdcaOpen(d int, at time.Time) error {
 			{ID: "A2", Description: acts[1], Owner: "operations-manager", Deadline: at.Add(5 * 24 * time.Hour)},
 		},
 	}
+	p.round = 1
 	p.id, p.category, p.checkDue = "PDCA-1", worst, -1
 	if _, err := s.pdca.OpenAt(p.id, plan, at); err != nil {
 		return err

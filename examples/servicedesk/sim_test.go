@@ -14,12 +14,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/benbjohnson/clock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/sqkit/sqkit/emergency"
 	"github.com/sqkit/sqkit/feedback"
 	"github.com/sqkit/sqkit/sla"
+	"github.com/sqkit/sqkit/sla/slatest"
 )
 
 // small is a configuration that runs in a fraction of a second but still
@@ -433,4 +435,27 @@ func TestSmallHelpers(t *testing.T) {
 	}
 	assert.Zero(t, counts[1], "a zero weight is never picked")
 	assert.InDelta(t, 2.0, float64(counts[2])/float64(counts[0]), 0.3)
+}
+
+// The desk's policy on its calendar: an urgent ticket that arrives just
+// before lunch has its warnings and breach after lunch, at their exact
+// minutes, driven by the mock clock and the tracker together.
+func TestUrgentTicketOverLunch(t *testing.T) {
+	cal, err := deskCalendar()
+	require.NoError(t, err)
+	ps, err := sla.NewPolicies(sla.DefaultRegistry(cal), deskPolicy())
+	require.NoError(t, err)
+	loc := cal.Location()
+	m := clock.NewMock()
+	m.Set(time.Date(2026, 3, 2, 11, 55, 0, 0, loc))
+	var got []string
+	tr := sla.NewTracker(sla.WithClock(m), sla.WithHandler(func(e sla.Event) {
+		got = append(got, e.At.In(loc).Format("15:04:05")+" "+e.ID.Kind.String())
+	}))
+	tk := &ticket{id: "T-1", priority: "urgent", channel: "chat"}
+	spec, err := ps.Spec(m.Now(), tk.attrs(), sla.FirstResponse)
+	require.NoError(t, err)
+	require.NoError(t, tr.Start(tk.id, spec, tk.priority))
+	slatest.Advance(m, tr, 2*time.Hour)
+	assert.Equal(t, []string{"12:00:00 warning", "13:02:30 warning", "13:04:00 warning", "13:05:00 breach", "13:20:00 reminder"}, got)
 }

@@ -520,3 +520,17 @@ func TestReturnVisitScheduleHook(t *testing.T) {
 	require.Len(t, errs, 1)
 	assert.ErrorIs(t, errs[0], ErrDuplicate)
 }
+
+func TestReturnVisitRunStopsWithContext(t *testing.T) {
+	rv, _, _ := rvNew(t, ReturnVisitConfig{})
+	_, err := rv.ScheduleAt(rvComplaint("A"), t0)
+	require.NoError(t, err)
+	next, ok := rv.NextDeadline()
+	require.True(t, ok)
+	assert.Equal(t, t0.Add(48*time.Hour), next)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- rv.Run(ctx) }()
+	cancel()
+	require.ErrorIs(t, <-done, context.Canceled)
+}

@@ -93,7 +93,20 @@
 //
 // # Performance
 //
-// Measured with
+// The calendar adds 1000 business hours on a Monday-to-Friday 09:00-17:00
+// New York calendar with the same 11 holidays a year as
+// github.com/rickar/cal/v2's AddWorkHours on the same calendar (a test checks
+// that both agree). Measured with
+//
+//	go test ./sla -run '^$' -bench 'CalendarAdd1000h$|RickarAddWorkHours1000h$|VsRickar' -benchtime=200x -count=3
+//
+// three runs each, 0 allocations on both sides:
+//
+//	BenchmarkCalendarAdd1000h               2.3-5.2 µs/op
+//	BenchmarkRickarAddWorkHours1000h        1.67-1.79 ms/op
+//	BenchmarkCalendarAdd1000hVsRickar       717, 770, 722 x-faster (the two alternate on the same inputs)
+//
+// The goal was at least 100x. The tracker is measured with
 //
 //	go test ./sla -run '^$' -bench 'BenchmarkTracker' -benchtime=1x -count=3
 //

@@ -148,8 +148,10 @@ func checkModel(t *testing.T, r *rand.Rand, ops int) {
 			delete(model, k)
 		}
 		require.Equal(t, len(model), q.Len())
-		for i, it := range q.items {
-			require.Equal(t, i, q.pos[it.key])
+		require.Equal(t, len(q.nodes), q.h.Len())
+		for k, n := range q.nodes {
+			require.Equal(t, k, n.key)
+			require.True(t, n.Queued())
 		}
 	}
 }

@@ -45,8 +45,9 @@ type Drill struct {
 	Report Report      `json:"report"`
 	Steps  []DrillStep `json:"steps"`
 	// Duration is how long the drill runs after the report. Zero runs it
-	// until the later of the last step and the last milestone deadline of
-	// the reported grade, so every milestone is decided.
+	// until the later of the last step and the incident's last milestone
+	// deadline (on the configuration's calendar, after any re-grade), so
+	// every milestone is decided.
 	Duration time.Duration `json:"duration,omitempty"`
 }
 
@@ -186,11 +187,6 @@ func RunDrill(cfg IncidentConfig, d Drill, start time.Time, opts ...IncidentOpti
 	for _, s := range d.Steps {
 		end = max(end, s.After)
 	}
-	if d.Duration == 0 {
-		for _, ms := range in.Milestones {
-			end = max(end, ms.Within)
-		}
-	}
 	ctx := context.Background()
 	for _, i := range order {
 		s := d.Steps[i]
@@ -209,6 +205,14 @@ func RunDrill(cfg IncidentConfig, d Drill, start time.Time, opts ...IncidentOpti
 		}
 		if err != nil {
 			return Scorecard{}, fmt.Errorf("drill %q: step %d (%s at +%v): %w", d.Name, i, s.Action, s.After, err)
+		}
+	}
+	if d.Duration == 0 {
+		// The incident's own deadlines: business time and re-grades may
+		// put them far from the report's Within.
+		in, _ = m.Get(in.ID)
+		for _, ms := range in.Milestones {
+			end = max(end, ms.Due.Sub(start))
 		}
 	}
 	slatest.AdvanceTo(mock, m.Tracker(), start.Add(end))

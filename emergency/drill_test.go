@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sqkit/sqkit/fsm"
+	"github.com/sqkit/sqkit/sla"
 )
 
 func drillTestScenario() Drill {
@@ -121,4 +122,38 @@ func TestDrillErrors(t *testing.T) {
 	bad.Report.Type = "meteor"
 	_, err = RunDrill(DefaultIncidentConfig(), bad, t0)
 	assert.ErrorIs(t, err, ErrUnknownIncidentType)
+}
+
+// A drill with no duration runs until every milestone deadline has passed,
+// measured on the incident's own deadlines: business time that stretches
+// over a night and a re-grade that relaxes the timeline both move the end.
+func TestDrillRunsUntilEveryDeadline(t *testing.T) {
+	day := []sla.CalendarWindow{{Start: "09:00", End: "17:00"}}
+	cal, err := sla.NewCalendar(sla.CalendarSpec{Location: "UTC", Week: sla.CalendarWeek{
+		Monday: day, Tuesday: day, Wednesday: day, Thursday: day, Friday: day}})
+	require.NoError(t, err)
+	cfg := DefaultIncidentConfig()
+	cfg.Calendar = "business"
+	d := Drill{Name: "late afternoon", Report: Report{Type: SystemFailure, Grade: GradeII, ReportedBy: "monitor"}}
+	start := t0.Add(7 * time.Hour) // Monday 16:00, one business hour left
+	sc, err := RunDrill(cfg, d, start, WithIncidentCalendars(sla.Registry{"business": cal}))
+	require.NoError(t, err)
+	assert.Equal(t, t0.Add(27*time.Hour), sc.End, "Tuesday 12:00, four business hours after the report")
+	assert.Equal(t, 4, sc.Missed)
+	for _, m := range sc.Milestones {
+		assert.False(t, m.Pending, m.Name)
+	}
+
+	cfg = DefaultIncidentConfig()
+	for i := range cfg.Timelines[GradeIV-1].Milestones {
+		cfg.Timelines[GradeIV-1].Milestones[i].Within *= 2
+	}
+	d.Steps = []DrillStep{{After: 5 * time.Minute, Action: DrillRegrade, Grade: GradeIV, Actor: "lead"}}
+	sc, err = RunDrill(cfg, d, t0)
+	require.NoError(t, err)
+	assert.Equal(t, t0.Add(8*time.Hour), sc.End, "the relaxed deadline of stakeholders notified")
+	assert.Equal(t, 4, sc.Missed)
+	for _, m := range sc.Milestones {
+		assert.False(t, m.Pending, m.Name)
+	}
 }

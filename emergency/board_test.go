@@ -207,7 +207,7 @@ func TestChangeRuleAcceptance(t *testing.T) {
 		{"3 to 4 is noise", Counts{Current: 4, Baseline: 3}, None},
 		{"100 to 130 raises", Counts{Current: 130, Baseline: 100}, Yellow},
 		{"100 to 120 is below 30 %", Counts{Current: 120, Baseline: 100}, None},
-		{"15 to 30 is below the minimum volume", Counts{Current: 19, Baseline: 5}, None},
+		{"5 to 19 is below the minimum volume", Counts{Current: 19, Baseline: 5}, None},
 		{"20 from 0 raises", Counts{Current: 20, Baseline: 0}, Yellow},
 		{"a fall never raises", Counts{Current: 50, Baseline: 130}, None},
 		{"same rate per order", Counts{Current: 130, Baseline: 100, Exposure: 13000, BaselineExposure: 10000}, None},

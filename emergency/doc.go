@@ -1,6 +1,9 @@
 // Package emergency turns service-quality observations into warning levels
 // (yellow, orange, red) and keeps a board of the current level of every
 // subject with the history of its changes and the evidence behind each one.
+// Levels own obligations with deadlines ([Obligations]). Incidents have a
+// lifecycle, a response timeline per grade, an escalation ladder, response
+// plans, drills and a post-incident review ([IncidentManager]).
 //
 // # Levels
 //
@@ -100,9 +103,8 @@
 // Every mutating call returns the changes it made, and observers registered
 // with [WithObserver] receive each change after the board's lock is released
 // (they may call back into the board). This is where a host — or the
-// obligations that later hang off levels, such as "yellow requires a
-// rectification plan within 3 days" — starts its own work. [Change.Seq]
-// orders changes across concurrent callers.
+// [Obligations] engine, below — starts its own work. [Change.Seq] orders
+// changes across concurrent callers.
 //
 // The host can also push a subject up itself. A [Floor], set with
 // [Board.SetFloorAt] under a source name, keeps a subject at or above a
@@ -111,13 +113,79 @@
 // escalates the subject one level" needs. Floors raise and lift at once, and
 // their changes carry evidence of kind "floor" with the source and reason.
 //
+// # Obligations
+//
+// [Obligations] gives levels their obligations. Register
+// [Obligations.HandleChange] as the board's observer; when a subject rises
+// to the level of an [ObligationRule], an [Obligation] opens with a deadline
+// on an SLA clock of the engine's own sla.Tracker, counted on a named
+// business calendar or 24x7. [DefaultObligationConfig] holds the seeds:
+// yellow requires a rectification plan within 3 days
+// ([DefaultRectificationWithin]); red requires a special task force at once,
+// which is [DefaultTaskForceWithin] (15 minutes), because an SLA target must
+// be positive. A deadline that passes marks the obligation missed and
+// escalates the subject one level with [Board.EscalateAt]; the miss and the
+// change it caused are recorded on the obligation. Fulfilling is an
+// explicit call with an actor ([Obligations.FulfillAt]); fulfilling a missed
+// obligation lifts its escalation.
+//
+// # Incidents
+//
+// An [IncidentManager] runs incidents. A [Report] names an [IncidentType]
+// (the six seed types of [DefaultIncidentTypes], or the host's own listed in
+// [IncidentConfig.Types]) and a [Grade] from [GradeI] (especially major) to
+// [GradeIV] (general). Each incident has a lifecycle machine of the fsm
+// package ([IncidentSpec]: reported, assessing, responding, recovering,
+// resolved, reviewed) and a response timeline per grade whose milestones
+// run on SLA clocks from the report ([DefaultTimeline]: response started
+// within 15 minutes, initial assessment within 1 hour, response plan within
+// 2 hours, stakeholders notified within 4 hours, and a public response
+// within the golden 4 hours for a public-opinion crisis). A milestone is
+// met by reaching a lifecycle state or by [IncidentManager.MeetAt]; a
+// deadline that passes is an [EventMilestoneMissed] event at the deadline's
+// own instant.
+//
+// The escalation ladder has four tiers ([FrontLine], [Department],
+// [Headquarters], [Executives]). Each tier has an acknowledgement timeout
+// ([IncidentConfig.AckTimeouts]); a tier that does not acknowledge in time
+// escalates the incident to the next one. An incident of grade I, or a
+// security event involving customer data, starts at the executives.
+// [IncidentManager.RegradeAt] changes the grade, keeping the id; it
+// re-targets the open milestones to the new grade's deadlines and records
+// the change.
+//
+// A [PlanLibrary] holds versioned response plans (steps, roles, deadlines)
+// indexed by type and grade. With [WithPlans], the manager selects the
+// latest version of the most specific plan when an incident is reported or
+// re-graded, and records the selection with its reason
+// ([Incident.Plans]). [IncidentManager.ReviewAt] records the post-incident
+// review of a resolved incident, with action items that have owners and
+// deadlines.
+//
+// Deadlines fire when the tracker is advanced, in deadline order:
+// [IncidentManager.AdvanceTo] and [Obligations.AdvanceTo] fire everything
+// due synchronously, Run is the production loop, and the sla package's
+// test helpers move a mock clock and an engine together.
+//
+// # Drills
+//
+// [RunDrill] runs a scripted [Drill] (a report and the responders' steps,
+// each at an offset) on a mock clock, through the same [IncidentManager]
+// methods a real response uses. It returns a [Scorecard] of every milestone
+// met or missed, with its deadline, when it was met and how late, and the
+// escalations. No real time passes.
+//
 // # Concurrency and persistence
 //
 // A [Board] is safe for concurrent use by multiple goroutines; the
 // configuration is immutable after [NewBoard]. [Board.Snapshot] returns the
 // complete state as a plain JSON-serialisable [Snapshot] and [Board.Restore]
 // puts it back exactly, so a restored board makes the same changes at the
-// same instants.
+// same instants. [IncidentManager], [Obligations] and [PlanLibrary] are
+// safe for concurrent use too, and handlers run outside their locks.
+// [IncidentManager.Snapshot] and [Obligations.Snapshot] return their state
+// with the SLA clocks of their deadlines, and their Restore methods put it
+// back.
 //
 // # Performance
 //

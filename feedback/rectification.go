@@ -439,14 +439,12 @@ func (rs *Rectifications) List() []Rectification {
 		out = append(out, rs.view(it))
 	}
 	rs.mu.Unlock()
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].OpenedAt.Equal(out[j].OpenedAt) {
-			return out[i].OpenedAt.Before(out[j].OpenedAt)
-		}
-		return out[i].ID < out[j].ID
-	})
+	sortByTimeThenID(out, rectOpened)
 	return out
 }
+
+// rectOpened is the order of items in List and Snapshot.
+func rectOpened(r *Rectification) (time.Time, string) { return r.OpenedAt, r.ID }
 
 // Overdue returns the items overdue now; see OverdueAt.
 func (rs *Rectifications) Overdue() []Rectification { return rs.OverdueAt(rs.clk.Now()) }
@@ -454,14 +452,7 @@ func (rs *Rectifications) Overdue() []Rectification { return rs.OverdueAt(rs.clk
 // OverdueAt returns the items whose corrective work is past its deadline at
 // now (open or in progress, deadline reached), by deadline then id.
 func (rs *Rectifications) OverdueAt(now time.Time) []Rectification {
-	var out []Rectification
-	for _, r := range rs.List() {
-		if r.OverdueAt(now) {
-			out = append(out, r)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Due.Before(out[j].Due) })
-	return out
+	return overdueByDue(rs.List(), now, Rectification.OverdueAt, func(r *Rectification) (time.Time, string) { return r.Due, r.ID })
 }
 
 // op runs f on item id under the lock after checking the time. f does the
@@ -474,9 +465,8 @@ func (rs *Rectifications) op(id, name string, at time.Time, f func(it *rectItem)
 	if !ok {
 		return Rectification{}, fmt.Errorf("%w: rectification %q", ErrNotFound, id)
 	}
-	if at.IsZero() || at.Before(it.last) {
-		return Rectification{}, &RectificationError{ItemID: id, Op: name, State: it.m.State(),
-			Err: fmt.Errorf("%w: %v is before %v", ErrTimeBackwards, at, it.last)}
+	if err := checkNotBefore(at, it.last); err != nil {
+		return Rectification{}, &RectificationError{ItemID: id, Op: name, State: it.m.State(), Err: err}
 	}
 	if err := f(it); err != nil {
 		return Rectification{}, err

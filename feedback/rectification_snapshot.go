@@ -1,10 +1,8 @@
 package feedback
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/benbjohnson/clock"
@@ -43,13 +41,7 @@ func (rs *Rectifications) Snapshot() RectificationsSnapshot {
 	}
 	s.Tracker = rs.tr.Snapshot()
 	rs.mu.Unlock()
-	sort.Slice(s.Items, func(i, j int) bool {
-		a, b := s.Items[i].Item, s.Items[j].Item
-		if !a.OpenedAt.Equal(b.OpenedAt) {
-			return a.OpenedAt.Before(b.OpenedAt)
-		}
-		return a.ID < b.ID
-	})
+	sortByTimeThenID(s.Items, func(r *RectificationRecord) (time.Time, string) { return rectOpened(&r.Item) })
 	return s
 }
 
@@ -116,19 +108,7 @@ func RestoreRectifications(clk clock.Clock, cfg RectificationConfig, s Rectifica
 		it.r.State, it.r.Owner, it.r.FirstResponder, it.r.Due, it.r.History = "", "", "", time.Time{}, nil
 		rs.items[r.ID] = it
 	}
-	orphans := make([]string, 0, len(clocks))
-	for id := range clocks {
-		orphans = append(orphans, id)
-	}
-	sort.Strings(orphans)
-	for _, id := range orphans {
-		errs = append(errs, fieldErr("tracker.clocks", "clock %q belongs to no item", id))
-	}
-	for i, ev := range s.Tracker.Pending {
-		if _, ok := rs.items[ev.ID.Clock]; !ok {
-			errs = append(errs, fieldErr(pathf("tracker.pending[%d]", i), "event %s belongs to no item", ev.ID))
-		}
-	}
+	errs = append(errs, orphanErrors(clocks, s.Tracker.Pending, func(id string) bool { return rs.items[id] != nil }, "item")...)
 	if err := rs.tr.Restore(s.Tracker, rs.resolve); err != nil {
 		errs = append(errs, fmt.Errorf("tracker: %w", err))
 	}
@@ -140,17 +120,16 @@ func RestoreRectifications(clk clock.Clock, cfg RectificationConfig, s Rectifica
 
 // resolve finds the configured spec a snapshot's clock was started with.
 func (rs *Rectifications) resolve(def sla.SpecDef) (*sla.Spec, error) {
-	want, err := json.Marshal(def)
-	if err != nil {
-		return nil, err
-	}
 	specs := []*sla.Spec{rs.cfg.Deadline}
 	for _, s := range rs.cfg.ByCategory {
 		specs = append(specs, s)
 	}
 	for _, s := range specs {
-		got, err := json.Marshal(s.Def())
-		if err == nil && string(got) == string(want) {
+		same, err := sameSpec(def, s)
+		if err != nil {
+			return nil, err
+		}
+		if same {
 			return s, nil
 		}
 	}
@@ -159,28 +138,15 @@ func (rs *Rectifications) resolve(def sla.SpecDef) (*sla.Spec, error) {
 
 // rectLast returns the latest instant recorded on a restored item.
 func rectLast(r Rectification, m *fsm.Machine) time.Time {
-	last := r.OpenedAt
-	later := func(t time.Time) {
-		if t.After(last) {
-			last = t
-		}
-	}
-	for _, h := range m.History() {
-		later(h.At)
-	}
-	for _, t := range m.Transfers() {
-		later(t.At)
-	}
+	more := []time.Time{r.ClosedAt}
 	for _, a := range r.Actions {
-		later(a.AddedAt)
-		later(a.DoneAt)
+		more = append(more, a.AddedAt, a.DoneAt)
 	}
 	for _, v := range r.Verifications {
-		later(v.At)
+		more = append(more, v.At)
 	}
 	if r.Notice != nil {
-		later(r.Notice.At)
+		more = append(more, r.Notice.At)
 	}
-	later(r.ClosedAt)
-	return last
+	return latestRecorded(r.OpenedAt, m, more...)
 }

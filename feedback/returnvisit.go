@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"sync"
 	"time"
 
@@ -547,14 +546,12 @@ func (rv *ReturnVisits) List() []ReturnVisit {
 		out = append(out, rv.view(it))
 	}
 	rv.mu.Unlock()
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].ScheduledAt.Equal(out[j].ScheduledAt) {
-			return out[i].ScheduledAt.Before(out[j].ScheduledAt)
-		}
-		return out[i].ID < out[j].ID
-	})
+	sortByTimeThenID(out, rvScheduled)
 	return out
 }
+
+// rvScheduled is the order of visits in List and Snapshot.
+func rvScheduled(v *ReturnVisit) (time.Time, string) { return v.ScheduledAt, v.ID }
 
 // Overdue returns the visits overdue now; see OverdueAt.
 func (rv *ReturnVisits) Overdue() []ReturnVisit { return rv.OverdueAt(rv.clk.Now()) }
@@ -562,16 +559,11 @@ func (rv *ReturnVisits) Overdue() []ReturnVisit { return rv.OverdueAt(rv.clk.Now
 // OverdueAt returns the visits still to be made whose deadline has been
 // reached at now, by deadline then id.
 func (rv *ReturnVisits) OverdueAt(now time.Time) []ReturnVisit {
-	var out []ReturnVisit
-	for _, v := range rv.List() {
-		if v.OverdueAt(now) {
-			out = append(out, v)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Due.Before(out[j].Due) })
-	return out
+	return overdueByDue(rv.List(), now, ReturnVisit.OverdueAt, func(v *ReturnVisit) (time.Time, string) { return v.Due, v.ID })
 }
 
+// op runs f on visit id under the lock after checking the time; f does the
+// visit's own checks, fires the lifecycle event and updates the SLA clock.
 func (rv *ReturnVisits) op(id, name string, at time.Time, f func(it *rvItem) error) (ReturnVisit, error) {
 	rv.mu.Lock()
 	defer rv.mu.Unlock()
@@ -579,9 +571,8 @@ func (rv *ReturnVisits) op(id, name string, at time.Time, f func(it *rvItem) err
 	if !ok {
 		return ReturnVisit{}, fmt.Errorf("%w: return visit %q", ErrNotFound, id)
 	}
-	if at.IsZero() || at.Before(it.last) {
-		return ReturnVisit{}, &VisitError{VisitID: id, Op: name, State: it.m.State(),
-			Err: fmt.Errorf("%w: %v is before %v", ErrTimeBackwards, at, it.last)}
+	if err := checkNotBefore(at, it.last); err != nil {
+		return ReturnVisit{}, &VisitError{VisitID: id, Op: name, State: it.m.State(), Err: err}
 	}
 	if err := f(it); err != nil {
 		return ReturnVisit{}, err

@@ -1,10 +1,8 @@
 package feedback
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/benbjohnson/clock"
@@ -42,13 +40,7 @@ func (rv *ReturnVisits) Snapshot() ReturnVisitsSnapshot {
 	}
 	s.Tracker = rv.tr.Snapshot()
 	rv.mu.Unlock()
-	sort.Slice(s.Visits, func(i, j int) bool {
-		a, b := s.Visits[i].Visit, s.Visits[j].Visit
-		if !a.ScheduledAt.Equal(b.ScheduledAt) {
-			return a.ScheduledAt.Before(b.ScheduledAt)
-		}
-		return a.ID < b.ID
-	})
+	sortByTimeThenID(s.Visits, func(r *ReturnVisitRecord) (time.Time, string) { return rvScheduled(&r.Visit) })
 	return s
 }
 
@@ -121,19 +113,7 @@ func RestoreReturnVisits(clk clock.Clock, cfg ReturnVisitConfig, s ReturnVisitsS
 		it.v.State, it.v.Assignee, it.v.Due, it.v.History = "", "", time.Time{}, nil
 		rv.visits[v.ID] = it
 	}
-	orphans := make([]string, 0, len(clocks))
-	for id := range clocks {
-		orphans = append(orphans, id)
-	}
-	sort.Strings(orphans)
-	for _, id := range orphans {
-		errs = append(errs, fieldErr("tracker.clocks", "clock %q belongs to no visit", id))
-	}
-	for i, ev := range s.Tracker.Pending {
-		if _, ok := rv.visits[ev.ID.Clock]; !ok {
-			errs = append(errs, fieldErr(pathf("tracker.pending[%d]", i), "event %s belongs to no visit", ev.ID))
-		}
-	}
+	errs = append(errs, orphanErrors(clocks, s.Tracker.Pending, func(id string) bool { return rv.visits[id] != nil }, "visit")...)
 	if err := rv.tr.Restore(s.Tracker, rv.resolve); err != nil {
 		errs = append(errs, fmt.Errorf("tracker: %w", err))
 	}
@@ -143,34 +123,24 @@ func RestoreReturnVisits(clk clock.Clock, cfg ReturnVisitConfig, s ReturnVisitsS
 	return rv, nil
 }
 
+// resolve checks that a snapshot's clock was started with the configured
+// deadline.
 func (rv *ReturnVisits) resolve(def sla.SpecDef) (*sla.Spec, error) {
-	want, err := json.Marshal(def)
+	same, err := sameSpec(def, rv.spec)
 	if err != nil {
 		return nil, err
 	}
-	got, err := json.Marshal(rv.spec.Def())
-	if err == nil && string(got) == string(want) {
+	if same {
 		return rv.spec, nil
 	}
 	return nil, fieldErr("spec", "deadline %s within %s on %q is not the configured one", def.Metric, def.Within, def.Calendar)
 }
 
+// rvLast returns the latest instant recorded on a restored visit.
 func rvLast(v ReturnVisit, m *fsm.Machine) time.Time {
-	last := v.ScheduledAt
-	later := func(t time.Time) {
-		if t.After(last) {
-			last = t
-		}
-	}
-	for _, h := range m.History() {
-		later(h.At)
-	}
-	for _, t := range m.Transfers() {
-		later(t.At)
-	}
+	more := []time.Time{v.CancelledAt}
 	if v.Outcome != nil {
-		later(v.Outcome.At)
+		more = append(more, v.Outcome.At)
 	}
-	later(v.CancelledAt)
-	return last
+	return latestRecorded(v.ScheduledAt, m, more...)
 }

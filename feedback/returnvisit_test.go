@@ -534,3 +534,29 @@ func TestReturnVisitRunStopsWithContext(t *testing.T) {
 	cancel()
 	require.ErrorIs(t, <-done, context.Canceled)
 }
+
+func TestReturnVisitOverdueOrderedByDeadlineThenID(t *testing.T) {
+	cal, err := sla.NewCalendarIn(time.UTC, sla.CalendarSpec{Week: sla.CalendarWeek{
+		Monday: []sla.CalendarWindow{{Start: "09:00", End: "18:00"}}, Tuesday: []sla.CalendarWindow{{Start: "09:00", End: "18:00"}},
+	}})
+	require.NoError(t, err)
+	rv, _, _ := rvNew(t, ReturnVisitConfig{Within: 12 * time.Hour, Calendar: cal, CalendarName: sla.CalendarBusiness})
+	// Both are scheduled before Monday's opening, so both fall due on
+	// Tuesday at 15:00; B was scheduled first, A has the smaller id.
+	_, err = rv.ScheduleAt(rvComplaint("B"), time.Date(2026, 3, 2, 7, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	_, err = rv.ScheduleAt(rvComplaint("A"), time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	_, err = rv.ScheduleAt(rvComplaint("C"), time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	var ids []string
+	for _, v := range rv.List() {
+		ids = append(ids, v.ID)
+	}
+	assert.Equal(t, []string{"B", "A", "C"}, ids, "List is by scheduling time")
+	ids = nil
+	for _, v := range rv.OverdueAt(time.Date(2026, 3, 3, 17, 0, 0, 0, time.UTC)) {
+		ids = append(ids, v.ID)
+	}
+	assert.Equal(t, []string{"A", "B", "C"}, ids, "OverdueAt is by deadline then id")
+}

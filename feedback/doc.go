@@ -141,7 +141,9 @@
 // [Aggregator], [CategoryTally] and [Book] are safe for concurrent use.
 // A [Classifier] is immutable once built and safe for concurrent use.
 // [Cycle], [Counters], [Moments] and every report type are plain values, not
-// safe for concurrent mutation. No user callback runs inside this package.
+// safe for concurrent mutation. Only [Rectifications] and [ReturnVisits]
+// call user code (event handlers, and the functions given to
+// [ReturnVisits.ScheduleHook]), always with no lock held.
 //
 // # Performance
 //

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -365,6 +367,10 @@ func TestOutFilesSameBytes(t *testing.T) {
 		assert.Contains(t, page, "<h2>"+h+"</h2>")
 	}
 	assert.Equal(t, 3, strings.Count(page, "<svg "), "three inline charts")
+	assert.Equal(t, 9, strings.Count(page, " tickets</title></rect>"), "a volume bar a day")
+	assert.Equal(t, 4, strings.Count(page, "<polyline "), "an attainment line per team and the desk's")
+	assert.Equal(t, 9*len(teams), strings.Count(page, ": none</title></rect>")+strings.Count(page, ": yellow</title></rect>")+
+		strings.Count(page, ": orange</title></rect>")+strings.Count(page, ": red</title></rect>"), "a level cell per team and day")
 	for _, external := range []string{"<script", "src=", "href=", "url(", "@import"} {
 		assert.NotContains(t, page, external, "the page needs nothing outside itself")
 	}
@@ -377,6 +383,9 @@ func TestOutFilesSameBytes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, string(files[0]["data.json"]), string(again)+"\n")
 	assert.Len(t, res.Days, 9)
+	// the flags reached the simulation
+	assert.Equal(t, Config{Days: 9, Agents: 6, PerDay: 150, Seed: 5, SurgeDay: 4}, res.Config)
+	assert.Len(t, res.Statements, 6, "one statement per agent")
 }
 
 func TestNiceCeil(t *testing.T) {
@@ -458,4 +467,132 @@ func TestUrgentTicketOverLunch(t *testing.T) {
 	require.NoError(t, tr.Start(tk.id, spec, tk.priority))
 	slatest.Advance(m, tr, 2*time.Hour)
 	assert.Equal(t, []string{"12:00:00 warning", "13:02:30 warning", "13:04:00 warning", "13:05:00 breach", "13:20:00 reminder"}, got)
+}
+
+// The default month, as a newcomer runs it: a mass complaint declares an
+// incident that is handled along its whole timeline and reviewed, the
+// levels reach yellow, orange and red, the PDCA cycle acts on its check,
+// and every agent gets a statement.
+func TestDefaultMonth(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a whole month")
+	}
+	cfg := DefaultConfig()
+	res, err := Simulate(context.Background(), cfg)
+	require.NoError(t, err)
+	require.Len(t, res.Days, 30)
+
+	var warnings, breaches int
+	for _, d := range res.Days {
+		warnings, breaches = warnings+d.SLAWarnings, breaches+d.SLABreaches
+	}
+	assert.Positive(t, warnings, "SLA warnings")
+	assert.Positive(t, breaches, "SLA breaches")
+	fl := res.Flow
+	for name, n := range map[string]int{"waited": fl.WaitedOnCustomer, "escalated": fl.EscalatedTickets, "reopened": fl.Reopened,
+		"approvals": fl.Approvals, "task force": fl.TaskForce, "reworked": fl.Reworked, "transfers": fl.Transfers} {
+		assert.Positive(t, n, name)
+	}
+
+	require.NotEmpty(t, res.Incidents, "the faulty batch makes a mass complaint")
+	in := res.Incidents[0]
+	assert.Equal(t, emergency.IncidentReviewed, in.State)
+	require.NotNil(t, in.Review)
+	for _, ms := range in.Milestones {
+		assert.False(t, ms.MetAt.IsZero(), "milestone %s met", ms.Name)
+	}
+	raised := map[emergency.Level]bool{}
+	for _, c := range res.Warnings {
+		if c.Raised() {
+			raised[c.To] = true
+		}
+	}
+	assert.Equal(t, map[emergency.Level]bool{emergency.Yellow: true, emergency.Orange: true, emergency.Red: true}, raised)
+
+	require.NotEmpty(t, res.PDCA)
+	last := res.PDCA[len(res.PDCA)-1]
+	assert.NotEmpty(t, res.PDCA[0].Checks, "the first cycle was checked within the month")
+	assert.Contains(t, []feedback.Outcome{feedback.Standardised, feedback.Continued}, res.PDCA[0].Outcome)
+	assert.Empty(t, last.Next)
+
+	require.Len(t, res.Statements, cfg.Agents)
+	var bottom int
+	for _, rk := range res.Ranking {
+		if rk.Bottom {
+			bottom++
+		}
+	}
+	assert.Positive(t, bottom, "the bottom 10 % is flagged")
+
+	var text bytes.Buffer
+	require.NoError(t, writeText(&text, res))
+	for _, want := range []string{"\n  timeline:\n", "\n  outcome: ", "\ntop:\n", "\nbottom:\n", "\nsignals:\n", "\nobligations of the levels:\n"} {
+		assert.Contains(t, text.String(), want)
+	}
+}
+
+// Without a surge, the improvement cycle opens after two weeks (or on an
+// earlier complaint warning) on the category with the most complaints of
+// the last 7 days, as the classifier counted them, and its corrective
+// action lowers the complaints of that category and so the complaint
+// share.
+func TestPDCATargetsWorstCategory(t *testing.T) {
+	cfg := Config{Days: 21, Agents: 12, PerDay: 300, Seed: 3, SurgeDay: -1}
+	s, err := newSim(cfg)
+	require.NoError(t, err)
+	require.NoError(t, s.run(context.Background()))
+	res, err := s.finish()
+	require.NoError(t, err)
+	require.NotEmpty(t, res.PDCA)
+	cy := res.PDCA[0]
+
+	counts := map[string]int64{}
+	for _, w := range s.tally.All() {
+		if !w.Window.Start.Before(cy.OpenedAt.AddDate(0, 0, -7)) && w.Window.Start.Before(cy.OpenedAt) {
+			for c, n := range w.Counts {
+				counts[c] += n
+			}
+		}
+	}
+	worst := cy.Plan.CauseCategory
+	for c, n := range counts {
+		assert.GreaterOrEqual(t, counts[worst], n, "%s has more complaints than %s", c, worst)
+	}
+	assert.True(t, strings.HasPrefix(cy.Plan.Problem, fmt.Sprintf("%d %s complaints in 7 days", counts[worst], worst)), cy.Plan.Problem)
+
+	// once the corrective action is done, that category complains less
+	if a2 := cy.Plan.Actions[1]; a2.Done() {
+		assert.Equal(t, worst, s.watch.pdca.improved)
+		assert.Less(t, s.causeWeights()[slices.Index(causes, worst)], causeWeight[slices.Index(causes, worst)])
+		assert.Less(t, s.complaintChance(), complaintShare)
+	}
+}
+
+// A ticket's resolution clock runs in the desk's business time from its
+// arrival, and not while the ticket waits on the customer.
+func TestWaitingPausesResolution(t *testing.T) {
+	s, err := newSim(Config{Days: 7, Agents: 6, PerDay: 150, Seed: 9, SurgeDay: -1})
+	require.NoError(t, err)
+	require.NoError(t, s.run(context.Background()))
+	var waited, straight int
+	var paused time.Duration
+	for _, tk := range s.tickets {
+		if tk.complaint || tk.reopened || tk.resolvedAt.IsZero() {
+			continue
+		}
+		c, ok := s.tracker.Clock(tk.key(sla.Resolution))
+		require.True(t, ok, tk.id)
+		elapsed, business := c.Elapsed(tk.resolvedAt), s.cal.Between(tk.arrived, tk.resolvedAt)
+		if tk.waited {
+			waited++
+			assert.LessOrEqual(t, elapsed, business, tk.id)
+			paused += business - elapsed
+		} else {
+			straight++
+			assert.Equal(t, business, elapsed, tk.id)
+		}
+	}
+	require.Positive(t, waited)
+	require.Positive(t, straight)
+	assert.Greater(t, paused, time.Duration(waited)*time.Minute, "waiting on the customer stops the clock")
 }

@@ -540,7 +540,7 @@ func (s *sim) pdcaDay(d int, at time.Time) error {
 			next := fmt.Sprintf("PDCA-%d", p.round)
 			acts := pdcaActions[p.category]
 			plan := feedback.Plan{
-				Problem:       fmt.Sprintf("%s complaints still at %.2f per 1,000 orders after %s", p.category, res.Measured.Value, p.id),
+				Problem:       fmt.Sprintf("complaint rate still %.2f per 1,000 orders after %s; %s again", res.Measured.Value, p.id, p.category),
 				CauseCategory: p.category, Metric: feedback.MetricComplaintRate, Baseline: res.Measured, Target: res.Target,
 				Actions: []feedback.Action{
 					{ID: "A1", Description: acts[0] + ", second round", Owner: "quality-lead", Deadline: at.Add(48 * time.Hour)},

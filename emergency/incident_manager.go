@@ -463,6 +463,15 @@ func (m *IncidentManager) escalateToTopLocked(inc *incident, t time.Time, actor,
 	return events
 }
 
+// notBeforeReport rejects an operation on the incident at a time before
+// it was reported.
+func (inc *incident) notBeforeReport(t time.Time) error {
+	if t.Before(inc.reportedAt) {
+		return inputErr("time %v is before incident %q was reported at %v", t, inc.rep.ID, inc.reportedAt)
+	}
+	return nil
+}
+
 func (m *IncidentManager) lookupLocked(id string) (*incident, error) {
 	inc := m.incidents[id]
 	if inc == nil {
@@ -526,13 +535,20 @@ func (m *IncidentManager) Acknowledge(id, actor string) (Incident, error) {
 // AcknowledgeAt records that actor, at the incident's current tier,
 // acknowledged it at t: the tier's timeout stops and the incident escalates
 // no further on its own. It is an error (ErrIncidentState) when the current
-// tier has already acknowledged or the incident is resolved.
+// tier has already acknowledged or the incident is resolved, and bad input
+// (ErrInvalidInput) when t is before the report.
 func (m *IncidentManager) AcknowledgeAt(t time.Time, id, actor string) (Incident, error) {
 	if actor == "" {
 		return Incident{}, inputErr("empty actor acknowledging incident %q", id)
 	}
+	if err := checkTime(t); err != nil {
+		return Incident{}, err
+	}
 	m.mu.Lock()
 	inc, err := m.lookupLocked(id)
+	if err == nil {
+		err = inc.notBeforeReport(t)
+	}
 	if err == nil && !inc.ackOpen {
 		err = fmt.Errorf("%w: %q is not awaiting acknowledgement at %v", ErrIncidentState, id, Tier(inc.m.Tier()))
 	}
@@ -559,13 +575,20 @@ func (m *IncidentManager) Escalate(id, actor, reason string) (Incident, error) {
 
 // EscalateAt moves the incident one tier up at t on a person's decision,
 // recorded with actor and reason; the new tier's acknowledgement clock
-// starts. At the executives the error wraps fsm.ErrTopTier.
+// starts. At the executives the error wraps fsm.ErrTopTier; a time before
+// the report is bad input (ErrInvalidInput).
 func (m *IncidentManager) EscalateAt(t time.Time, id, actor, reason string) (Incident, error) {
 	if actor == "" {
 		return Incident{}, inputErr("empty actor escalating incident %q", id)
 	}
+	if err := checkTime(t); err != nil {
+		return Incident{}, err
+	}
 	m.mu.Lock()
 	inc, err := m.lookupLocked(id)
+	if err == nil {
+		err = inc.notBeforeReport(t)
+	}
 	switch {
 	case err != nil:
 	case stateRank(inc.m.State()) >= stateRank(IncidentResolved):
@@ -621,8 +644,8 @@ func (m *IncidentManager) fire(ctx context.Context, t time.Time, id string, ev f
 	}
 	m.mu.Lock()
 	inc, err := m.lookupLocked(id)
-	if err == nil && t.Before(inc.reportedAt) {
-		err = inputErr("time %v is before incident %q was reported at %v", t, id, inc.reportedAt)
+	if err == nil {
+		err = inc.notBeforeReport(t)
 	}
 	if err != nil {
 		m.mu.Unlock()
@@ -701,8 +724,8 @@ func (m *IncidentManager) MeetAt(t time.Time, id, milestone, actor string) (Inci
 		err = fmt.Errorf("%w: %q of incident %q", ErrUnknownMilestone, milestone, id)
 	case inc.milestones[idx].State == MilestoneMet:
 		err = fmt.Errorf("%w: %q of incident %q at %v", ErrMilestoneClosed, milestone, id, inc.milestones[idx].MetAt)
-	case t.Before(inc.reportedAt):
-		err = inputErr("time %v is before incident %q was reported at %v", t, id, inc.reportedAt)
+	default:
+		err = inc.notBeforeReport(t)
 	}
 	if err != nil {
 		m.mu.Unlock()
@@ -747,8 +770,8 @@ func (m *IncidentManager) RegradeAt(t time.Time, id string, to Grade, actor, rea
 		err = inputErr("incident %q is already grade %v", id, to)
 	case stateRank(inc.m.State()) >= stateRank(IncidentResolved):
 		err = fmt.Errorf("%w: %q is %s", ErrIncidentState, id, inc.m.State())
-	case t.Before(inc.reportedAt):
-		err = inputErr("time %v is before incident %q was reported at %v", t, id, inc.reportedAt)
+	default:
+		err = inc.notBeforeReport(t)
 	}
 	if err != nil {
 		m.mu.Unlock()

@@ -284,6 +284,29 @@ func TestIncidentManualEscalationAndAck(t *testing.T) {
 	assert.ErrorIs(t, err, ErrIncidentState)
 }
 
+// Escalating or acknowledging before the report is bad input, as for every
+// other operation on an incident, even when the current tier has already
+// acknowledged (no running clock would notice the earlier time).
+func TestIncidentEscalateAndAckBeforeReport(t *testing.T) {
+	f := incNewFixture(t, DefaultIncidentConfig())
+	in := incReport(t, f, Report{Type: SystemFailure, Grade: GradeIII})
+	_, err := f.mgr.AcknowledgeAt(t0.Add(-time.Hour), in.ID, "duty")
+	require.ErrorIs(t, err, ErrInvalidInput)
+	assert.Contains(t, err.Error(), "before incident")
+	_, err = f.mgr.AcknowledgeAt(t0.Add(time.Minute), in.ID, "duty")
+	require.NoError(t, err)
+	_, err = f.mgr.EscalateAt(t0.Add(-time.Hour), in.ID, "duty", "too early")
+	require.ErrorIs(t, err, ErrInvalidInput)
+	assert.Contains(t, err.Error(), "before incident")
+	_, err = f.mgr.EscalateAt(time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), in.ID, "duty", "far too early")
+	require.ErrorIs(t, err, ErrInvalidInput)
+	f.advance(2 * time.Hour)
+	in, _ = f.mgr.Get(in.ID)
+	assert.Equal(t, FrontLine, in.Tier, "nothing escalated")
+	assert.Empty(t, in.Escalations)
+	assert.Empty(t, f.eventsOf(EventEscalated))
+}
+
 func TestIncidentStartsAtTop(t *testing.T) {
 	f := incNewFixture(t, DefaultIncidentConfig())
 	tests := []struct {

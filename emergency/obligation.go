@@ -198,12 +198,13 @@ func WithObligationHandler(h func(ObligationEvent)) ObligationOption {
 // Obligations opens, tracks and closes the obligations that warning levels
 // own. An obligation stays open when the level falls again before it is
 // fulfilled (the warning happened; the plan is still owed); cancel it with
-// CancelAt when it no longer applies. It listens to a Board's changes (register HandleChange as the board's
-// observer), keeps each obligation's deadline on an SLA clock of its own
-// sla.Tracker, and when a deadline passes marks the obligation missed and
-// escalates the subject one level with Board.EscalateAt (a floor with the
-// source Obligation.EscalationSource). Fulfilling is an explicit call with
-// an actor; fulfilling a missed obligation lifts its escalation.
+// CancelAt when it no longer applies. It listens to a Board's changes
+// (register HandleChange as the board's observer), keeps each obligation's
+// deadline on an SLA clock of its own sla.Tracker, and when a deadline
+// passes marks the obligation missed and escalates the subject one level
+// with Board.EscalateAt (a floor with the source
+// Obligation.EscalationSource). Fulfilling is an explicit call with an
+// actor; fulfilling a missed obligation lifts its escalation.
 //
 // Deadlines fire when the engine's tracker is advanced: AdvanceTo fires
 // everything due synchronously, Run is the production loop, and

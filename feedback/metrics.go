@@ -590,16 +590,8 @@ func (a *Aggregator) AddResponse(r Response) error {
 // error joins a *RecordError for each invalid response (by index and ID; at
 // most 20 are listed).
 func (a *Aggregator) AddResponses(rs []Response) error {
-	var errs []error
-	for i := range rs {
-		if err := a.s.checkResponse(&rs[i], i); err != nil {
-			if len(errs) < maxBatchErrors {
-				errs = append(errs, err)
-			}
-		}
-	}
-	if len(errs) > 0 {
-		return errors.Join(errs...)
+	if err := checkBatch(rs, a.s.checkResponse); err != nil {
+		return err
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -607,6 +599,18 @@ func (a *Aggregator) AddResponses(rs []Response) error {
 		a.bucketFor(rs[i].At).c.addResponse(&rs[i])
 	}
 	return nil
+}
+
+// checkBatch checks every element of a batch and joins the errors of the
+// first maxBatchErrors invalid ones.
+func checkBatch[T any](rs []T, check func(r *T, index int) error) error {
+	var errs []error
+	for i := range rs {
+		if err := check(&rs[i], i); err != nil && len(errs) < maxBatchErrors {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // AddRecord counts one service record. A negative duration, an unknown flag
@@ -623,16 +627,8 @@ func (a *Aggregator) AddRecord(r Record) error {
 
 // AddRecords counts a batch of records, all or nothing, like AddResponses.
 func (a *Aggregator) AddRecords(rs []Record) error {
-	var errs []error
-	for i := range rs {
-		if err := checkRecord(&rs[i], i); err != nil {
-			if len(errs) < maxBatchErrors {
-				errs = append(errs, err)
-			}
-		}
-	}
-	if len(errs) > 0 {
-		return errors.Join(errs...)
+	if err := checkBatch(rs, checkRecord); err != nil {
+		return err
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()

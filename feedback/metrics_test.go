@@ -3,7 +3,9 @@ package feedback
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -303,4 +305,28 @@ func FuzzAddResponse(f *testing.F) {
 			require.GreaterOrEqual(t, fg.Upper, fg.Value-1e-9)
 		}
 	})
+}
+
+func TestBatchErrorsListAtMostTwenty(t *testing.T) {
+	a, err := NewAggregator(Day, time.UTC, Config{})
+	require.NoError(t, err)
+	bad := make([]Response, 25)
+	for i := range bad {
+		bad[i] = Response{ID: fmt.Sprintf("r%d", i), At: t0, Kind: SurveyCSAT, Score: 9}
+	}
+	err = a.AddResponses(bad)
+	require.ErrorIs(t, err, ErrInvalidRecord)
+	assert.Len(t, strings.Split(err.Error(), "\n"), 20)
+	assert.Contains(t, err.Error(), `record 19 (id "r19")`)
+	assert.NotContains(t, err.Error(), `"r20"`)
+
+	recs := make([]Record, 25)
+	for i := range recs {
+		recs[i] = Record{ID: fmt.Sprintf("s%d", i), At: t0, Handling: -time.Second}
+	}
+	err = a.AddRecords(recs)
+	require.ErrorIs(t, err, ErrInvalidRecord)
+	assert.Len(t, strings.Split(err.Error(), "\n"), 20)
+	assert.NotContains(t, err.Error(), `"s20"`)
+	assert.Empty(t, a.Reports())
 }

@@ -37,30 +37,20 @@ func (a *Aggregator) Snapshot() AggregatorSnapshot {
 // that does not start on a boundary of the granularity is rejected), and
 // rejects negative counters, reporting every problem at once.
 func RestoreAggregator(s AggregatorSnapshot) (*Aggregator, error) {
-	var errs []error
-	if s.Version != aggregatorSnapshotVersion {
-		errs = append(errs, fieldErr("version", "unsupported snapshot version %d", s.Version))
-	}
-	loc, err := time.LoadLocation(s.Location)
+	loc, err := snapshotLocation(s.Version, s.Location)
 	if err != nil {
-		errs = append(errs, fieldErr("location", "%v", err))
-	}
-	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	var errs []error
 	a, err := NewAggregator(s.Granularity, loc, s.Config)
 	if err != nil {
 		return nil, err
 	}
 	for i, wc := range s.Windows {
 		path := fmt.Sprintf("windows[%d]", i)
-		w := windowOf(a.g, wc.Window.Start, loc)
-		if !w.Start.Equal(wc.Window.Start) || !w.End.Equal(wc.Window.End) {
-			errs = append(errs, fieldErr(path+".window", "%v–%v is not a %s window in %s", wc.Window.Start, wc.Window.End, a.g, loc))
-			continue
-		}
-		if _, dup := a.windows[w.Start.Unix()]; dup {
-			errs = append(errs, fieldErr(path+".window", "duplicate window %s", w.Label()))
+		w, err := restoredWindow(a.g, loc, wc.Window, path, func(start int64) bool { return a.windows[start] != nil })
+		if err != nil {
+			errs = append(errs, err)
 			continue
 		}
 		if err := wc.Counters.validate(path + ".counters"); err != nil {
@@ -140,30 +130,20 @@ func (t *CategoryTally) Snapshot() TallySnapshot {
 // RestoreCategoryTally rebuilds a CategoryTally from a snapshot, checking
 // windows and counts and reporting every problem at once.
 func RestoreCategoryTally(s TallySnapshot) (*CategoryTally, error) {
-	var errs []error
-	if s.Version != aggregatorSnapshotVersion {
-		errs = append(errs, fieldErr("version", "unsupported snapshot version %d", s.Version))
-	}
-	loc, err := time.LoadLocation(s.Location)
+	loc, err := snapshotLocation(s.Version, s.Location)
 	if err != nil {
-		errs = append(errs, fieldErr("location", "%v", err))
-	}
-	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	var errs []error
 	t, err := NewCategoryTally(s.Granularity, loc)
 	if err != nil {
 		return nil, err
 	}
 	for i, wc := range s.Windows {
 		path := fmt.Sprintf("windows[%d]", i)
-		w := windowOf(t.g, wc.Window.Start, loc)
-		if !w.Start.Equal(wc.Window.Start) || !w.End.Equal(wc.Window.End) {
-			errs = append(errs, fieldErr(path+".window", "%v–%v is not a %s window in %s", wc.Window.Start, wc.Window.End, t.g, loc))
-			continue
-		}
-		if _, dup := t.windows[w.Start.Unix()]; dup {
-			errs = append(errs, fieldErr(path+".window", "duplicate window %s", w.Label()))
+		w, err := restoredWindow(t.g, loc, wc.Window, path, func(start int64) bool { return t.windows[start] != nil })
+		if err != nil {
+			errs = append(errs, err)
 			continue
 		}
 		b := &tallyBucket{w: w, counts: make(map[string]int64, len(wc.Counts))}
@@ -184,4 +164,31 @@ func RestoreCategoryTally(s TallySnapshot) (*CategoryTally, error) {
 		return nil, err
 	}
 	return t, nil
+}
+
+// snapshotLocation checks a snapshot's version and loads its location.
+func snapshotLocation(version int, location string) (*time.Location, error) {
+	var errs []error
+	if version != aggregatorSnapshotVersion {
+		errs = append(errs, fieldErr("version", "unsupported snapshot version %d", version))
+	}
+	loc, err := time.LoadLocation(location)
+	if err != nil {
+		errs = append(errs, fieldErr("location", "%v", err))
+	}
+	return loc, errors.Join(errs...)
+}
+
+// restoredWindow recomputes a snapshot's window w of granularity g in loc
+// from its start: an error names path when w is not such a window or
+// when taken reports its start already restored.
+func restoredWindow(g Granularity, loc *time.Location, w Window, path string, taken func(start int64) bool) (Window, error) {
+	got := windowOf(g, w.Start, loc)
+	if !got.Start.Equal(w.Start) || !got.End.Equal(w.End) {
+		return got, fieldErr(path+".window", "%v–%v is not a %s window in %s", w.Start, w.End, g, loc)
+	}
+	if taken(got.Start.Unix()) {
+		return got, fieldErr(path+".window", "duplicate window %s", got.Label())
+	}
+	return got, nil
 }

@@ -138,7 +138,7 @@ func (m *IncidentManager) ReviewAt(ctx context.Context, t time.Time, id string, 
 }
 
 // CompleteActionAt records that actor completed an action item of the
-// incident's review at t.
+// incident's review at t, which must not be before the review.
 func (m *IncidentManager) CompleteActionAt(t time.Time, id, item, actor string) (Incident, error) {
 	if actor == "" {
 		return Incident{}, inputErr("empty actor completing action item %q of incident %q", item, id)
@@ -161,6 +161,8 @@ func (m *IncidentManager) CompleteActionAt(t time.Time, id, item, actor string) 
 		return Incident{}, fmt.Errorf("%w: %q of incident %q", ErrUnknownActionItem, item, id)
 	case !inc.review.ActionItems[i].DoneAt.IsZero():
 		return Incident{}, inputErr("action item %q of incident %q already done at %v", item, id, inc.review.ActionItems[i].DoneAt)
+	case t.Before(inc.review.At):
+		return Incident{}, inputErr("time %v is before the review of incident %q at %v", t, id, inc.review.At)
 	}
 	inc.review.ActionItems[i].DoneAt, inc.review.ActionItems[i].DoneBy = t.UTC(), actor
 	return m.viewLocked(inc), nil

@@ -78,3 +78,20 @@ func TestReviewErrors(t *testing.T) {
 	_, err = g.mgr.CompleteActionAt(t0, open.ID, "A1", "x")
 	assert.ErrorIs(t, err, ErrIncidentState)
 }
+
+// An action item cannot be done before the review that assigned it.
+func TestReviewActionDoneBeforeReview(t *testing.T) {
+	f, id := reviewResolved(t)
+	at := t0.Add(24 * time.Hour)
+	_, err := f.mgr.ReviewAt(context.Background(), at, id, Review{Reviewer: "q", Summary: "s",
+		ActionItems: []ActionItem{{Description: "d", Owner: "o", Due: at.Add(time.Hour)}}})
+	require.NoError(t, err)
+	_, err = f.mgr.CompleteActionAt(at.Add(-time.Minute), id, "A1", "o")
+	require.ErrorIs(t, err, ErrInvalidInput)
+	assert.Contains(t, err.Error(), "before the review")
+	in, _ := f.mgr.Get(id)
+	assert.True(t, in.Review.ActionItems[0].DoneAt.IsZero())
+	in, err = f.mgr.CompleteActionAt(at, id, "A1", "o")
+	require.NoError(t, err)
+	assert.Equal(t, at, in.Review.ActionItems[0].DoneAt)
+}

@@ -122,18 +122,24 @@ func (m *IncidentManager) Restore(s IncidentSnapshot) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	resolve := func(def sla.SpecDef) (*sla.Spec, error) {
-		spec := m.specs[def.Rule]
-		if spec == nil || spec.Def().Within != def.Within || spec.Def().Calendar != def.Calendar {
-			return nil, fmt.Errorf("%w: deadline %q does not match the manager's configuration", ErrSnapshot, def.Rule)
-		}
-		return spec, nil
-	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if err := m.tr.Restore(s.Tracker, resolve); err != nil {
+	if err := m.tr.Restore(s.Tracker, specResolver(m.specs, "the manager's configuration")); err != nil {
 		return fmt.Errorf("%w: %w", ErrSnapshot, err)
 	}
 	m.seq, m.incidents, m.order, m.refs = s.Seq, incidents, order, refs
 	return nil
+}
+
+// specResolver resolves the deadline specs of a tracker snapshot against an
+// engine's own specs by rule name, refusing a spec whose target or calendar
+// differs from the engine's (what names the engine's configuration).
+func specResolver(specs map[string]*sla.Spec, what string) func(sla.SpecDef) (*sla.Spec, error) {
+	return func(def sla.SpecDef) (*sla.Spec, error) {
+		spec := specs[def.Rule]
+		if spec == nil || spec.Def().Within != def.Within || spec.Def().Calendar != def.Calendar {
+			return nil, fmt.Errorf("%w: deadline %q does not match %s", ErrSnapshot, def.Rule, what)
+		}
+		return spec, nil
+	}
 }

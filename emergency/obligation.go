@@ -558,16 +558,9 @@ func (o *Obligations) Restore(s ObligationSnapshot) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	resolve := func(def sla.SpecDef) (*sla.Spec, error) {
-		spec := o.specs[def.Rule]
-		if spec == nil || spec.Def().Within != def.Within || spec.Def().Calendar != def.Calendar {
-			return nil, fmt.Errorf("%w: obligation deadline %q does not match the engine's rules", ErrSnapshot, def.Rule)
-		}
-		return spec, nil
-	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.tr.Restore(s.Tracker, resolve); err != nil {
+	if err := o.tr.Restore(s.Tracker, specResolver(o.specs, "the engine's obligation rules")); err != nil {
 		return fmt.Errorf("%w: %w", ErrSnapshot, err)
 	}
 	o.seq, o.items, o.order, o.open = s.Seq, items, order, open

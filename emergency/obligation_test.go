@@ -258,6 +258,16 @@ func TestObligationSnapshotRoundTrip(t *testing.T) {
 	bad.Obligations = append([]Obligation(nil), back.Obligations...)
 	bad.Obligations[0].Rule = "unknown"
 	assert.ErrorIs(t, g.obl.Restore(bad), ErrSnapshot)
+
+	// An engine whose rule has another deadline refuses the snapshot.
+	other := DefaultObligationConfig()
+	other.Rules[0].Within = 48 * time.Hour
+	h := oblNewFixture(t, other)
+	before := h.obl.Snapshot()
+	err = h.obl.Restore(back)
+	require.ErrorIs(t, err, ErrSnapshot)
+	assert.Contains(t, err.Error(), `deadline "rectification-plan" does not match`)
+	assert.Equal(t, before, h.obl.Snapshot(), "unchanged on error")
 }
 
 func TestObligationConcurrent(t *testing.T) {

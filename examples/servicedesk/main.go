@@ -90,6 +90,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -115,6 +116,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cfg.SurgeDay, "surge-day", cfg.SurgeDay, "0-based day a faulty batch starts a complaint surge (-1: none)")
 	out := fs.String("out", "", "directory for report.html and data.json (optional)")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) { // -h asked for the usage: not a failure
+			return 0
+		}
 		return 2
 	}
 	if fs.NArg() > 0 {

@@ -308,8 +308,9 @@ func (s *sim) handle(ctx context.Context, e *event) error {
 
 // ---- arrivals ----
 
-// weekday weights of the arrival rate (Sunday first), normalised to a mean
-// of 1 so PerDay is the mean daily volume.
+// weekdayWeight is the shape of the week's arrivals (Sunday first);
+// scheduleArrivals scales it to a mean of 1 so PerDay is the mean daily
+// volume.
 var weekdayWeight = [7]float64{0.55, 1.30, 1.15, 1.05, 1.00, 0.95, 0.70}
 
 // hourWeight is the shape of a day's arrivals by local hour.

@@ -227,6 +227,7 @@ func TestRunExitCodes(t *testing.T) {
 	}{
 		{"small run", []string{"-days", "3", "-per-day", "60", "-agents", "4", "-seed", "3"}, 0, "== Statements ==", ""},
 		{"bad flag", []string{"-nope"}, 2, "", "flag provided but not defined"},
+		{"help", []string{"-h"}, 0, "", "-per-day"},
 		{"stray argument", []string{"extra"}, 2, "", "unexpected arguments"},
 		{"invalid config", []string{"-days", "0"}, 1, "", "servicedesk: days:"},
 	}

@@ -3,6 +3,7 @@ package feedback
 import (
 	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode"
@@ -293,4 +294,33 @@ func TestClassifyDoesNotAllocate(t *testing.T) {
 	text := "ÄRGER: 包装破损 and the courier was RUDE, İSTANBUL \xff"
 	allocs := testing.AllocsPerRun(100, func() { sinkResult = c.Classify(text) })
 	assert.Zero(t, allocs)
+}
+
+func TestCategoryTallyConcurrent(t *testing.T) {
+	tally, err := NewCategoryTally(Day, time.UTC)
+	require.NoError(t, err)
+	cats := []string{CategoryLogistics, CategoryProductQuality, CategoryServiceProcess}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 300; i++ {
+				at := t0.Add(time.Duration(i%3) * 24 * time.Hour)
+				assert.NoError(t, tally.Add(at, cats[(g+i)%3]))
+				if i%50 == 0 {
+					tally.TopMovers(at, 2)
+					tally.Counts(at)
+					tally.All()
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	var total int64
+	for _, wc := range tally.All() {
+		total += wc.Total
+	}
+	assert.EqualValues(t, 4*300, total)
+	assert.EqualValues(t, 400, tally.Counts(t0).Total)
 }

@@ -74,9 +74,10 @@ var (
 )
 
 // RectificationError reports a rectification operation that the item's
-// current state does not allow. It matches ErrInvalidTransition with
-// errors.Is and also whatever Err matches: the fsm error
-// (fsm.ErrNotAllowed, ...) or ErrActionsIncomplete.
+// current state does not allow, or one dated before the last change
+// recorded on the item. It matches ErrInvalidTransition with errors.Is and
+// also whatever Err matches: the fsm error (fsm.ErrNotAllowed, ...),
+// ErrActionsIncomplete or ErrTimeBackwards.
 type RectificationError struct {
 	ItemID string
 	Op     string    // the operation attempted, e.g. "Close"

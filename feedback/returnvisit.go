@@ -68,10 +68,11 @@ func ReturnVisitDefinition() *fsm.Definition { return rvDefinition }
 var ErrHumanFollowUpRequired = errors.New("feedback: high-risk complaint requires a human follow-up")
 
 // VisitError reports a return visit operation that is not allowed: the
-// visit's state does not allow it (Err matches fsm.ErrNotAllowed) or the
+// visit's state does not allow it (Err matches fsm.ErrNotAllowed), the
 // visit is high risk and the outcome was automated (Err is
-// ErrHumanFollowUpRequired). It matches ErrInvalidTransition and Err with
-// errors.Is.
+// ErrHumanFollowUpRequired), or the operation is dated before the last
+// change recorded on the visit (Err matches ErrTimeBackwards). It matches
+// ErrInvalidTransition and Err with errors.Is.
 type VisitError struct {
 	VisitID string
 	Op      string

@@ -560,3 +560,22 @@ func TestReturnVisitOverdueOrderedByDeadlineThenID(t *testing.T) {
 	}
 	assert.Equal(t, []string{"A", "B", "C"}, ids, "OverdueAt is by deadline then id")
 }
+
+func TestReturnVisitTimeBackwardsIsAVisitError(t *testing.T) {
+	rv, _, _ := rvNew(t, ReturnVisitConfig{})
+	_, err := rv.ScheduleAt(rvComplaint("A"), t0)
+	require.NoError(t, err)
+	_, err = rv.CancelAt("A", fsm.By{}, t0.Add(-time.Minute))
+	require.ErrorIs(t, err, ErrTimeBackwards)
+	require.ErrorIs(t, err, ErrInvalidTransition)
+	var ve *VisitError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, "Cancel", ve.Op)
+	assert.Equal(t, VisitScheduled, ve.State)
+	_, err = rv.AssignAt("A", "cs.wang", fsm.By{}, time.Time{})
+	require.ErrorIs(t, err, ErrTimeBackwards)
+	v, err := rv.Get("A")
+	require.NoError(t, err)
+	assert.Equal(t, VisitScheduled, v.State)
+	assert.Empty(t, v.Assignee)
+}

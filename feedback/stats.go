@@ -68,8 +68,12 @@ func zFor(confidence float64) float64 {
 
 // Wilson returns the Wilson score interval for hits successes out of n
 // trials at the given two-sided confidence level (e.g. 0.95), as fractions in
-// [0, 1]. It returns (0, 0) when n <= 0, and clamps hits to [0, n].
+// [0, 1]. It returns (0, 0) when n <= 0, and clamps hits to [0, n]. A
+// confidence level outside (0, 1) has no interval: both bounds are NaN.
 func Wilson(hits, n int64, confidence float64) (lower, upper float64) {
+	if !validConfidence(confidence) {
+		return math.NaN(), math.NaN()
+	}
 	if n <= 0 {
 		return 0, 0
 	}
@@ -174,10 +178,20 @@ func meanFigure(metric Metric, unit Unit, m Moments, s settings) Figure {
 // +1, 0, −1); the interval is NPS ± z·SE, clipped to [−100, +100]. This
 // normal approximation is poor on small samples and when nearly everyone is
 // a promoter or a detractor, which is one more reason to respect
-// Figure.Insufficient. minN is the minimum sample size (0 means 1).
+// Figure.Insufficient. minN is the minimum sample size (0 means 1). A
+// confidence level outside (0, 1) has no interval: Lower and Upper are NaN
+// (and the figure does not marshal to JSON).
 func NPS(promoters, detractors, n int64, confidence float64, minN int64) Figure {
-	return npsFigure(promoters, detractors, n, settings{confidence: confidence, minN: max(minN, 1)})
+	f := npsFigure(promoters, detractors, n, settings{confidence: confidence, minN: max(minN, 1)})
+	if !validConfidence(confidence) {
+		f.Lower, f.Upper = math.NaN(), math.NaN()
+	}
+	return f
 }
+
+// validConfidence reports whether c is a two-sided confidence level, in
+// (0, 1).
+func validConfidence(c float64) bool { return c > 0 && c < 1 }
 
 func npsFigure(promoters, detractors, n int64, s settings) Figure {
 	f := Figure{Metric: MetricNPS, Unit: UnitPoints, Confidence: s.confidence, N: n, MinN: s.minN}

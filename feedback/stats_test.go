@@ -109,3 +109,13 @@ func FuzzWilson(f *testing.F) {
 		require.GreaterOrEqual(t, hi, p-1e-9)
 	})
 }
+
+func TestConfidenceOutsideUnitIntervalHasNoInterval(t *testing.T) {
+	for _, conf := range []float64{0, 1, 1.5, -0.2, math.NaN()} {
+		lo, hi := Wilson(3, 10, conf)
+		assert.True(t, math.IsNaN(lo) && math.IsNaN(hi), "Wilson at %v: [%v, %v]", conf, lo, hi)
+		f := NPS(5, 2, 10, conf, 1)
+		assert.True(t, math.IsNaN(f.Lower) && math.IsNaN(f.Upper), "NPS at %v: [%v, %v]", conf, f.Lower, f.Upper)
+		assert.InDelta(t, 30, f.Value, 1e-9, "the score itself does not depend on the confidence")
+	}
+}

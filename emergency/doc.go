@@ -148,7 +148,8 @@
 // The escalation ladder has four tiers ([FrontLine], [Department],
 // [Headquarters], [Executives]). Each tier has an acknowledgement timeout
 // ([IncidentConfig.AckTimeouts]); a tier that does not acknowledge in time
-// escalates the incident to the next one. An incident of grade I, or a
+// escalates the incident to the next one (at the executives, the top, it is
+// an [EventAckTimeout] event). An incident of grade I, or a
 // security event involving customer data, starts at the executives.
 // [IncidentManager.RegradeAt] changes the grade, keeping the id; it
 // re-targets the open milestones to the new grade's deadlines and records

@@ -51,7 +51,8 @@ func (rv *ReturnVisits) Snapshot() ReturnVisitsSnapshot {
 // version, invalid or duplicate visits, lifecycles the return visit
 // definition rejects, a completed visit without an outcome (or a scheduled
 // one with an outcome), a high-risk visit not in human mode, a visit that
-// is not cancelled without an SLA clock, and a clock without a visit.
+// is not cancelled without an SLA clock, a cancelled visit with one, and a
+// clock without a visit.
 func RestoreReturnVisits(clk clock.Clock, cfg ReturnVisitConfig, s ReturnVisitsSnapshot) (*ReturnVisits, error) {
 	rv, err := NewReturnVisits(clk, cfg)
 	if err != nil {
@@ -104,8 +105,12 @@ func RestoreReturnVisits(clk clock.Clock, cfg ReturnVisitConfig, s ReturnVisitsS
 			errs = append(errs, fieldErr(path+".visit.outcome", "state %s with outcome %v", m.State(), v.Outcome != nil))
 			continue
 		}
-		if !clocks[v.ID] && m.State() != VisitCancelled {
-			errs = append(errs, fieldErr(path, "visit %q has no SLA clock", v.ID))
+		if cancelled := m.State() == VisitCancelled; clocks[v.ID] == cancelled {
+			if cancelled {
+				errs = append(errs, fieldErr(path, "cancelled visit %q has an SLA clock", v.ID))
+			} else {
+				errs = append(errs, fieldErr(path, "visit %q has no SLA clock", v.ID))
+			}
 			continue
 		}
 		delete(clocks, v.ID)

@@ -421,6 +421,16 @@ func TestReturnVisitRestoreRejects(t *testing.T) {
 	_, err = RestoreReturnVisits(clk, ReturnVisitConfig{Within: time.Hour}, clone())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "is not the configured one")
+
+	// A cancelled visit dropped its clock; one that has a clock again would
+	// breach after it was cancelled.
+	s = clone()
+	ghost := s.Tracker.Clocks[0]
+	ghost.ID = "cancelled"
+	s.Tracker.Clocks = append(s.Tracker.Clocks, ghost)
+	_, err = RestoreReturnVisits(clk, cfg, s)
+	require.ErrorIs(t, err, ErrInvalidConfig)
+	assert.Contains(t, err.Error(), `cancelled visit "cancelled" has an SLA clock`)
 }
 
 func TestReturnVisitConcurrent(t *testing.T) {

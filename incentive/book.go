@@ -27,12 +27,12 @@ type Appeal struct {
 	Person     string       `json:"person"`
 	Period     string       `json:"period"`
 	Reason     string       `json:"reason"`
-	FiledBy    string       `json:"filedBy,omitempty"`
-	FiledAt    time.Time    `json:"filedAt"`
+	FiledBy    string       `json:"filed_by,omitempty"`
+	FiledAt    time.Time    `json:"filed_at"`
 	Status     AppealStatus `json:"status"`
-	DecidedBy  string       `json:"decidedBy,omitempty"`
+	DecidedBy  string       `json:"decided_by,omitempty"`
 	Decision   string       `json:"decision,omitempty"`
-	DecidedAt  *time.Time   `json:"decidedAt,omitempty"`
+	DecidedAt  *time.Time   `json:"decided_at,omitempty"`
 	Adjustment string       `json:"adjustment,omitempty"` // ID of the posted Adjustment, if any
 }
 
@@ -42,7 +42,7 @@ type AppealRequest struct {
 	Person  string `json:"person"`
 	Period  string `json:"period"`
 	Reason  string `json:"reason"`
-	FiledBy string `json:"filedBy,omitempty"`
+	FiledBy string `json:"filed_by,omitempty"`
 }
 
 // Decision decides a pending appeal. An approval with a non-zero Amount
@@ -399,7 +399,7 @@ type BookSnapshot struct {
 	Appeals     []Appeal     `json:"appeals"`
 	Adjustments []Adjustment `json:"adjustments"`
 	Events      []Event      `json:"events"`
-	AdjSeq      int64        `json:"adjSeq"`
+	AdjSeq      int64        `json:"adj_seq"`
 }
 
 // Snapshot returns the Book's state. Statements come in issue order,

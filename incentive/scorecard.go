@@ -59,7 +59,7 @@ type Gate struct {
 // that the grade pays (the grade-to-bonus-tier mapping).
 type Grade struct {
 	Name     string  `json:"name"`
-	MinScore Decimal `json:"minScore"`
+	MinScore Decimal `json:"min_score"`
 	Tier     string  `json:"tier,omitempty"`
 }
 
@@ -202,7 +202,7 @@ func (s *Scorecard) validate(p *problems) {
 		}
 		names[g.Name] = true
 		if i > 0 && g.MinScore.Cmp(s.Grades[i-1].MinScore) >= 0 {
-			p.add(path+".minScore", "grades must be listed best first with strictly decreasing minScore: %q (%s) after %q (%s)",
+			p.add(path+".min_score", "grades must be listed best first with strictly decreasing min_score: %q (%s) after %q (%s)",
 				g.Name, g.MinScore, s.Grades[i-1].Name, s.Grades[i-1].MinScore)
 		}
 	}

@@ -99,7 +99,7 @@ func TestScorecardValidate(t *testing.T) {
 		"kpis[3].levels[0].score:", "kpis[3].levels[1].label: duplicate", "kpis[3].levels[2].label: is required",
 		"kpis: weights sum to 1.01, want exactly 1",
 		"gates[0].kpi: unknown KPI \"zz\"", "gates[0]: needs min or max", "gates[1].min:",
-		"grades[1].name: duplicate", "grades[1].minScore:", "grades[2].name: is required",
+		"grades[1].name: duplicate", "grades[1].min_score:", "grades[2].name: is required",
 	} {
 		assert.Contains(t, err.Error(), want)
 	}

@@ -33,7 +33,7 @@ type Plan struct {
 	Scorecard Scorecard    `json:"scorecard"`
 	Table     *Table       `json:"table,omitempty"`
 	Target    *TargetBonus `json:"target,omitempty"`
-	TargetOn  TargetOn     `json:"targetOn,omitempty"`
+	TargetOn  TargetOn     `json:"target_on,omitempty"`
 }
 
 // Validate reports every problem with p at once, with field paths such as
@@ -77,7 +77,7 @@ func (p *Plan) Validate() error {
 		}
 	}
 	if p.TargetOn != "" && p.TargetOn != OnAttainment && p.TargetOn != OnQuantity {
-		ps.add("targetOn", "must be %q or %q, got %q", OnAttainment, OnQuantity, p.TargetOn)
+		ps.add("target_on", "must be %q or %q, got %q", OnAttainment, OnQuantity, p.TargetOn)
 	}
 	return ps.err()
 }
@@ -106,7 +106,7 @@ type Statement struct {
 	Person    string       `json:"person"`
 	Period    string       `json:"period"`
 	Plan      string       `json:"plan"`
-	RulesHash string       `json:"rulesHash"`
+	RulesHash string       `json:"rules_hash"`
 	KPIs      []KPIScore   `json:"kpis"`
 	Score     Decimal      `json:"score"`
 	Grade     string       `json:"grade,omitempty"`

@@ -196,7 +196,7 @@ func TestPlanValidate(t *testing.T) {
 	require.ErrorIs(t, err, ErrInvalid)
 	for _, want := range []string{
 		"name: is required", "scorecard.kpis: weights sum to 1.10", `table.tiers[1].from: gap between tiers "base"`,
-		"table.currency:", "target.base:", "target.currency:", "targetOn:",
+		"table.currency:", "target.base:", "target.currency:", "target_on:",
 	} {
 		assert.Contains(t, err.Error(), want)
 	}

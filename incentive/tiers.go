@@ -363,7 +363,7 @@ type TargetBonus struct {
 	Rounding RoundingMode `json:"rounding"`
 	Target   Decimal      `json:"target"`
 	Base     Decimal      `json:"base"`
-	PerUnit  Decimal      `json:"perUnit"`
+	PerUnit  Decimal      `json:"per_unit"`
 	Cap      *Decimal     `json:"cap,omitempty"`
 }
 
@@ -386,7 +386,7 @@ func (b *TargetBonus) validate(p *problems) {
 		p.add("base", "must not be negative, got %s", b.Base)
 	}
 	if b.PerUnit.Sign() < 0 {
-		p.add("perUnit", "must not be negative, got %s", b.PerUnit)
+		p.add("per_unit", "must not be negative, got %s", b.PerUnit)
 	}
 	if err == nil && b.Base.Normalize().Scale() > digits {
 		p.add("base", "%s has more places than %s allows (%d)", b.Base, b.Currency, digits)

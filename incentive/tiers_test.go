@@ -206,7 +206,7 @@ func TestTargetBonus(t *testing.T) {
 	bad := TargetBonus{Currency: "USD", Base: MustDecimal("-1"), PerUnit: MustDecimal("-2"), Cap: dp("-3"), Rounding: 7}
 	err = bad.Validate()
 	require.ErrorIs(t, err, ErrInvalid)
-	for _, want := range []string{"base:", "perUnit:", "cap:", "rounding:"} {
+	for _, want := range []string{"base:", "per_unit:", "cap:", "rounding:"} {
 		assert.Contains(t, err.Error(), want)
 	}
 }

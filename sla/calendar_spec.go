@@ -73,7 +73,7 @@ type CalendarSpec struct {
 	Holidays []CalendarHoliday `json:"holidays,omitempty"`
 	// MakeUpDays turn dates (typically a Saturday or Sunday) into working
 	// days with the given hours.
-	MakeUpDays []CalendarMakeUpDay `json:"makeUpDays,omitempty"`
+	MakeUpDays []CalendarMakeUpDay `json:"make_up_days,omitempty"`
 	// Overrides replace the hours of single dates.
 	Overrides []CalendarOverride `json:"overrides,omitempty"`
 }
@@ -343,7 +343,7 @@ func calCompile(s CalendarSpec) (calCompiled, []error) {
 		exs = append(exs, ex{n, wins, p})
 	}
 	for i, m := range s.MakeUpDays {
-		p := fmt.Sprintf("makeUpDays[%d]", i)
+		p := fmt.Sprintf("make_up_days[%d]", i)
 		n, ok := addDate(p, m.Date)
 		wins := calParseWindows(p+".hours", m.Hours, &errs)
 		if len(m.Hours) == 0 {

@@ -96,8 +96,8 @@ func TestCalendarValidateReportsEveryProblem(t *testing.T) {
 		{ErrCalendarWindowOrder, "week.tuesday[0]"},
 		{ErrCalendarTimeOfDay, "week.friday[0].start"},
 		{ErrCalendarDate, "holidays[0].date"},
-		{ErrCalendarDuplicateDate, "makeUpDays[0].date"},
-		{ErrCalendarNoWorkingTime, "makeUpDays[1].hours"},
+		{ErrCalendarDuplicateDate, "make_up_days[0].date"},
+		{ErrCalendarNoWorkingTime, "make_up_days[1].hours"},
 		{ErrCalendarWindowOrder, "overrides[0].hours[0]"},
 	} {
 		assert.ErrorIs(t, err, want.sentinel)

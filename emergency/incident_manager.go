@@ -159,9 +159,14 @@ type IncidentEvent struct {
 // IncidentOption configures an IncidentManager.
 type IncidentOption func(*IncidentManager)
 
-// WithIncidentClock sets the time source (default clock.New()).
+// WithIncidentClock sets the time source (default clock.New()). A nil
+// clock is ignored.
 func WithIncidentClock(c clock.Clock) IncidentOption {
-	return func(m *IncidentManager) { m.clk = c }
+	return func(m *IncidentManager) {
+		if c != nil {
+			m.clk = c
+		}
+	}
 }
 
 // WithIncidentCalendars sets the calendars IncidentConfig.Calendar may name.

@@ -174,9 +174,14 @@ type ObligationEvent struct {
 // ObligationOption configures an Obligations engine.
 type ObligationOption func(*Obligations)
 
-// WithObligationClock sets the time source (default clock.New()).
+// WithObligationClock sets the time source (default clock.New()). A nil
+// clock is ignored.
 func WithObligationClock(c clock.Clock) ObligationOption {
-	return func(o *Obligations) { o.clk = c }
+	return func(o *Obligations) {
+		if c != nil {
+			o.clk = c
+		}
+	}
 }
 
 // WithObligationCalendars sets the calendars obligation rules name. The

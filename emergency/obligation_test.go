@@ -327,3 +327,14 @@ func TestObligationFulfilledLateBeforeDeadlineDelivered(t *testing.T) {
 	assert.Equal(t, Yellow, f.board.Level("east"), "nothing to escalate once fulfilled")
 	assert.Equal(t, []string{"opened rectification-plan", "fulfilled rectification-plan", "missed rectification-plan"}, f.kinds())
 }
+
+func TestNilClockOptionsAreIgnored(t *testing.T) {
+	board, err := NewBoard(Config{})
+	require.NoError(t, err)
+	obl, err := NewObligations(board, DefaultObligationConfig(), WithObligationClock(nil))
+	require.NoError(t, err)
+	mgr, err := NewIncidentManager(DefaultIncidentConfig(), WithIncidentClock(nil))
+	require.NoError(t, err)
+	require.NotNil(t, mgr.clk)
+	require.NotNil(t, obl.clk)
+}

@@ -282,24 +282,54 @@ func addInt(a, b int64) (int64, bool) {
 	return s, true
 }
 
-// Add returns a + b exactly, or ErrOverflow.
+// Add returns a + b exactly, or ErrOverflow. The result has the larger of
+// the two scales unless its coefficient would not fit; then trailing
+// fraction zeros of the operands are dropped first ("1000000000" +
+// "0.500000000000000000" is "1000000000.5"), and only a sum that still
+// does not fit is ErrOverflow.
 func (d Decimal) Add(o Decimal) (Decimal, error) {
-	ac, bc, sc, ok := align(d, o)
-	if ok {
-		if s, ok := addInt(ac, bc); ok {
-			return Decimal{coef: s, scale: sc}, nil
+	if s, ok := d.add(o); ok {
+		return s, nil
+	}
+	if nd, no := d.Normalize(), o.Normalize(); nd != d || no != o {
+		if s, ok := nd.add(no); ok {
+			return s, nil
 		}
 	}
 	return Decimal{}, fmt.Errorf("%w: %s + %s", ErrOverflow, d, o)
 }
 
+func (d Decimal) add(o Decimal) (Decimal, bool) {
+	ac, bc, sc, ok := align(d, o)
+	if ok {
+		if s, ok := addInt(ac, bc); ok {
+			return Decimal{coef: s, scale: sc}, true
+		}
+	}
+	return Decimal{}, false
+}
+
 // Sub returns a - b exactly, or ErrOverflow.
 func (d Decimal) Sub(o Decimal) (Decimal, error) { return d.Add(o.Neg()) }
 
-// Mul returns d × o exactly. It fails with ErrOverflow if the coefficient
-// does not fit in an int64 and with ErrPrecision if the result needs more
-// than MaxScale decimal places.
+// Mul returns d × o exactly. It fails with ErrOverflow if the product's
+// coefficient does not fit in an int64 and with ErrPrecision if the result
+// needs more than MaxScale decimal places, in both cases after trailing
+// fraction zeros of the operands are dropped ("5.000000000000000000" ×
+// "6.50" is 32.5).
 func (d Decimal) Mul(o Decimal) (Decimal, error) {
+	p, err := d.mul(o)
+	if err != nil {
+		if nd, no := d.Normalize(), o.Normalize(); nd != d || no != o {
+			if p, err2 := nd.mul(no); err2 == nil {
+				return p, nil
+			}
+		}
+	}
+	return p, err
+}
+
+func (d Decimal) mul(o Decimal) (Decimal, error) {
 	hi, lo := bits.Mul64(uabs(d.coef), uabs(o.coef))
 	scale := int(d.scale) + int(o.scale)
 	for hi == 0 && scale > MaxScale && lo%10 == 0 && lo != 0 {

@@ -212,3 +212,26 @@ func TestErrorsWrapSentinels(t *testing.T) {
 	assert.True(t, errors.Is(err, ErrSyntax))
 	assert.Contains(t, err.Error(), "incentive:")
 }
+
+func TestArithmeticShedsTrailingZeros(t *testing.T) {
+	d := MustDecimal
+	// A value written with many trailing zeros has a large coefficient; an
+	// exact result that fits once the zeros are dropped is not an overflow.
+	p, err := d("5.000000000000000000").Mul(d("6.50"))
+	require.NoError(t, err)
+	assert.True(t, p.Equal(d("32.5")), "got %s", p)
+	p, err = d("100000.00000000").Mul(d("100000.00000000"))
+	require.NoError(t, err)
+	assert.True(t, p.Equal(d("10000000000")), "got %s", p)
+	s, err := d("1000000000").Add(d("0.000000000000000000"))
+	require.NoError(t, err)
+	assert.True(t, s.Equal(d("1000000000")), "got %s", s)
+	s, err = d("1000000000").Sub(d("0.500000000000000000"))
+	require.NoError(t, err)
+	assert.Equal(t, "999999999.5", s.String())
+	// Results that really do not fit still fail.
+	_, err = d("10000000000").Mul(d("1000000000.0"))
+	require.ErrorIs(t, err, ErrOverflow)
+	_, err = d("1000000000").Add(d("0.000000000000000001"))
+	require.ErrorIs(t, err, ErrOverflow)
+}

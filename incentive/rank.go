@@ -2,6 +2,7 @@ package incentive
 
 import (
 	"fmt"
+	"math/bits"
 	"sort"
 	"strings"
 )
@@ -53,12 +54,11 @@ func Rank(entries []Entry, bottomShare Decimal) ([]Ranked, error) {
 		return out[i].ID < out[j].ID
 	})
 	n := len(out)
-	kd, err := DecimalFromInt(int64(n)).Mul(bottomShare)
-	if err != nil {
-		return nil, err
-	}
-	kd, _ = kd.Round(0, Down)
-	k := int(kd.coef)
+	// k = floor(n × coef / 10^scale) in 128 bits: the share is at most 1,
+	// so the high word is below the divisor and k <= n.
+	hi, lo := bits.Mul64(uint64(n), uint64(bottomShare.coef))
+	kq, _ := bits.Div64(hi, lo, pow10[bottomShare.scale])
+	k := int(kq)
 	for i := range out {
 		if i > 0 && out[i].Score.Equal(out[i-1].Score) {
 			out[i].Rank = out[i-1].Rank

@@ -135,3 +135,24 @@ func TestBlendScores(t *testing.T) {
 	_, err = BlendScores(MustDecimal("1"), MustDecimal("1"), MustDecimal("1.5"), 2, HalfEven)
 	require.ErrorIs(t, err, ErrInvalid)
 }
+
+func TestRankLongBottomShare(t *testing.T) {
+	// A share with 18 places (1/7) times 100 people does not fit an int64
+	// coefficient, but floor(100 / 7) = 14 people are flagged all the same.
+	var es []Entry
+	for i := range 100 {
+		es = append(es, Entry{ID: fmt.Sprintf("p%03d", i), Score: DecimalFromInt(int64(1000 - i))})
+	}
+	share, err := one.Quo(DecimalFromInt(7), MaxScale, Down)
+	require.NoError(t, err)
+	r, err := Rank(es, share)
+	require.NoError(t, err)
+	n := 0
+	for _, x := range r {
+		if x.Bottom {
+			n++
+			assert.GreaterOrEqual(t, x.Rank, 87)
+		}
+	}
+	assert.Equal(t, 14, n)
+}

@@ -348,3 +348,9 @@ func TestCurrencyDigitsInTables(t *testing.T) {
 	assert.Equal(t, "KWD 0.001", total(t, kwd, "1"))
 	assert.Equal(t, "KWD 0.002", total(t, kwd, "11"))
 }
+
+func TestQuantityWithTrailingZeros(t *testing.T) {
+	// 18 written decimal places of zeros price like the plain quantity.
+	assert.Equal(t, "USD 35.00", total(t, stripeTiers(Graduated), "5.000000000000000000"))
+	assert.Equal(t, "USD 63.00", total(t, stripeTiers(Volume), "10.50000000000000000"))
+}

@@ -233,7 +233,9 @@ func Sum(c Currency, amounts ...Money) (Money, error) {
 // magnitude and every part negated.
 //
 // Weights must be non-negative with a positive sum; otherwise Split returns
-// an ErrInvalid error and no parts.
+// an ErrInvalid error and no parts. Weights brought to a common scale must
+// sum to at most math.MaxInt64 (for example 1e17 and 0.01 do not), else
+// the error is ErrOverflow.
 func (m Money) Split(weights []Decimal) ([]Money, error) {
 	if len(weights) == 0 {
 		return nil, fmt.Errorf("%w: split into zero parts", ErrInvalid)
@@ -246,13 +248,16 @@ func (m Money) Split(weights []Decimal) ([]Money, error) {
 		if w.Sign() < 0 {
 			return nil, fmt.Errorf("%w: weights[%d] = %s is negative", ErrInvalid, i, w)
 		}
-		if w.scale > scale {
-			scale = w.scale
+		// Trailing zeros are dropped so that how a weight is written
+		// ("1.000000000000000000") cannot overflow the sum.
+		if n := w.Normalize(); n.scale > scale {
+			scale = n.scale
 		}
 	}
 	ws := make([]uint64, len(weights))
 	var total uint64
 	for i, w := range weights {
+		w = w.Normalize()
 		c, ok := rescale(w.coef, int(scale-w.scale))
 		if !ok {
 			return nil, fmt.Errorf("%w: weights[%d] = %s", ErrOverflow, i, w)

@@ -180,3 +180,27 @@ func FuzzSplit(f *testing.F) {
 		require.Equal(t, total, sum)
 	})
 }
+
+func TestSplitWeightsWithTrailingZeros(t *testing.T) {
+	// Ten weights of 1 written with 18 places would sum to a coefficient of
+	// 10^19; the split depends on their values, not on how they are written.
+	w := make([]Decimal, 10)
+	for i := range w {
+		w[i] = MustDecimal("1.000000000000000000")
+	}
+	w[9] = MustDecimal("2.5")
+	parts, err := NewMoney("USD", 1000).Split(w)
+	require.NoError(t, err)
+	var got []int64
+	for _, p := range parts {
+		got = append(got, p.Minor)
+	}
+	// 1000 / 11.5 = 86.956...: floors 86 × 9 + 217 = 991, nine cents to
+	// the largest remainders (0.956 each beat 0.391), earliest first.
+	assert.Equal(t, []int64{87, 87, 87, 87, 87, 87, 87, 87, 87, 217}, got)
+}
+
+func TestSplitWeightsTooFarApart(t *testing.T) {
+	_, err := NewMoney("USD", 100).Split([]Decimal{MustDecimal("100000000000000000"), MustDecimal("0.01")})
+	require.ErrorIs(t, err, ErrOverflow)
+}

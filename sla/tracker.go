@@ -645,12 +645,18 @@ func (t *Tracker) Snapshot() TrackerSnapshot {
 	slices.SortFunc(s.Clocks, func(a, b TrackedClock) int {
 		return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.Clock.Spec.Metric, b.Clock.Spec.Metric))
 	})
-	for _, l := range t.late {
-		s.Pending = append(s.Pending, l...)
+	// Each clock's pending events stay in the order they will be delivered
+	// (a warning before the met event at the same instant); across clocks,
+	// by instant, then by key.
+	lateKeys := make([]ClockKey, 0, len(t.late))
+	for k := range t.late {
+		lateKeys = append(lateKeys, k)
 	}
-	slices.SortStableFunc(s.Pending, func(a, b Event) int {
-		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.ID.String(), b.ID.String()))
-	})
+	slices.SortFunc(lateKeys, compareKeys)
+	for _, k := range lateKeys {
+		s.Pending = append(s.Pending, t.late[k]...)
+	}
+	slices.SortStableFunc(s.Pending, func(a, b Event) int { return a.At.Compare(b.At) })
 	for k, c := range t.closed {
 		s.Closed = append(s.Closed, ClosedCycles{Metric: k.m, Priority: k.prio, Met: c.met, Breached: c.breached})
 	}
@@ -730,6 +736,12 @@ func (t *Tracker) Restore(s TrackerSnapshot, resolve func(SpecDef) (*Spec, error
 		}
 		late[ev.Key()] = append(late[ev.Key()], ev)
 	}
+	for _, l := range late {
+		// The first pending event is the one the queue holds: keep each
+		// clock's list in deadline order (stable, so a warning recorded
+		// before a met event at the same instant stays first).
+		slices.SortStableFunc(l, func(a, b Event) int { return a.At.Compare(b.At) })
+	}
 	closed := map[attKey]*attCount{}
 	for _, c := range s.Closed {
 		closed[attKey{c.Metric, c.Priority}] = &attCount{met: c.Met, breached: c.Breached}
@@ -748,9 +760,14 @@ func (t *Tracker) Restore(s TrackerSnapshot, resolve func(SpecDef) (*Spec, error
 		keys = append(keys, k)
 	}
 	// Schedule in a fixed order so equal deadlines fire in a stable order.
-	slices.SortFunc(keys, func(a, b ClockKey) int { return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.Metric, b.Metric)) })
+	slices.SortFunc(keys, compareKeys)
 	for _, k := range keys {
 		t.reschedule(k, clocks[k])
 	}
 	return nil
+}
+
+// compareKeys orders clock keys by id, then metric.
+func compareKeys(a, b ClockKey) int {
+	return cmp.Or(cmp.Compare(a.ID, b.ID), cmp.Compare(a.Metric, b.Metric))
 }

@@ -158,3 +158,41 @@ func TestTrackerOptionsTolerateBadValues(t *testing.T) {
 	assert.True(t, ok)
 	assert.Empty(t, p)
 }
+
+// TestTrackerRestoreKeepsPendingOrder stops a clock at the very instant of
+// its warning without advancing: the warning and the met event share one
+// instant and must come warning first, before and after a snapshot round
+// trip (ordering pending events by their id text put "met" before
+// "warning").
+func TestTrackerRestoreKeepsPendingOrder(t *testing.T) {
+	spec := tkSpec(t, time.Hour, tkAlways{}, []Rung{{Percent: 50}})
+	setup := func() *Tracker {
+		tr, _, _ := tkTracker(t)
+		require.NoError(t, tr.StartAt("A", spec, "", tkT0))
+		met, err := tr.StopAt(ClockKey{"A", Resolution}, tkT0.Add(30*time.Minute))
+		require.NoError(t, err)
+		require.True(t, met)
+		return tr
+	}
+	want := []string{"A/resolution/warning/1/1@09:30", "A/resolution/met/1/1@09:30"}
+
+	direct, rec, _ := tkTracker(t)
+	require.NoError(t, direct.Restore(setup().Snapshot(), SpecResolver(nil, Registry{"24x7": tkAlways{}})))
+	src := setup()
+	srcRec := &tkRecorder{}
+	src.OnEvent(srcRec.handle)
+	src.AdvanceTo(tkT0.Add(time.Hour))
+	assert.Equal(t, want, srcRec.ids(), "without a snapshot")
+
+	b, err := json.Marshal(setup().Snapshot())
+	require.NoError(t, err)
+	var snap TrackerSnapshot
+	require.NoError(t, json.Unmarshal(b, &snap))
+	tr2, rec2, _ := tkTracker(t)
+	require.NoError(t, tr2.Restore(snap, SpecResolver(nil, Registry{"24x7": tkAlways{}})))
+	tr2.AdvanceTo(tkT0.Add(time.Hour))
+	assert.Equal(t, want, rec2.ids(), "after a JSON round trip")
+
+	direct.AdvanceTo(tkT0.Add(time.Hour))
+	assert.Equal(t, want, rec.ids(), "after restoring the snapshot value")
+}

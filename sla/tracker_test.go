@@ -226,15 +226,24 @@ func TestTrackerRunWithMock(t *testing.T) {
 	tr := NewTracker(WithClock(m), WithHandler(func(e Event) { events <- e }))
 	spec := tkSpec(t, time.Hour, tkAlways{}, []Rung{{Percent: 50}})
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
-	go func() { done <- tr.Run(ctx) }()
+	done := make(chan error, 1)
+	start := func() { go func() { done <- tr.Run(ctx) }() }
+	start()
 	require.NoError(t, tr.StartAt("R", spec, "", tkT0))
 	// A second Run is refused while the first is active (the cancelled
-	// context makes a premature second Run return at once).
+	// context makes a premature second Run return at once). The probe can
+	// itself hold the tracker for an instant and make the first Run return
+	// ErrTrackerRunning: start that one again, or the loop never ends.
 	cancelled, cancel2 := context.WithCancel(context.Background())
 	cancel2()
 	for tr.Run(cancelled) != ErrTrackerRunning {
-		runtime.Gosched()
+		select {
+		case err := <-done:
+			require.ErrorIs(t, err, ErrTrackerRunning)
+			start()
+		default:
+			runtime.Gosched()
+		}
 	}
 
 	// Move the mock past the warning; Run's single timer fires.

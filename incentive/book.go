@@ -325,11 +325,7 @@ func (b *Book) postLocked(r *bookRecord, req AdjustmentRequest, appeal string, t
 	if err := p.err(); err != nil {
 		return Adjustment{}, err
 	}
-	net := r.total
-	for _, a := range r.adjustments {
-		net, _ = net.Add(a.Amount) // checked when posted
-	}
-	if _, err := net.Add(req.Amount); err != nil {
+	if _, err := r.net().Add(req.Amount); err != nil {
 		return Adjustment{}, err
 	}
 	b.adjSeq++
@@ -350,11 +346,17 @@ func (b *Book) Net(person, period string) (Money, error) {
 	if err != nil {
 		return Money{}, err
 	}
+	return r.net(), nil
+}
+
+// net returns the issued total plus every adjustment; each posting checked
+// that the running sum does not overflow.
+func (r *bookRecord) net() Money {
 	net := r.total
 	for _, a := range r.adjustments {
 		net, _ = net.Add(a.Amount)
 	}
-	return net, nil
+	return net
 }
 
 // Adjustments returns the statement's adjustments in posting order.
@@ -433,7 +435,9 @@ func (b *Book) Snapshot() (BookSnapshot, error) {
 
 // RestoreBook rebuilds a Book from a snapshot; a nil clock means
 // clock.New(). The restored Book has the same statements (byte for byte),
-// appeals, adjustments and history.
+// appeals, adjustments and history. An adjustment in another currency than
+// its statement (ErrInvalid) or one that overflows the net amount
+// (ErrOverflow) is rejected, as it would be when posted.
 func RestoreBook(s BookSnapshot, clk clock.Clock) (*Book, error) {
 	b := NewBook(clk)
 	for _, st := range s.Statements {
@@ -458,10 +462,16 @@ func RestoreBook(s BookSnapshot, clk clock.Clock) (*Book, error) {
 		}
 		b.appeals[a.ID] = &a
 	}
-	for _, adj := range s.Adjustments {
+	for i, adj := range s.Adjustments {
 		r, err := b.record(adj.Person, adj.Period)
 		if err != nil {
 			return nil, err
+		}
+		if adj.Amount.Currency != r.total.Currency {
+			return nil, fmt.Errorf("%w: adjustments[%d] in %q, statement in %q", ErrInvalid, i, adj.Amount.Currency, r.total.Currency)
+		}
+		if _, err := r.net().Add(adj.Amount); err != nil {
+			return nil, fmt.Errorf("incentive: adjustments[%d]: %w", i, err)
 		}
 		r.adjustments = append(r.adjustments, adj)
 	}

@@ -3,6 +3,7 @@ package incentive
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"sync"
 	"testing"
 	"time"
@@ -181,4 +182,32 @@ func TestBookConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 	assert.Len(t, b.History("", ""), 8*20*4)
+}
+
+func TestRestoreBookChecksAdjustments(t *testing.T) {
+	b, _, _ := issuedBook(t)
+	_, err := b.Adjust(AdjustmentRequest{Person: "alice", Period: "2026-10", Amount: MustMoney("USD 3.00"), Reason: "r", Approver: "a"})
+	require.NoError(t, err)
+	snap, err := b.Snapshot()
+	require.NoError(t, err)
+
+	bad := snap
+	bad.Adjustments = []Adjustment{snap.Adjustments[0]}
+	bad.Adjustments[0].Amount = MustMoney("EUR 3.00")
+	_, err = RestoreBook(bad, nil)
+	require.ErrorIs(t, err, ErrInvalid)
+
+	// An adjustment whose sum with the total does not fit would make Net
+	// wrong; the restore refuses it.
+	bad.Adjustments[0].Amount = NewMoney("USD", math.MaxInt64)
+	_, err = RestoreBook(bad, nil)
+	require.ErrorIs(t, err, ErrOverflow)
+
+	r, err := RestoreBook(snap, nil)
+	require.NoError(t, err)
+	n, err := r.Net("alice", "2026-10")
+	require.NoError(t, err)
+	want, err := b.Net("alice", "2026-10")
+	require.NoError(t, err)
+	assert.Equal(t, want, n)
 }

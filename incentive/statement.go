@@ -261,17 +261,11 @@ func (t *Table) evaluateTier(i int, q Decimal, digits int, buf []Line) (Result, 
 		return Result{}, err
 	}
 	l.Note = "tier chosen by grade"
-	res.Lines = append(res.Lines, l)
-	res.Total = l.Amount
-	if !tr.Flat.IsZero() {
-		f, err := newLine(LineFlat, t.Name, tr.Name, t.Currency, digits, one, tr.Flat, t.Rounding)
-		if err != nil {
-			return Result{}, err
-		}
-		res.Lines = append(res.Lines, f)
-		if res.Total, err = res.Total.Add(f.Amount); err != nil {
-			return Result{}, err
-		}
+	if err := res.add(l); err != nil {
+		return Result{}, err
+	}
+	if err := res.addFlat(t, tr, digits); err != nil {
+		return Result{}, err
 	}
 	if err := clampTotal(&res, t.Name, t.Min, t.Max, digits, t.Rounding); err != nil {
 		return Result{}, err

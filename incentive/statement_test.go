@@ -159,6 +159,16 @@ func TestRulesHashChangesWithEveryRule(t *testing.T) {
 		"target cap":      func(p *Plan) { p.Target.Cap = nil },
 		"target rounding": func(p *Plan) { p.Target.Rounding = Up },
 		"target on":       func(p *Plan) { p.TargetOn = OnQuantity },
+		"target per unit": func(p *Plan) { p.Target.PerUnit = MustDecimal("10.5") },
+		"target level":    func(p *Plan) { p.Target.Target = MustDecimal("95") },
+		"table min":       func(p *Plan) { p.Table.Min = dp("5") },
+		"gate max":        func(p *Plan) { p.Scorecard.Gates[0].Max = dp("1") },
+		"grade tier":      func(p *Plan) { p.Scorecard.Grades[0].Tier = "heroic" },
+		"kpi direction": func(p *Plan) {
+			k := &p.Scorecard.KPIs[0]
+			k.Direction, k.Floor, k.Target = LowerIsBetter, k.Target, k.Floor
+		},
+		"currency": func(p *Plan) { p.Currency, p.Table.Currency, p.Target.Currency = "EUR", "EUR", "EUR" },
 	}
 	seen := map[string]string{base: "base"}
 	for name, mut := range mutations {

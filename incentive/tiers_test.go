@@ -354,3 +354,29 @@ func TestQuantityWithTrailingZeros(t *testing.T) {
 	assert.Equal(t, "USD 35.00", total(t, stripeTiers(Graduated), "5.000000000000000000"))
 	assert.Equal(t, "USD 63.00", total(t, stripeTiers(Volume), "10.50000000000000000"))
 }
+
+func TestAllBoundKinds(t *testing.T) {
+	// Every bound kind in one table: [0,10] (10,20) [20,30] (30,∞).
+	tb := Table{Name: "kinds", Mode: Volume, Currency: "USD", Tiers: []Tier{
+		{Name: "a", From: MustDecimal("0"), To: dp("10"), Bounds: ClosedClosed, Rate: MustDecimal("1")},
+		{Name: "b", From: MustDecimal("10"), To: dp("20"), Bounds: OpenOpen, Rate: MustDecimal("2")},
+		{Name: "c", From: MustDecimal("20"), To: dp("30"), Bounds: ClosedClosed, Rate: MustDecimal("3")},
+		{Name: "d", From: MustDecimal("30"), Bounds: OpenClosed, Rate: MustDecimal("4")},
+	}}
+	require.NoError(t, tb.Validate())
+	for q, want := range map[string]string{
+		"0": "USD 0.00", "10": "USD 10.00", "10.01": "USD 20.02", "19.99": "USD 39.98",
+		"20": "USD 60.00", "30": "USD 90.00", "30.01": "USD 120.04",
+	} {
+		assert.Equal(t, want, total(t, tb, q), "volume q=%s", q)
+	}
+	tb.Mode = Graduated
+	for q, want := range map[string]string{
+		"10": "USD 10.00", "10.01": "USD 10.02", "20": "USD 30.00", "20.5": "USD 31.50",
+		"30": "USD 60.00", "30.5": "USD 62.00",
+	} {
+		assert.Equal(t, want, total(t, tb, q), "graduated q=%s", q)
+	}
+	_, err := tb.Evaluate(MustDecimal("-0.01"))
+	require.ErrorIs(t, err, ErrOutOfRange)
+}

@@ -226,7 +226,8 @@ type KPIScore struct {
 	Weighted Decimal `json:"weighted"`
 }
 
-// GateResult records one gate check.
+// GateResult records one gate check. Min and Max point to copies of the
+// gate's bounds, owned by the result.
 type GateResult struct {
 	KPI    string   `json:"kpi"`
 	Value  Decimal  `json:"value"`
@@ -323,6 +324,16 @@ func (s *Scorecard) score(values []Value, idx map[string]int, kbuf []KPIScore, g
 	}
 	if len(s.Gates) > 0 {
 		res.Gates = gbuf[:0]
+		// The result gets its own copies of the bounds (one allocation for
+		// all gates), so writing through them cannot change the rules.
+		bounds := make([]Decimal, 0, 2*len(s.Gates))
+		own := func(d *Decimal) *Decimal {
+			if d == nil {
+				return nil
+			}
+			bounds = append(bounds, *d)
+			return &bounds[len(bounds)-1]
+		}
 		for _, g := range s.Gates {
 			ks := &kbuf[idx[g.KPI]]
 			v := ks.Value
@@ -330,7 +341,7 @@ func (s *Scorecard) score(values []Value, idx map[string]int, kbuf []KPIScore, g
 				v = ks.Score
 			}
 			ok := (g.Min == nil || v.Cmp(*g.Min) >= 0) && (g.Max == nil || v.Cmp(*g.Max) <= 0)
-			res.Gates = append(res.Gates, GateResult{KPI: g.KPI, Value: v, Min: g.Min, Max: g.Max, Passed: ok, Reason: g.Reason})
+			res.Gates = append(res.Gates, GateResult{KPI: g.KPI, Value: v, Min: own(g.Min), Max: own(g.Max), Passed: ok, Reason: g.Reason})
 			res.Passed = res.Passed && ok
 		}
 	}

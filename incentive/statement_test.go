@@ -268,3 +268,26 @@ func TestCompiledPlanConcurrent(t *testing.T) {
 		<-done
 	}
 }
+
+func TestStatementDoesNotShareRules(t *testing.T) {
+	// A statement's gate bounds are its own: writing through them must not
+	// change the compiled plan or the next statement.
+	c := mustCompile(t, servicePlan())
+	in := Input{Person: "alice", Period: "2026-10", Values: aliceValues(), Quantity: MustDecimal("250")}
+	st, err := c.Statement(in)
+	require.NoError(t, err)
+	require.Len(t, st.Gates, 1)
+	require.NotNil(t, st.Gates[0].Min)
+	*st.Gates[0].Min = MustDecimal("0.999")
+	again, err := c.Statement(in)
+	require.NoError(t, err)
+	assert.True(t, again.Gates[0].Passed)
+	assert.Equal(t, "0.98", again.Gates[0].Min.String())
+	assert.Equal(t, "0.98", c.Plan().Scorecard.Gates[0].Min.String())
+
+	sc := servicePlan().Scorecard
+	r, err := sc.Score(aliceValues())
+	require.NoError(t, err)
+	*r.Gates[0].Min = MustDecimal("0.999")
+	assert.Equal(t, "0.98", sc.Gates[0].Min.String())
+}

@@ -196,3 +196,23 @@ func TestTrackerRestoreKeepsPendingOrder(t *testing.T) {
 	direct.AdvanceTo(tkT0.Add(time.Hour))
 	assert.Equal(t, want, rec.ids(), "after restoring the snapshot value")
 }
+
+// TestTrackerHandlerPanic checks the Handler doc: a handler's panic reaches
+// the caller of AdvanceTo, its event counts as delivered, and the tracker
+// stays usable (no lock left held).
+func TestTrackerHandlerPanic(t *testing.T) {
+	tr, rec, _ := tkTracker(t)
+	spec := tkSpec(t, time.Hour, tkAlways{}, []Rung{{Percent: 50}})
+	require.NoError(t, tr.StartAt("A", spec, "", tkT0))
+	tr.OnEvent(func(e Event) {
+		if e.ID.Kind == Warning {
+			panic("handler failed")
+		}
+	})
+	assert.PanicsWithValue(t, "handler failed", func() { tr.AdvanceTo(tkT0.Add(2 * time.Hour)) })
+	assert.Equal(t, []string{"A/resolution/warning/1/1@09:30"}, rec.ids())
+	assert.Equal(t, 1, tr.AdvanceTo(tkT0.Add(2*time.Hour)), "the warning is not delivered again")
+	assert.Equal(t, []string{"A/resolution/warning/1/1@09:30", "A/resolution/breach/1/1@10:00"}, rec.ids())
+	require.NoError(t, tr.StartAt("B", spec, "", tkT0.Add(2*time.Hour)))
+	assert.Equal(t, 2, tr.Len())
+}

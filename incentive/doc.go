@@ -139,9 +139,17 @@
 //
 // The goal is at most 5,000 ns/person: the CPU cost per person is
 // 2.7-3.7 µs, and wall time met the goal in four runs of five (the fifth
-// waited for a core). Memory is about 2.3 kB and 4.6 allocations per person,
-// mostly the statement itself, against 14.4 kB and 626 allocations for
-// big.Rat. BenchmarkSplit compares Money.Split over 50 weights with a
+// waited for a core). Since then statements own a copy of their gate
+// bounds, one more allocation per person. Six later runs of the same
+// command (with -count=2 or 3, load average 1.4-3.8) gave 2,964 - 4,009
+// wall and 3,640 - 5,069 CPU ns/person, and a seventh 45,230 wall while
+// another job held the cores; four runs of the earlier code interleaved
+// with them gave 2,956 - 3,577 wall and 3,214 - 4,389 CPU ns/person. The
+// difference is within the noise of that machine, and the CPU figures of
+// both exceed the earlier 3.7 µs under that load.
+// Memory is about 2.3 kB and 5.6 allocations per person, mostly the
+// statement itself, against 14.4 kB and 626 allocations for big.Rat.
+// BenchmarkSplit compares Money.Split over 50 weights with a
 // big.Rat largest-remainder split in the same way (27.6x in one run with
 // -benchtime=100000x).
 package incentive

@@ -37,20 +37,7 @@ func TestTrackerSchedulersAgree(t *testing.T) {
 			now = now.Add(time.Duration(r.IntN(20)) * time.Minute)
 			id := fmt.Sprint("T", r.IntN(60))
 			key := ClockKey{ID: id, Metric: Resolution}
-			switch r.IntN(6) {
-			case 0:
-				_ = tr.StartAt(id, spec, "p", now)
-			case 1:
-				_ = tr.PauseAt(key, now)
-			case 2:
-				_ = tr.ResumeAt(key, now)
-			case 3:
-				_, _ = tr.StopAt(key, now)
-			case 4:
-				_ = tr.NewCycleAt(key, now)
-			case 5:
-				tr.AdvanceTo(now)
-			}
+			tkApplyOp(tr, r.IntN(6), id, spec, "p", now)
 			if i%50 == 0 {
 				tr.Remove(key)
 			}

@@ -437,7 +437,9 @@ func (b *Book) Snapshot() (BookSnapshot, error) {
 // clock.New(). The restored Book has the same statements (byte for byte),
 // appeals, adjustments and history. An adjustment in another currency than
 // its statement (ErrInvalid) or one that overflows the net amount
-// (ErrOverflow) is rejected, as it would be when posted.
+// (ErrOverflow) is rejected, as it would be when posted, and so are
+// repeated appeal or adjustment IDs, two pending appeals on one statement
+// and an adjustment sequence behind the adjustments (ErrInvalid).
 func RestoreBook(s BookSnapshot, clk clock.Clock) (*Book, error) {
 	b := NewBook(clk)
 	for _, st := range s.Statements {
@@ -457,12 +459,26 @@ func RestoreBook(s BookSnapshot, clk clock.Clock) (*Book, error) {
 		if err != nil {
 			return nil, err
 		}
+		if _, dup := b.appeals[a.ID]; dup {
+			return nil, fmt.Errorf("%w: appeals[%d] %q twice in snapshot", ErrInvalid, i, a.ID)
+		}
 		if a.Status == AppealPending {
+			if r.pending != "" {
+				return nil, fmt.Errorf("%w: appeals[%d] %q and %q both pending on %s %s", ErrInvalid, i, r.pending, a.ID, a.Person, a.Period)
+			}
 			r.pending = a.ID
 		}
 		b.appeals[a.ID] = &a
 	}
+	if s.AdjSeq < int64(len(s.Adjustments)) {
+		return nil, fmt.Errorf("%w: adj_seq %d is below the %d adjustments", ErrInvalid, s.AdjSeq, len(s.Adjustments))
+	}
+	adjIDs := make(map[string]bool, len(s.Adjustments))
 	for i, adj := range s.Adjustments {
+		if adjIDs[adj.ID] {
+			return nil, fmt.Errorf("%w: adjustments[%d] %q twice in snapshot", ErrInvalid, i, adj.ID)
+		}
+		adjIDs[adj.ID] = true
 		r, err := b.record(adj.Person, adj.Period)
 		if err != nil {
 			return nil, err

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -210,4 +211,37 @@ func TestRestoreBookChecksAdjustments(t *testing.T) {
 	want, err := b.Net("alice", "2026-10")
 	require.NoError(t, err)
 	assert.Equal(t, want, n)
+}
+
+func TestRestoreBookChecksSequenceAndAppeals(t *testing.T) {
+	b, _, _ := issuedBook(t)
+	_, err := b.Adjust(AdjustmentRequest{Person: "alice", Period: "2026-10", Amount: MustMoney("USD 3.00"), Reason: "r", Approver: "a"})
+	require.NoError(t, err)
+	_, err = b.FileAppeal(AppealRequest{ID: "ap-1", Person: "alice", Period: "2026-10", Reason: "r"})
+	require.NoError(t, err)
+	snap, err := b.Snapshot()
+	require.NoError(t, err)
+
+	// A sequence behind the adjustments would hand out "adj-1" again.
+	bad := snap
+	bad.AdjSeq = 0
+	_, err = RestoreBook(bad, nil)
+	require.ErrorIs(t, err, ErrInvalid)
+
+	bad = snap
+	bad.Adjustments = append(slices.Clone(snap.Adjustments), snap.Adjustments[0])
+	bad.AdjSeq = 2
+	_, err = RestoreBook(bad, nil)
+	require.ErrorIs(t, err, ErrInvalid)
+
+	// Two pending appeals cannot freeze one statement.
+	bad = snap
+	second := snap.Appeals[0]
+	second.ID = "ap-2"
+	bad.Appeals = append(slices.Clone(snap.Appeals), second)
+	_, err = RestoreBook(bad, nil)
+	require.ErrorIs(t, err, ErrInvalid)
+
+	_, err = RestoreBook(snap, nil)
+	require.NoError(t, err)
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"sync"
@@ -155,7 +156,8 @@ type attCount struct{ met, breached int }
 // each clock's next event, and delivers warning, breach, reminder and met
 // events to handlers at their exact deadlines. AdvanceTo fires everything
 // due synchronously; Run is the production loop, arming at most one timer on
-// the clock at a time.
+// the clock at a time. The queue holds instants as Unix nanoseconds: an
+// event falling after the year 2262 (or before 1678) is never delivered.
 //
 // A Tracker is safe for concurrent use. Handlers run outside its lock.
 type Tracker struct {
@@ -381,6 +383,13 @@ func (t *Tracker) event(key ClockKey, e *entry, st step, at time.Time, elapsed t
 	}
 }
 
+// The instants the deadline queue can hold: Unix nanoseconds, years 1678
+// to 2262.
+var (
+	minQueued = time.Unix(0, math.MinInt64)
+	maxQueued = time.Unix(0, math.MaxInt64)
+)
+
 // reschedule puts key's next delivery in the queue and wakes Run if it is
 // now the earliest.
 func (t *Tracker) reschedule(key ClockKey, e *entry) {
@@ -390,6 +399,13 @@ func (t *Tracker) reschedule(key ClockKey, e *entry) {
 	} else if _, when, _, ok := e.c.pending(); ok {
 		next = when
 	} else {
+		t.unschedule(e)
+		return
+	}
+	if next.Before(minQueued) || next.After(maxQueued) {
+		// Beyond the range of Unix nanoseconds the queue orders by: the
+		// instant would wrap around and fire at once. Such a deadline is
+		// never delivered; the clock still reports it (Due, NextEvent).
 		t.unschedule(e)
 		return
 	}

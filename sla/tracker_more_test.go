@@ -203,3 +203,26 @@ func TestTrackerHandlerPanic(t *testing.T) {
 	require.NoError(t, tr.StartAt("B", spec, "", tkT0.Add(2*time.Hour)))
 	assert.Equal(t, 2, tr.Len())
 }
+
+// TestTrackerDeadlineBeyondNanosecondRange starts a clock whose breach
+// falls after 2262, beyond the range of Unix nanoseconds that the deadline
+// queue orders by: it must not fire early (a wrapped instant used to put it
+// first in the queue).
+func TestTrackerDeadlineBeyondNanosecondRange(t *testing.T) {
+	for _, opts := range [][]Option{nil, {WithScheduler(NewMemoryScheduler())}} {
+		m := clock.NewMock()
+		m.Set(tkT0)
+		rec := &tkRecorder{}
+		tr := NewTracker(append(opts, WithClock(m), WithHandler(rec.handle))...)
+		far := tkSpec(t, 250*365*24*time.Hour, tkAlways{}, []Rung{{Percent: 50}})
+		near := tkSpec(t, time.Hour, tkAlways{}, nil)
+		require.NoError(t, tr.StartAt("far", far, "", tkT0))
+		require.NoError(t, tr.StartAt("near", near, "", tkT0))
+		next, ok := tr.NextDeadline()
+		require.True(t, ok)
+		assert.Equal(t, tkT0.Add(time.Hour), next)
+		tr.AdvanceTo(tkT0.Add(200 * 365 * 24 * time.Hour))
+		assert.Equal(t, []string{"near/resolution/breach/1/1@10:00", "far/resolution/warning/1/1@09:00"}, rec.ids())
+		assert.Equal(t, 2151, rec.events[1].At.Year())
+	}
+}

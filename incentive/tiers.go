@@ -69,11 +69,14 @@ func (t *Tier) passed(q Decimal) bool {
 }
 
 func (t *Tier) rangeString() string {
-	to := "∞"
-	if t.To != nil {
-		to = t.To.String()
+	lo, hi := byte('?'), byte('?') // bounds not (yet) validated
+	if t.Bounds.valid() {
+		lo, hi = t.Bounds[0], t.Bounds[1]
 	}
-	return fmt.Sprintf("%c%s, %s%c", t.Bounds[0], t.From, to, t.Bounds[1])
+	if t.To == nil { // an open end is never included
+		return fmt.Sprintf("%c%s, ∞)", lo, t.From)
+	}
+	return fmt.Sprintf("%c%s, %s%c", lo, t.From, t.To, hi)
 }
 
 // Table is a tiered bonus (or pricing) table: a plain, JSON-serialisable

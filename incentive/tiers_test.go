@@ -379,4 +379,19 @@ func TestAllBoundKinds(t *testing.T) {
 	}
 	_, err := tb.Evaluate(MustDecimal("-0.01"))
 	require.ErrorIs(t, err, ErrOutOfRange)
+	assert.ErrorContains(t, err, "-0.01 outside [0, 10]..(30, ∞)")
+}
+
+func TestValidateReversedTierWithBadBounds(t *testing.T) {
+	// A reversed range with missing or malformed bounds is reported, not a panic.
+	for _, b := range []Bounds{"", "[", "x"} {
+		tb := Table{Name: "t", Mode: Volume, Currency: "USD", Tiers: []Tier{
+			{Name: "a", From: MustDecimal("10"), To: dp("5"), Bounds: b, Rate: MustDecimal("1")},
+		}}
+		var err error
+		require.NotPanics(t, func() { err = tb.Validate() }, "bounds %q", b)
+		require.ErrorIs(t, err, ErrInvalid)
+		assert.ErrorContains(t, err, "tiers[0].bounds")
+		assert.ErrorContains(t, err, "tiers[0].to")
+	}
 }

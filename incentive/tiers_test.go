@@ -312,6 +312,7 @@ func FuzzTableJSON(f *testing.F) {
 	f.Add(string(good), "7.5")
 	f.Add(`{"mode":"volume","currency":"JPY","tiers":[{"name":"a","from":"0","bounds":"[)","rate":"1.5"}]}`, "3")
 	f.Add(`{"mode":"graduated","currency":"USD","tiers":[{"name":"a","from":"5","to":"1","bounds":"[]"}]}`, "2")
+	f.Add(`{"mode":"volume","currency":"USD","tiers":[{"name":"a","from":"5","to":"1"}]}`, "2") // no bounds: once a panic
 	f.Fuzz(func(t *testing.T, def, qs string) {
 		var tb Table
 		if json.Unmarshal([]byte(def), &tb) != nil {

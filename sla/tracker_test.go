@@ -312,3 +312,53 @@ func TestTrackerConcurrentUse(t *testing.T) {
 	_, ok := tr.NextDeadline()
 	assert.False(t, ok)
 }
+
+// tkArmingClock is a mock clock that reports every timer Run arms.
+type tkArmingClock struct {
+	*clock.Mock
+	armed chan time.Duration
+}
+
+func (c tkArmingClock) Timer(d time.Duration) *clock.Timer {
+	tm := c.Mock.Timer(d)
+	c.armed <- d
+	return tm
+}
+
+// TestTrackerRunRearmsForEarlierDeadline checks the Run doc: one timer at a
+// time, for the earliest deadline, re-armed when an earlier one is added.
+func TestTrackerRunRearmsForEarlierDeadline(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	m := clock.NewMock()
+	m.Set(tkT0)
+	clk := tkArmingClock{Mock: m, armed: make(chan time.Duration, 16)}
+	events := make(chan Event, 16)
+	tr := NewTracker(WithClock(clk), WithHandler(func(e Event) { events <- e }))
+	armed := func() time.Duration {
+		select {
+		case d := <-clk.armed:
+			return d
+		case <-time.After(10 * time.Second):
+			t.Fatal("Run armed no timer")
+			return 0
+		}
+	}
+	require.NoError(t, tr.StartAt("far", tkSpec(t, time.Hour, tkAlways{}, nil), "", tkT0))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- tr.Run(ctx) }()
+	assert.Equal(t, time.Hour, armed())
+	require.NoError(t, tr.StartAt("near", tkSpec(t, 10*time.Minute, tkAlways{}, nil), "", tkT0))
+	assert.Equal(t, 10*time.Minute, armed(), "re-armed for the earlier deadline")
+	m.Add(10 * time.Minute)
+	select {
+	case e := <-events:
+		assert.Equal(t, "near/resolution/breach/1/1", e.ID.String())
+		assert.Equal(t, tkT0.Add(10*time.Minute), e.At)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the earlier deadline did not fire")
+	}
+	assert.Equal(t, 50*time.Minute, armed(), "then armed again for the remaining one")
+	cancel()
+	require.ErrorIs(t, <-done, context.Canceled)
+}

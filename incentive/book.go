@@ -438,8 +438,9 @@ func (b *Book) Snapshot() (BookSnapshot, error) {
 // appeals, adjustments and history. An adjustment in another currency than
 // its statement (ErrInvalid) or one that overflows the net amount
 // (ErrOverflow) is rejected, as it would be when posted, and so are
-// repeated appeal or adjustment IDs, two pending appeals on one statement
-// and an adjustment sequence behind the adjustments (ErrInvalid).
+// repeated appeal or adjustment IDs, two pending appeals on one statement,
+// an adjustment sequence behind the adjustments and a history that does
+// not match the statements, appeals and adjustments (ErrInvalid).
 func RestoreBook(s BookSnapshot, clk clock.Clock) (*Book, error) {
 	b := NewBook(clk)
 	for _, st := range s.Statements {
@@ -491,7 +492,73 @@ func RestoreBook(s BookSnapshot, clk clock.Clock) (*Book, error) {
 		}
 		r.adjustments = append(r.adjustments, adj)
 	}
+	if err := b.checkHistory(s); err != nil {
+		return nil, err
+	}
 	b.events = slices.Clone(s.Events)
 	b.adjSeq = s.AdjSeq
 	return b, nil
+}
+
+// checkHistory checks that the snapshot's events tell the story of its
+// state: numbered in order, one issue per statement, one filing per appeal,
+// one adjusted event per adjustment, and nothing naming an unknown
+// statement or appeal. Snapshot relies on this.
+func (b *Book) checkHistory(s BookSnapshot) error {
+	bad := func(i int, format string, args ...any) error {
+		return fmt.Errorf("%w: events[%d]: %s", ErrInvalid, i, fmt.Sprintf(format, args...))
+	}
+	issued := make(map[bookKey]bool, len(b.records))
+	adjusted := make(map[bookKey]int, len(b.records))
+	filed := make(map[string]bool, len(b.appeals))
+	for i, e := range s.Events {
+		if e.Seq != int64(i)+1 {
+			return bad(i, "seq %d, want %d", e.Seq, i+1)
+		}
+		k := bookKey{e.Person, e.Period}
+		r, ok := b.records[k]
+		if !ok {
+			return bad(i, "no statement for %s %s", e.Person, e.Period)
+		}
+		switch e.Kind {
+		case EventIssued:
+			if issued[k] {
+				return bad(i, "%s %s issued twice", e.Person, e.Period)
+			}
+			issued[k] = true
+		case EventAdjusted:
+			adjusted[k]++
+			if adjusted[k] > len(r.adjustments) {
+				return bad(i, "more adjusted events than adjustments of %s %s", e.Person, e.Period)
+			}
+		case EventAppealed, EventApproved, EventRejected:
+			a, ok := b.appeals[e.Appeal]
+			if !ok || a.Person != e.Person || a.Period != e.Period {
+				return bad(i, "appeal %q is not an appeal on %s %s", e.Appeal, e.Person, e.Period)
+			}
+			if e.Kind == EventAppealed {
+				if filed[e.Appeal] {
+					return bad(i, "appeal %q filed twice", e.Appeal)
+				}
+				filed[e.Appeal] = true
+			}
+		default:
+			return bad(i, "unknown kind %q", e.Kind)
+		}
+	}
+	for _, st := range s.Statements {
+		k := bookKey{st.Person, st.Period}
+		if !issued[k] {
+			return fmt.Errorf("%w: statement %s %s has no issued event", ErrInvalid, st.Person, st.Period)
+		}
+		if n := len(b.records[k].adjustments); adjusted[k] != n {
+			return fmt.Errorf("%w: %s %s has %d adjustments and %d adjusted events", ErrInvalid, st.Person, st.Period, n, adjusted[k])
+		}
+	}
+	for _, a := range s.Appeals {
+		if !filed[a.ID] {
+			return fmt.Errorf("%w: appeal %q has no filing event", ErrInvalid, a.ID)
+		}
+	}
+	return nil
 }

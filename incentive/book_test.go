@@ -245,3 +245,45 @@ func TestRestoreBookChecksSequenceAndAppeals(t *testing.T) {
 	_, err = RestoreBook(snap, nil)
 	require.NoError(t, err)
 }
+
+func TestRestoreBookChecksHistory(t *testing.T) {
+	b, _, _ := issuedBook(t)
+	_, err := b.Adjust(AdjustmentRequest{Person: "alice", Period: "2026-10", Amount: MustMoney("USD 3.00"), Reason: "r", Approver: "a"})
+	require.NoError(t, err)
+	_, err = b.FileAppeal(AppealRequest{ID: "ap-1", Person: "alice", Period: "2026-10", Reason: "r"})
+	require.NoError(t, err)
+	snap, err := b.Snapshot()
+	require.NoError(t, err)
+	require.Len(t, snap.Events, 3)
+
+	// Each tampered history names something the state does not hold; the
+	// restore refuses it instead of leaving a Book whose Snapshot fails.
+	tamper := map[string]func(e []Event) []Event{
+		"issued for an unknown statement": func(e []Event) []Event {
+			return append(e, Event{Seq: 4, Kind: EventIssued, Person: "bob", Period: "2026-10"})
+		},
+		"appeal not in the snapshot": func(e []Event) []Event {
+			return append(e, Event{Seq: 4, Kind: EventAppealed, Person: "alice", Period: "2026-10", Appeal: "ap-9"})
+		},
+		"more adjustments than posted": func(e []Event) []Event {
+			return append(e, Event{Seq: 4, Kind: EventAdjusted, Person: "alice", Period: "2026-10"})
+		},
+		"statement never issued": func(e []Event) []Event { return e[1:] },
+		"sequence out of order": func(e []Event) []Event {
+			e[2].Seq = 7
+			return e
+		},
+	}
+	for name, f := range tamper {
+		bad := snap
+		bad.Events = f(slices.Clone(snap.Events))
+		var r *Book
+		require.NotPanics(t, func() { r, err = RestoreBook(bad, nil) }, name)
+		require.ErrorIs(t, err, ErrInvalid, name)
+		assert.Nil(t, r, name)
+	}
+	r, err := RestoreBook(snap, nil)
+	require.NoError(t, err)
+	_, err = r.Snapshot()
+	require.NoError(t, err)
+}

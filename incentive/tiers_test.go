@@ -108,8 +108,9 @@ func TestPerLineRounding(t *testing.T) {
 		{Name: "a", From: MustDecimal("0"), To: dp("1"), Bounds: ClosedOpen, Rate: MustDecimal("0.125")},
 		{Name: "b", From: MustDecimal("1"), Bounds: ClosedOpen, Rate: MustDecimal("0.135")},
 	}}
-	// a: 0.125 → 0.12 (even); b: 1 × 0.135 → 0.14 (even); total 0.26,
-	// whereas rounding the exact sum 0.26 would also give 0.26 but via different lines:
+	// a: 0.125 → 0.12 (even); b: 1 × 0.135 → 0.14 (even); total 0.26, the
+	// same as rounding the exact sum 0.26. The other modes show the lines
+	// being rounded one by one:
 	assert.Equal(t, "USD 0.26", total(t, tb, "2"))
 	tb.Rounding = Down
 	assert.Equal(t, "USD 0.25", total(t, tb, "2")) // 0.12 + 0.13; the exact sum 0.26 would not drop a cent

@@ -10,7 +10,8 @@ import (
 // declaration order with their sources in declaration order. Each edge is
 // labelled with its event, followed by its checklists and guard names in
 // brackets. A state whose name is not a plain identifier
-// ([A-Za-z0-9_]) is declared with an alias (s0, s1, ... by position).
+// ([A-Za-z0-9_]) is declared with an alias (s0, s1, ... by position, with
+// underscores appended if a state has that name).
 func (d *Definition) Mermaid() string {
 	var b strings.Builder
 	id := make([]string, len(d.states))
@@ -24,6 +25,9 @@ func (d *Definition) Mermaid() string {
 			continue
 		}
 		id[i] = "s" + strconv.Itoa(i)
+		for d.HasState(State(id[i])) {
+			id[i] += "_"
+		}
 		b.WriteString("    state \"" + strings.ReplaceAll(oneLine(string(s)), "\"", "'") + "\" as " + id[i] + "\n")
 	}
 	b.WriteString("    [*] --> " + id[d.initial] + "\n")

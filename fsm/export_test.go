@@ -80,3 +80,16 @@ func TestDOTStartNodeDoesNotCollide(t *testing.T) {
 }
 `, d.DOT())
 }
+
+func TestMermaidAliasDoesNotCollide(t *testing.T) {
+	// "a b" needs an alias; its positional alias "s1" is also the name of
+	// another state, so the alias must differ from it.
+	d, err := NewDefinition(Spec{Initial: "s1", States: []State{"s1", "a b"},
+		Transitions: []Transition{{Event: "go", From: []State{"s1"}, To: "a b"}}})
+	require.NoError(t, err)
+	assert.Equal(t, `stateDiagram-v2
+    state "a b" as s1_
+    [*] --> s1
+    s1 --> s1_ : go
+`, d.Mermaid())
+}

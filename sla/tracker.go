@@ -759,8 +759,17 @@ func (t *Tracker) Restore(s TrackerSnapshot, resolve func(SpecDef) (*Spec, error
 		slices.SortStableFunc(l, func(a, b Event) int { return a.At.Compare(b.At) })
 	}
 	closed := map[attKey]*attCount{}
-	for _, c := range s.Closed {
-		closed[attKey{c.Metric, c.Priority}] = &attCount{met: c.Met, breached: c.Breached}
+	for i, c := range s.Closed {
+		path := fmt.Sprintf("closed[%d]", i)
+		k := attKey{c.Metric, c.Priority}
+		switch {
+		case c.Met < 0 || c.Breached < 0:
+			errs = append(errs, &FieldError{Path: path, Message: "counts must not be negative"})
+		case closed[k] != nil:
+			errs = append(errs, &FieldError{Path: path, Message: "duplicate counts of " + c.Metric.String() + "/" + c.Priority})
+		default:
+			closed[k] = &attCount{met: c.Met, breached: c.Breached}
+		}
 	}
 	if len(errs) > 0 {
 		return errors.Join(errs...)

@@ -226,3 +226,20 @@ func TestTrackerDeadlineBeyondNanosecondRange(t *testing.T) {
 		assert.Equal(t, 2151, rec.events[1].At.Year())
 	}
 }
+
+// TestTrackerRestoreChecksClosedCounts: the closed-cycle counts of a
+// snapshot are checked like its clocks (a repeated metric and priority used
+// to overwrite the first, and negative counts were taken as they were).
+func TestTrackerRestoreChecksClosedCounts(t *testing.T) {
+	tr, _, _ := tkTracker(t)
+	err := tr.Restore(TrackerSnapshot{Closed: []ClosedCycles{
+		{Metric: Resolution, Priority: "p", Met: 2},
+		{Metric: Resolution, Priority: "p", Breached: 1},
+		{Metric: FirstResponse, Priority: "p", Met: -1},
+	}}, SpecResolver(nil, nil))
+	require.ErrorIs(t, err, ErrInvalid)
+	assert.Contains(t, err.Error(), "closed[1]: duplicate counts of resolution/p")
+	assert.Contains(t, err.Error(), "closed[2]: counts must not be negative")
+	require.NoError(t, tr.Restore(TrackerSnapshot{Closed: []ClosedCycles{{Metric: Resolution, Priority: "p", Met: 2, Breached: 1}}}, SpecResolver(nil, nil)))
+	assert.Equal(t, []Attainment{{Metric: Resolution, Priority: "p", Met: 2, Breached: 1, PercentMet: 200.0 / 3}}, tr.AttainmentAt(tkT0))
+}

@@ -383,3 +383,16 @@ func TestConcurrentCaseDataAndSnapshots(t *testing.T) {
 	assert.Len(t, m.Marks(), 3)
 	assert.Len(t, m.Escalations(), 2)
 }
+
+func TestNewMachineDoesNotRebuildDefinition(t *testing.T) {
+	d := TicketDefinition()
+	// One allocation: the Machine itself. Nothing of the definition (maps,
+	// tables, looplab FSMs) is built again.
+	allocs := testing.AllocsPerRun(100, func() {
+		m, err := NewMachine(d)
+		if err != nil || m.Definition() != d {
+			t.Fatal("NewMachine failed or did not share the definition", err)
+		}
+	})
+	assert.Equal(t, 1.0, allocs)
+}

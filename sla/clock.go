@@ -22,10 +22,13 @@ type Clock struct {
 	spec    *Spec
 	anchor  time.Time     // the last instant recorded
 	elapsed time.Duration // business time counted up to anchor
-	breach  int64         // Unix ns of the breach instant, once known; 0 if not
+	breach  int64         // Unix ns of the breach instant, when hasBreach
 	cycle   uint32        // 1 for the first cycle, 0 before Start
 	status  Status
 	fired   uint8 // events of this cycle already delivered by a tracker
+	// hasBreach records that breach holds the breach instant (which may be
+	// the Unix epoch itself, zero nanoseconds).
+	hasBreach bool
 }
 
 // NewClock returns an idle clock on spec.
@@ -80,9 +83,9 @@ func (c *Clock) check(op string, at time.Time, want ...Status) error {
 func (c *Clock) settle(at time.Time) {
 	if c.status == Running {
 		target := c.spec.Target()
-		if c.breach == 0 && c.elapsed < target {
+		if !c.hasBreach && c.elapsed < target {
 			if due := c.spec.bt.Add(c.anchor, target-c.elapsed); !due.After(at) {
-				c.breach = due.UnixNano()
+				c.breach, c.hasBreach = due.UnixNano(), true
 			}
 		}
 		c.elapsed += c.spec.bt.Between(c.anchor, at)
@@ -95,7 +98,7 @@ func (c *Clock) Start(at time.Time) error {
 	if err := c.check("start", at, Idle); err != nil {
 		return err
 	}
-	c.status, c.anchor, c.elapsed, c.breach, c.cycle, c.fired = Running, at, 0, 0, 1, 0
+	c.status, c.anchor, c.elapsed, c.breach, c.hasBreach, c.cycle, c.fired = Running, at, 0, 0, false, 1, 0
 	return nil
 }
 
@@ -132,7 +135,7 @@ func (c *Clock) Stop(at time.Time) (met bool, err error) {
 }
 
 // met reports whether the cycle is within its target and never breached.
-func (c *Clock) met() bool { return c.breach == 0 && c.elapsed < c.spec.Target() }
+func (c *Clock) met() bool { return !c.hasBreach && c.elapsed < c.spec.Target() }
 
 // NewCycle starts a new cycle at at after a stop (next response re-arms on
 // each customer message; a reopened ticket starts a new resolution cycle).
@@ -141,7 +144,7 @@ func (c *Clock) NewCycle(at time.Time) error {
 	if err := c.check("new cycle", at, Stopped); err != nil {
 		return err
 	}
-	c.status, c.anchor, c.elapsed, c.breach, c.fired = Running, at, 0, 0, 0
+	c.status, c.anchor, c.elapsed, c.breach, c.hasBreach, c.fired = Running, at, 0, 0, false, 0
 	c.cycle++
 	return nil
 }
@@ -171,7 +174,7 @@ func (c *Clock) Retarget(at time.Time, spec *Spec, strategy Strategy) error {
 		return nil // nothing changes: same target, elapsed time kept
 	}
 	c.settle(at)
-	wasBreached := c.breach != 0 || c.elapsed >= c.spec.Target()
+	wasBreached := c.hasBreach || c.elapsed >= c.spec.Target()
 	switch strategy {
 	case Restart:
 		c.elapsed = 0
@@ -190,10 +193,10 @@ func (c *Clock) Retarget(at time.Time, spec *Spec, strategy Strategy) error {
 		// breach is not delivered again.
 		n = max(n, spec.breachAt+1)
 	} else {
-		c.breach = 0
+		c.breach, c.hasBreach = 0, false
 		if n > spec.breachAt {
 			n = spec.breachAt
-			c.breach = at.UnixNano()
+			c.breach, c.hasBreach = at.UnixNano(), true
 		}
 	}
 	c.fired = uint8(n)
@@ -231,7 +234,7 @@ func (c Clock) Breached(at time.Time) bool {
 	if c.spec == nil || c.status == Idle {
 		return false
 	}
-	return c.Elapsed(at) >= c.spec.Target() || (c.breach != 0 && c.breach <= at.UnixNano())
+	return c.Elapsed(at) >= c.spec.Target() || (c.hasBreach && c.breach <= at.UnixNano())
 }
 
 // Due returns the instant at which the cycle reaches (or reached) its
@@ -241,7 +244,7 @@ func (c Clock) Due() (due time.Time, ok bool) {
 	if c.spec == nil || c.status == Idle {
 		return time.Time{}, false
 	}
-	if c.breach != 0 {
+	if c.hasBreach {
 		return time.Unix(0, c.breach).In(c.anchor.Location()), true
 	}
 	if c.status != Running {
@@ -288,7 +291,7 @@ func (c *Clock) pendingStep() (st step, elapsed time.Duration, due, ok bool) {
 	}
 	st = c.spec.steps[c.fired]
 	if st.at <= c.elapsed {
-		if st.kind == Breach && c.breach != 0 {
+		if st.kind == Breach && c.hasBreach {
 			return st, st.at, true, true
 		}
 		return st, c.elapsed, true, true
@@ -307,7 +310,7 @@ func (c *Clock) pending() (st step, at time.Time, elapsed time.Duration, ok bool
 	switch {
 	case !ok:
 		return step{}, time.Time{}, 0, false
-	case due && st.kind == Breach && c.breach != 0:
+	case due && st.kind == Breach && c.hasBreach:
 		return st, time.Unix(0, c.breach).In(c.anchor.Location()), elapsed, true
 	case due:
 		return st, c.anchor, elapsed, true
@@ -333,7 +336,7 @@ func (c Clock) Snapshot() ClockSnapshot {
 	if c.spec != nil {
 		s.Spec = c.spec.Def()
 	}
-	if c.breach != 0 {
+	if c.hasBreach {
 		b := time.Unix(0, c.breach).In(c.anchor.Location())
 		s.BreachedAt = &b
 	}
@@ -371,7 +374,7 @@ func RestoreClock(s ClockSnapshot, spec *Spec) (Clock, error) {
 	}
 	c := Clock{spec: spec, anchor: s.LastChange, elapsed: s.Elapsed.D(), cycle: uint32(s.Cycle), status: s.Status, fired: uint8(s.Delivered)}
 	if s.BreachedAt != nil {
-		c.breach = s.BreachedAt.UnixNano()
+		c.breach, c.hasBreach = s.BreachedAt.UnixNano(), true
 	}
 	return c, nil
 }

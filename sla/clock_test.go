@@ -240,3 +240,24 @@ func TestClockSnapshotRoundTrip(t *testing.T) {
 	assert.Contains(t, err.Error(), "delivered")
 	assert.Contains(t, err.Error(), "elapsed")
 }
+
+// TestClockBreachAtUnixEpoch: a breach that falls exactly at the Unix epoch
+// is recorded like any other (its instant, zero in Unix nanoseconds, used to
+// read as "no breach recorded", so a longer target un-breached the cycle).
+func TestClockBreachAtUnixEpoch(t *testing.T) {
+	hour := tkSpec(t, time.Hour, tkAlways{}, nil)
+	twoHours := tkSpec(t, 2*time.Hour, tkAlways{}, nil)
+	epoch := time.Unix(0, 0).UTC()
+	c := NewClock(hour)
+	require.NoError(t, c.Start(epoch.Add(-time.Hour)))
+	require.NoError(t, c.Pause(epoch.Add(30*time.Minute)))
+	due, ok := c.Due()
+	require.True(t, ok)
+	assert.Equal(t, epoch, due)
+	require.NotNil(t, c.Snapshot().BreachedAt)
+	require.NoError(t, c.Retarget(epoch.Add(40*time.Minute), twoHours, KeepElapsed))
+	assert.True(t, c.Breached(epoch.Add(40*time.Minute)), "a breached cycle stays breached under a longer target")
+	r, err := RestoreClock(c.Snapshot(), twoHours)
+	require.NoError(t, err)
+	assert.Equal(t, c, r)
+}

@@ -58,7 +58,8 @@ func (m *Machine) Snapshot() Snapshot {
 // matching ErrInvalidSnapshot): a state the definition does not know (also
 // matching ErrUnknownState, in State or in the history), a definition name
 // that differs from def's, a tier outside the definition's range, marks of
-// undeclared checklist items, or an owner without a first responder.
+// undeclared checklist items, an owner without a first responder (or the
+// reverse), or an approval with no approver.
 func Restore(def *Definition, snap Snapshot, opts ...Option) (*Machine, error) {
 	if def == nil {
 		return nil, ErrNilDefinition
@@ -118,6 +119,12 @@ func (d *Definition) checkSnapshot(s Snapshot) error {
 	}
 	if s.Owner != "" && s.FirstResponder == "" {
 		add(ErrInvalidSnapshot, "first_responder", "owner %q but no first responder", s.Owner)
+	}
+	if s.Owner == "" && s.FirstResponder != "" {
+		add(ErrInvalidSnapshot, "owner", "first responder %q but no owner", s.FirstResponder)
+	}
+	if s.Approval != nil && s.Approval.Approver == "" {
+		add(ErrInvalidSnapshot, "approval.approver", "approval of %d with no approver", s.Approval.Amount)
 	}
 	for i, r := range s.History {
 		p := fmt.Sprintf("history[%d]", i)

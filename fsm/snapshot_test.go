@@ -140,6 +140,12 @@ func TestRestoreRejectsBadSnapshots(t *testing.T) {
 		{"tier zero", func(s *Snapshot) { s.Tier = 0 }, false, []string{"tier: tier 0 outside 1..3"}},
 		{"owner without first responder", func(s *Snapshot) { s.Owner = "x" }, false,
 			[]string{`first_responder: owner "x" but no first responder`}},
+		// Otherwise a later Assign would replace the accountable first
+		// responder.
+		{"first responder without owner", func(s *Snapshot) { s.FirstResponder = "ann" }, false,
+			[]string{`owner: first responder "ann" but no owner`}},
+		{"approval without approver", func(s *Snapshot) { s.Approval = &Approval{Amount: 9000} }, false,
+			[]string{`approval.approver: approval of 9000 with no approver`}},
 		{"history", func(s *Snapshot) {
 			s.History = []Record{{Event: "teleport", From: "nowhere", To: ComplaintClosed}}
 		}, true, []string{`history[0].event: unknown event "teleport"`, `history[0].from: unknown state "nowhere"`}},

@@ -318,6 +318,11 @@ func NewSpec(def SpecDef, bt BusinessTime) (*Spec, error) {
 		validateRungShape(add, p, r)
 	}
 	validateRemindersAt(add, "reminders", def.Reminders)
+	for i, r := range def.Reminders {
+		if def.Within > 0 && r > 0 && r > math.MaxInt64-def.Within {
+			add(fmt.Sprintf("reminders[%d]", i), "%s after the target %s is beyond the range of a duration", r, def.Within)
+		}
+	}
 	if len(def.Warnings)+len(def.Reminders)+1 > maxSteps {
 		add("warnings", "too many warnings and reminders (at most %d events a cycle)", maxSteps)
 	}

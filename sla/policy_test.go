@@ -254,3 +254,16 @@ func TestRegistryFromSpecs(t *testing.T) {
 	assert.Contains(t, err.Error(), "empty calendar name")
 	require.ErrorIs(t, err, ErrCalendarNoWorkingTime)
 }
+
+// TestSpecReminderBeyondDurationRange: a reminder whose offset after a long
+// target passes the largest time.Duration is rejected (the sum used to wrap
+// around to a negative elapsed time, so the reminder fell before the
+// breach).
+func TestSpecReminderBeyondDurationRange(t *testing.T) {
+	long := Duration(200 * 365 * 24 * time.Hour)
+	_, err := NewSpec(SpecDef{Metric: Resolution, Within: long, Reminders: []Duration{Duration(time.Hour), long}}, tkAlways{})
+	require.ErrorIs(t, err, ErrInvalid)
+	assert.Contains(t, err.Error(), "sla: reminders[1]: ")
+	_, err = NewSpec(SpecDef{Metric: Resolution, Within: long, Reminders: []Duration{Duration(time.Hour)}}, tkAlways{})
+	require.NoError(t, err)
+}

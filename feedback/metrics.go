@@ -3,7 +3,9 @@ package feedback
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -699,12 +701,13 @@ func (a *Aggregator) ReportAt(t time.Time) Report {
 }
 
 // Total returns the report over all windows together; its Window is the
-// zero value.
+// zero value. Windows are merged oldest first, so the same responses give
+// the same figures to the last bit on every run.
 func (a *Aggregator) Total() Report {
 	var c Counters
 	a.mu.Lock()
-	for _, b := range a.windows {
-		c.Merge(b.c)
+	for _, start := range slices.Sorted(maps.Keys(a.windows)) {
+		c.Merge(a.windows[start].c)
 	}
 	a.mu.Unlock()
 	return c.Report(a.cfg)

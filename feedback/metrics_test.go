@@ -330,3 +330,27 @@ func TestBatchErrorsListAtMostTwenty(t *testing.T) {
 	assert.NotContains(t, err.Error(), `"s20"`)
 	assert.Empty(t, a.Reports())
 }
+
+// Total merges windows oldest first: the same records give bit-identical
+// figures however the windows are stored.
+func TestTotalMergesWindowsOldestFirst(t *testing.T) {
+	a, err := NewAggregator(Day, time.UTC, Config{})
+	require.NoError(t, err)
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	for d := range 60 {
+		for i := range 7 {
+			h := time.Duration(1+(d*7919+i*104729)%9973) * time.Millisecond * 37
+			require.NoError(t, a.AddRecord(Record{At: t0.AddDate(0, 0, d).Add(time.Duration(i) * time.Minute), Handling: h}))
+		}
+	}
+	var want Counters
+	for _, w := range a.Counters() { // oldest first
+		want.Merge(w.Counters)
+	}
+	wantAHT := want.Report(Config{}).AHT
+	for range 20 {
+		got := a.Total().AHT
+		require.Equal(t, math.Float64bits(wantAHT.Value), math.Float64bits(got.Value))
+		require.Equal(t, math.Float64bits(wantAHT.StdErr), math.Float64bits(got.StdErr))
+	}
+}

@@ -165,8 +165,8 @@ func (s *sim) finish() (*Result, error) {
 	r := s.out
 	r.Location, r.Start, r.End = s.loc.String(), s.start, s.end
 	r.Attainment = s.tracker.AttainmentAt(s.end)
-	r.Feedback = total(s.daily)
-	r.ComplaintRate = total(s.complaints).ComplaintRate
+	r.Feedback = s.daily.Total()
+	r.ComplaintRate = s.complaints.Total().ComplaintRate
 	r.Categories = map[string]int64{}
 	for _, w := range s.tally.All() {
 		for c, n := range w.Counts {
@@ -210,18 +210,6 @@ func (s *sim) finish() (*Result, error) {
 		return nil, err
 	}
 	return r, nil
-}
-
-// total merges an aggregator's windows oldest first. Aggregator.Total
-// merges them in map order, and merging floating-point moments in another
-// order can change the last bit of a mean, so a report that must be the
-// same byte for byte merges in a fixed order itself.
-func total(a *feedback.Aggregator) feedback.Report {
-	var c feedback.Counters
-	for _, w := range a.Counters() {
-		c.Merge(w.Counters)
-	}
-	return c.Report(feedback.Config{})
 }
 
 // writeText writes the terminal report.

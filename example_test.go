@@ -36,14 +36,14 @@ func Example() {
 		switch r.To {
 		case fsm.TicketInProgress:
 			if r.From == fsm.TicketWaitingOnCustomer {
-				_ = tracker.ResumeAt(key(sla.Resolution), r.At)
+				_ = tracker.ResumeAt(r.At, key(sla.Resolution))
 			} else {
-				_, _ = tracker.StopAt(key(sla.FirstResponse), r.At)
+				_, _ = tracker.StopAt(r.At, key(sla.FirstResponse))
 			}
 		case fsm.TicketWaitingOnCustomer:
-			_ = tracker.PauseAt(key(sla.Resolution), r.At)
+			_ = tracker.PauseAt(r.At, key(sla.Resolution))
 		case fsm.TicketResolved:
-			_, _ = tracker.StopAt(key(sla.Resolution), r.At)
+			_, _ = tracker.StopAt(r.At, key(sla.Resolution))
 		}
 	}))
 	if err != nil {
@@ -59,7 +59,7 @@ func Example() {
 			fmt.Println(err)
 			return
 		}
-		_ = tracker.StartAt("T-1", spec, "urgent", clk.Now())
+		_ = tracker.StartAt(clk.Now(), sla.ClockKey{ID: "T-1"}, spec, "urgent")
 	}
 
 	ctx := context.Background()

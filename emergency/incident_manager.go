@@ -407,7 +407,7 @@ func startsAtTop(r Report) string {
 
 func (m *IncidentManager) startMilestoneLocked(inc *incident, ms MilestoneSpec, t time.Time) error {
 	id := milestoneClock(inc.rep.ID, ms.Name)
-	if err := m.tr.StartAt(id, m.specs[milestoneRule(inc.grade, ms.Name)], "grade-"+inc.grade.String(), t); err != nil {
+	if err := m.tr.StartAt(t, sla.ClockKey{ID: id}, m.specs[milestoneRule(inc.grade, ms.Name)], "grade-"+inc.grade.String()); err != nil {
 		return fmt.Errorf("%w: milestone %q: %w", ErrInvalidInput, ms.Name, err)
 	}
 	m.refs[id] = clockRef{incident: inc.rep.ID, milestone: ms.Name}
@@ -427,7 +427,7 @@ func (m *IncidentManager) due(clockID string) time.Time {
 func (m *IncidentManager) startAckLocked(inc *incident, t time.Time) error {
 	tier := Tier(inc.m.Tier())
 	id := ackClock(inc.rep.ID, tier)
-	if err := m.tr.StartAt(id, m.specs[ackRule(tier)], tier.String(), t); err != nil {
+	if err := m.tr.StartAt(t, sla.ClockKey{ID: id}, m.specs[ackRule(tier)], tier.String()); err != nil {
 		return fmt.Errorf("%w: acknowledgement clock: %w", ErrInvalidInput, err)
 	}
 	m.refs[id] = clockRef{incident: inc.rep.ID, tier: tier}
@@ -439,7 +439,7 @@ func (m *IncidentManager) stopAckLocked(inc *incident, t time.Time) error {
 	if !inc.ackOpen {
 		return nil
 	}
-	if _, err := m.tr.StopAt(clockKey(ackClock(inc.rep.ID, Tier(inc.m.Tier()))), t); err != nil {
+	if _, err := m.tr.StopAt(t, clockKey(ackClock(inc.rep.ID, Tier(inc.m.Tier())))); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidInput, err)
 	}
 	inc.ackOpen = false
@@ -690,7 +690,7 @@ func (m *IncidentManager) meetLocked(inc *incident, name string, t time.Time, ac
 		if ms.Name != name || ms.State == MilestoneMet {
 			continue
 		}
-		met, err := m.tr.StopAt(clockKey(milestoneClock(inc.rep.ID, name)), t)
+		met, err := m.tr.StopAt(t, clockKey(milestoneClock(inc.rep.ID, name)))
 		if err != nil {
 			return IncidentEvent{}, false
 		}
@@ -805,7 +805,7 @@ func (m *IncidentManager) RegradeAt(t time.Time, id string, to Grade, actor, rea
 			continue
 		}
 		cid := milestoneClock(id, ms.Name)
-		if err := m.tr.RetargetAt(clockKey(cid), m.specs[milestoneRule(to, ms.Name)], sla.KeepElapsed, t); err == nil {
+		if err := m.tr.RetargetAt(t, clockKey(cid), m.specs[milestoneRule(to, ms.Name)], sla.KeepElapsed); err == nil {
 			cur.Within, cur.Due = ms.Within, m.due(cid)
 		}
 	}

@@ -124,9 +124,12 @@ func (m *IncidentManager) Restore(s IncidentSnapshot) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if err := m.tr.Restore(s.Tracker, specResolver(m.specs, "the manager's configuration")); err != nil {
+	tr, err := sla.RestoreTracker(s.Tracker, sla.WithClock(m.clk), sla.WithHandler(m.onDeadline),
+		sla.WithSpecResolver(specResolver(m.specs, "the manager's configuration")))
+	if err != nil {
 		return fmt.Errorf("%w: %w", ErrSnapshot, err)
 	}
+	m.tr = tr
 	m.seq, m.incidents, m.order, m.refs = s.Seq, incidents, order, refs
 	return nil
 }

@@ -67,7 +67,7 @@ func TestIncidentSnapshotRoundTrip(t *testing.T) {
 		{"grade", func(s *IncidentSnapshot) { s.Incidents[1].Grade = 0 }},
 		{"duplicate", func(s *IncidentSnapshot) { s.Incidents[1].Report.ID = s.Incidents[0].Report.ID }},
 		{"state", func(s *IncidentSnapshot) { s.Incidents[0].Machine.State = "lost" }},
-		{"deadline", func(s *IncidentSnapshot) { s.Tracker.Clocks[0].Clock.Spec.Within *= 2 }},
+		{"deadline", func(s *IncidentSnapshot) { s.Tracker.Records[0].Clocks[0].Clock.Spec.Within *= 2 }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -340,7 +340,7 @@ func (o *Obligations) openLocked(t time.Time, subject string, r ObligationRule) 
 	o.seq++
 	id := subject + "/" + r.Name + "/" + strconv.FormatUint(o.seq, 10)
 	spec := o.specs[r.Name]
-	if err := o.tr.StartAt(id, spec, r.Name, t); err != nil {
+	if err := o.tr.StartAt(t, sla.ClockKey{ID: id}, spec, r.Name); err != nil {
 		return Obligation{}, err
 	}
 	ob := &Obligation{
@@ -456,7 +456,7 @@ func (o *Obligations) close(t time.Time, id, actor, note string, to ObligationSt
 		o.mu.Unlock()
 		return Obligation{}, inputErr("time %v is before obligation %q opened at %v", t, id, ob.OpenedAt)
 	}
-	met, err := o.tr.StopAt(sla.ClockKey{ID: id, Metric: sla.Resolution}, t)
+	met, err := o.tr.StopAt(t, sla.ClockKey{ID: id, Metric: sla.Resolution})
 	if err != nil {
 		o.mu.Unlock()
 		return Obligation{}, fmt.Errorf("%w: obligation %q: %w", ErrInvalidInput, id, err)
@@ -565,9 +565,12 @@ func (o *Obligations) Restore(s ObligationSnapshot) error {
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if err := o.tr.Restore(s.Tracker, specResolver(o.specs, "the engine's obligation rules")); err != nil {
+	tr, err := sla.RestoreTracker(s.Tracker, sla.WithClock(o.clk), sla.WithHandler(o.onDeadline),
+		sla.WithSpecResolver(specResolver(o.specs, "the engine's obligation rules")))
+	if err != nil {
 		return fmt.Errorf("%w: %w", ErrSnapshot, err)
 	}
+	o.tr = tr
 	o.seq, o.items, o.order, o.open = s.Seq, items, order, open
 	return nil
 }

@@ -83,7 +83,7 @@ func TestObligationYellowFulfilledInTime(t *testing.T) {
 	slatest.Advance(f.clk, f.obl.Tracker(), 72*time.Hour)
 	assert.Equal(t, Yellow, f.board.Level("east"))
 	assert.Equal(t, []string{"opened rectification-plan", "fulfilled rectification-plan"}, f.kinds())
-	att := f.obl.Tracker().AttainmentAt(f.clk.Now())
+	att := f.obl.Tracker().AttainmentAt(f.clk.Now(), "")
 	require.Len(t, att, 1)
 	assert.Equal(t, 1, att[0].Met)
 }

@@ -343,7 +343,7 @@ func (rs *Rectifications) NextDeadline() (time.Time, bool) { return rs.tr.NextDe
 // tracker's priority label is the item's category): met means verified
 // within the deadline. Closed items stay counted.
 func (rs *Rectifications) AttainmentAt(at time.Time) []sla.Attainment {
-	return rs.tr.AttainmentAt(at)
+	return rs.tr.AttainmentAt(at, "")
 }
 
 // Open adds a new item in state open, now; see OpenAt.
@@ -376,7 +376,7 @@ func (rs *Rectifications) OpenAt(in RectificationInput, at time.Time) (Rectifica
 		return Rectification{}, err
 	}
 	spec := rs.cfg.spec(in.Category)
-	if err := rs.tr.StartAt(in.ID, spec, in.Category, at); err != nil {
+	if err := rs.tr.StartAt(at, sla.ClockKey{ID: in.ID}, spec, in.Category); err != nil {
 		return Rectification{}, err
 	}
 	it := &rectItem{
@@ -590,7 +590,7 @@ func (rs *Rectifications) CompleteAt(id string, by fsm.By, at time.Time) (Rectif
 		if err := it.fire("Complete", at, RectComplete, by); err != nil {
 			return err
 		}
-		return it.clockErr("Complete", rs.tr.PauseAt(it.key, at))
+		return it.clockErr("Complete", rs.tr.PauseAt(at, it.key))
 	})
 }
 
@@ -635,14 +635,14 @@ func (rs *Rectifications) VerifyAt(id string, v Verification, at time.Time) (Rec
 				return err
 			}
 			it.r.Verifications = append(it.r.Verifications, v)
-			_, err := rs.tr.StopAt(it.key, at)
+			_, err := rs.tr.StopAt(at, it.key)
 			return it.clockErr("Verify", err)
 		}
 		if err := it.fire("Verify", at, RectVerifyFail, by); err != nil {
 			return err
 		}
 		it.r.Verifications = append(it.r.Verifications, v)
-		return it.clockErr("Verify", rs.tr.ResumeAt(it.key, at))
+		return it.clockErr("Verify", rs.tr.ResumeAt(at, it.key))
 	})
 }
 

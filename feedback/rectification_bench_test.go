@@ -67,15 +67,15 @@ func rectBenchBaseline(b *testing.B, n int) {
 		}
 		_, err = m.AssignAt(at, "ops.li", fsm.By{})
 		check(err)
-		check(tr.StartAt(id, spec, CategoryLogistics, at))
+		check(tr.StartAt(at, sla.ClockKey{ID: id}, spec, CategoryLogistics))
 		for _, ev := range []fsm.Event{RectStart, RectComplete, RectVerifyPass, RectInformCustomer, RectClose} {
 			_, err := m.FireAt(ctx, at, ev, fsm.By{})
 			check(err)
 			switch ev {
 			case RectComplete:
-				check(tr.PauseAt(key, at))
+				check(tr.PauseAt(at, key))
 			case RectVerifyPass:
-				_, err := tr.StopAt(key, at)
+				_, err := tr.StopAt(at, key)
 				check(err)
 			}
 		}

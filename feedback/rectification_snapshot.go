@@ -65,8 +65,12 @@ func RestoreRectifications(clk clock.Clock, cfg RectificationConfig, s Rectifica
 		errs = append(errs, fieldErr("version", "unsupported snapshot version %d", s.Version))
 	}
 	clocks := map[string]sla.Metric{}
-	for _, c := range s.Tracker.Clocks {
-		clocks[c.ID] = c.Clock.Spec.Metric
+	var pending []sla.Event
+	for _, r := range s.Tracker.Records {
+		for _, c := range r.Clocks {
+			clocks[r.ID] = c.Clock.Spec.Metric
+		}
+		pending = append(pending, r.Pending...)
 	}
 	for i, rec := range s.Items {
 		path := pathf("items[%d]", i)
@@ -108,9 +112,11 @@ func RestoreRectifications(clk clock.Clock, cfg RectificationConfig, s Rectifica
 		it.r.State, it.r.Owner, it.r.FirstResponder, it.r.Due, it.r.History = "", "", "", time.Time{}, nil
 		rs.items[r.ID] = it
 	}
-	errs = append(errs, orphanErrors(clocks, s.Tracker.Pending, func(id string) bool { return rs.items[id] != nil }, "item")...)
-	if err := rs.tr.Restore(s.Tracker, rs.resolve); err != nil {
+	errs = append(errs, orphanErrors(clocks, pending, func(id string) bool { return rs.items[id] != nil }, "item")...)
+	if tr, err := sla.RestoreTracker(s.Tracker, sla.WithClock(rs.clk), sla.WithHandler(rs.deliver), sla.WithSpecResolver(rs.resolve)); err != nil {
 		errs = append(errs, fmt.Errorf("tracker: %w", err))
+	} else {
+		rs.tr = tr
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err

@@ -552,7 +552,7 @@ func TestRectificationRestoreRejects(t *testing.T) {
 	assert.ErrorIs(t, err, fsm.ErrUnknownState)
 
 	s = clone()
-	s.Tracker.Clocks = s.Tracker.Clocks[1:] // an open item loses its clock
+	s.Tracker.Records = s.Tracker.Records[1:] // an open item loses its clock
 	_, err = RestoreRectifications(clk, RectificationConfig{}, s)
 	require.ErrorIs(t, err, ErrInvalidConfig)
 	assert.Contains(t, err.Error(), "has no SLA clock")
@@ -564,7 +564,7 @@ func TestRectificationRestoreRejects(t *testing.T) {
 	assert.Contains(t, err.Error(), "belongs to no item")
 
 	s = clone()
-	s.Tracker.Pending = append(s.Tracker.Pending, sla.Event{ID: sla.EventID{Clock: "ghost", Metric: RectificationMetric, Kind: sla.Breach, Cycle: 1, Step: 1}, At: t0})
+	s.Tracker.Records[0].Pending = append(s.Tracker.Records[0].Pending, sla.Event{ID: sla.EventID{Clock: "ghost", Metric: RectificationMetric, Kind: sla.Breach, Cycle: 1, Step: 1}, At: t0})
 	_, err = RestoreRectifications(clk, RectificationConfig{}, s)
 	require.ErrorIs(t, err, ErrInvalidConfig)
 	assert.Contains(t, err.Error(), "belongs to no item")

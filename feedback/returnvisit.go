@@ -451,7 +451,7 @@ func (rv *ReturnVisits) NextDeadline() (time.Time, bool) { return rv.tr.NextDead
 // AttainmentAt returns the share of visits made within their deadline, per
 // mode ("human", "automated"). Cancelled visits are not counted.
 func (rv *ReturnVisits) AttainmentAt(at time.Time) []sla.Attainment {
-	return rv.tr.AttainmentAt(at)
+	return rv.tr.AttainmentAt(at, "")
 }
 
 // Schedule schedules the return visit of a complaint resolved now; see
@@ -496,7 +496,7 @@ func (rv *ReturnVisits) ScheduleAt(c ResolvedComplaint, at time.Time) (ReturnVis
 			return ReturnVisit{}, err
 		}
 	}
-	if err := rv.tr.StartAt(c.ID, rv.spec, string(mode), at); err != nil {
+	if err := rv.tr.StartAt(at, sla.ClockKey{ID: c.ID}, rv.spec, string(mode)); err != nil {
 		return ReturnVisit{}, err
 	}
 	reason := c.RiskReason
@@ -611,7 +611,7 @@ func (rv *ReturnVisits) RecordAt(id string, o VisitOutcome, at time.Time) (Retur
 			o.Late = c.Breached(at)
 		}
 		it.v.Outcome = &o
-		if _, err := rv.tr.StopAt(rv.key(id), at); err != nil {
+		if _, err := rv.tr.StopAt(at, rv.key(id)); err != nil {
 			return fmt.Errorf("feedback: return visit %q: SLA clock out of step: %w", id, err)
 		}
 		return nil

@@ -63,8 +63,10 @@ func RestoreReturnVisits(clk clock.Clock, cfg ReturnVisitConfig, s ReturnVisitsS
 		errs = append(errs, fieldErr("version", "unsupported snapshot version %d", s.Version))
 	}
 	clocks := map[string]bool{}
-	for _, c := range s.Tracker.Clocks {
-		clocks[c.ID] = true
+	var pending []sla.Event
+	for _, r := range s.Tracker.Records {
+		clocks[r.ID] = len(r.Clocks) > 0
+		pending = append(pending, r.Pending...)
 	}
 	for i, rec := range s.Visits {
 		path := pathf("visits[%d]", i)
@@ -118,9 +120,11 @@ func RestoreReturnVisits(clk clock.Clock, cfg ReturnVisitConfig, s ReturnVisitsS
 		it.v.State, it.v.Assignee, it.v.Due, it.v.History = "", "", time.Time{}, nil
 		rv.visits[v.ID] = it
 	}
-	errs = append(errs, orphanErrors(clocks, s.Tracker.Pending, func(id string) bool { return rv.visits[id] != nil }, "visit")...)
-	if err := rv.tr.Restore(s.Tracker, rv.resolve); err != nil {
+	errs = append(errs, orphanErrors(clocks, pending, func(id string) bool { return rv.visits[id] != nil }, "visit")...)
+	if tr, err := sla.RestoreTracker(s.Tracker, sla.WithClock(rv.clk), sla.WithHandler(rv.deliver), sla.WithSpecResolver(rv.resolve)); err != nil {
 		errs = append(errs, fmt.Errorf("tracker: %w", err))
+	} else {
+		rv.tr = tr
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err

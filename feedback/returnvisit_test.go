@@ -412,8 +412,14 @@ func TestReturnVisitRestoreRejects(t *testing.T) {
 	assert.Contains(t, err.Error(), "belongs to no visit")
 
 	s = clone()
-	require.NotEmpty(t, s.Tracker.Pending, "the late visit's breach is pending")
-	s.Tracker.Pending[0].ID.Clock = "ghost"
+	var pending *sla.Event
+	for i := range s.Tracker.Records {
+		if len(s.Tracker.Records[i].Pending) > 0 && pending == nil {
+			pending = &s.Tracker.Records[i].Pending[0]
+		}
+	}
+	require.NotNil(t, pending, "the late visit's breach is pending")
+	pending.ID.Clock = "ghost"
 	_, err = RestoreReturnVisits(clk, cfg, s)
 	require.ErrorIs(t, err, ErrInvalidConfig)
 	assert.Contains(t, err.Error(), "tracker.pending[0]: event ghost/return_visit/breach/1/1 belongs to no visit")
@@ -425,9 +431,9 @@ func TestReturnVisitRestoreRejects(t *testing.T) {
 	// A cancelled visit dropped its clock; one that has a clock again would
 	// breach after it was cancelled.
 	s = clone()
-	ghost := s.Tracker.Clocks[0]
+	ghost := s.Tracker.Records[0]
 	ghost.ID = "cancelled"
-	s.Tracker.Clocks = append(s.Tracker.Clocks, ghost)
+	s.Tracker.Records = append(s.Tracker.Records, ghost)
 	_, err = RestoreReturnVisits(clk, cfg, s)
 	require.ErrorIs(t, err, ErrInvalidConfig)
 	assert.Contains(t, err.Error(), `cancelled visit "cancelled" has an SLA clock`)

@@ -50,6 +50,9 @@ func (c *Clock) check(op string, at time.Time, want ...Status) error {
 	if c.spec == nil {
 		return &ClockError{Op: op, Status: c.status, At: at, Err: ErrNoTarget}
 	}
+	if !queueable(at) {
+		return &ClockError{Op: op, Status: c.status, At: at, Last: c.anchor, Err: ErrOutOfRange}
+	}
 	ok := false
 	for _, s := range want {
 		ok = ok || s == c.status
@@ -348,7 +351,7 @@ func (c Clock) Snapshot() ClockSnapshot {
 // with the calendar from a Registry).
 func RestoreClock(s ClockSnapshot, spec *Spec) (Clock, error) {
 	var errs []error
-	add := func(path, msg string) { errs = append(errs, &FieldError{Path: path, Message: msg}) }
+	add := func(path, msg string) { errs = append(errs, fieldErr(path, "%s", msg)) }
 	if spec == nil {
 		add("spec", "no spec given")
 	} else if !sameDef(spec.def, s.Spec) {
@@ -365,6 +368,12 @@ func RestoreClock(s ClockSnapshot, spec *Spec) (Clock, error) {
 	}
 	if s.Status != Idle && (s.Cycle < 1 || s.Cycle > 1<<32-1) {
 		add("cycle", "must be at least 1 once started")
+	}
+	if s.Status != Idle && !queueable(s.LastChange) {
+		add("last_change", "outside the years 1678 to 2262")
+	}
+	if s.BreachedAt != nil && (s.Status == Idle || !queueable(*s.BreachedAt) || s.BreachedAt.After(s.LastChange)) {
+		add("breached_at", "set on an idle clock, outside the years 1678 to 2262, or after the last change")
 	}
 	if spec != nil && (s.Delivered < 0 || s.Delivered > len(spec.steps)) {
 		add("delivered", "out of range for the spec's schedule")

@@ -85,11 +85,11 @@ func TestClockOnBusinessCalendarsAcrossDST(t *testing.T) {
 
 			// The tracker delivers the warning and the breach at those instants.
 			tr, rec, _ := tkTracker(t)
-			require.NoError(t, tr.StartAt("X", spec, "", tc.start))
+			require.NoError(t, tr.StartAt(tc.start, ClockKey{ID: "X"}, spec, ""))
 			key := ClockKey{ID: "X", Metric: Resolution}
 			for _, p := range tc.pauses {
-				require.NoError(t, tr.PauseAt(key, p[0]))
-				require.NoError(t, tr.ResumeAt(key, p[1]))
+				require.NoError(t, tr.PauseAt(p[0], key))
+				require.NoError(t, tr.ResumeAt(p[1], key))
 			}
 			tr.AdvanceTo(tc.due.Add(24 * time.Hour))
 			require.Len(t, rec.events, 2)

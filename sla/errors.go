@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/sqkit/sqkit/internal/sqerr"
 )
 
 // Sentinel errors returned (wrapped in *ClockError or *TrackerError) by clock
@@ -21,8 +23,9 @@ var (
 	ErrStopped = errors.New("sla: clock stopped")
 	// ErrNotStopped: NewCycle was called while the current cycle is still open.
 	ErrNotStopped = errors.New("sla: clock cycle still open")
-	// ErrTimeBackwards: the instant is earlier than the last one the clock recorded.
-	ErrTimeBackwards = errors.New("sla: instant earlier than the last recorded one")
+	// ErrTimeBackwards: the instant is earlier than the last one the clock
+	// recorded. It is the one sentinel every sqkit package shares.
+	ErrTimeBackwards = sqerr.ErrTimeBackwards
 	// ErrNoTarget: the clock has no target (a zero Clock or a nil *Target).
 	ErrNoTarget = errors.New("sla: clock has no target")
 	// ErrUnknownClock: the tracker holds no clock with the given key.
@@ -35,6 +38,9 @@ var (
 	ErrUnknownCalendar = errors.New("sla: unknown calendar")
 	// ErrNoPolicyVersion: no version of a policy is in force at the instant.
 	ErrNoPolicyVersion = errors.New("sla: no policy version in force")
+	// ErrOutOfRange: an instant outside the years 1678 to 2262, the range of
+	// Unix nanoseconds the deadline queue orders by.
+	ErrOutOfRange = errors.New("sla: instant outside the years 1678 to 2262")
 	// ErrInvalid: a policy, target or snapshot failed validation.
 	ErrInvalid = errors.New("sla: invalid")
 )
@@ -83,14 +89,12 @@ func trimPrefix(s string) string {
 	return s
 }
 
-// FieldError is one validation problem, with the path of the field.
-type FieldError struct {
-	Path    string // for example "rules[2].targets[0].target"
-	Message string
+// FieldError is one validation problem, with the path of the field (for
+// example "rules[2].targets[0].within"). It is the type every sqkit package
+// shares; the problems this package finds match ErrInvalid.
+type FieldError = sqerr.FieldError
+
+// fieldErr returns a *FieldError matching ErrInvalid.
+func fieldErr(path, format string, args ...any) error {
+	return sqerr.Field(ErrInvalid, path, format, args...)
 }
-
-// Error implements error.
-func (e *FieldError) Error() string { return "sla: " + e.Path + ": " + e.Message }
-
-// Is makes every FieldError match ErrInvalid.
-func (e *FieldError) Is(target error) bool { return target == ErrInvalid }

@@ -36,7 +36,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	if err := tr.Start("T-1", spec, ticket["priority"]); err != nil {
+	if err := tr.Start(sla.ClockKey{ID: "T-1"}, spec, ticket["priority"]); err != nil {
 		panic(err)
 	}
 	slatest.Advance(m, tr, 8*time.Minute)
@@ -102,13 +102,13 @@ func ExampleTracker_RetargetAt() {
 		fmt.Println(e.At.Format("15:04"), e.ID.Kind, e.ID.Step)
 	}))
 	normal, _ := policies.Spec(t0, sla.Attributes{"priority": "normal"}, sla.FirstResponse) // 30 min
-	_ = tr.StartAt("T-9", normal, "normal", t0)
+	_ = tr.StartAt(t0, sla.ClockKey{ID: "T-9"}, normal, "normal")
 
 	// At 09:06 the customer turns out to be urgent (10 min).
 	at := t0.Add(6 * time.Minute)
 	urgent, _ := policies.Spec(at, sla.Attributes{"priority": "urgent"}, sla.FirstResponse)
 	key := sla.ClockKey{ID: "T-9", Metric: sla.FirstResponse}
-	_ = tr.RetargetAt(key, urgent, policies.Strategy(at), at)
+	_ = tr.RetargetAt(at, key, urgent, policies.Strategy(at))
 	c, _ := tr.Clock(key)
 	due, _ := c.Due()
 	fmt.Println("due:", due.Format("15:04"))
@@ -124,22 +124,23 @@ func ExampleTracker_RetargetAt() {
 // Snapshot the tracker into the host's database; after a restart, restore
 // it: delivered events are not delivered again, and those that fell due
 // while the host was down are delivered in order by the first advance.
-func ExampleTracker_Restore() {
+func ExampleRestoreTracker() {
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	spec, _ := sla.NewSpec(sla.SpecDef{Metric: sla.Resolution, Within: sla.Duration(time.Hour), Calendar: "24x7",
 		Warnings: []sla.Rung{{Percent: 50}, {Percent: 90}}}, sla.AlwaysOpen())
 	show := func(e sla.Event) { fmt.Println(e.At.Format("15:04"), e.ID) }
 
 	before := sla.NewTracker(sla.WithHandler(show))
-	_ = before.StartAt("T-1", spec, "normal", t0)
+	_ = before.StartAt(t0, sla.ClockKey{ID: "T-1"}, spec, "normal")
 	before.AdvanceTo(t0.Add(40 * time.Minute))
 	stored, _ := json.Marshal(before.Snapshot())
 
 	// The host was down from 09:40 to 11:00.
 	var snap sla.TrackerSnapshot
 	_ = json.Unmarshal(stored, &snap)
-	after := sla.NewTracker(sla.WithHandler(show))
-	if err := after.Restore(snap, sla.SpecResolver(nil, sla.Registry{"24x7": sla.AlwaysOpen()})); err != nil {
+	after, err := sla.RestoreTracker(snap, sla.WithHandler(show),
+		sla.WithSpecResolver(sla.SpecResolver(nil, sla.Registry{"24x7": sla.AlwaysOpen()})))
+	if err != nil {
 		panic(err)
 	}
 	after.AdvanceTo(t0.Add(2 * time.Hour))

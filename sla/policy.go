@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/sqkit/sqkit/internal/sqerr"
 )
 
 // Strategy says how a clock re-targets when its priority or policy changes
@@ -136,7 +138,7 @@ const maxSteps = 64
 func (p *Policy) Validate() error {
 	var errs []error
 	add := func(path, format string, args ...any) {
-		errs = append(errs, &FieldError{Path: path, Message: fmt.Sprintf(format, args...)})
+		errs = append(errs, fieldErr(path, format, args...))
 	}
 	if strings.TrimSpace(p.ID) == "" {
 		add("id", "must not be empty")
@@ -302,7 +304,7 @@ type Spec struct {
 func NewSpec(def SpecDef, bt BusinessTime) (*Spec, error) {
 	var errs []error
 	add := func(path, format string, args ...any) {
-		errs = append(errs, &FieldError{Path: path, Message: fmt.Sprintf(format, args...)})
+		errs = append(errs, fieldErr(path, format, args...))
 	}
 	if !def.Metric.Valid() {
 		add("metric", "invalid metric name %q", def.Metric)
@@ -409,7 +411,7 @@ type compiledRule struct {
 func NewPolicies(reg Registry, versions ...Policy) (*Policies, error) {
 	var errs []error
 	if len(versions) == 0 {
-		errs = append(errs, &FieldError{Path: "versions", Message: "no policy version given"})
+		errs = append(errs, fieldErr("versions", "no policy version given"))
 	}
 	ps := &Policies{}
 	for i := range versions {
@@ -417,11 +419,11 @@ func NewPolicies(reg Registry, versions ...Policy) (*Policies, error) {
 		p.Rules = slices.Clone(p.Rules)
 		path := fmt.Sprintf("versions[%d]", i)
 		if err := p.Validate(); err != nil {
-			errs = append(errs, prefixErrors(path, err))
+			errs = append(errs, sqerr.Prefix(path, err))
 			continue
 		}
 		if p.ID != versions[0].ID {
-			errs = append(errs, &FieldError{Path: path + ".id", Message: fmt.Sprintf("%q differs from %q", p.ID, versions[0].ID)})
+			errs = append(errs, fieldErr(path+".id", "%q differs from %q", p.ID, versions[0].ID))
 		}
 		cp := &compiledPolicy{p: p}
 		compile := func(rpath string, r *Rule) *compiledRule {
@@ -430,7 +432,7 @@ func NewPolicies(reg Registry, versions ...Policy) (*Policies, error) {
 				cal := cmp.Or(t.Calendar, r.Calendar, p.Calendar)
 				bt, err := reg.Lookup(cal)
 				if err != nil {
-					errs = append(errs, &FieldError{Path: fmt.Sprintf("%s.%s.targets[%d].calendar", path, rpath, j), Message: trimPrefix(err.Error())})
+					errs = append(errs, fieldErr(fmt.Sprintf("%s.%s.targets[%d].calendar", path, rpath, j), "%s", trimPrefix(err.Error())))
 					continue
 				}
 				def := SpecDef{Policy: p.ID, Version: p.Version, Rule: r.Name, Metric: t.Metric, Within: t.Within, Calendar: cal,
@@ -443,7 +445,7 @@ func NewPolicies(reg Registry, versions ...Policy) (*Policies, error) {
 				}
 				s, err := NewSpec(def, bt)
 				if err != nil {
-					errs = append(errs, prefixErrors(fmt.Sprintf("%s.%s.targets[%d]", path, rpath, j), err))
+					errs = append(errs, sqerr.Prefix(fmt.Sprintf("%s.%s.targets[%d]", path, rpath, j), err))
 					continue
 				}
 				cr.specs[t.Metric] = s
@@ -462,37 +464,16 @@ func NewPolicies(reg Registry, versions ...Policy) (*Policies, error) {
 	for i := 1; i < len(ps.versions); i++ {
 		a, b := ps.versions[i-1].p, ps.versions[i].p
 		if a.EffectiveFrom.Equal(b.EffectiveFrom) {
-			errs = append(errs, &FieldError{Path: "versions", Message: fmt.Sprintf("versions %d and %d take effect at the same instant", a.Version, b.Version)})
+			errs = append(errs, fieldErr("versions", "versions %d and %d take effect at the same instant", a.Version, b.Version))
 		}
 		if a.Version == b.Version {
-			errs = append(errs, &FieldError{Path: "versions", Message: fmt.Sprintf("version %d listed twice", a.Version)})
+			errs = append(errs, fieldErr("versions", "version %d listed twice", a.Version))
 		}
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	return ps, nil
-}
-
-func prefixErrors(prefix string, err error) error {
-	var out []error
-	var walk func(error)
-	walk = func(e error) {
-		if j, ok := e.(interface{ Unwrap() []error }); ok {
-			for _, x := range j.Unwrap() {
-				walk(x)
-			}
-			return
-		}
-		var fe *FieldError
-		if errors.As(e, &fe) {
-			out = append(out, &FieldError{Path: prefix + "." + fe.Path, Message: fe.Message})
-			return
-		}
-		out = append(out, e)
-	}
-	walk(err)
-	return errors.Join(out...)
 }
 
 // Version returns the policy version in force at t: the latest whose

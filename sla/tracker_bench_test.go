@@ -53,7 +53,7 @@ func BenchmarkTrackerVsMockTimers(b *testing.B) {
 			var fired int
 			tr := NewTracker(WithClock(m), WithHandler(func(Event) { fired++ }))
 			for i, id := range ids {
-				if err := tr.StartAt(id, spec, "normal", tkBenchStart(i, clocks, t0)); err != nil {
+				if err := tr.StartAt(tkBenchStart(i, clocks, t0), ClockKey{ID: id}, spec, "normal"); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -115,7 +115,7 @@ func BenchmarkTracker1M(b *testing.B) {
 		var fired int
 		tr := NewTracker(WithClock(clock.NewMock()), WithHandler(func(Event) { fired++ }))
 		for i := range clocks {
-			if err := tr.StartAt("T"+strconv.Itoa(i), spec, "normal", tkBenchStart(i, clocks, t0)); err != nil {
+			if err := tr.StartAt(tkBenchStart(i, clocks, t0), ClockKey{ID: "T" + strconv.Itoa(i)}, spec, "normal"); err != nil {
 				b.Fatal(err)
 			}
 		}

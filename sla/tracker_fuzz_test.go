@@ -65,7 +65,7 @@ func tkFuzzTracker(t *testing.T, ops []byte, business bool) {
 		case 0, 1, 2, 3, 4, 5:
 			tkApplyOp(tr, op, id, spec, "", now)
 		case 6:
-			_ = tr.RetargetAt(key, short, Strategy([]string{"keep_elapsed", "restart", "rescale"}[ops[i+1]%3]), now)
+			_ = tr.RetargetAt(now, key, short, Strategy([]string{"keep_elapsed", "restart", "rescale"}[ops[i+1]%3]))
 		case 7:
 			// A key started again after Remove begins at cycle 1 again
 			// (documented): forget what it delivered.
@@ -96,8 +96,8 @@ func tkFuzzTracker(t *testing.T, ops []byte, business bool) {
 	if err := json.Unmarshal(raw, &snap); err != nil {
 		t.Fatal(err)
 	}
-	restored := NewTracker()
-	if err := restored.Restore(snap, SpecResolver(nil, Registry{"24x7": bt})); err != nil {
+	restored, err := RestoreTracker(snap, WithSpecResolver(SpecResolver(nil, Registry{"24x7": bt})))
+	if err != nil {
 		t.Fatal(err)
 	}
 	after, restoredAfter := map[string][]string{}, map[string][]string{}
@@ -129,15 +129,15 @@ func tkApplyOp(tr *Tracker, op int, id string, spec *Spec, prio string, now time
 	key := ClockKey{ID: id, Metric: spec.Metric()}
 	switch op {
 	case 0:
-		_ = tr.StartAt(id, spec, prio, now)
+		_ = tr.StartAt(now, ClockKey{ID: id}, spec, prio)
 	case 1:
-		_ = tr.PauseAt(key, now)
+		_ = tr.PauseAt(now, key)
 	case 2:
-		_ = tr.ResumeAt(key, now)
+		_ = tr.ResumeAt(now, key)
 	case 3:
-		_, _ = tr.StopAt(key, now)
+		_, _ = tr.StopAt(now, key)
 	case 4:
-		_ = tr.NewCycleAt(key, now)
+		_ = tr.NewCycleAt(now, key)
 	case 5:
 		tr.AdvanceTo(now)
 	}

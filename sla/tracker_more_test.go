@@ -12,24 +12,20 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// tkCountingScheduler wraps the keyed memory scheduler, standing in for a
-// durable one.
-type tkCountingScheduler struct {
-	Scheduler
-	sets, removes int
-}
-
-func (s *tkCountingScheduler) Set(k ClockKey, at time.Time) { s.sets++; s.Scheduler.Set(k, at) }
-func (s *tkCountingScheduler) Remove(k ClockKey)            { s.removes++; s.Scheduler.Remove(k) }
-
-// TestTrackerSchedulersAgree runs one random workload on the default heap
-// and on a custom Scheduler and expects the same events in the same order.
-func TestTrackerSchedulersAgree(t *testing.T) {
-	run := func(opts ...Option) []string {
+// TestTrackerRecordsRoundTrip runs one random workload twice: on one
+// tracker, and on a tracker that unloads the touched record after every
+// operation, passes it through JSON and loads it back, as a host keeping
+// each ticket's clocks in the ticket's own row does. Each clock must
+// deliver the same events at the same instants either way.
+func TestTrackerRecordsRoundTrip(t *testing.T) {
+	run := func(reload bool) map[string][]string {
 		m := clock.NewMock()
 		m.Set(tkT0)
-		rec := &tkRecorder{}
-		tr := NewTracker(append(opts, WithClock(m), WithHandler(rec.handle))...)
+		byClock := map[string][]string{}
+		tr := NewTracker(WithClock(m), WithSpecResolver(SpecResolver(nil, Registry{"24x7": tkNineToFive{}})),
+			WithHandler(func(e Event) {
+				byClock[e.ID.Clock] = append(byClock[e.ID.Clock], e.ID.String()+"@"+e.At.UTC().Format(time.RFC3339))
+			}))
 		r := rand.New(rand.NewPCG(4, 2))
 		spec := tkSpec(t, 2*time.Hour, tkNineToFive{}, tkLadder(), Duration(15*time.Minute), Duration(time.Hour))
 		now := tkT0
@@ -41,18 +37,32 @@ func TestTrackerSchedulersAgree(t *testing.T) {
 			if i%50 == 0 {
 				tr.Remove(key)
 			}
+			if i%7 == 0 {
+				tr.AdvanceTo(now)
+			}
+			if reload {
+				rec, ok := tr.Unload(key.Record())
+				if !ok {
+					continue
+				}
+				b, err := json.Marshal(rec)
+				require.NoError(t, err)
+				var back RecordSnapshot
+				require.NoError(t, json.Unmarshal(b, &back))
+				require.NoError(t, tr.Load(back))
+			}
 		}
 		tr.AdvanceTo(now.Add(30 * 24 * time.Hour))
-		return rec.ids()
+		return byClock
 	}
-	heap := run()
-	sched := &tkCountingScheduler{Scheduler: NewMemoryScheduler()}
-	keyed := run(WithScheduler(sched))
-	assert.Greater(t, len(heap), 100)
-	assert.Equal(t, heap, keyed)
-	assert.Positive(t, sched.sets)
-	assert.Positive(t, sched.removes)
-	assert.Zero(t, sched.Len())
+	direct := run(false)
+	reloaded := run(true)
+	total := 0
+	for _, evs := range direct {
+		total += len(evs)
+	}
+	assert.Greater(t, total, 100)
+	assert.Equal(t, direct, reloaded)
 }
 
 func TestTrackerAttainment(t *testing.T) {
@@ -60,22 +70,22 @@ func TestTrackerAttainment(t *testing.T) {
 	fast := tkSpec(t, time.Hour, tkAlways{}, nil)
 	first, err := NewSpec(SpecDef{Metric: FirstResponse, Within: Duration(10 * time.Minute), Calendar: "24x7"}, tkAlways{})
 	require.NoError(t, err)
-	require.NoError(t, tr.StartAt("A", fast, "urgent", tkT0))
-	require.NoError(t, tr.StartAt("B", fast, "urgent", tkT0))
-	require.NoError(t, tr.StartAt("C", fast, "normal", tkT0))
-	require.NoError(t, tr.StartAt("A", first, "urgent", tkT0))
-	_, err = tr.StopAt(ClockKey{"A", FirstResponse}, tkT0.Add(5*time.Minute))
+	require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: "A"}, fast, "urgent"))
+	require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: "B"}, fast, "urgent"))
+	require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: "C"}, fast, "normal"))
+	require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: "A"}, first, "urgent"))
+	_, err = tr.StopAt(tkT0.Add(5*time.Minute), ClockKey{ID: "A", Metric: FirstResponse})
 	require.NoError(t, err)
-	_, err = tr.StopAt(ClockKey{"A", Resolution}, tkT0.Add(30*time.Minute))
+	_, err = tr.StopAt(tkT0.Add(30*time.Minute), ClockKey{ID: "A", Metric: Resolution})
 	require.NoError(t, err)
-	require.NoError(t, tr.PauseAt(ClockKey{"C", Resolution}, tkT0.Add(50*time.Minute)))
+	require.NoError(t, tr.PauseAt(tkT0.Add(50*time.Minute), ClockKey{ID: "C", Metric: Resolution}))
 
 	assert.Equal(t, []Attainment{
 		{Metric: FirstResponse, Priority: "urgent", Met: 1, PercentMet: 100},
 		{Metric: Resolution, Priority: "normal", InProgress: 1},
 		{Metric: Resolution, Priority: "urgent", Met: 1, InProgress: 1, PercentMet: 100},
-	}, tr.AttainmentAt(tkT0.Add(59*time.Minute)), "B is still in time at 09:59")
-	got := tr.AttainmentAt(tkT0.Add(61 * time.Minute))
+	}, tr.AttainmentAt(tkT0.Add(59*time.Minute), ""), "B is still in time at 09:59")
+	got := tr.AttainmentAt(tkT0.Add(61*time.Minute), "")
 	assert.Equal(t, Attainment{Metric: Resolution, Priority: "urgent", Met: 1, Breached: 1, PercentMet: 50}, got[2], "B is open and breached")
 	assert.Equal(t, Attainment{Metric: Resolution, Priority: "normal", InProgress: 1}, got[1], "C is paused within target")
 }
@@ -89,16 +99,16 @@ func TestTrackerSnapshotWithPolicies(t *testing.T) {
 	for i, prio := range []string{"urgent", "normal", "low", "urgent"} {
 		s, err := ps.Spec(tkT0, Attributes{"priority": prio}, FirstResponse)
 		require.NoError(t, err)
-		require.NoError(t, tr.StartAt(fmt.Sprint("T", i), s, prio, tkT0))
+		require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: fmt.Sprint("T", i)}, s, prio))
 	}
 	b, err := json.Marshal(tr.Snapshot())
 	require.NoError(t, err)
 	var snap TrackerSnapshot
 	require.NoError(t, json.Unmarshal(b, &snap))
-	tr2, rec2, _ := tkTracker(t)
-	require.NoError(t, tr2.Restore(snap, SpecResolver(ps, nil)))
-	c0, _ := tr2.Clock(ClockKey{"T0", FirstResponse})
-	c3, _ := tr2.Clock(ClockKey{"T3", FirstResponse})
+	tr2, rec2, err := tkRestore(t, snap, SpecResolver(ps, nil))
+	require.NoError(t, err)
+	c0, _ := tr2.Clock(ClockKey{ID: "T0", Metric: FirstResponse})
+	c3, _ := tr2.Clock(ClockKey{ID: "T3", Metric: FirstResponse})
 	assert.Same(t, c0.Spec(), c3.Spec(), "restored clocks share the compiled spec")
 	orig, err := ps.Spec(tkT0, Attributes{"priority": "urgent"}, FirstResponse)
 	require.NoError(t, err)
@@ -114,34 +124,29 @@ func TestTrackerCustomMetric(t *testing.T) {
 	s, err := NewSpec(SpecDef{Metric: "assessment", Within: Duration(time.Hour), Calendar: "24x7",
 		Warnings: []Rung{{Before: Duration(15 * time.Minute)}}}, tkAlways{})
 	require.NoError(t, err)
-	require.NoError(t, tr.StartAt("INC-7", s, "major", tkT0))
+	require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: "INC-7"}, s, "major"))
 	_, err = NewSpec(SpecDef{Metric: "a b", Within: Duration(time.Hour), Calendar: "24x7"}, tkAlways{})
 	require.ErrorIs(t, err, ErrInvalid)
 	tr.AdvanceTo(tkT0.Add(2 * time.Hour))
 	assert.Equal(t, []string{"INC-7/assessment/warning/1/1@09:45", "INC-7/assessment/breach/1/1@10:00"}, rec.ids())
 }
 
-func TestTrackerSkipsUnknownScheduledKeys(t *testing.T) {
-	sched := NewMemoryScheduler()
-	sched.Set(ClockKey{ID: "ghost", Metric: Resolution}, tkT0) // left over in a durable store
-	m := clock.NewMock()
-	m.Set(tkT0)
-	rec := &tkRecorder{}
-	tr := NewTracker(WithClock(m), WithScheduler(sched), WithHandler(rec.handle))
-	require.NoError(t, tr.StartAt("A", tkSpec(t, time.Hour, tkAlways{}, nil), "", tkT0))
+func TestTrackerAttainmentReadsItsClock(t *testing.T) {
+	tr, rec, _ := tkTracker(t)
+	require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: "A"}, tkSpec(t, time.Hour, tkAlways{}, nil), ""))
 	assert.Equal(t, 1, tr.Advance()+tr.AdvanceTo(tkT0.Add(2*time.Hour)))
 	assert.Equal(t, []string{"A/resolution/breach/1/1@10:00"}, rec.ids())
-	assert.Zero(t, sched.Len())
-	assert.Equal(t, []Attainment{{Metric: Resolution, InProgress: 1}}, tr.Attainment(), "the mock still reads 09:00")
-	assert.Equal(t, []Attainment{{Metric: Resolution, Breached: 1}}, tr.AttainmentAt(tkT0.Add(2*time.Hour)))
+	assert.Equal(t, []Attainment{{Metric: Resolution, InProgress: 1}}, tr.Attainment(""), "the mock still reads 09:00")
+	assert.Equal(t, []Attainment{{Metric: Resolution, Breached: 1}}, tr.AttainmentAt(tkT0.Add(2*time.Hour), ""))
+	assert.Empty(t, tr.AttainmentAt(tkT0.Add(2*time.Hour), "elsewhere"))
 }
 
 func TestTrackerOptionsTolerateBadValues(t *testing.T) {
 	tr := NewTracker(WithClock(nil), WithCapacity(-5), WithHandler(nil))
 	tr.OnEvent(nil)
-	require.NoError(t, tr.Start("A", tkSpec(t, time.Hour, tkAlways{}, nil), ""))
+	require.NoError(t, tr.Start(ClockKey{ID: "A"}, tkSpec(t, time.Hour, tkAlways{}, nil), ""))
 	assert.Equal(t, 1, tr.Len())
-	p, ok := tr.Priority(ClockKey{"A", Resolution})
+	p, ok := tr.Priority(ClockKey{ID: "A", Metric: Resolution})
 	assert.True(t, ok)
 	assert.Empty(t, p)
 }
@@ -155,16 +160,16 @@ func TestTrackerRestoreKeepsPendingOrder(t *testing.T) {
 	spec := tkSpec(t, time.Hour, tkAlways{}, []Rung{{Percent: 50}})
 	setup := func() *Tracker {
 		tr, _, _ := tkTracker(t)
-		require.NoError(t, tr.StartAt("A", spec, "", tkT0))
-		met, err := tr.StopAt(ClockKey{"A", Resolution}, tkT0.Add(30*time.Minute))
+		require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: "A"}, spec, ""))
+		met, err := tr.StopAt(tkT0.Add(30*time.Minute), ClockKey{ID: "A", Metric: Resolution})
 		require.NoError(t, err)
 		require.True(t, met)
 		return tr
 	}
 	want := []string{"A/resolution/warning/1/1@09:30", "A/resolution/met/1/1@09:30"}
 
-	direct, rec, _ := tkTracker(t)
-	require.NoError(t, direct.Restore(setup().Snapshot(), SpecResolver(nil, Registry{"24x7": tkAlways{}})))
+	direct, rec, err := tkRestore(t, setup().Snapshot(), SpecResolver(nil, Registry{"24x7": tkAlways{}}))
+	require.NoError(t, err)
 	src := setup()
 	srcRec := &tkRecorder{}
 	src.OnEvent(srcRec.handle)
@@ -175,8 +180,8 @@ func TestTrackerRestoreKeepsPendingOrder(t *testing.T) {
 	require.NoError(t, err)
 	var snap TrackerSnapshot
 	require.NoError(t, json.Unmarshal(b, &snap))
-	tr2, rec2, _ := tkTracker(t)
-	require.NoError(t, tr2.Restore(snap, SpecResolver(nil, Registry{"24x7": tkAlways{}})))
+	tr2, rec2, err := tkRestore(t, snap, SpecResolver(nil, Registry{"24x7": tkAlways{}}))
+	require.NoError(t, err)
 	tr2.AdvanceTo(tkT0.Add(time.Hour))
 	assert.Equal(t, want, rec2.ids(), "after a JSON round trip")
 
@@ -190,7 +195,7 @@ func TestTrackerRestoreKeepsPendingOrder(t *testing.T) {
 func TestTrackerHandlerPanic(t *testing.T) {
 	tr, rec, _ := tkTracker(t)
 	spec := tkSpec(t, time.Hour, tkAlways{}, []Rung{{Percent: 50}})
-	require.NoError(t, tr.StartAt("A", spec, "", tkT0))
+	require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: "A"}, spec, ""))
 	tr.OnEvent(func(e Event) {
 		if e.ID.Kind == Warning {
 			panic("handler failed")
@@ -200,7 +205,7 @@ func TestTrackerHandlerPanic(t *testing.T) {
 	assert.Equal(t, []string{"A/resolution/warning/1/1@09:30"}, rec.ids())
 	assert.Equal(t, 1, tr.AdvanceTo(tkT0.Add(2*time.Hour)), "the warning is not delivered again")
 	assert.Equal(t, []string{"A/resolution/warning/1/1@09:30", "A/resolution/breach/1/1@10:00"}, rec.ids())
-	require.NoError(t, tr.StartAt("B", spec, "", tkT0.Add(2*time.Hour)))
+	require.NoError(t, tr.StartAt(tkT0.Add(2*time.Hour), ClockKey{ID: "B"}, spec, ""))
 	assert.Equal(t, 2, tr.Len())
 }
 
@@ -209,15 +214,19 @@ func TestTrackerHandlerPanic(t *testing.T) {
 // queue orders by: it must not fire early (a wrapped instant used to put it
 // first in the queue).
 func TestTrackerDeadlineBeyondNanosecondRange(t *testing.T) {
-	for _, opts := range [][]Option{nil, {WithScheduler(NewMemoryScheduler())}} {
-		m := clock.NewMock()
-		m.Set(tkT0)
-		rec := &tkRecorder{}
-		tr := NewTracker(append(opts, WithClock(m), WithHandler(rec.handle))...)
+	for _, reload := range []bool{false, true} {
+		tr, rec, _ := tkTracker(t)
 		far := tkSpec(t, 250*365*24*time.Hour, tkAlways{}, []Rung{{Percent: 50}})
 		near := tkSpec(t, time.Hour, tkAlways{}, nil)
-		require.NoError(t, tr.StartAt("far", far, "", tkT0))
-		require.NoError(t, tr.StartAt("near", near, "", tkT0))
+		require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: "far"}, far, ""))
+		require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: "near"}, near, ""))
+		if reload {
+			// Unloaded and loaded back (the 24x7 target resolves by default),
+			// the far deadline stays out of the queue.
+			r, ok := tr.Unload(RecordKey{ID: "far"})
+			require.True(t, ok)
+			require.NoError(t, tr.Load(r))
+		}
 		next, ok := tr.NextDeadline()
 		require.True(t, ok)
 		assert.Equal(t, tkT0.Add(time.Hour), next)
@@ -231,8 +240,7 @@ func TestTrackerDeadlineBeyondNanosecondRange(t *testing.T) {
 // snapshot are checked like its clocks (a repeated metric and priority used
 // to overwrite the first, and negative counts were taken as they were).
 func TestTrackerRestoreChecksClosedCounts(t *testing.T) {
-	tr, _, _ := tkTracker(t)
-	err := tr.Restore(TrackerSnapshot{Closed: []ClosedCycles{
+	_, _, err := tkRestore(t, TrackerSnapshot{Version: SnapshotVersion, Closed: []ClosedCycles{
 		{Metric: Resolution, Priority: "p", Met: 2},
 		{Metric: Resolution, Priority: "p", Breached: 1},
 		{Metric: FirstResponse, Priority: "p", Met: -1},
@@ -240,6 +248,7 @@ func TestTrackerRestoreChecksClosedCounts(t *testing.T) {
 	require.ErrorIs(t, err, ErrInvalid)
 	assert.Contains(t, err.Error(), "closed[1]: duplicate counts of resolution/p")
 	assert.Contains(t, err.Error(), "closed[2]: counts must not be negative")
-	require.NoError(t, tr.Restore(TrackerSnapshot{Closed: []ClosedCycles{{Metric: Resolution, Priority: "p", Met: 2, Breached: 1}}}, SpecResolver(nil, nil)))
-	assert.Equal(t, []Attainment{{Metric: Resolution, Priority: "p", Met: 2, Breached: 1, PercentMet: 200.0 / 3}}, tr.AttainmentAt(tkT0))
+	tr, _, err := tkRestore(t, TrackerSnapshot{Version: SnapshotVersion, Closed: []ClosedCycles{{Metric: Resolution, Priority: "p", Met: 2, Breached: 1}}}, SpecResolver(nil, nil))
+	require.NoError(t, err)
+	assert.Equal(t, []Attainment{{Metric: Resolution, Priority: "p", Met: 2, Breached: 1, PercentMet: 200.0 / 3}}, tr.AttainmentAt(tkT0, ""))
 }

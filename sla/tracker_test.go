@@ -43,12 +43,22 @@ func tkTracker(t testing.TB) (*Tracker, *tkRecorder, *clock.Mock) {
 	return NewTracker(WithClock(m), WithHandler(rec.handle)), rec, m
 }
 
+// tkRestore restores snap on a mock clock at tkT0 with a recorder, resolving
+// targets with resolve.
+func tkRestore(t testing.TB, snap TrackerSnapshot, resolve func(SpecDef) (*Spec, error)) (*Tracker, *tkRecorder, error) {
+	m := clock.NewMock()
+	m.Set(tkT0)
+	rec := &tkRecorder{}
+	tr, err := RestoreTracker(snap, WithClock(m), WithHandler(rec.handle), WithSpecResolver(resolve))
+	return tr, rec, err
+}
+
 func TestTrackerFiresInOrderAtOwnDeadlines(t *testing.T) {
 	tr, rec, _ := tkTracker(t)
 	spec := tkSpec(t, time.Hour, tkAlways{}, tkLadder(), Duration(15*time.Minute))
-	require.NoError(t, tr.StartAt("A", spec, "urgent", tkT0))
-	require.NoError(t, tr.StartAt("B", spec, "normal", tkT0.Add(10*time.Minute)))
-	require.NoError(t, tr.StartAt("C", spec, "normal", tkT0)) // same deadlines as A, scheduled after it
+	require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: "A"}, spec, "urgent"))
+	require.NoError(t, tr.StartAt(tkT0.Add(10*time.Minute), ClockKey{ID: "B"}, spec, "normal"))
+	require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: "C"}, spec, "normal")) // same deadlines as A, scheduled after it
 
 	assert.Equal(t, 0, tr.AdvanceTo(tkT0.Add(29*time.Minute)))
 	n := tr.AdvanceTo(tkT0.Add(31 * 24 * time.Hour))
@@ -77,27 +87,27 @@ func TestTrackerChangesKeepLateEventsAndMet(t *testing.T) {
 	tr, rec, _ := tkTracker(t)
 	spec := tkSpec(t, time.Hour, tkAlways{}, []Rung{{Percent: 50}}, Duration(15*time.Minute))
 	key := ClockKey{ID: "T", Metric: Resolution}
-	require.NoError(t, tr.StartAt("T", spec, "p1", tkT0))
+	require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: "T"}, spec, "p1"))
 	// The host records a pause at 09:40 before advancing: the 09:30 warning
 	// still fires with its own deadline, on the next advance.
-	require.NoError(t, tr.PauseAt(key, tkT0.Add(40*time.Minute)))
-	require.NoError(t, tr.ResumeAt(key, tkT0.Add(100*time.Minute)))
-	met, err := tr.StopAt(key, tkT0.Add(110*time.Minute))
+	require.NoError(t, tr.PauseAt(tkT0.Add(40*time.Minute), key))
+	require.NoError(t, tr.ResumeAt(tkT0.Add(100*time.Minute), key))
+	met, err := tr.StopAt(tkT0.Add(110*time.Minute), key)
 	require.NoError(t, err)
 	assert.True(t, met)
 	assert.Equal(t, 2, tr.AdvanceTo(tkT0.Add(110*time.Minute)))
 	assert.Equal(t, []string{"T/resolution/warning/1/1@09:30", "T/resolution/met/1/1@10:50"}, rec.ids())
 
 	// A new cycle that breaches, stopped late without an advance in between.
-	require.NoError(t, tr.NewCycleAt(key, tkT0.Add(2*time.Hour)))
-	met, err = tr.StopAt(key, tkT0.Add(4*time.Hour))
+	require.NoError(t, tr.NewCycleAt(tkT0.Add(2*time.Hour), key))
+	met, err = tr.StopAt(tkT0.Add(4*time.Hour), key)
 	require.NoError(t, err)
 	assert.False(t, met)
 	tr.AdvanceTo(tkT0.Add(5 * time.Hour))
 	assert.Equal(t, []string{"T/resolution/warning/1/1@09:30", "T/resolution/met/1/1@10:50",
 		"T/resolution/warning/2/1@11:30", "T/resolution/breach/2/1@12:00", "T/resolution/reminder/2/1@12:15"}, rec.ids())
 
-	att := tr.AttainmentAt(tkT0.Add(5 * time.Hour))
+	att := tr.AttainmentAt(tkT0.Add(5*time.Hour), "")
 	assert.Equal(t, []Attainment{{Metric: Resolution, Priority: "p1", Met: 1, Breached: 1, PercentMet: 50}}, att)
 }
 
@@ -105,22 +115,22 @@ func TestTrackerErrors(t *testing.T) {
 	tr, _, _ := tkTracker(t)
 	spec := tkSpec(t, time.Hour, tkAlways{}, nil)
 	key := ClockKey{ID: "X", Metric: Resolution}
-	require.ErrorIs(t, tr.PauseAt(key, tkT0), ErrUnknownClock)
-	require.NoError(t, tr.StartAt("X", spec, "", tkT0))
-	require.ErrorIs(t, tr.StartAt("X", spec, "", tkT0), ErrDuplicateClock)
-	require.ErrorIs(t, tr.ResumeAt(key, tkT0), ErrNotPaused)
-	require.ErrorIs(t, tr.PauseAt(key, tkT0.Add(-time.Minute)), ErrTimeBackwards)
-	require.ErrorIs(t, tr.StartAt("Y", nil, "", tkT0), ErrNoTarget)
-	require.ErrorIs(t, tr.StartAt("", spec, "", tkT0), ErrInvalid)
+	require.ErrorIs(t, tr.PauseAt(tkT0, key), ErrUnknownClock)
+	require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: "X"}, spec, ""))
+	require.ErrorIs(t, tr.StartAt(tkT0, ClockKey{ID: "X"}, spec, ""), ErrDuplicateClock)
+	require.ErrorIs(t, tr.ResumeAt(tkT0, key), ErrNotPaused)
+	require.ErrorIs(t, tr.PauseAt(tkT0.Add(-time.Minute), key), ErrTimeBackwards)
+	require.ErrorIs(t, tr.StartAt(tkT0, ClockKey{ID: "Y"}, nil, ""), ErrNoTarget)
+	require.ErrorIs(t, tr.StartAt(tkT0, ClockKey{ID: ""}, spec, ""), ErrInvalid)
 	other, err := NewSpec(SpecDef{Metric: FirstResponse, Within: Duration(time.Minute), Calendar: "x"}, tkAlways{})
 	require.NoError(t, err)
-	require.ErrorIs(t, tr.RetargetAt(key, other, KeepElapsed, tkT0), ErrInvalid)
+	require.ErrorIs(t, tr.RetargetAt(tkT0, key, other, KeepElapsed), ErrInvalid)
 	c, ok := tr.Clock(key)
 	require.True(t, ok)
 	assert.Equal(t, Running, c.Status())
 	assert.Equal(t, tkT0, c.LastChange())
 	var te *TrackerError
-	err = tr.ResumeAt(key, tkT0)
+	err = tr.ResumeAt(tkT0, key)
 	require.ErrorAs(t, err, &te)
 	assert.Equal(t, key, te.Key)
 	assert.Equal(t, "sla: clock X/resolution: resume: clock not paused (clock is running)", err.Error())
@@ -138,16 +148,16 @@ func TestTrackerHandlersMayCallTracker(t *testing.T) {
 		switch e.ID.Kind {
 		case Warning:
 			// Escalate: pause this clock and open a follow-up clock due at once.
-			require.NoError(t, tr.PauseAt(e.Key(), e.At))
-			require.NoError(t, tr.StartAt(e.ID.Clock+"-followup", spec, "", e.At))
+			require.NoError(t, tr.PauseAt(e.At, e.Key()))
+			require.NoError(t, tr.StartAt(e.At, ClockKey{ID: e.ID.Clock + "-followup"}, spec, ""))
 		case Breach:
-			_, err := tr.StopAt(e.Key(), e.At)
+			_, err := tr.StopAt(e.At, e.Key())
 			require.NoError(t, err)
 		}
-		_ = tr.AttainmentAt(e.At)
+		_ = tr.AttainmentAt(e.At, "")
 		_ = tr.Snapshot()
 	})
-	require.NoError(t, tr.StartAt("A", spec, "", tkT0))
+	require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: "A"}, spec, ""))
 	tr.AdvanceTo(tkT0.Add(2 * time.Hour))
 	assert.Equal(t, []string{
 		"A/resolution/warning/1/1",
@@ -164,8 +174,8 @@ func TestTrackerRetargetBreachesAtOnce(t *testing.T) {
 	hour := tkSpec(t, time.Hour, tkAlways{}, []Rung{{Percent: 50}})
 	quarter := tkSpec(t, 15*time.Minute, tkAlways{}, []Rung{{Percent: 50}}, Duration(5*time.Minute))
 	key := ClockKey{ID: "P", Metric: Resolution}
-	require.NoError(t, tr.StartAt("P", hour, "normal", tkT0))
-	require.NoError(t, tr.RetargetAt(key, quarter, KeepElapsed, tkT0.Add(20*time.Minute)))
+	require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: "P"}, hour, "normal"))
+	require.NoError(t, tr.RetargetAt(tkT0.Add(20*time.Minute), key, quarter, KeepElapsed))
 	tr.AdvanceTo(tkT0.Add(time.Hour))
 	assert.Equal(t, []string{"P/resolution/breach/2/1@09:20", "P/resolution/reminder/2/1@09:20"}, rec.ids())
 }
@@ -175,10 +185,10 @@ func TestTrackerSnapshotRestore(t *testing.T) {
 	tr, rec, _ := tkTracker(t)
 	spec := tkSpec(t, time.Hour, tkAlways{}, tkLadder(), Duration(15*time.Minute))
 	for i := range 3 {
-		require.NoError(t, tr.StartAt(fmt.Sprint("T", i), spec, "normal", tkT0.Add(time.Duration(i)*time.Minute)))
+		require.NoError(t, tr.StartAt(tkT0.Add(time.Duration(i)*time.Minute), ClockKey{ID: fmt.Sprint("T", i)}, spec, "normal"))
 	}
-	require.NoError(t, tr.PauseAt(ClockKey{"T2", Resolution}, tkT0.Add(50*time.Minute))) // warnings 1-3 of T2 set aside
-	_, err := tr.StopAt(ClockKey{"T1", Resolution}, tkT0.Add(20*time.Minute))
+	require.NoError(t, tr.PauseAt(tkT0.Add(50*time.Minute), ClockKey{ID: "T2", Metric: Resolution})) // warnings 1-3 of T2 set aside
+	_, err := tr.StopAt(tkT0.Add(20*time.Minute), ClockKey{ID: "T1", Metric: Resolution})
 	require.NoError(t, err)
 	tr.AdvanceTo(tkT0.Add(35 * time.Minute)) // T0 warning 1, T1 met, T2 warning 1 delivered
 	require.Equal(t, []string{"T1/resolution/met/1/1@09:20", "T0/resolution/warning/1/1@09:30", "T2/resolution/warning/1/1@09:32"}, rec.ids())
@@ -189,8 +199,8 @@ func TestTrackerSnapshotRestore(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &snap))
 
 	// The host was down from 09:35 to 11:00.
-	tr2, rec2, _ := tkTracker(t)
-	require.NoError(t, tr2.Restore(snap, SpecResolver(nil, reg)))
+	tr2, rec2, err := tkRestore(t, snap, SpecResolver(nil, reg))
+	require.NoError(t, err)
 	assert.Equal(t, tr.Snapshot(), tr2.Snapshot())
 	tr2.AdvanceTo(tkT0.Add(2 * time.Hour))
 	assert.Equal(t, []string{
@@ -198,24 +208,24 @@ func TestTrackerSnapshotRestore(t *testing.T) {
 		"T2/resolution/warning/1/2@09:47", "T2/resolution/warning/1/3@09:47",
 		"T0/resolution/breach/1/1@10:00", "T0/resolution/reminder/1/1@10:15",
 	}, rec2.ids())
-	c0, _ := tr2.Clock(ClockKey{"T0", Resolution})
-	c1, _ := tr2.Clock(ClockKey{"T0", Resolution})
+	c0, _ := tr2.Clock(ClockKey{ID: "T0", Metric: Resolution})
+	c1, _ := tr2.Clock(ClockKey{ID: "T0", Metric: Resolution})
 	assert.Same(t, c0.Spec(), c1.Spec())
 	assert.Equal(t, []Attainment{{Metric: Resolution, Priority: "normal", Met: 1, Breached: 1, InProgress: 1, PercentMet: 50}},
-		tr2.AttainmentAt(tkT0.Add(2*time.Hour)))
+		tr2.AttainmentAt(tkT0.Add(2*time.Hour), ""))
 
 	bad := snap
-	bad.Clocks = append([]TrackedClock{}, snap.Clocks...)
-	bad.Clocks[0].Clock.Spec.Calendar = "nowhere"
-	bad.Pending = append([]Event{}, Event{ID: EventID{Clock: "ghost", Metric: Resolution, Kind: Warning, Cycle: 1, Step: 1}})
-	bad.Clocks = append(bad.Clocks, TrackedClock{ID: "", Clock: snap.Clocks[1].Clock})
-	tr3, _, _ := tkTracker(t)
-	err = tr3.Restore(bad, SpecResolver(nil, reg))
+	bad.Records = append([]RecordSnapshot{}, snap.Records...)
+	bad.Records[0].Clocks = append([]RecordClock{}, snap.Records[0].Clocks...)
+	bad.Records[0].Clocks[0].Clock.Spec.Calendar = "nowhere"
+	bad.Records[1].Pending = append([]Event{}, Event{ID: EventID{Clock: "ghost", Metric: Resolution, Kind: Warning, Cycle: 1, Step: 1}, At: tkT0})
+	bad.Records = append(bad.Records, RecordSnapshot{ID: "", Clocks: snap.Records[1].Clocks})
+	tr3, _, err := tkRestore(t, bad, SpecResolver(nil, reg))
 	require.ErrorIs(t, err, ErrUnknownCalendar)
 	require.ErrorIs(t, err, ErrInvalid)
-	assert.Contains(t, err.Error(), "clocks[3].id: must not be empty")
-	assert.Contains(t, err.Error(), "pending[0]: event of an unknown clock ghost/resolution")
-	assert.Zero(t, tr3.Len())
+	assert.Contains(t, err.Error(), "records[3].id: must not be empty")
+	assert.Contains(t, err.Error(), "records[1].pending[0]: event ghost/resolution/warning/1/1 belongs to no clock of the record")
+	assert.Nil(t, tr3)
 }
 
 func TestTrackerRunWithMock(t *testing.T) {
@@ -229,7 +239,7 @@ func TestTrackerRunWithMock(t *testing.T) {
 	done := make(chan error, 1)
 	start := func() { go func() { done <- tr.Run(ctx) }() }
 	start()
-	require.NoError(t, tr.StartAt("R", spec, "", tkT0))
+	require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: "R"}, spec, ""))
 	// A second Run is refused while the first is active (the cancelled
 	// context makes a premature second Run return at once). The probe can
 	// itself hold the tracker for an instant and make the first Run return
@@ -288,9 +298,9 @@ func TestTrackerConcurrentUse(t *testing.T) {
 			for i := range 200 {
 				id := fmt.Sprintf("g%d-%d", g, i)
 				at := tkT0.Add(time.Duration(i) * time.Minute)
-				_ = tr.StartAt(id, spec, "p", at)
+				_ = tr.StartAt(at, ClockKey{ID: id}, spec, "p")
 				if i%3 == 0 {
-					_ = tr.PauseAt(ClockKey{id, Resolution}, at.Add(time.Minute))
+					_ = tr.PauseAt(at.Add(time.Minute), ClockKey{ID: id, Metric: Resolution})
 				}
 				if i%5 == 0 {
 					tr.AdvanceTo(at)
@@ -303,7 +313,7 @@ func TestTrackerConcurrentUse(t *testing.T) {
 		defer wg.Done()
 		for i := range 100 {
 			tr.AdvanceTo(tkT0.Add(time.Duration(i) * 10 * time.Minute))
-			_ = tr.AttainmentAt(tkT0)
+			_ = tr.AttainmentAt(tkT0, "")
 		}
 	}()
 	wg.Wait()
@@ -343,12 +353,12 @@ func TestTrackerRunRearmsForEarlierDeadline(t *testing.T) {
 			return 0
 		}
 	}
-	require.NoError(t, tr.StartAt("far", tkSpec(t, time.Hour, tkAlways{}, nil), "", tkT0))
+	require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: "far"}, tkSpec(t, time.Hour, tkAlways{}, nil), ""))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- tr.Run(ctx) }()
 	assert.Equal(t, time.Hour, armed())
-	require.NoError(t, tr.StartAt("near", tkSpec(t, 10*time.Minute, tkAlways{}, nil), "", tkT0))
+	require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: "near"}, tkSpec(t, 10*time.Minute, tkAlways{}, nil), ""))
 	assert.Equal(t, 10*time.Minute, armed(), "re-armed for the earlier deadline")
 	m.Add(10 * time.Minute)
 	select {

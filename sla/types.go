@@ -42,7 +42,7 @@ func RegistryFromSpecs(specs map[string]CalendarSpec) (Registry, error) {
 	slices.Sort(names)
 	for _, name := range names {
 		if name == "" {
-			errs = append(errs, &FieldError{Path: "calendars", Message: "empty calendar name"})
+			errs = append(errs, fieldErr("calendars", "empty calendar name"))
 			continue
 		}
 		c, err := NewCalendar(specs[name])
@@ -148,21 +148,24 @@ const (
 	Breach                   // the target was reached: the cycle is breached
 	Reminder                 // a reminder after the breach
 	Met                      // the cycle was stopped within its target
+	Timer                    // a timer set with Tracker.SetTimer fell due
 )
 
-var kindNames = [...]string{"", "warning", "breach", "reminder", "met"}
+var kindNames = [...]string{"", "warning", "breach", "reminder", "met", "timer"}
 
 // String returns the lower-case name used in JSON and event ids.
 func (k Kind) String() string {
-	if k >= Warning && k <= Met {
+	if k.valid() {
 		return kindNames[k]
 	}
 	return "kind(" + strconv.Itoa(int(k)) + ")"
 }
 
+func (k Kind) valid() bool { return k >= Warning && k <= Timer }
+
 // MarshalText implements encoding.TextMarshaler.
 func (k Kind) MarshalText() ([]byte, error) {
-	if k < Warning || k > Met {
+	if !k.valid() {
 		return nil, fmt.Errorf("%w kind %d", ErrInvalid, k)
 	}
 	return []byte(k.String()), nil
@@ -215,13 +218,42 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// ClockKey identifies one SLA clock in a Tracker: the host's id for the
-// ticket (or any subject) and the metric measured. A ticket with three
-// metrics has three clocks sharing an ID.
-type ClockKey struct {
-	ID     string `json:"id"`
-	Metric Metric `json:"metric"`
+// RecordKey identifies one record on a Tracker: the namespace of the engine
+// that owns it ("" for the host's own records) and the record's id (a
+// ticket, an incident, an obligation). A record holds the SLA clocks of its
+// subject, one per metric, and at most one timer; it is the unit a host
+// saves and loads on its own (Tracker.Record, Tracker.Load, Tracker.Unload).
+type RecordKey struct {
+	Namespace string `json:"namespace,omitempty"`
+	ID        string `json:"id"`
 }
 
-// String returns "id/metric".
-func (k ClockKey) String() string { return k.ID + "/" + k.Metric.String() }
+// String returns "id", or "namespace:id" outside the host's namespace.
+func (k RecordKey) String() string {
+	if k.Namespace == "" {
+		return k.ID
+	}
+	return k.Namespace + ":" + k.ID
+}
+
+// ClockKey identifies one SLA clock on a Tracker: the record it belongs to
+// (namespace and id) and the metric measured. A ticket with three metrics
+// has three clocks sharing a record.
+type ClockKey struct {
+	Namespace string `json:"namespace,omitempty"`
+	ID        string `json:"id"`
+	Metric    Metric `json:"metric"`
+}
+
+// Record returns the key of the record the clock belongs to.
+func (k ClockKey) Record() RecordKey { return RecordKey{Namespace: k.Namespace, ID: k.ID} }
+
+// String returns "id/metric", or "namespace:id/metric" outside the host's
+// namespace.
+func (k ClockKey) String() string { return k.Record().String() + "/" + k.Metric.String() }
+
+// validNamespace reports whether ns can name a namespace: "" (the host's
+// own) or at most 64 bytes free of ':', '/' and white space.
+func validNamespace(ns string) bool {
+	return len(ns) <= 64 && !strings.ContainsAny(ns, ":/ \t\r\n")
+}

@@ -199,7 +199,7 @@ func (s *sim) arrive(ctx context.Context, t *ticket, at time.Time) error {
 		if err != nil {
 			return err
 		}
-		if err := s.tracker.StartAt(t.id, spec, t.priority, at); err != nil {
+		if err := s.tracker.StartAt(at, sla.ClockKey{ID: t.id}, spec, t.priority); err != nil {
 			return err
 		}
 	}
@@ -214,7 +214,7 @@ func (s *sim) arrive(ctx context.Context, t *ticket, at time.Time) error {
 
 // respond stops the first-response clock: the agent's first answer.
 func (s *sim) respond(t *ticket, a *agent, at time.Time) error {
-	met, err := s.tracker.StopAt(t.key(sla.FirstResponse), at)
+	met, err := s.tracker.StopAt(at, t.key(sla.FirstResponse))
 	if err != nil {
 		return err
 	}
@@ -330,7 +330,7 @@ func (s *sim) afterWork(ctx context.Context, a *agent, t *ticket, at time.Time) 
 			if _, err := m.FireAt(ctx, at, fsm.TicketWaitCustomer, by(a.name, "asked the customer for details")); err != nil {
 				return 0, err
 			}
-			if err := s.tracker.PauseAt(t.key(sla.Resolution), at); err != nil {
+			if err := s.tracker.PauseAt(at, t.key(sla.Resolution)); err != nil {
 				return 0, err
 			}
 			t.waited = true
@@ -348,7 +348,7 @@ func (s *sim) afterWork(ctx context.Context, a *agent, t *ticket, at time.Time) 
 		if _, err := m.FireAt(ctx, at, fsm.TicketResolve, by(a.name, "solution given")); err != nil {
 			return 0, err
 		}
-		if _, err := s.tracker.StopAt(t.key(sla.Resolution), at); err != nil {
+		if _, err := s.tracker.StopAt(at, t.key(sla.Resolution)); err != nil {
 			return 0, err
 		}
 		t.resolvedAt, t.resolvedBy = at, a
@@ -393,7 +393,7 @@ func (s *sim) afterWork(ctx context.Context, a *agent, t *ticket, at time.Time) 
 		if _, err := m.FireAt(ctx, at, fsm.ComplaintFeedBack, by(a.name, "solution explained to the customer")); err != nil {
 			return 0, err
 		}
-		if err := s.tracker.PauseAt(t.key(sla.Resolution), at); err != nil {
+		if err := s.tracker.PauseAt(at, t.key(sla.Resolution)); err != nil {
 			return 0, err
 		}
 		t.resolvedAt, t.resolvedBy = at, a
@@ -407,7 +407,7 @@ func (s *sim) customerReply(ctx context.Context, t *ticket, at time.Time) error 
 	if _, err := t.m.FireAt(ctx, at, fsm.TicketCustomerReply, by("customer", "details sent")); err != nil {
 		return err
 	}
-	if err := s.tracker.ResumeAt(t.key(sla.Resolution), at); err != nil {
+	if err := s.tracker.ResumeAt(at, t.key(sla.Resolution)); err != nil {
 		return err
 	}
 	t.stage = stFollowUp
@@ -418,7 +418,7 @@ func (s *sim) reopen(ctx context.Context, t *ticket, at time.Time) error {
 	if _, err := t.m.FireAt(ctx, at, fsm.TicketReopen, by("customer", "problem came back")); err != nil {
 		return err
 	}
-	if err := s.tracker.NewCycleAt(t.key(sla.Resolution), at); err != nil {
+	if err := s.tracker.NewCycleAt(at, t.key(sla.Resolution)); err != nil {
 		return err
 	}
 	t.reopened, t.stage = true, stReopened
@@ -442,7 +442,7 @@ func (s *sim) complaintFeedback(ctx context.Context, t *ticket, at time.Time) er
 		satisfied = 0.7
 	}
 	if !t.reworked && s.rng.Float64() >= satisfied {
-		if err := s.tracker.ResumeAt(t.key(sla.Resolution), at); err != nil {
+		if err := s.tracker.ResumeAt(at, t.key(sla.Resolution)); err != nil {
 			return err
 		}
 		t.reworked, t.stage = true, stRework
@@ -459,7 +459,7 @@ func (s *sim) complaintFeedback(ctx context.Context, t *ticket, at time.Time) er
 	if _, err := t.m.FireAt(ctx, at, fsm.ComplaintClose, by(owner, "customer satisfied")); err != nil {
 		return err
 	}
-	if _, err := s.tracker.StopAt(t.key(sla.Resolution), at); err != nil {
+	if _, err := s.tracker.StopAt(at, t.key(sla.Resolution)); err != nil {
 		return err
 	}
 	if t.resolvedBy != nil {

@@ -164,7 +164,7 @@ type AgentSummary struct {
 func (s *sim) finish() (*Result, error) {
 	r := s.out
 	r.Location, r.Start, r.End = s.loc.String(), s.start, s.end
-	r.Attainment = s.tracker.AttainmentAt(s.end)
+	r.Attainment = s.tracker.AttainmentAt(s.end, "")
 	r.Feedback = s.daily.Total()
 	r.ComplaintRate = s.complaints.Total().ComplaintRate
 	r.Categories = map[string]int64{}

@@ -465,7 +465,7 @@ func TestUrgentTicketOverLunch(t *testing.T) {
 	tk := &ticket{id: "T-1", priority: "urgent", channel: "chat"}
 	spec, err := ps.Spec(m.Now(), tk.attrs(), sla.FirstResponse)
 	require.NoError(t, err)
-	require.NoError(t, tr.Start(tk.id, spec, tk.priority))
+	require.NoError(t, tr.Start(sla.ClockKey{ID: tk.id}, spec, tk.priority))
 	slatest.Advance(m, tr, 2*time.Hour)
 	assert.Equal(t, []string{"12:00:00 warning", "13:02:30 warning", "13:04:00 warning", "13:05:00 breach", "13:20:00 reminder"}, got)
 }

@@ -25,7 +25,7 @@ func ExampleAdvance() {
 	tr := sla.NewTracker(sla.WithClock(m), sla.WithHandler(func(e sla.Event) {
 		fmt.Println(m.Now().Format("Jan 2 15:04"), e.ID)
 	}))
-	if err := tr.StartAt("T-1", spec, "normal", start); err != nil {
+	if err := tr.StartAt(start, sla.ClockKey{ID: "T-1"}, spec, "normal"); err != nil {
 		panic(err)
 	}
 	n := slatest.Advance(m, tr, 31*24*time.Hour)

@@ -33,7 +33,7 @@ func TestAdvanceJumpsAMonthEveryEventAtItsMinute(t *testing.T) {
 		got = append(got, seen{e.ID.String(), e.At, m.Now()})
 	}))
 	for i, id := range []string{"A", "B", "C"} {
-		require.NoError(t, tr.StartAt(id, spec, "normal", t0.Add(time.Duration(i)*7*24*time.Hour)))
+		require.NoError(t, tr.StartAt(t0.Add(time.Duration(i)*7*24*time.Hour), sla.ClockKey{ID: id}, spec, "normal"))
 	}
 	n := slatest.Advance(m, tr, 31*24*time.Hour)
 	assert.Equal(t, 12, n)

@@ -1,0 +1,231 @@
+package sla
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestTimelineNamespaces: engines register namespaces; each event reaches
+// the handlers of its own namespace only, keys of different namespaces do
+// not collide, and one AdvanceTo drives them all in deadline order.
+func TestTimelineNamespaces(t *testing.T) {
+	tr, host, _ := tkTracker(t)
+	var order []string
+	a, b := &tkRecorder{}, &tkRecorder{}
+	require.NoError(t, tr.Register("eng.a", func(e Event) { a.handle(e); order = append(order, e.ID.String()) }))
+	require.NoError(t, tr.Register("eng.b", func(e Event) { b.handle(e); order = append(order, e.ID.String()) }))
+	tr.OnEvent(func(e Event) { order = append(order, e.ID.String()) })
+	require.ErrorIs(t, tr.Register("eng.a", func(Event) {}), ErrNamespaceTaken)
+	for _, bad := range []string{"", "a:b", "a/b", "a b"} {
+		require.ErrorIs(t, tr.Register(bad, func(Event) {}), ErrInvalid, bad)
+	}
+	spec := tkSpec(t, time.Hour, tkAlways{}, nil)
+	require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: "X"}, spec, ""))
+	require.NoError(t, tr.StartAt(tkT0.Add(time.Minute), ClockKey{Namespace: "eng.a", ID: "X"}, spec, ""))
+	require.NoError(t, tr.StartAt(tkT0.Add(2*time.Minute), ClockKey{Namespace: "eng.b", ID: "X"}, spec, ""))
+	require.NoError(t, tr.SetTimer(RecordKey{Namespace: "eng.b", ID: "tick"}, tkT0.Add(90*time.Second)))
+	assert.Equal(t, 3, tr.Len())
+
+	assert.Equal(t, 4, tr.AdvanceTo(tkT0.Add(2*time.Hour)))
+	assert.Equal(t, []string{"X/resolution/breach/1/1@10:00"}, host.ids())
+	assert.Equal(t, []string{"eng.a:X/resolution/breach/1/1@10:01"}, a.ids())
+	assert.Equal(t, []string{"eng.b:tick/timer/1@09:01", "eng.b:X/resolution/breach/1/1@10:02"}, b.ids())
+	assert.Equal(t, []string{"eng.b:tick/timer/1", "X/resolution/breach/1/1", "eng.a:X/resolution/breach/1/1", "eng.b:X/resolution/breach/1/1"}, order)
+	assert.Equal(t, []ClockKey{{Namespace: "eng.a", ID: "X", Metric: Resolution}}, tr.Clocks("eng.a"))
+
+	_, err := tr.StopAt(tkT0.Add(3*time.Hour), ClockKey{Namespace: "eng.a", ID: "X", Metric: Resolution})
+	require.NoError(t, err)
+	assert.Equal(t, []Attainment{{Namespace: "eng.a", Metric: Resolution, Breached: 1, PercentMet: 0}}, tr.AttainmentAt(tkT0.Add(3*time.Hour), "eng.a"))
+	assert.Equal(t, []Attainment{{Metric: Resolution, Breached: 1}}, tr.AttainmentAt(tkT0.Add(3*time.Hour), ""))
+}
+
+// TestTimelineTimers: a timer fires once at its own instant with its
+// generation as cycle; setting it again moves it; cancelling removes it.
+func TestTimelineTimers(t *testing.T) {
+	tr, rec, _ := tkTracker(t)
+	k := RecordKey{ID: "eval"}
+	require.NoError(t, tr.SetTimer(k, tkT0.Add(time.Hour)))
+	require.NoError(t, tr.SetTimer(k, tkT0.Add(30*time.Minute)))
+	at, ok := tr.Timer(k)
+	require.True(t, ok)
+	assert.Equal(t, tkT0.Add(30*time.Minute), at)
+	assert.Equal(t, 1, tr.AdvanceTo(tkT0.Add(2*time.Hour)))
+	assert.Equal(t, []string{"eval/timer/2@09:30"}, rec.ids())
+	_, ok = tr.Timer(k)
+	assert.False(t, ok, "a timer that fired is gone")
+
+	require.NoError(t, tr.SetTimer(k, tkT0.Add(3*time.Hour)))
+	assert.True(t, tr.CancelTimer(k))
+	assert.False(t, tr.CancelTimer(k))
+	assert.Zero(t, tr.AdvanceTo(tkT0.Add(4*time.Hour)))
+
+	require.ErrorIs(t, tr.SetTimer(RecordKey{}, tkT0), ErrInvalid)
+	require.ErrorIs(t, tr.SetTimer(k, time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)), ErrInvalid)
+	require.ErrorIs(t, tr.SetTimer(RecordKey{Namespace: "a b", ID: "x"}, tkT0), ErrInvalid)
+}
+
+// TestTimelineRecordsLoadUnload: a record unloads alone and loads back; the
+// events that fell due while it was unloaded are delivered once, at their
+// own instants; a second load of the same key is refused.
+func TestTimelineRecordsLoadUnload(t *testing.T) {
+	tr, rec, _ := tkTracker(t)
+	spec := tkSpec(t, time.Hour, tkAlways{}, []Rung{{Percent: 50}})
+	for _, id := range []string{"A", "B"} {
+		require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: id}, spec, "p"))
+	}
+	require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: "A", Metric: FirstResponse},
+		tkSpecMetric(t, FirstResponse, 10*time.Minute), "p"))
+	require.NoError(t, tr.SetTimer(RecordKey{ID: "A"}, tkT0.Add(45*time.Minute)))
+	tr.AdvanceTo(tkT0.Add(20 * time.Minute))
+	assert.Equal(t, []string{"A/first_response/breach/1/1@09:10"}, rec.ids())
+
+	saved, ok := tr.Unload(RecordKey{ID: "A"})
+	require.True(t, ok)
+	assert.Len(t, saved.Clocks, 2)
+	require.NotNil(t, saved.Timer)
+	assert.Equal(t, 1, tr.Len(), "B stays")
+	_, ok = tr.Unload(RecordKey{ID: "A"})
+	assert.False(t, ok)
+
+	tr.AdvanceTo(tkT0.Add(50 * time.Minute)) // only B's warning; A is unloaded
+	raw, err := json.Marshal(saved)
+	require.NoError(t, err)
+	var back RecordSnapshot
+	require.NoError(t, json.Unmarshal(raw, &back))
+	require.NoError(t, tr.Load(back))
+	require.ErrorIs(t, tr.Load(back), ErrDuplicateClock)
+	tr.AdvanceTo(tkT0.Add(2 * time.Hour))
+	assert.Equal(t, []string{
+		"A/first_response/breach/1/1@09:10",
+		"B/resolution/warning/1/1@09:30",
+		"A/resolution/warning/1/1@09:30", "A/timer/1@09:45",
+		// equal instants fire in scheduling order: A was loaded after B
+		"B/resolution/breach/1/1@10:00", "A/resolution/breach/1/1@10:00",
+	}, rec.ids())
+}
+
+func tkSpecMetric(t testing.TB, m Metric, within time.Duration) *Spec {
+	t.Helper()
+	s, err := NewSpec(SpecDef{Metric: m, Within: Duration(within), Calendar: CalendarAlways}, AlwaysOpen())
+	require.NoError(t, err)
+	return s
+}
+
+// TestTimelineLoadRefusesBadRecords: a record is input from a database: a
+// load checks what the live operations check, reports every problem, and
+// changes nothing on error.
+func TestTimelineLoadRefusesBadRecords(t *testing.T) {
+	tr, _, _ := tkTracker(t)
+	spec := tkSpecMetric(t, Resolution, time.Hour)
+	require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: "A"}, spec, ""))
+	_, err := tr.StopAt(tkT0.Add(10*time.Minute), ClockKey{ID: "A", Metric: Resolution})
+	require.NoError(t, err)
+	good, ok := tr.Unload(RecordKey{ID: "A"})
+	require.True(t, ok)
+	require.Len(t, good.Pending, 1, "the met event")
+
+	clone := func() RecordSnapshot {
+		b, err := json.Marshal(good)
+		require.NoError(t, err)
+		var r RecordSnapshot
+		require.NoError(t, json.Unmarshal(b, &r))
+		return r
+	}
+	cases := map[string]struct {
+		edit func(*RecordSnapshot)
+		want string
+	}{
+		"version":         {func(r *RecordSnapshot) { r.Version = 1 }, "version: format version 1, want 2"},
+		"zero instant":    {func(r *RecordSnapshot) { r.Pending[0].At = time.Time{} }, "pending[0]: event A/resolution/met/1/1: instant zero"},
+		"far instant":     {func(r *RecordSnapshot) { r.Pending[0].At = time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC) }, "instant zero or outside"},
+		"future cycle":    {func(r *RecordSnapshot) { r.Pending[0].ID.Cycle = 2 }, "cycle 2 the clock has not had"},
+		"zero step":       {func(r *RecordSnapshot) { r.Pending[0].ID.Step = 0 }, "cycle and step must be at least 1"},
+		"bad step":        {func(r *RecordSnapshot) { r.Pending[0].ID.Kind, r.Pending[0].ID.Step = Reminder, 1 }, "step 1 of 0 reminder events"},
+		"after change":    {func(r *RecordSnapshot) { r.Pending[0].At = tkT0.Add(time.Hour) }, "falls after the clock's last change"},
+		"other record":    {func(r *RecordSnapshot) { r.Pending[0].ID.Clock = "B" }, "belongs to no clock of the record"},
+		"unknown kind":    {func(r *RecordSnapshot) { r.Pending[0].ID.Kind = 9 }, "unknown kind"},
+		"two clocks":      {func(r *RecordSnapshot) { r.Clocks = append(r.Clocks, r.Clocks[0]) }, "clocks[1]: second clock of metric resolution"},
+		"bad timer":       {func(r *RecordSnapshot) { r.Timer = &RecordTimer{At: tkT0} }, "timer: instant"},
+		"timer event":     {func(r *RecordSnapshot) { r.Pending[0].ID.Kind = Timer }, "belongs to no clock of the record"},
+		"bad namespace":   {func(r *RecordSnapshot) { r.Namespace = "a/b" }, "namespace"},
+		"delivered range": {func(r *RecordSnapshot) { r.Clocks[0].Clock.Delivered = 9 }, "clocks[0].clock.delivered: out of range"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			r := clone()
+			tc.edit(&r)
+			err := tr.Load(r)
+			require.ErrorIs(t, err, ErrInvalid)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Zero(t, tr.Len())
+		})
+	}
+	require.NoError(t, tr.Load(clone()))
+}
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata")
+
+// TestTimelineSnapshotGolden pins the JSON format of a tracker snapshot.
+// Run with -update to rewrite the golden file after a deliberate change
+// (and raise SnapshotVersion).
+func TestTimelineSnapshotGolden(t *testing.T) {
+	tr, _, _ := tkTracker(t)
+	spec := tkSpec(t, time.Hour, tkAlways{}, tkLadder(), Duration(15*time.Minute))
+	require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: "T-1"}, spec, "urgent"))
+	require.NoError(t, tr.StartAt(tkT0, ClockKey{Namespace: "feedback.visits", ID: "V-1"}, spec, "human"))
+	require.NoError(t, tr.PauseAt(tkT0.Add(40*time.Minute), ClockKey{ID: "T-1", Metric: Resolution}))
+	require.NoError(t, tr.SetTimer(RecordKey{Namespace: "emergency.board", ID: "evaluate"}, tkT0.Add(2*time.Hour)))
+	_, err := tr.StopAt(tkT0.Add(50*time.Minute), ClockKey{Namespace: "feedback.visits", ID: "V-1", Metric: Resolution})
+	require.NoError(t, err)
+	got, err := json.MarshalIndent(tr.Snapshot(), "", "  ")
+	require.NoError(t, err)
+	path := filepath.Join("testdata", "tracker_snapshot.golden.json")
+	if *update {
+		require.NoError(t, os.WriteFile(path, append(got, '\n'), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(want), string(got))
+
+	var snap TrackerSnapshot
+	require.NoError(t, json.Unmarshal(want, &snap))
+	back, err := RestoreTracker(snap, WithSpecResolver(SpecResolver(nil, Registry{"24x7": tkAlways{}})))
+	require.NoError(t, err)
+	assert.Equal(t, tr.Snapshot(), back.Snapshot())
+
+	old := snap
+	old.Version = 0
+	_, err = RestoreTracker(old)
+	require.ErrorIs(t, err, ErrInvalid)
+	assert.Contains(t, err.Error(), "version: format version 0, want 2")
+}
+
+// TestClockInstantRange: clocks refuse instants the deadline queue cannot
+// hold, live and when restored, instead of clamping them.
+func TestClockInstantRange(t *testing.T) {
+	spec := tkSpecMetric(t, Resolution, time.Hour)
+	c := NewClock(spec)
+	far := time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)
+	require.ErrorIs(t, c.Start(far), ErrOutOfRange)
+	require.ErrorIs(t, c.Start(time.Time{}), ErrOutOfRange)
+	require.NoError(t, c.Start(tkT0))
+	require.ErrorIs(t, c.Pause(far), ErrOutOfRange)
+
+	s := c.Snapshot()
+	s.LastChange = far
+	_, err := RestoreClock(s, spec)
+	require.ErrorIs(t, err, ErrInvalid)
+	assert.Contains(t, err.Error(), "last_change: outside the years 1678 to 2262")
+	s = c.Snapshot()
+	b := tkT0.Add(time.Hour)
+	s.BreachedAt = &b
+	_, err = RestoreClock(s, spec)
+	assert.ErrorContains(t, err, "breached_at")
+}

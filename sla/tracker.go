@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -519,4 +520,23 @@ func (t *Tracker) wakeLocked(next time.Time) {
 		default:
 		}
 	}
+}
+
+// Records returns the keys of every record of namespace ns (its clocks and
+// timers), sorted by id. It walks every record (O(n)).
+func (t *Tracker) Records(ns string) []RecordKey {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	id, ok := t.nsIndex[ns]
+	if !ok {
+		return nil
+	}
+	var out []RecordKey
+	for rk := range t.records {
+		if rk.ns == id {
+			out = append(out, RecordKey{Namespace: ns, ID: rk.id})
+		}
+	}
+	slices.SortFunc(out, func(a, b RecordKey) int { return strings.Compare(a.ID, b.ID) })
+	return out
 }

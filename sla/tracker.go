@@ -540,3 +540,21 @@ func (t *Tracker) Records(ns string) []RecordKey {
 	slices.SortFunc(out, func(a, b RecordKey) int { return strings.Compare(a.ID, b.ID) })
 	return out
 }
+
+// peekID returns the id of the event the queue delivers next (zero when
+// none), without delivering it.
+func (t *Tracker) peekID() EventID {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e, _, ok := t.heap.Peek()
+	switch {
+	case !ok:
+		return EventID{}
+	case e.hasLate:
+		return t.late[e][0].ID
+	case e.timer:
+		return EventID{Namespace: t.spaces[e.ns].name, Clock: e.id, Kind: Timer, Cycle: int(e.c.cycle), Step: 1}
+	}
+	st, _, _, _ := e.c.pendingStep()
+	return EventID{Namespace: t.spaces[e.ns].name, Clock: e.id, Metric: e.metric(), Kind: st.kind, Cycle: int(e.c.cycle), Step: int(st.n)}
+}

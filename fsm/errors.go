@@ -56,6 +56,9 @@ var (
 	// ErrInvalidArgument is returned for empty or malformed arguments
 	// (an empty actor where one is required, an empty approver, ...).
 	ErrInvalidArgument = errors.New("fsm: invalid argument")
+	// ErrHookDepth matches *HookDepthError: hooks fired events nested more
+	// than MaxHookDepth levels deep (typically an unconditional cycle).
+	ErrHookDepth = errors.New("fsm: hooks nested too deeply")
 )
 
 // FieldError is one problem found while validating a Spec or a Snapshot.
@@ -212,6 +215,39 @@ func (e *TransferError) Error() string {
 
 // Is matches ErrInvalidTransfer.
 func (e *TransferError) Is(target error) bool { return target == ErrInvalidTransfer }
+
+// HookDepthError reports a firing refused because it would nest deeper
+// than MaxHookDepth: a hook fired an event whose hooks fired another, and so
+// on, MaxHookDepth times. Depth is the depth the refused firing would have
+// had (MaxHookDepth+1); Chain lists the events of the nested firings from
+// the outermost to the refused one, so len(Chain) == Depth. The chain
+// follows the context, so it may span several machines when hooks fire
+// events on other machines. The transitions before the refused one happened
+// and are recorded; the refused one did not happen.
+type HookDepthError struct {
+	Depth int
+	Chain []Event
+}
+
+// Error implements the error interface.
+func (e *HookDepthError) Error() string {
+	names := make([]string, len(e.Chain))
+	for i, ev := range e.Chain {
+		names[i] = string(ev)
+	}
+	return fmt.Sprintf("fsm: event %q refused at hook depth %d (limit %d): %s",
+		e.last(), e.Depth, MaxHookDepth, strings.Join(names, " -> "))
+}
+
+func (e *HookDepthError) last() Event {
+	if len(e.Chain) == 0 {
+		return ""
+	}
+	return e.Chain[len(e.Chain)-1]
+}
+
+// Is matches ErrHookDepth.
+func (e *HookDepthError) Is(target error) bool { return target == ErrHookDepth }
 
 // InternalError reports an unexpected failure of the underlying looplab/fsm
 // machine. It indicates a bug; the machine is left unchanged.

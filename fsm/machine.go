@@ -149,6 +149,44 @@ func (m *Machine) History() []Record {
 	return m.historyLocked()
 }
 
+// MaxHookDepth bounds how deeply hooks may nest firings. The Fire (or
+// FireAt) a host calls is at depth 1; a Fire called from one of its hooks,
+// with the context the hook received (or one derived from it), is at depth
+// 2; and so on. A firing that would be at depth MaxHookDepth+1 is refused
+// with a *HookDepthError (matching ErrHookDepth) before its event is even
+// looked up: the transitions of the enclosing firings have happened and stay
+// recorded, the refused one does not happen. The error is returned to the
+// hook that fired; the enclosing Fire calls return their own results.
+//
+// The depth travels in the context, so it also counts firings a hook makes
+// on other machines, and chains started concurrently are counted
+// separately. A hook that fires with a context not derived from the one it
+// received (context.Background(), say) starts a new chain and escapes the
+// bound: always pass the hook's context on.
+const MaxHookDepth = 32
+
+// chainKey is the context key of the innermost firing whose hooks are
+// running.
+type chainKey struct{}
+
+// chainLink is one firing of a chain of firings nested through hooks.
+type chainLink struct {
+	parent *chainLink
+	event  Event
+	depth  int
+}
+
+// depthError returns the refusal of ev fired below parent, whose depth is
+// MaxHookDepth.
+func depthError(parent *chainLink, ev Event) error {
+	chain := make([]Event, parent.depth+1)
+	chain[parent.depth] = ev
+	for l := parent; l != nil; l = l.parent {
+		chain[l.depth-1] = l.event
+	}
+	return &HookDepthError{Depth: parent.depth + 1, Chain: chain}
+}
+
 // Fire fires ev at the clock's current time. See FireAt.
 func (m *Machine) Fire(ctx context.Context, ev Event, by By) (Record, error) {
 	return m.fire(ctx, time.Time{}, false, ev, by)
@@ -156,8 +194,9 @@ func (m *Machine) Fire(ctx context.Context, ev Event, by By) (Record, error) {
 
 // FireAt fires ev, recording at as the time of the transition.
 //
-// In order it: returns a *CancelledError if ctx is already done; returns an
-// *UnknownEventError or *NotAllowedError if ev is not declared or not
+// In order it: returns a *CancelledError if ctx is already done; returns a
+// *HookDepthError if it is called from hooks nested MaxHookDepth deep;
+// returns an *UnknownEventError or *NotAllowedError if ev is not declared or not
 // allowed from the current state; checks the transition's checklists and
 // runs its guards, returning a *GuardError from the first refusal; performs
 // the transition through looplab/fsm; records it in the history; then,
@@ -176,6 +215,14 @@ func (m *Machine) fire(ctx context.Context, at time.Time, explicit bool, ev Even
 	if err := ctx.Err(); err != nil {
 		return Record{}, &CancelledError{Event: ev, Err: err}
 	}
+	parent, _ := ctx.Value(chainKey{}).(*chainLink)
+	depth := 1
+	if parent != nil {
+		if parent.depth >= MaxHookDepth {
+			return Record{}, depthError(parent, ev)
+		}
+		depth = parent.depth + 1
+	}
 	ei, ok := m.def.eventIndex[ev]
 	if !ok {
 		return Record{}, &UnknownEventError{Event: ev}
@@ -185,11 +232,15 @@ func (m *Machine) fire(ctx context.Context, at time.Time, explicit bool, ev Even
 		return Record{}, err
 	}
 	t := &m.def.trans[ei]
+	if len(t.Hooks) == 0 && len(m.def.hooks) == 0 {
+		return rec, nil
+	}
+	hctx := context.WithValue(ctx, chainKey{}, &chainLink{parent: parent, event: ev, depth: depth})
 	for _, h := range t.Hooks {
-		h(ctx, m, rec)
+		h(hctx, m, rec)
 	}
 	for _, h := range m.def.hooks {
-		h(ctx, m, rec)
+		h(hctx, m, rec)
 	}
 	return rec, nil
 }

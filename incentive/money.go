@@ -47,6 +47,12 @@ func (c Currency) Digits() (int, error) {
 // Money is an exact amount in integer minor units (cents for USD) of a
 // currency. It is a plain value: JSON {"currency":"USD","minor":1234} is
 // USD 12.34. Arithmetic never silently wraps; it returns ErrOverflow.
+//
+// The range of Money is symmetric: ±math.MaxInt64 minor units. No
+// operation or parser of this package returns math.MinInt64 minor units
+// (whose negation does not fit), so every result can be negated, subtracted
+// and split; a Money built by hand with math.MinInt64 is refused by Add,
+// Sub, Neg, Sum, MulRate and Split with ErrOverflow.
 type Money struct {
 	Currency Currency `json:"currency"`
 	Minor    int64    `json:"minor"`
@@ -152,19 +158,23 @@ func (m Money) same(o Money) error {
 	return nil
 }
 
-// Add returns m + o; both must have the same currency.
+// Add returns m + o; both must have the same currency. A sum outside
+// ±math.MaxInt64 minor units, or an operand of math.MinInt64, is
+// ErrOverflow.
 func (m Money) Add(o Money) (Money, error) {
 	if err := m.same(o); err != nil {
 		return Money{}, err
 	}
-	s := m.Minor + o.Minor
-	if (m.Minor > 0 && o.Minor > 0 && s < 0) || (m.Minor < 0 && o.Minor < 0 && s >= 0) {
-		return Money{}, fmt.Errorf("%w: %s + %s", ErrOverflow, m, o)
+	if m.Minor != math.MinInt64 && o.Minor != math.MinInt64 {
+		if s, ok := addInt(m.Minor, o.Minor); ok { // addInt refuses math.MinInt64
+			return Money{Currency: m.Currency, Minor: s}, nil
+		}
 	}
-	return Money{Currency: m.Currency, Minor: s}, nil
+	return Money{}, fmt.Errorf("%w: %s + %s", ErrOverflow, m, o)
 }
 
-// Sub returns m - o; both must have the same currency.
+// Sub returns m - o; both must have the same currency. Like Add, it never
+// returns math.MinInt64 minor units.
 func (m Money) Sub(o Money) (Money, error) {
 	n, err := o.Neg()
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"math/big"
 	"math/bits"
 	"strconv"
-	"strings"
 )
 
 // MaxScale is the largest number of decimal places a Decimal carries.
@@ -383,8 +382,12 @@ func (d Decimal) Cmp(o Decimal) int {
 func (d Decimal) Equal(o Decimal) bool { return d.Cmp(o) == 0 }
 
 // Round returns d rounded to scale decimal places with mode. Increasing the
-// scale is exact (and may overflow).
+// scale is exact (and may overflow). A mode that is not one of the defined
+// ones is refused with a *RoundingModeError, even when nothing is rounded.
 func (d Decimal) Round(scale int, mode RoundingMode) (Decimal, error) {
+	if err := mode.check(); err != nil {
+		return Decimal{}, err
+	}
 	if scale < 0 || scale > MaxScale {
 		return Decimal{}, fmt.Errorf("%w: scale %d", ErrPrecision, scale)
 	}
@@ -400,8 +403,13 @@ func (d Decimal) Round(scale int, mode RoundingMode) (Decimal, error) {
 	return Decimal{coef: c, scale: uint8(scale)}, nil
 }
 
-// Quo returns d / o rounded to scale decimal places with mode.
+// Quo returns d / o rounded to scale decimal places with mode. A mode that
+// is not one of the defined ones is refused with a *RoundingModeError, even
+// when the quotient is exact.
 func (d Decimal) Quo(o Decimal, scale int, mode RoundingMode) (Decimal, error) {
+	if err := mode.check(); err != nil {
+		return Decimal{}, err
+	}
 	if o.coef == 0 {
 		return Decimal{}, fmt.Errorf("%w: %s / 0", ErrDivisionByZero, d)
 	}
@@ -442,7 +450,8 @@ func absInt(i int) int {
 	return i
 }
 
-// roundQuo returns (hi:lo)/d rounded with mode applied to the magnitude.
+// roundQuo returns (hi:lo)/d rounded with mode (one of the defined modes)
+// applied to the magnitude.
 // ok is false if the quotient does not fit in 64 bits.
 func roundQuo(hi, lo, d uint64, mode RoundingMode) (uint64, bool) {
 	if hi >= d {
@@ -458,7 +467,8 @@ func roundQuo(hi, lo, d uint64, mode RoundingMode) (uint64, bool) {
 	return q, true
 }
 
-// bigRoundQuo returns num/den rounded with mode (symmetric about zero).
+// bigRoundQuo returns num/den rounded with mode (symmetric about zero); mode
+// is one of the defined modes.
 func bigRoundQuo(num, den *big.Int, mode RoundingMode) *big.Int {
 	neg := (num.Sign() < 0) != (den.Sign() < 0)
 	n := new(big.Int).Abs(num)
@@ -484,81 +494,4 @@ func bigRoundQuo(num, den *big.Int, mode RoundingMode) *big.Int {
 		q.Neg(q)
 	}
 	return q
-}
-
-// RoundingMode says how a discarded fraction is rounded. Every mode is
-// symmetric about zero: it is applied to the magnitude and the sign is
-// restored, so -2.5 rounds like 2.5 with the opposite sign.
-type RoundingMode uint8
-
-const (
-	// HalfEven rounds to the nearest, ties to the even neighbour (banker's
-	// rounding). It is the zero value and the default.
-	HalfEven RoundingMode = iota
-	// HalfUp rounds to the nearest, ties away from zero (commercial rounding).
-	HalfUp
-	// Down truncates toward zero.
-	Down
-	// Up rounds away from zero whenever anything is discarded.
-	Up
-)
-
-var roundingNames = [...]string{"half-even", "half-up", "down", "up"}
-
-// String returns "half-even", "half-up", "down" or "up".
-func (m RoundingMode) String() string {
-	if int(m) < len(roundingNames) {
-		return roundingNames[m]
-	}
-	return "RoundingMode(" + strconv.Itoa(int(m)) + ")"
-}
-
-// Valid reports whether m is one of the defined modes.
-func (m RoundingMode) Valid() bool { return int(m) < len(roundingNames) }
-
-// ParseRoundingMode parses the String form of a mode ("" means HalfEven).
-func ParseRoundingMode(s string) (RoundingMode, error) {
-	if s == "" {
-		return HalfEven, nil
-	}
-	for i, n := range roundingNames {
-		if strings.EqualFold(s, n) {
-			return RoundingMode(i), nil
-		}
-	}
-	return 0, fmt.Errorf("%w: rounding mode %q", ErrSyntax, s)
-}
-
-// MarshalText encodes the mode by name.
-func (m RoundingMode) MarshalText() ([]byte, error) {
-	if !m.Valid() {
-		return nil, fmt.Errorf("%w: rounding mode %d", ErrInvalid, m)
-	}
-	return []byte(m.String()), nil
-}
-
-// UnmarshalText decodes a mode name.
-func (m *RoundingMode) UnmarshalText(b []byte) error {
-	v, err := ParseRoundingMode(string(b))
-	if err != nil {
-		return err
-	}
-	*m = v
-	return nil
-}
-
-// roundsUp decides, for quotient q and non-zero remainder r of a division
-// by d, whether the magnitude is increased.
-func (m RoundingMode) roundsUp(q, r, d uint64) bool {
-	switch m {
-	case Up:
-		return true
-	case Down:
-		return false
-	case HalfUp:
-		return r >= d-r
-	default: // HalfEven
-		half := d - r
-		return r > half || (r == half && q&1 == 1)
-	}
 }

@@ -112,7 +112,8 @@ func MustMoney(s string) Money {
 	return m
 }
 
-// MoneyFromDecimal rounds a major-unit amount to minor units of c with mode.
+// MoneyFromDecimal rounds a major-unit amount to minor units of c with mode
+// (see Decimal.Round).
 func MoneyFromDecimal(c Currency, major Decimal, mode RoundingMode) (Money, error) {
 	digits, err := c.Digits()
 	if err != nil {
@@ -206,8 +207,12 @@ func (m Money) Cmp(o Money) (int, error) {
 }
 
 // MulRate returns m × rate rounded to minor units with mode (for example a
-// 12.5 % commission on a pool).
+// 12.5 % commission on a pool). A mode that is not one of the defined ones
+// is refused with a *RoundingModeError.
 func (m Money) MulRate(rate Decimal, mode RoundingMode) (Money, error) {
+	if err := mode.check(); err != nil {
+		return Money{}, err
+	}
 	if m.Minor == math.MinInt64 {
 		return Money{}, fmt.Errorf("%w: %s", ErrOverflow, m)
 	}

@@ -186,7 +186,9 @@ func (d *Durable) Fire(ctx context.Context, key RecordKey, now time.Time) ([]Eve
 	if err != nil {
 		return nil, err
 	}
-	tr.AdvanceTo(now)
+	if tr.AdvanceTo(now) == 0 {
+		return nil, nil // nothing fell due (an outdated schedule): the record is unchanged
+	}
 	fresh, err := d.store.Deliver(ctx, events)
 	if err != nil {
 		return nil, err

@@ -18,22 +18,42 @@ import (
 //   - [Calendar.IsOpen]: whether an instant is inside a working window;
 //   - [Calendar.NextOpen]: the first working instant at or after t.
 //
-// Windows are half-open, [start, end). Each date's windows are placed on
-// the time line in the calendar's location as time.Date(y, m, d, h, min, 0,
-// 0, loc) would place them, so on DST days windows keep their wall-clock
-// hours (a 09:00-17:00 window is still 09:00-17:00 local time; a window
-// that spans the transition is an hour shorter or longer in absolute time).
-// A wall-clock time that does not exist on a spring-forward day is resolved
-// as time.Date resolves it (in practice, moved forward by the size of the
-// gap), and overlapping images of windows count once.
+// # Semantics
 //
-// Every instant belongs to its civil date in the calendar's location, and a
-// date runs from its first instant to the first instant of the next date:
-// "00:00" and "24:00" are those bounds, so windows that touch midnight stay
-// continuous even in zones whose transitions happen at midnight (Havana,
-// Santiago), and a date a zone skipped (Samoa, 30 December 2011) has no
-// working time. Instants may be given in any location; results of Add and
-// NextOpen are expressed in the location of their argument.
+// The calendar is open at an instant when the local wall-clock time shown
+// at that instant, in the calendar's location, lies inside a window of
+// that local date. Business time is real elapsed time while open. The four
+// methods follow this one rule; in particular:
+//
+//   - Windows are half-open, [start, end), and keep their wall-clock
+//     hours on DST days: a 09:00-17:00 window is 09:00-17:00 local time,
+//     so a window that spans a transition is shorter or longer in elapsed
+//     time (00:00-06:00 is 5 hours on a spring-forward night, 7 on a
+//     fall-back night in New York).
+//   - A window bound inside a spring-forward gap (a wall-clock time the
+//     day skips) opens or closes the window at the first instant after
+//     the gap, on either side of UTC: in New York on 8 March 2026 (02:00
+//     EST jumps to 03:00 EDT) a 02:00-06:00 window is open from 03:00 to
+//     06:00 EDT, 3 hours; it is closed at 01:30 EST, and one business hour
+//     after midnight is 04:00 EDT. A 02:15-02:45 window has no working
+//     time that day.
+//     (time.Date is no guide here: it moves a missing time forward east
+//     of UTC but backward west of it.)
+//   - A window over a repeated hour counts both occurrences: in New York
+//     on 1 November 2026 (02:00 EDT falls back to 01:00 EST) a 01:30-03:00
+//     window is open from 01:30 to 02:00 EDT and again from 01:30 to
+//     03:00 EST, 2 hours in all, and closed at 01:15 EST.
+//   - "00:00" and "24:00" are the bounds of the local date itself, so
+//     windows that touch midnight stay continuous in zones whose
+//     transitions happen at midnight (Havana, Santiago); a date the zone
+//     skipped (Samoa, 30 December 2011) has no working time; a date the
+//     clock showed twice (a fall-back over midnight) is open whenever it
+//     shows a working time.
+//
+// Instants may be given in any location; results of Add and NextOpen are
+// expressed in the location of their argument.
+//
+// # Cost
 //
 // The arithmetic works on intervals, not steps: the working time of a
 // regular week is precomputed, runs of whole weeks that contain no
@@ -43,8 +63,9 @@ import (
 // Add and Between therefore grows with the number of exception dates and
 // DST transitions in the span, not with its length. On days at least two
 // days away from any zone transition, windows are placed as local midnight
-// plus their offset, which is what time.Date gives there; nearer to a
-// transition every boundary is placed with time.Date itself.
+// plus their offset; nearer to a transition the day is cut into stretches
+// of constant UTC offset and each window is placed in each stretch by
+// subtracting the offset, which yields the rules above.
 //
 // A Calendar is immutable once built and safe for concurrent use by any
 // number of goroutines. Build one with [NewCalendar], [NewCalendarIn] or

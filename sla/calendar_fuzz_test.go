@@ -8,12 +8,14 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// calFixtureZones are the locations the reference tests run in: three DST
-// regimes the issue names, a half-hour DST (Lord Howe), zones without DST,
-// and zones whose transitions happen at midnight (Havana, Santiago).
+// calFixtureZones are the locations the reference tests run in: DST regimes
+// on both sides of UTC, a half-hour DST (Lord Howe), zones without DST,
+// zones whose transitions happen at midnight (Havana, Santiago) and one
+// whose DST is suspended for Ramadan (Casablanca).
 var calFixtureZones = []string{
 	"America/New_York", "Europe/Berlin", "Australia/Sydney", "Asia/Shanghai",
 	"Australia/Lord_Howe", "Asia/Kolkata", "UTC", "America/Havana", "America/Santiago",
+	"America/Los_Angeles", "Africa/Casablanca",
 }
 
 // calFixtureSpec has several windows a day, windows that span the DST
@@ -56,14 +58,16 @@ func calFixtures(t testing.TB) []*Calendar {
 	return out
 }
 
-// calRef is a slow, obviously correct model of a calendar: for the civil
-// date of an instant it builds that date's windows minute by minute from the
-// spec, places them with time.Date, and asks whether the instant is inside.
+// calRef is a slow, obviously correct model of a calendar, written from
+// the definition: an instant is open when the local wall-clock minute it
+// shows (t.In(loc)) is open on the local date it shows, the date's open
+// minutes being built one by one from the spec. It knows nothing of gaps,
+// repeated hours or time.Date; offsets in whole minutes are assumed, so
+// that the wall clock shows one minute over each whole UTC minute.
 type calRef struct {
-	spec   CalendarSpec
-	loc    *time.Location
-	cache  map[int][][2]int
-	starts map[int]time.Time
+	spec  CalendarSpec
+	loc   *time.Location
+	cache map[int]*[1441]bool
 }
 
 func calRefMinutes(ws []CalendarWindow, set *[1441]bool, val bool) {
@@ -76,21 +80,21 @@ func calRefMinutes(ws []CalendarWindow, set *[1441]bool, val bool) {
 	}
 }
 
-// windows returns the date's open [start, end) minute ranges.
-func (r *calRef) windows(y int, mo time.Month, d int) [][2]int {
+// minutes returns the date's open minutes.
+func (r *calRef) minutes(y int, mo time.Month, d int) *[1441]bool {
 	key := y*10000 + int(mo)*100 + d
 	if w, ok := r.cache[key]; ok {
 		return w
 	}
 	if r.cache == nil {
-		r.cache = map[int][][2]int{}
+		r.cache = map[int]*[1441]bool{}
 	}
-	w := r.computeWindows(fmt.Sprintf("%04d-%02d-%02d", y, mo, d), y, mo, d)
+	w := r.computeMinutes(fmt.Sprintf("%04d-%02d-%02d", y, mo, d), y, mo, d)
 	r.cache[key] = w
 	return w
 }
 
-func (r *calRef) computeWindows(date string, y int, mo time.Month, d int) [][2]int {
+func (r *calRef) computeMinutes(date string, y int, mo time.Month, d int) *[1441]bool {
 	var open [1441]bool
 	found := false
 	for _, o := range r.spec.Overrides {
@@ -118,61 +122,14 @@ func (r *calRef) computeWindows(date string, y int, mo time.Month, d int) [][2]i
 			calRefMinutes(h.Closed, &open, false)
 		}
 	}
-	var out [][2]int
-	for m := 0; m < 1440; m++ {
-		if open[m] && (m == 0 || !open[m-1]) {
-			e := m
-			for e < 1440 && open[e] {
-				e++
-			}
-			out = append(out, [2]int{m, e})
-		}
-	}
-	return out
+	return &open
 }
 
-// dayStart finds the first minute whose civil date is y-mo-d by stepping
-// a minute at a time from two days before.
-func (r *calRef) dayStart(y int, mo time.Month, d int) time.Time {
-	key := y*10000 + int(mo)*100 + d
-	if s, ok := r.starts[key]; ok {
-		return s
-	}
-	if r.starts == nil {
-		r.starts = map[int]time.Time{}
-	}
-	want := time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
-	t := time.Date(y, mo, d, 0, 0, 0, 0, time.UTC).Add(-48 * time.Hour)
-	for {
-		ly, lm, ld := t.In(r.loc).Date()
-		if !time.Date(ly, lm, ld, 0, 0, 0, 0, time.UTC).Before(want) {
-			break
-		}
-		t = t.Add(time.Minute)
-	}
-	r.starts[key] = t
-	return t
-}
-
-// isOpen: t is open if a window of its civil date contains it. Window
-// bounds are placed with time.Date, except that 00:00 and 24:00 are the
-// first instants of the date and of the next date.
+// isOpen reads the wall clock at t and asks the date's open minutes.
 func (r *calRef) isOpen(t time.Time) bool {
-	y, mo, d := t.In(r.loc).Date()
-	for _, w := range r.windows(y, mo, d) {
-		s := time.Date(y, mo, d, w[0]/60, w[0]%60, 0, 0, r.loc)
-		e := time.Date(y, mo, d, w[1]/60, w[1]%60, 0, 0, r.loc)
-		if w[0] == 0 {
-			s = r.dayStart(y, mo, d)
-		}
-		if w[1] == 1440 {
-			e = r.dayStart(y, mo, d+1)
-		}
-		if !t.Before(s) && t.Before(e) {
-			return true
-		}
-	}
-	return false
+	lt := t.In(r.loc)
+	y, mo, d := lt.Date()
+	return r.minutes(y, mo, d)[lt.Hour()*60+lt.Minute()]
 }
 
 // between counts the open minutes in [a, b); a and b are whole minutes.

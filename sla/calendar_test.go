@@ -574,8 +574,9 @@ func TestCalendarManyWindowsADay(t *testing.T) {
 	assert.Equal(t, 6*time.Hour, c.Between(tue, tue.AddDate(0, 0, 1)))
 	assert.True(t, calAt(b, 2026, 3, 24, 11, 30).Equal(c.Add(tue, 6*time.Hour)))
 	assert.True(t, calAt(b, 2026, 3, 24, 10, 15).Equal(c.Add(tue, 5*time.Hour+15*time.Minute)))
-	// Sunday 29 March is the spring-forward day: 02:00-02:30 does not exist
-	// and time.Date places it at 03:00-03:30, on top of the 03:00 window.
+	// Sunday 29 March is the spring-forward day: 02:00-02:30 lies wholly in
+	// the gap (02:00 CET jumps to 03:00 CEST), so both its bounds fall on
+	// the first instant after the gap and it has no working time.
 	sun := calAt(b, 2026, 3, 29, 0, 0)
 	assert.Equal(t, 5*time.Hour+30*time.Minute, c.Between(sun, sun.AddDate(0, 0, 1)))
 	assert.False(t, c.IsOpen(calAt(b, 2026, 3, 29, 12, 45)))

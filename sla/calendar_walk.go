@@ -6,24 +6,47 @@ import (
 	"time"
 )
 
+// This file places the working windows of each civil day on the time line
+// (see the semantics on [Calendar]). A day's windows are wall-clock ranges
+// of local time; the calendar is open at the instants whose local date and
+// time of day fall in them. Within a stretch of constant UTC offset the
+// local time is the Unix time plus the offset, so each window is one
+// interval per stretch, found by subtraction: no time.Date, which resolves
+// missing wall-clock times differently on either side of UTC.
+
 // calSpan is a working span on the time line, [start, end) in Unix seconds.
 type calSpan struct{ start, end int64 }
 
-// calZone is a period of constant UTC offset: off seconds east of UTC for
-// Unix seconds in [from, to).
+// calZone is a stretch of constant UTC offset: off seconds east of UTC for
+// Unix seconds in [from, to). It may be shorter than the zone's period of
+// that offset, never longer.
 type calZone struct{ off, from, to int64 }
 
 const (
 	calDaySecs = 86400
 	// calMargin keeps the fast path two days away from any zone
-	// transition, further than any offset change, so that no wall-clock
-	// time of a fast-path day can be ambiguous or missing.
+	// transition, further than any offset change, so that every instant
+	// of a fast-path day has the same offset and no instant outside the
+	// day shows one of its dates.
 	calMargin = 2 * calDaySecs
+	// calMaxOffset bounds the UTC offset of any zone, local mean times
+	// included (they stay within 16 hours), so that local midnight of a
+	// date is never earlier than its UTC midnight minus calMaxOffset.
+	calMaxOffset = 18 * 3600
+	// calProbe is the step used to find a zone change when the runtime's
+	// zone bounds cannot be used, and calProbeSpan how far it looks.
+	calProbe     = 3600
+	calProbeSpan = 2 * calDaySecs
 )
 
 // calWalker walks the civil days of one calendar. It caches the current
-// zone period and the last day computed. It lives on the caller's stack;
+// zone stretch and the last day computed. It lives on the caller's stack;
 // a Calendar itself is never mutated.
+//
+// Day n's extent on the time line is [dayStart(n), dayStart(n+1)), where
+// dayStart(n) is the first instant whose local date is n or later. The
+// extents partition the time line in order; a date the zone skipped has an
+// empty extent.
 type calWalker struct {
 	c      *Calendar
 	z      calZone
@@ -36,12 +59,12 @@ type calWalker struct {
 	arr    [8]calSpan // the day's spans, without allocation for up to 8
 	big    []calSpan  // the day's spans when there are more
 	walked int        // days computed, for tests of the skipping
-	hasCS  bool       // csV is the first second of civil day csN
+	hasCS  bool       // csV is dayStart(csN)
 	csN    int64
 	csV    int64
 }
 
-// zoneAt loads the zone period containing Unix second sec.
+// zoneAt loads a stretch of constant offset containing Unix second sec.
 func (w *calWalker) zoneAt(sec int64) {
 	t := time.Unix(sec, 0).In(w.c.loc)
 	_, off := t.Zone()
@@ -54,18 +77,57 @@ func (w *calWalker) zoneAt(sec int64) {
 		z.to = e.Unix()
 	}
 	if z.from > sec || sec >= z.to {
-		// The runtime reported bounds that do not contain sec (seen for
-		// rule-based years past the zone's table); trust nothing, so that
-		// the day takes the slow path.
-		z.from, z.to = sec, sec
+		// The runtime reported bounds that do not contain sec (seen on
+		// 31 December of leap years past the zone's table, where the
+		// rules are computed): find the next change of offset by probing.
+		z.from, z.to = sec, w.offsetChange(sec, int64(off))
 	}
 	w.z, w.hasZ = z, true
 }
 
+// offsetAt returns the UTC offset at Unix second sec.
+func (w *calWalker) offsetAt(sec int64) int64 {
+	_, off := time.Unix(sec, 0).In(w.c.loc).Zone()
+	return int64(off)
+}
+
+// offsetChange returns the first Unix second after sec whose offset is not
+// off, probing hourly up to calProbeSpan ahead and then bisecting; if none
+// is found it returns sec+calProbeSpan, up to which the offset is off.
+func (w *calWalker) offsetChange(sec, off int64) int64 {
+	lo := sec
+	for lo < sec+calProbeSpan {
+		hi := min(lo+calProbe, sec+calProbeSpan)
+		if w.offsetAt(hi) == off {
+			lo = hi
+			continue
+		}
+		for hi-lo > 1 { // offsetAt(lo) == off, offsetAt(hi) != off
+			mid := lo + (hi-lo)/2
+			if w.offsetAt(mid) == off {
+				lo = mid
+			} else {
+				hi = mid
+			}
+		}
+		return hi
+	}
+	return sec + calProbeSpan
+}
+
+// stretch returns a stretch of constant offset containing sec, from the
+// cache when it can.
+func (w *calWalker) stretch(sec int64) calZone {
+	if !w.hasZ || sec < w.z.from || sec >= w.z.to {
+		w.zoneAt(sec)
+	}
+	return w.z
+}
+
 // fastMidnight returns the Unix second of local midnight starting civil
-// day n and true if every wall-clock time of day n (and two days either
-// side) lies in one zone period, so that the day's windows are plain
-// offsets from midnight.
+// day n and true if every instant within two days of day n has the same
+// offset, so that the day's extent is [midnight, midnight+24h) and its
+// windows are plain offsets from midnight.
 func (w *calWalker) fastMidnight(n int64) (int64, bool) {
 	if !w.hasZ {
 		w.zoneAt(n * calDaySecs)
@@ -92,53 +154,60 @@ func (c *Calendar) windowsOf(n int64) []calWin {
 }
 
 // day computes the extent [dStart, dEnd) of civil day n on the time line
-// and its working spans.
+// and its working spans, in time order, touching spans merged.
 func (w *calWalker) day(n int64) {
 	if w.hasDay && w.lastN == n {
 		return
 	}
 	w.walked++
 	w.lastN, w.hasDay = n, true
-	wins := w.c.windowsOf(n)
 	w.nsp = 0
 	if w.big != nil {
 		w.big = w.big[:0]
 	}
 	if mid, ok := w.fastMidnight(n); ok {
 		w.dStart, w.dEnd = mid, mid+calDaySecs
-		for _, win := range wins {
+		for _, win := range w.c.windowsOf(n) {
 			w.push(calSpan{mid + int64(win.start), mid + int64(win.end)})
 		}
 		return
 	}
-	// Slow path near a zone transition: the day runs from the first
-	// instant whose civil date is n to the first whose civil date is n+1
-	// (empty for a date the zone skipped), and every window boundary is
-	// placed with time.Date, then clipped to the day.
-	loc := w.c.loc
-	y, m, d := calCivilFromDays(n)
+	// Slow path near a zone transition: cut the day's extent into
+	// stretches of constant offset; in each, the instants showing local
+	// time L are L minus the offset, so a window [s, e) of local date dn
+	// is the interval [dn*24h+s-off, dn*24h+e-off) clipped to the
+	// stretch. A window bound in a gap thus lands on the first instant
+	// after the gap, and a repeated hour is counted in each stretch that
+	// shows it. The extent holds only local dates up to n, and date n-1
+	// only where a transition turned the clock back over midnight.
 	start := w.dayStartCached(n)
-	end := w.dayStartCached(n + 1)
-	if end < start {
-		end = start
-	}
+	end := max(w.dayStartCached(n+1), start)
 	w.dStart, w.dEnd = start, end
-	prev := start
-	for _, win := range wins {
-		s, e := start, end // 00:00 and 24:00 are the day's own bounds
-		if win.start != 0 {
-			s = calDateAt(y, m, d, win.start, loc)
+	for sec := start; sec < end; {
+		z := w.stretch(sec)
+		b := min(end, z.to)
+		lo, hi := sec+z.off, b+z.off // local seconds shown in [sec, b)
+		for dn := calFloorDiv(lo, calDaySecs); dn*calDaySecs < hi; dn++ {
+			base := dn*calDaySecs - z.off
+			for _, win := range w.c.windowsOf(dn) {
+				s := max(base+int64(win.start), sec)
+				e := min(base+int64(win.end), b)
+				if e > s {
+					w.pushMerge(calSpan{s, e})
+				}
+			}
 		}
-		if win.end != calDaySecs {
-			e = calDateAt(y, m, d, win.end, loc)
-		}
-		s = max(s, prev)
-		e = min(e, end)
-		if e > s {
-			w.push(calSpan{s, e})
-			prev = e
-		}
+		sec = b
 	}
+}
+
+// calFloorDiv divides rounding toward negative infinity.
+func calFloorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
 }
 
 // dayStartCached is dayStartSlow with a one-entry cache: walking day by
@@ -152,41 +221,23 @@ func (w *calWalker) dayStartCached(n int64) int64 {
 	return v
 }
 
-// dayStartSlow returns the first Unix second whose civil date in the
-// calendar's location is day n or later. Local midnight as placed by
-// time.Date is the answer unless midnight is missing or repeated; then a
-// binary search over the four days around it finds the first second of
-// the date (civil dates only move forward across the transitions there).
+// dayStartSlow returns the first Unix second whose local date is day n or
+// later. No instant before UTC midnight minus calMaxOffset can show date
+// n, so it scans the stretches of constant offset from there: in a
+// stretch with offset off, the first instant showing a time at or after
+// local midnight of n is n*24h-off, or the stretch's start if that is
+// later.
 func (w *calWalker) dayStartSlow(n int64) int64 {
-	y, m, d := calCivilFromDays(n)
-	s := time.Date(y, m, d, 0, 0, 0, 0, w.c.loc).Unix()
-	if w.civilDay(s) >= n && w.civilDay(s-1) < n {
-		return s
-	}
-	lo, hi := n*calDaySecs-calMargin, n*calDaySecs+calMargin // civilDay(lo) < n <= civilDay(hi)
-	for hi-lo > 1 {
-		mid := lo + (hi-lo)/2
-		if w.civilDay(mid) >= n {
-			hi = mid
-		} else {
-			lo = mid
+	target := n * calDaySecs
+	sec := target - calMaxOffset
+	for range 1000 { // a few stretches at most; the bound only guards against a broken zone
+		z := w.stretch(sec)
+		if c := max(sec, target-z.off); c < z.to {
+			return c
 		}
+		sec = z.to
 	}
-	return hi
-}
-
-// civilDay returns the civil day number of Unix second sec in the
-// calendar's location.
-func (w *calWalker) civilDay(sec int64) int64 {
-	y, m, d := time.Unix(sec, 0).In(w.c.loc).Date()
-	return calDaysFromCivil(int64(y), int64(m), int64(d))
-}
-
-// calDateAt places the wall-clock time secs (seconds since midnight, up to
-// 24:00) of y-m-d in loc.
-func calDateAt(y int, m time.Month, d int, secs int32, loc *time.Location) int64 {
-	s := int(secs)
-	return time.Date(y, m, d, s/3600, s%3600/60, s%60, 0, loc).Unix()
+	return sec
 }
 
 // push appends a span to the current day.
@@ -203,6 +254,24 @@ func (w *calWalker) push(sp calSpan) {
 	w.nsp++
 }
 
+// pushMerge appends a span to the current day, extending the last span
+// instead when the two touch (a window running across a transition).
+func (w *calWalker) pushMerge(sp calSpan) {
+	if w.nsp > 0 {
+		var last *calSpan
+		if w.big != nil {
+			last = &w.big[w.nsp-1]
+		} else {
+			last = &w.arr[w.nsp-1]
+		}
+		if last.end == sp.start {
+			last.end = sp.end
+			return
+		}
+	}
+	w.push(sp)
+}
+
 // spans returns the working spans of civil day n.
 func (w *calWalker) spans(n int64) []calSpan {
 	w.day(n)
@@ -212,24 +281,24 @@ func (w *calWalker) spans(n int64) []calSpan {
 	return w.arr[:w.nsp]
 }
 
-// dayOf returns the civil day whose extent contains t.
+// dayOf returns the civil day whose extent contains t. That is t's local
+// date, or a later one when a transition turned the clock back over
+// midnight and t shows the earlier date a second time.
 func (w *calWalker) dayOf(t time.Time) int64 {
 	y, m, d := t.In(w.c.loc).Date()
 	n := calDaysFromCivil(int64(y), int64(m), int64(d))
 	sec := t.Unix()
 	w.day(n)
-	if sec < w.dStart {
-		return n - 1
-	}
-	if sec >= w.dEnd && w.dEnd > w.dStart {
-		return n + 1
+	for sec >= w.dEnd {
+		n++
+		w.day(n)
 	}
 	return n
 }
 
 // skippableWeeks returns how many whole weeks starting at civil day n (at
-// most limit) contain no exception date and lie in one zone period, so that
-// each has exactly weekDur of business time.
+// most limit) contain no exception date and lie in one zone stretch, so
+// that each has exactly weekDur of business time.
 func (w *calWalker) skippableWeeks(n, limit int64) int64 {
 	if limit <= 0 {
 		return 0

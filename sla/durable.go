@@ -118,7 +118,9 @@ func (d *Durable) scratch(rec StoredRecord, events *[]Event) (*Tracker, error) {
 			return nil, fmt.Errorf("%w: stored record %s holds the timeline of %s", ErrInvalid, rec.Key, rec.Timeline.Key())
 		}
 		if err := tr.Load(rec.Timeline); err != nil {
-			return nil, fmt.Errorf("sla: stored record %s: %w", rec.Key, err)
+			// Unreadable by this host: a corrupt row, or a target its
+			// resolver does not know.
+			return nil, fmt.Errorf("%w: stored record %s: %w", ErrInvalid, rec.Key, err)
 		}
 	}
 	return tr, nil

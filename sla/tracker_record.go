@@ -2,6 +2,7 @@ package sla
 
 import (
 	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -387,7 +388,7 @@ func RestoreTracker(s TrackerSnapshot, opts ...Option) (*Tracker, error) {
 func SpecResolver(ps *Policies, reg Registry) func(SpecDef) (*Spec, error) {
 	var (
 		mu    sync.Mutex
-		built []*Spec
+		built = map[string]*Spec{}
 	)
 	return func(def SpecDef) (*Spec, error) {
 		if ps != nil {
@@ -395,12 +396,14 @@ func SpecResolver(ps *Policies, reg Registry) func(SpecDef) (*Spec, error) {
 				return s, nil
 			}
 		}
+		key, err := json.Marshal(def)
+		if err != nil {
+			return nil, err
+		}
 		mu.Lock()
 		defer mu.Unlock()
-		for _, s := range built {
-			if sameDef(s.def, def) {
-				return s, nil
-			}
+		if s := built[string(key)]; s != nil {
+			return s, nil
 		}
 		bt, err := reg.Lookup(def.Calendar)
 		if err != nil && def.Calendar == CalendarAlways {
@@ -413,7 +416,7 @@ func SpecResolver(ps *Policies, reg Registry) func(SpecDef) (*Spec, error) {
 		if err != nil {
 			return nil, err
 		}
-		built = append(built, s)
+		built[string(key)] = s
 		return s, nil
 	}
 }

@@ -296,5 +296,3 @@ func BenchmarkFireVsRawRow(b *testing.B) {
 	b.ReportMetric(float64(raw.Nanoseconds())/float64(b.N), "raw-ns/op")
 	b.ReportMetric(float64(ours)/float64(raw), "x-raw")
 }
-
-

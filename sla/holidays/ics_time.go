@@ -3,6 +3,7 @@ package holidays
 import (
 	"errors"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -42,13 +43,27 @@ type TZResolver func(tzid string) (*time.Location, error)
 // also when written with a leading "/" as RFC 5545 allows for globally
 // unique identifiers. It refuses "" and "Local" (the machine's own zone,
 // which would make results depend on the host).
+//
+// Loaded zones are cached for the life of the process (only zones that
+// exist, so the cache is bounded by the time-zone database).
 func DefaultTZResolver(tzid string) (*time.Location, error) {
 	name := strings.TrimLeft(tzid, "/")
 	if name == "" || name == "Local" {
 		return nil, errors.New("not an IANA time zone name")
 	}
-	return time.LoadLocation(name)
+	if l, ok := zoneCache.Load(name); ok {
+		return l.(*time.Location), nil
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zoneCache.Store(name, l)
+	return l, nil
 }
+
+// zoneCache holds the zones DefaultTZResolver loaded, by name.
+var zoneCache sync.Map
 
 // localInstant returns the instant at which the wall clock of loc shows
 // date d at sec seconds after midnight, as RFC 5545 (3.3.5) reads local
@@ -196,8 +211,6 @@ type icsDuration struct {
 	days int64
 	secs int64
 }
-
-func (d icsDuration) isZero() bool { return d.days == 0 && d.secs == 0 }
 
 // maxDurationDays bounds durations so that arithmetic never overflows.
 const maxDurationDays = 100 * 366

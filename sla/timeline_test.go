@@ -229,3 +229,29 @@ func TestClockInstantRange(t *testing.T) {
 	_, err = RestoreClock(s, spec)
 	assert.ErrorContains(t, err, "breached_at")
 }
+
+// TestTimelineObserverAndStats: an observer sees every event of every
+// namespace with the instant it was delivered at; Stats follows the clocks'
+// statuses and the timers.
+func TestTimelineObserverAndStats(t *testing.T) {
+	var seen []string
+	tr := NewTracker(WithObserver(func(e Event, at time.Time) {
+		seen = append(seen, e.ID.String()+" late "+at.Sub(e.At).String())
+	}))
+	require.NoError(t, tr.Register("eng", func(Event) {}))
+	spec := tkSpecMetric(t, Resolution, time.Hour)
+	require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: "A"}, spec, ""))
+	require.NoError(t, tr.StartAt(tkT0, ClockKey{Namespace: "eng", ID: "B"}, spec, ""))
+	require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: "C"}, spec, ""))
+	require.NoError(t, tr.PauseAt(tkT0.Add(time.Minute), ClockKey{ID: "C", Metric: Resolution}))
+	require.NoError(t, tr.SetTimer(RecordKey{ID: "tick"}, tkT0.Add(2*time.Hour)))
+	assert.Equal(t, Stats{Running: 2, Paused: 1, Timers: 1, Queued: 3}, tr.Stats())
+	_, err := tr.StopAt(tkT0.Add(30*time.Minute), ClockKey{ID: "A", Metric: Resolution})
+	require.NoError(t, err)
+	tr.AdvanceTo(tkT0.Add(3 * time.Hour))
+	assert.Equal(t, []string{"A/resolution/met/1/1 late 2h30m0s", "eng:B/resolution/breach/1/1 late 2h0m0s", "tick/timer/1 late 1h0m0s"}, seen)
+	assert.Equal(t, Stats{Running: 1, Paused: 1, Stopped: 1}, tr.Stats())
+	_, ok := tr.Unload(RecordKey{ID: "C"})
+	require.True(t, ok)
+	assert.Equal(t, Stats{Running: 1, Stopped: 1}, tr.Stats())
+}

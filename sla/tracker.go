@@ -104,6 +104,19 @@ func WithHandler(h Handler) Option {
 	}
 }
 
+// WithObserver registers a function called with every event the tracker
+// delivers, of every namespace, after the event's handlers, with the
+// instant it was delivered at (the AdvanceTo instant; Run's is the clock's
+// now): metrics and audit logs hang here. Observers run outside the lock,
+// in registration order. A nil function is ignored.
+func WithObserver(f func(e Event, deliveredAt time.Time)) Option {
+	return func(t *Tracker) {
+		if f != nil {
+			t.observers = append(t.observers, f)
+		}
+	}
+}
+
 // WithCapacity pre-sizes the tracker for n records.
 func WithCapacity(n int) Option { return func(t *Tracker) { t.capacity = max(n, 0) } }
 
@@ -186,23 +199,26 @@ type attCount struct{ met, breached int }
 //
 // A Tracker is safe for concurrent use. Handlers run outside its lock.
 type Tracker struct {
-	mu       sync.Mutex
-	advMu    sync.Mutex // serialises deliveries so events reach handlers in order
-	clk      clock.Clock
-	resolve  func(SpecDef) (*Spec, error)
-	heap     *deadline.Heap[entry, *entry]
-	capacity int
-	records  map[recKey]*entry // the first entry of each record
-	nclocks  int
-	prios    []string // priority labels by prioID
-	prioIdx  map[string]prioID
-	late     map[*entry][]Event // events fallen due before a change, not yet delivered
-	spaces   []space
-	nsIndex  map[string]nsID
-	closed   map[attKey]*attCount
-	wake     chan struct{}
-	armed    time.Time // deadline Run sleeps until; zero when none
-	running  bool
+	mu        sync.Mutex
+	advMu     sync.Mutex // serialises deliveries so events reach handlers in order
+	clk       clock.Clock
+	resolve   func(SpecDef) (*Spec, error)
+	heap      *deadline.Heap[entry, *entry]
+	capacity  int
+	records   map[recKey]*entry // the first entry of each record
+	nclocks   int
+	ntimers   int
+	byStatus  [Stopped + 1]int // clocks by status
+	observers []func(Event, time.Time)
+	prios     []string // priority labels by prioID
+	prioIdx   map[string]prioID
+	late      map[*entry][]Event // events fallen due before a change, not yet delivered
+	spaces    []space
+	nsIndex   map[string]nsID
+	closed    map[attKey]*attCount
+	wake      chan struct{}
+	armed     time.Time // deadline Run sleeps until; zero when none
+	running   bool
 }
 
 // NewTracker returns an empty tracker.
@@ -298,6 +314,23 @@ func (t *Tracker) prioLocked(p string) prioID {
 	t.prios = append(t.prios, p)
 	t.prioIdx[p] = id
 	return id
+}
+
+// Stats counts a tracker's clocks by status, its timers, and the deadlines
+// in its queue.
+type Stats struct {
+	Running, Paused, Stopped int
+	Timers                   int
+	Queued                   int
+}
+
+// Stats returns the tracker's counts, kept up to date as clocks change
+// (O(1)).
+func (t *Tracker) Stats() Stats {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return Stats{Running: t.byStatus[Running], Paused: t.byStatus[Paused], Stopped: t.byStatus[Stopped],
+		Timers: t.ntimers, Queued: t.heap.Len()}
 }
 
 // Len returns the number of clocks held (timers not included).
@@ -414,6 +447,9 @@ func (t *Tracker) AdvanceTo(now time.Time) int {
 		t.mu.Unlock()
 		for _, h := range hs {
 			h(ev)
+		}
+		for _, o := range t.observers {
+			o(ev, now)
 		}
 		n++
 	}

@@ -50,8 +50,11 @@ func (t *Tracker) addLocked(e *entry) {
 	rk := recKey{e.id, e.ns}
 	e.next = t.records[rk]
 	t.records[rk] = e
-	if !e.timer {
+	if e.timer {
+		t.ntimers++
+	} else {
 		t.nclocks++
+		t.byStatus[e.c.status]++
 	}
 }
 
@@ -78,8 +81,11 @@ func (t *Tracker) dropLocked(e *entry) {
 		delete(t.late, e)
 		e.hasLate = false
 	}
-	if !e.timer {
+	if e.timer {
+		t.ntimers--
+	} else {
 		t.nclocks--
+		t.byStatus[e.c.status]--
 	}
 }
 
@@ -162,6 +168,8 @@ func (t *Tracker) change(key ClockKey, at time.Time, f func(*Clock) error) error
 	t.collectLateLocked(e, at)
 	before := e.c.status
 	_ = f(&e.c)
+	t.byStatus[before]--
+	t.byStatus[e.c.status]++
 	if before != Stopped && e.c.status == Stopped {
 		ak := attKey{key.Metric, e.ns, e.prio}
 		cnt := t.closed[ak]

@@ -24,8 +24,12 @@ type Category struct {
 // Rule maps complaint text to a category: the rule matches when at least
 // one of its Keywords occurs in the text and none of its Exclude terms does.
 // Matching is by substring, so it needs no word splitting and works the same
-// on Chinese and English; it is case-insensitive (Unicode simple lower-case
-// mapping, the same as strings.ToLower). When several rules match, the
+// on Chinese and English. It is blind to case (Unicode simple lower-case
+// mapping, the same as strings.ToLower) and to the script of Chinese:
+// keywords and text are compared after [Fold], so a keyword written in
+// simplified characters matches traditional text (质量 matches 產品質量),
+// one written in traditional characters matches simplified text, and
+// either matches text that mixes both. When several rules match, the
 // highest Priority wins, and among equal priorities the rule listed first.
 type Rule struct {
 	ID       string   `json:"id"`
@@ -44,8 +48,13 @@ type RuleSet struct {
 
 // SeedRuleSet returns a starting rule set with the three seed categories
 // (product quality, logistics and delivery, service process) and keyword
-// rules in Chinese and English. Append your own categories and rules, or
-// edit these, before building a Classifier.
+// rules in Chinese and English. The Chinese keywords are written in
+// simplified characters and match traditional text as well (see [Fold]);
+// a few are words used in Taiwan or Hong Kong rather than on the mainland
+// (品质差 and 品质不良 for 质量差, 宅配 and 速递 for home delivery and courier,
+// Cantonese 冇收到 for 没收到). 品质 alone is not a keyword: it would match
+// across the two words of 产品质检 (product inspection). Append your own
+// categories and rules, or edit these, before building a Classifier.
 func SeedRuleSet() RuleSet {
 	return RuleSet{
 		Categories: []Category{
@@ -60,16 +69,16 @@ func SeedRuleSet() RuleSet {
 			},
 			{
 				ID: "product-defect", Category: CategoryProductQuality, Priority: 30,
-				Keywords: []string{"质量", "坏了", "故障", "瑕疵", "假货", "不能用", "用不了", "破损", "defect", "broken", "faulty", "poor quality", "stopped working", "counterfeit", "fake", "not as described"},
-				Exclude:  []string{"没有质量问题", "质量很好", "no defect", "quality is great"},
+				Keywords: []string{"质量", "品质差", "品质很差", "品质不好", "品质不良", "品质有问题", "坏了", "坏掉", "坏咗", "故障", "瑕疵", "假货", "不能用", "用不了", "破损", "defect", "broken", "faulty", "poor quality", "stopped working", "counterfeit", "fake", "not as described"},
+				Exclude:  []string{"没有质量问题", "质量很好", "没有品质问题", "品质很好", "no defect", "quality is great"},
 			},
 			{
 				ID: "delivery", Category: CategoryLogistics, Priority: 20,
-				Keywords: []string{"快递", "物流", "配送", "送货", "发货", "没收到", "丢件", "延误", "delivery", "shipping", "courier", "delayed", "lost package", "not received", "never arrived", "tracking"},
+				Keywords: []string{"快递", "物流", "配送", "送货", "发货", "没收到", "冇收到", "丢件", "延误", "宅配", "速递", "delivery", "shipping", "courier", "delayed", "lost package", "not received", "never arrived", "tracking"},
 			},
 			{
 				ID: "service", Category: CategoryServiceProcess, Priority: 10,
-				Keywords: []string{"客服", "态度", "没人回复", "不回复", "推诿", "流程", "退款", "售后", "等了很久", "rude", "no response", "no reply", "refund", "on hold", "transferred", "customer service", "waited"},
+				Keywords: []string{"客服", "态度", "没人回复", "冇人回复", "不回复", "推诿", "流程", "退款", "售后", "等了很久", "rude", "no response", "no reply", "refund", "on hold", "transferred", "customer service", "waited"},
 			},
 		},
 	}

@@ -2,17 +2,24 @@ package feedback
 
 import (
 	"sync"
+	"unicode/utf8"
 )
 
-// Classifier assigns complaint text to root-cause categories. It compiles
-// every keyword and exclusion term of a RuleSet, case-folded, into one
-// Aho–Corasick automaton (a dense DFA over byte classes), so classifying a
-// text costs one pass over its bytes whatever the number of keywords.
+// Classifier assigns complaint text to root-cause categories. It folds
+// every keyword and exclusion term of a RuleSet (lower case, simplified
+// script: see [Fold]) and compiles them into one Aho–Corasick automaton (a
+// dense DFA over byte classes); text is folded rune by rune as the
+// automaton reads it. Classifying a text thus costs one pass over its bytes
+// whatever the number of keywords, and a keyword written in simplified or
+// traditional characters matches text in either script, or in both mixed.
 //
 // A Classifier is immutable once built and safe for concurrent use.
 type Classifier struct {
-	rules []Rule
-	terms []string // folded, distinct
+	rules     []Rule
+	terms     []string // folded, distinct
+	termRunes []int32  // rune count of each term
+	maxRunes  int      // the largest rune count
+	script    *scriptTable
 
 	// DFA: next state is delta[state*nclass+class[byte]].
 	class  [256]uint8 // ASCII upper case maps to the class of its lower case
@@ -39,7 +46,7 @@ func NewClassifier(rs RuleSet) (*Classifier, error) {
 	if err := rs.Validate(); err != nil {
 		return nil, err
 	}
-	c := &Classifier{rules: make([]Rule, len(rs.Rules))}
+	c := &Classifier{rules: make([]Rule, len(rs.Rules)), script: scripts()}
 	for i, r := range rs.Rules {
 		r.Keywords = append([]string(nil), r.Keywords...)
 		r.Exclude = append([]string(nil), r.Exclude...)
@@ -54,6 +61,9 @@ func NewClassifier(rs RuleSet) (*Classifier, error) {
 			id = int32(len(c.terms))
 			termID[f] = id
 			c.terms = append(c.terms, f)
+			n := utf8.RuneCountInString(f)
+			c.termRunes = append(c.termRunes, int32(n))
+			c.maxRunes = max(c.maxRunes, n)
 			termRefs = append(termRefs, nil)
 		}
 		for _, x := range termRefs[id] {

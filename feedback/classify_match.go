@@ -5,45 +5,9 @@ import (
 	"unicode/utf8"
 )
 
-// scan runs the automaton over the folded bytes of text and calls emit with
-// the id of every term occurrence.
-func (c *Classifier) scan(text string, emit func(term int32)) {
-	delta, class, nc := c.delta, &c.class, c.nclass
-	outStart, outs := c.outStart, c.outs
-	s := int32(0)
-	step := func(b byte) {
-		s = delta[int(s)*nc+int(class[b])]
-		if lo, hi := outStart[s], outStart[s+1]; lo < hi {
-			for _, t := range outs[lo:hi] {
-				emit(t)
-			}
-		}
-	}
-	var buf [utf8.UTFMax]byte
-	for i := 0; i < len(text); {
-		b := text[i]
-		if b < utf8.RuneSelf {
-			step(b) // the class table folds ASCII case
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if lr := foldRune(r); lr != r || (r == utf8.RuneError && size == 1) {
-			n := utf8.EncodeRune(buf[:], lr)
-			for _, x := range buf[:n] {
-				step(x)
-			}
-		} else {
-			for j := i; j < i+size; j++ {
-				step(text[j])
-			}
-		}
-		i += size
-	}
-}
-
 // Classify returns the winning rule for text: the highest-priority rule
-// whose keywords occur and whose exclusions do not. It does not allocate.
+// whose keywords occur and whose exclusions do not, compared after folding
+// (see [Fold]). It does not allocate.
 func (c *Classifier) Classify(text string) Result {
 	sc := c.pool.Get().(*scratch)
 	c.mark(text, sc)
@@ -64,17 +28,18 @@ func (c *Classifier) Classify(text string) Result {
 	return Result{Matched: true, Category: r.Category, Rule: r.ID, Priority: r.Priority}
 }
 
-// mark runs the automaton over text and sets the rule flags in sc. It is
-// scan with the per-term work inlined, the hot path of Classify.
+// mark runs the automaton over the folded text and sets the rule flags in
+// sc: the hot path of Classify and Explain. scanAt is the same loop with
+// positions kept, for the reporting methods.
 func (c *Classifier) mark(text string, sc *scratch) {
 	delta, class, nc := c.delta, &c.class, c.nclass
-	outStart := c.outStart
+	outStart, script := c.outStart, c.script
 	s := int32(0)
 	var buf [utf8.UTFMax]byte
 	for i := 0; i < len(text); {
 		b := text[i]
 		if b < utf8.RuneSelf {
-			s = delta[int(s)*nc+int(class[b])]
+			s = delta[int(s)*nc+int(class[b])] // the class table folds ASCII case
 			i++
 			if outStart[s] != outStart[s+1] {
 				c.hit(s, sc)
@@ -84,9 +49,8 @@ func (c *Classifier) mark(text string, sc *scratch) {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		seg := text[i : i+size]
 		i += size
-		if lr := foldRune(r); lr != r || (r == utf8.RuneError && size == 1) {
-			n := utf8.EncodeRune(buf[:], lr)
-			seg = string(buf[:n])
+		if fr := script.foldRune(r); fr != r || size == 1 { // size 1: invalid UTF-8
+			seg = string(buf[:utf8.EncodeRune(buf[:], fr)])
 		}
 		for j := 0; j < len(seg); j++ {
 			s = delta[int(s)*nc+int(class[seg[j]])]
@@ -135,18 +99,5 @@ func (c *Classifier) Explain(text string) []Match {
 	for i, r := range idx {
 		out[i] = Match{Rule: c.rules[r].ID, Category: c.rules[r].Category, Priority: c.rules[r].Priority}
 	}
-	return out
-}
-
-// Terms returns the distinct keywords and exclusion terms, case-folded,
-// that occur in text, sorted.
-func (c *Classifier) Terms(text string) []string {
-	seen := make(map[int32]bool)
-	c.scan(text, func(t int32) { seen[t] = true })
-	out := make([]string, 0, len(seen))
-	for t := range seen {
-		out = append(out, c.terms[t])
-	}
-	sort.Strings(out)
 	return out
 }

@@ -248,7 +248,7 @@ func benchClassify(b *testing.B, rs RuleSet, texts []string) {
 // text, then strings.Contains for each of the 1,000 keywords.
 func BenchmarkClassifyNaive(b *testing.B) {
 	rs, texts := classifyCorpus()
-	naive := newNaive(rs)
+	naive := newNaiveLower(rs)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -74,11 +74,14 @@ func FuzzBoard(f *testing.F) {
 		}
 		raw, err := json.Marshal(snap)
 		require.NoError(t, err)
-		var back Snapshot
+		var back BoardSnapshot
 		require.NoError(t, json.Unmarshal(raw, &back))
-		r, err := NewBoard(fullConfig())
+		r, err := RestoreBoard(back)
 		require.NoError(t, err)
-		require.NoError(t, r.Restore(back))
 		require.Equal(t, snap, r.Snapshot())
+		n1, ok1 := b.NextDue()
+		n2, ok2 := r.NextDue()
+		require.Equal(t, ok1, ok2)
+		require.Equal(t, n1, n2)
 	})
 }

@@ -9,10 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/benbjohnson/clock"
-
 	"github.com/sqkit/sqkit/fsm"
-	"github.com/sqkit/sqkit/sla/slatest"
 )
 
 // DrillAction is what a step of a drill does.
@@ -153,28 +150,33 @@ func (s Scorecard) String() string {
 	return b.String()
 }
 
-// RunDrill runs a drill on a fake clock starting at start: it builds an
-// IncidentManager with cfg (and opts, for example WithPlans) on a
-// *clock.Mock, reports the incident, and moves the clock and the manager's
-// deadlines together to each step, performing it through the same methods a
-// real response uses. It returns the scorecard, or the first step that
-// failed. No real time passes beyond the mock clock's bookkeeping.
-func RunDrill(cfg IncidentConfig, d Drill, start time.Time, opts ...IncidentOption) (Scorecard, error) {
+// RunDrill runs a drill on a private timeline of its own starting at
+// start: it builds an IncidentManager with cfg, reports the incident at
+// start, and advances the timeline to each step's instant before
+// performing the step through the explicit-time methods a real response
+// uses (ReportAt, FireAt, MeetAt, ...), so every deadline fires at its own
+// instant and no clock is read. It returns the scorecard, or the first step
+// that failed. No real time passes.
+//
+// It takes the options NewIncidentManager takes (WithPlans, WithCalendars,
+// WithIncidentHandler) but always runs on its own timeline: WithTracker,
+// WithNamespace and WithClock are ignored. Handlers should use the event's
+// At, not a clock.
+func RunDrill(cfg IncidentConfig, d Drill, start time.Time, opts ...Option) (Scorecard, error) {
 	if err := d.Validate(); err != nil {
 		return Scorecard{}, err
 	}
 	if err := checkTime(start); err != nil {
 		return Scorecard{}, err
 	}
-	mock := clock.NewMock()
-	mock.Set(start)
 	var events []IncidentEvent
-	opts = append(slices.Clone(opts), WithIncidentClock(mock), WithIncidentHandler(func(e IncidentEvent) { events = append(events, e) }))
+	opts = append(slices.Clone(opts), WithIncidentHandler(func(e IncidentEvent) { events = append(events, e) }),
+		func(o *options) { o.tracker, o.namespace = nil, "" })
 	m, err := NewIncidentManager(cfg, opts...)
 	if err != nil {
 		return Scorecard{}, err
 	}
-	in, err := m.Report(d.Report)
+	in, err := m.ReportAt(start, d.Report)
 	if err != nil {
 		return Scorecard{}, fmt.Errorf("drill %q: report: %w", d.Name, err)
 	}
@@ -187,23 +189,11 @@ func RunDrill(cfg IncidentConfig, d Drill, start time.Time, opts ...IncidentOpti
 	for _, s := range d.Steps {
 		end = max(end, s.After)
 	}
-	ctx := context.Background()
 	for _, i := range order {
 		s := d.Steps[i]
-		slatest.AdvanceTo(mock, m.Tracker(), start.Add(s.After))
-		switch s.Action {
-		case DrillFire:
-			_, err = m.Fire(ctx, in.ID, s.Event, fsm.By{Actor: s.Actor, Reason: s.Reason})
-		case DrillMeet:
-			_, err = m.Meet(in.ID, s.Milestone, s.Actor)
-		case DrillAcknowledge:
-			_, err = m.Acknowledge(in.ID, s.Actor)
-		case DrillEscalate:
-			_, err = m.Escalate(in.ID, s.Actor, s.Reason)
-		case DrillRegrade:
-			_, err = m.Regrade(in.ID, s.Grade, s.Actor, s.Reason)
-		}
-		if err != nil {
+		at := start.Add(s.After)
+		m.AdvanceTo(at)
+		if err := m.perform(at, in.ID, s); err != nil {
 			return Scorecard{}, fmt.Errorf("drill %q: step %d (%s at +%v): %w", d.Name, i, s.Action, s.After, err)
 		}
 	}
@@ -215,28 +205,51 @@ func RunDrill(cfg IncidentConfig, d Drill, start time.Time, opts ...IncidentOpti
 			end = max(end, ms.Due.Sub(start))
 		}
 	}
-	slatest.AdvanceTo(mock, m.Tracker(), start.Add(end))
+	m.AdvanceTo(start.Add(end))
 	in, _ = m.Get(in.ID)
+	return score(d, in, start.In(m.loc), start.Add(end).In(m.loc), events), nil
+}
+
+// perform performs a drill step at t.
+func (m *IncidentManager) perform(t time.Time, id string, s DrillStep) error {
+	var err error
+	switch s.Action {
+	case DrillFire:
+		_, err = m.FireAt(context.Background(), t, id, s.Event, fsm.By{Actor: s.Actor, Reason: s.Reason})
+	case DrillMeet:
+		_, err = m.MeetAt(t, id, s.Milestone, s.Actor)
+	case DrillAcknowledge:
+		_, err = m.AcknowledgeAt(t, id, s.Actor)
+	case DrillEscalate:
+		_, err = m.EscalateAt(t, id, s.Actor, s.Reason)
+	case DrillRegrade:
+		_, err = m.RegradeAt(t, id, s.Grade, s.Actor, s.Reason)
+	}
+	return err
+}
+
+// score makes the scorecard of a drill that ran from start to end.
+func score(d Drill, in Incident, start, end time.Time, events []IncidentEvent) Scorecard {
 	sc := Scorecard{
-		Drill: d.Name, Incident: in.ID, Start: start.UTC(), End: start.Add(end).UTC(),
+		Drill: d.Name, Incident: in.ID, Start: start, End: end,
 		Grade: in.Grade, State: in.State, Tier: in.Tier, Escalations: in.Escalations, Events: events,
 	}
 	for _, ms := range in.Milestones {
-		score := MilestoneScore{Name: ms.Name, Due: ms.Due, MetAt: ms.MetAt}
+		s := MilestoneScore{Name: ms.Name, Due: ms.Due, MetAt: ms.MetAt}
 		switch {
 		case ms.State == MilestoneMet && !ms.Late:
-			score.Met = true
+			s.Met = true
 			sc.Met++
 		case ms.State == MilestoneMet:
-			score.Late = ms.MetAt.Sub(ms.Due)
+			s.Late = ms.MetAt.Sub(ms.Due)
 			sc.Missed++
 		case ms.State == MilestoneMissed:
-			score.Late = sc.End.Sub(ms.Due)
+			s.Late = sc.End.Sub(ms.Due)
 			sc.Missed++
 		default:
-			score.Pending = true
+			s.Pending = true
 		}
-		sc.Milestones = append(sc.Milestones, score)
+		sc.Milestones = append(sc.Milestones, s)
 	}
-	return sc, nil
+	return sc
 }

@@ -136,7 +136,7 @@ func TestDrillRunsUntilEveryDeadline(t *testing.T) {
 	cfg.Calendar = "business"
 	d := Drill{Name: "late afternoon", Report: Report{Type: SystemFailure, Grade: GradeII, ReportedBy: "monitor"}}
 	start := t0.Add(7 * time.Hour) // Monday 16:00, one business hour left
-	sc, err := RunDrill(cfg, d, start, WithIncidentCalendars(sla.Registry{"business": cal}))
+	sc, err := RunDrill(cfg, d, start, WithCalendars(sla.Registry{"business": cal}))
 	require.NoError(t, err)
 	assert.Equal(t, t0.Add(27*time.Hour), sc.End, "Tuesday 12:00, four business hours after the report")
 	assert.Equal(t, 4, sc.Missed)

@@ -3,6 +3,9 @@ package emergency
 import (
 	"errors"
 	"fmt"
+	"time"
+
+	"github.com/sqkit/sqkit/internal/sqerr"
 )
 
 // Sentinel errors. Every error returned by this package wraps one of them,
@@ -20,32 +23,41 @@ var (
 	// ErrUnknownRule: an observation or call names a measure, event or rule
 	// that no rule of the board uses.
 	ErrUnknownRule = errors.New("emergency: unknown rule")
-	// ErrSnapshot: a snapshot does not fit the board it is restored into.
+	// ErrSnapshot: a snapshot does not fit what it is restored into, or is
+	// not consistent in itself. The joined errors are *FieldError values
+	// naming each problem.
 	ErrSnapshot = errors.New("emergency: bad snapshot")
 )
 
+// ErrTimeBackwards is the SDK-wide sentinel for an operation dated before
+// the last instant recorded on what it changes (a board subject, an
+// obligation, an incident). Such errors match ErrInvalidInput too.
+var ErrTimeBackwards = sqerr.ErrTimeBackwards
+
 // FieldError is one validation problem: the path of the offending field
-// (for example "changes[0].alpha") and what is wrong with it. It wraps
-// ErrInvalidConfig.
-type FieldError struct {
-	Path    string // field path, e.g. "thresholds[1].steps[0].exit"
-	Problem string // human-readable description
-}
-
-// Error implements error.
-func (e *FieldError) Error() string {
-	return fmt.Sprintf("emergency: %s: %s", e.Path, e.Problem)
-}
-
-// Unwrap returns ErrInvalidConfig.
-func (e *FieldError) Unwrap() error { return ErrInvalidConfig }
+// (for example "changes[0].alpha"), what is wrong with it, and the
+// package's sentinel it matches (ErrInvalidConfig for configuration,
+// ErrSnapshot for snapshots). It is the SDK-wide type, so errors.As works
+// across packages.
+type FieldError = sqerr.FieldError
 
 func fieldErr(path, format string, args ...any) error {
-	return &FieldError{Path: path, Problem: fmt.Sprintf(format, args...)}
+	return sqerr.Field(ErrInvalidConfig, path, format, args...)
+}
+
+func snapErr(path, format string, args ...any) error {
+	return sqerr.Field(ErrSnapshot, path, format, args...)
 }
 
 func inputErr(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrInvalidInput, fmt.Sprintf(format, args...))
 }
 
-func joinErrors(errs ...error) error { return errors.Join(errs...) }
+// backwardsErr reports instant t before last, the latest instant recorded on
+// what (a subject, an obligation, an incident).
+func backwardsErr(t, last time.Time, what string) error {
+	return fmt.Errorf("%w: instant %v is before %s's last recorded instant %v: %w",
+		ErrInvalidInput, t, what, last, ErrTimeBackwards)
+}
+
+func errorsJoin(errs []error) error { return errors.Join(errs...) }

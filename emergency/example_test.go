@@ -44,7 +44,7 @@ func Example_weekOverWeek() {
 func Example_thresholdAndEvent() {
 	board, err := emergency.NewBoard(emergency.Config{
 		Thresholds: []emergency.ThresholdRule{{
-			Name: "complaint-rate", Measure: "complaints_per_1000_orders",
+			Name: "complaint-rate", Measure: "complaints_per_1000_orders", Direction: emergency.HigherIsWorse,
 			Steps: []emergency.Step{
 				{Level: emergency.Yellow, Enter: 5, Exit: 4},
 				{Level: emergency.Orange, Enter: 8, Exit: 7},

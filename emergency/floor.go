@@ -108,40 +108,27 @@ func checkFloorArgs(t time.Time, subject, source string) error {
 }
 
 func (b *Board) updateFloor(t time.Time, subject, source, reason string, level func(cur Level) Level) ([]Change, error) {
-	b.mu.Lock()
-	s := b.subjects[subject]
-	if s != nil && t.Before(s.last) {
-		err := inputErr("time %v is before the last evaluation %v of subject %q", t, s.last, subject)
-		b.mu.Unlock()
-		return nil, err
-	}
-	if s == nil {
-		s = b.subjectLocked(subject)
-	}
-	to := level(s.level)
-	i, found := slices.BinarySearchFunc(s.floors, source, func(f Floor, src string) int {
-		return strings.Compare(f.Source, src)
-	})
-	op := &floorOp{source: source, reason: reason, to: to}
-	switch {
-	case found:
-		op.from = s.floors[i].Level
-		if to == None {
-			s.floors = slices.Delete(s.floors, i, i+1)
-			if len(s.floors) == 0 {
-				s.floors = nil // snapshots round-trip exactly
+	return b.updateSubject(t, subject, true, func(s *subj) *floorOp {
+		t := t.UTC()
+		to := level(s.level)
+		i, found := slices.BinarySearchFunc(s.floors, source, func(f Floor, src string) int {
+			return strings.Compare(f.Source, src)
+		})
+		op := &floorOp{source: source, reason: reason, to: to}
+		switch {
+		case found:
+			op.from = s.floors[i].Level
+			if to == None {
+				s.floors = slices.Delete(s.floors, i, i+1)
+				if len(s.floors) == 0 {
+					s.floors = nil // snapshots round-trip exactly
+				}
+			} else {
+				s.floors[i] = Floor{Source: source, Level: to, Since: t, Reason: reason}
 			}
-		} else {
-			s.floors[i] = Floor{Source: source, Level: to, Since: t, Reason: reason}
+		case to != None:
+			s.floors = slices.Insert(s.floors, i, Floor{Source: source, Level: to, Since: t, Reason: reason})
 		}
-	case to != None:
-		s.floors = slices.Insert(s.floors, i, Floor{Source: source, Level: to, Since: t, Reason: reason})
-	}
-	var changes []Change
-	if c, ok := b.evaluateFloorLocked(s, t, op); ok {
-		changes = []Change{c}
-	}
-	b.mu.Unlock()
-	b.notify(changes)
-	return changes, nil
+		return op
+	})
 }

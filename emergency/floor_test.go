@@ -109,8 +109,8 @@ func TestFloorClockFormsAndSnapshot(t *testing.T) {
 	snap := b.Snapshot()
 	require.Len(t, snap.Subjects[0].Floors, 2)
 
-	r := newBoard(t, fullConfig(), WithClock(mockAt(t0)))
-	require.NoError(t, r.Restore(snap))
+	r, err := RestoreBoard(snap, WithClock(mockAt(t0)))
+	require.NoError(t, err)
 	assert.Equal(t, snap, r.Snapshot())
 	_, err = r.LiftFloor("a", "obligation", "done")
 	require.NoError(t, err)
@@ -118,8 +118,10 @@ func TestFloorClockFormsAndSnapshot(t *testing.T) {
 
 	bad := b.Snapshot()
 	bad.Subjects[0].Floors[1].Source = bad.Subjects[0].Floors[0].Source
-	assert.ErrorIs(t, r.Restore(bad), ErrSnapshot)
+	_, err = RestoreBoard(bad)
+	assert.ErrorIs(t, err, ErrSnapshot)
 	bad = b.Snapshot()
 	bad.Subjects[0].Floors = nil
-	assert.ErrorIs(t, r.Restore(bad), ErrSnapshot, "level no longer explained")
+	_, err = RestoreBoard(bad)
+	assert.ErrorIs(t, err, ErrSnapshot, "level no longer explained")
 }

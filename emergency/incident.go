@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sqkit/sqkit/fsm"
+	"github.com/sqkit/sqkit/sla"
 )
 
 // Sentinel errors of incidents, plans, drills and reviews.
@@ -238,7 +239,8 @@ type IncidentConfig struct {
 	// entry, for executives, only raises an event. Four entries.
 	AckTimeouts []time.Duration `json:"ack_timeouts"`
 	// Calendar names the business calendar of every deadline in the
-	// registry given with WithIncidentCalendars; empty means 24x7.
+	// registry given with WithCalendars; empty means 24x7. The instants of
+	// the manager's incidents are in its location.
 	Calendar string `json:"calendar,omitempty"`
 }
 
@@ -288,7 +290,8 @@ func DefaultIncidentConfig() IncidentConfig {
 // Validate reports every problem of the configuration at once, each as a
 // *FieldError with the path of the field: empty or duplicate types, a
 // missing, repeated or out-of-range grade, milestones with empty or
-// duplicate names, non-positive deadlines, unknown types or states, and
+// duplicate names or names that cannot name a metric of the timeline (more
+// than 64 bytes, '/', ':' or white space), non-positive deadlines, unknown types or states, and
 // acknowledgement timeouts that are not four positive durations.
 func (c IncidentConfig) Validate() error {
 	var errs []error
@@ -322,8 +325,8 @@ func (c IncidentConfig) Validate() error {
 				add(mp+".name", "empty name")
 			case names[m.Name]:
 				add(mp+".name", "duplicate milestone %q", m.Name)
-			case strings.Contains(m.Name, "/"):
-				add(mp+".name", "milestone name %q must not contain '/'", m.Name)
+			case !sla.Metric(m.Name).Valid() || strings.Contains(m.Name, ":"):
+				add(mp+".name", "milestone name %q must be at most 64 bytes without '/', ':' or white space", m.Name)
 			}
 			names[m.Name] = true
 			if m.Within <= 0 {

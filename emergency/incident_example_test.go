@@ -33,7 +33,7 @@ func Example_redIncidentTimeline() {
 		panic(err)
 	}
 	mgr, err := emergency.NewIncidentManager(emergency.DefaultIncidentConfig(),
-		emergency.WithIncidentClock(clk), emergency.WithPlans(plans),
+		emergency.WithClock(clk), emergency.WithPlans(plans),
 		emergency.WithIncidentHandler(func(e emergency.IncidentEvent) {
 			what := e.Detail
 			switch e.Kind {

@@ -144,15 +144,16 @@ func FuzzIncidentOps(f *testing.F) {
 		require.NoError(t, err)
 		var back IncidentSnapshot
 		require.NoError(t, json.Unmarshal(raw, &back))
-		g, err := NewIncidentManager(DefaultIncidentConfig(), WithPlans(lib))
+		g, err := RestoreIncidentManager(back, WithPlans(lib))
 		require.NoError(t, err)
-		require.NoError(t, g.Restore(back))
 		assert.Equal(t, m.List(), g.List())
+		again := g.Snapshot()
+		assert.Equal(t, snap, again, "a restored manager snapshots the same")
 	})
 }
 
 func isTypedIncidentError(err error) bool {
-	for _, s := range []error{ErrInvalidInput, ErrInvalidConfig, ErrInvalidGrade, ErrUnknownIncidentType, ErrUnknownIncident,
+	for _, s := range []error{ErrInvalidInput, ErrTimeBackwards, ErrInvalidConfig, ErrInvalidGrade, ErrUnknownIncidentType, ErrUnknownIncident,
 		ErrUnknownMilestone, ErrMilestoneClosed, ErrIncidentState, ErrUnknownActionItem, fsm.ErrNotAllowed, fsm.ErrTopTier} {
 		if errors.Is(err, s) {
 			return true

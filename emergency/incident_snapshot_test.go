@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/benbjohnson/clock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -40,9 +41,7 @@ func TestIncidentSnapshotRoundTrip(t *testing.T) {
 	var back IncidentSnapshot
 	require.NoError(t, json.Unmarshal(raw, &back))
 
-	g := incNewFixture(t, DefaultIncidentConfig(), WithPlans(lib))
-	g.clk.Set(f.clk.Now())
-	require.NoError(t, g.mgr.Restore(back))
+	g := incRestoreFixture(t, f.clk.Now(), back, WithPlans(lib))
 	assert.Equal(t, f.mgr.List(), g.mgr.List())
 	raw2, err := json.Marshal(g.mgr.Snapshot())
 	require.NoError(t, err)
@@ -67,19 +66,30 @@ func TestIncidentSnapshotRoundTrip(t *testing.T) {
 		{"grade", func(s *IncidentSnapshot) { s.Incidents[1].Grade = 0 }},
 		{"duplicate", func(s *IncidentSnapshot) { s.Incidents[1].Report.ID = s.Incidents[0].Report.ID }},
 		{"state", func(s *IncidentSnapshot) { s.Incidents[0].Machine.State = "lost" }},
-		{"deadline", func(s *IncidentSnapshot) { s.Tracker.Records[0].Clocks[0].Clock.Spec.Within *= 2 }},
+		{"deadline", func(s *IncidentSnapshot) { s.Timeline.Records[0].Clocks[0].Clock.Spec.Within *= 2 }},
+		{"config", func(s *IncidentSnapshot) { s.Config.AckTimeouts = nil }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var s IncidentSnapshot
 			require.NoError(t, json.Unmarshal(raw, &s))
 			tt.edit(&s)
-			h := incNewFixture(t, DefaultIncidentConfig())
-			before := h.mgr.Snapshot()
-			assert.ErrorIs(t, h.mgr.Restore(s), ErrSnapshot)
-			assert.Equal(t, before, h.mgr.Snapshot(), "unchanged on error")
+			h, err := RestoreIncidentManager(s)
+			assert.ErrorIs(t, err, ErrSnapshot)
+			assert.Nil(t, h, "nothing is restored on error")
 		})
 	}
+}
+
+// incRestoreFixture restores back on a new mock clock at now.
+func incRestoreFixture(t *testing.T, now time.Time, back IncidentSnapshot, opts ...Option) *incFixture {
+	t.Helper()
+	g := &incFixture{clk: clock.NewMock()}
+	g.clk.Set(now)
+	var err error
+	g.mgr, err = RestoreIncidentManager(back, append([]Option{WithClock(g.clk), WithIncidentHandler(g.record)}, opts...)...)
+	require.NoError(t, err)
+	return g
 }
 
 // countBefore counts the milestone-missed events f delivered before snap.

@@ -23,19 +23,21 @@ type incFixture struct {
 	events []IncidentEvent
 }
 
-func incNewFixture(t *testing.T, cfg IncidentConfig, opts ...IncidentOption) *incFixture {
+func incNewFixture(t *testing.T, cfg IncidentConfig, opts ...Option) *incFixture {
 	t.Helper()
 	f := &incFixture{clk: clock.NewMock()}
 	f.clk.Set(t0)
-	opts = append([]IncidentOption{WithIncidentClock(f.clk), WithIncidentHandler(func(e IncidentEvent) {
-		f.mu.Lock()
-		f.events = append(f.events, e)
-		f.mu.Unlock()
-	})}, opts...)
+	opts = append([]Option{WithClock(f.clk), WithIncidentHandler(f.record)}, opts...)
 	var err error
 	f.mgr, err = NewIncidentManager(cfg, opts...)
 	require.NoError(t, err)
 	return f
+}
+
+func (f *incFixture) record(e IncidentEvent) {
+	f.mu.Lock()
+	f.events = append(f.events, e)
+	f.mu.Unlock()
 }
 
 func (f *incFixture) advance(d time.Duration) { slatest.Advance(f.clk, f.mgr.Tracker(), d) }

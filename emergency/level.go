@@ -72,20 +72,27 @@ func ParseLevel(s string) (Level, error) {
 
 // Direction says which way a measure gets worse.
 //
-// The text form is "higher-is-worse" or "lower-is-worse"; the zero value is
-// HigherIsWorse.
+// The text form is "higher-is-worse" or "lower-is-worse". The zero value is
+// not a direction: a ThresholdRule must name one, and Validate refuses a
+// rule that does not.
 type Direction uint8
 
 const (
 	// HigherIsWorse: a larger value is worse (complaint rate, waiting time).
-	HigherIsWorse Direction = iota
+	HigherIsWorse Direction = iota + 1
 	// LowerIsWorse: a smaller value is worse (NPS, CSAT, staff coverage).
 	LowerIsWorse
 )
 
-// String returns "higher-is-worse" or "lower-is-worse".
+// Valid reports whether d is HigherIsWorse or LowerIsWorse.
+func (d Direction) Valid() bool { return d == HigherIsWorse || d == LowerIsWorse }
+
+// String returns "higher-is-worse", "lower-is-worse", "unset" for the zero
+// value, or "Direction(n)".
 func (d Direction) String() string {
 	switch d {
+	case 0:
+		return "unset"
 	case HigherIsWorse:
 		return "higher-is-worse"
 	case LowerIsWorse:
@@ -94,23 +101,27 @@ func (d Direction) String() string {
 	return fmt.Sprintf("Direction(%d)", uint8(d))
 }
 
-// MarshalText implements encoding.TextMarshaler.
+// MarshalText implements encoding.TextMarshaler; the zero value and unknown
+// values are errors wrapping ErrInvalidConfig.
 func (d Direction) MarshalText() ([]byte, error) {
-	if d > LowerIsWorse {
-		return nil, fmt.Errorf("emergency: unknown direction %d", uint8(d))
+	if !d.Valid() {
+		return nil, fmt.Errorf("%w: direction %v", ErrInvalidConfig, d)
 	}
 	return []byte(d.String()), nil
 }
 
-// UnmarshalText implements encoding.TextUnmarshaler.
+// UnmarshalText implements encoding.TextUnmarshaler. It accepts
+// "higher-is-worse" and "lower-is-worse" (case and surrounding spaces
+// ignored); anything else, the empty text included, is an error wrapping
+// ErrInvalidConfig.
 func (d *Direction) UnmarshalText(b []byte) error {
 	switch strings.ToLower(strings.TrimSpace(string(b))) {
-	case "higher-is-worse", "":
+	case "higher-is-worse":
 		*d = HigherIsWorse
 	case "lower-is-worse":
 		*d = LowerIsWorse
 	default:
-		return fmt.Errorf("emergency: unknown direction %q", string(b))
+		return fmt.Errorf("%w: unknown direction %q", ErrInvalidConfig, string(b))
 	}
 	return nil
 }

@@ -28,7 +28,7 @@ func Example_obligations() {
 	if err != nil {
 		panic(err)
 	}
-	obl, err = emergency.NewObligations(board, emergency.DefaultObligationConfig(), emergency.WithObligationClock(clk),
+	obl, err = emergency.NewObligations(emergency.DefaultObligationConfig(), emergency.WithBoard(board), emergency.WithClock(clk),
 		emergency.WithObligationHandler(func(e emergency.ObligationEvent) {
 			fmt.Printf("+%-4v obligation %s %s (due +%v)\n", e.At.Sub(start), e.Obligation.Rule, e.Kind, e.Obligation.Due.Sub(start))
 		}))

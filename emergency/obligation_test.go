@@ -40,13 +40,15 @@ func oblNewFixture(t *testing.T, cfg ObligationConfig) *oblFixture {
 	var err error
 	f.board, err = NewBoard(oblBoardConfig(), WithClock(f.clk), WithObserver(func(c Change) { f.obl.HandleChange(c) }))
 	require.NoError(t, err)
-	f.obl, err = NewObligations(f.board, cfg, WithObligationClock(f.clk), WithObligationHandler(func(e ObligationEvent) {
-		f.mu.Lock()
-		f.events = append(f.events, e)
-		f.mu.Unlock()
-	}))
+	f.obl, err = NewObligations(cfg, WithBoard(f.board), WithClock(f.clk), WithObligationHandler(f.record))
 	require.NoError(t, err)
 	return f
+}
+
+func (f *oblFixture) record(e ObligationEvent) {
+	f.mu.Lock()
+	f.events = append(f.events, e)
+	f.mu.Unlock()
 }
 
 func (f *oblFixture) kinds() []string {
@@ -83,7 +85,7 @@ func TestObligationYellowFulfilledInTime(t *testing.T) {
 	slatest.Advance(f.clk, f.obl.Tracker(), 72*time.Hour)
 	assert.Equal(t, Yellow, f.board.Level("east"))
 	assert.Equal(t, []string{"opened rectification-plan", "fulfilled rectification-plan"}, f.kinds())
-	att := f.obl.Tracker().AttainmentAt(f.clk.Now(), "")
+	att := f.obl.Tracker().AttainmentAt(f.clk.Now(), DefaultObligationNamespace)
 	require.Len(t, att, 1)
 	assert.Equal(t, 1, att[0].Met)
 }
@@ -161,9 +163,9 @@ func TestObligationBusinessCalendar(t *testing.T) {
 	clk.Set(t0)
 	board, err := NewBoard(oblBoardConfig(), WithClock(clk))
 	require.NoError(t, err)
-	obl, err := NewObligations(board, ObligationConfig{Rules: []ObligationRule{
+	obl, err := NewObligations(ObligationConfig{Rules: []ObligationRule{
 		{Name: "plan", Level: Yellow, Within: 24 * time.Hour, Calendar: "business"},
-	}}, WithObligationClock(clk), WithObligationCalendars(sla.Registry{"business": cal}))
+	}}, WithBoard(board), WithClock(clk), WithCalendars(sla.Registry{"business": cal}))
 	require.NoError(t, err)
 	// Friday 2026-03-06 16:00: 24 business hours are 3 working days later.
 	fri := time.Date(2026, 3, 6, 16, 0, 0, 0, time.UTC)
@@ -199,11 +201,13 @@ func TestObligationConfigValidate(t *testing.T) {
 
 	board, err := NewBoard(oblBoardConfig())
 	require.NoError(t, err)
-	_, err = NewObligations(board, ObligationConfig{Rules: []ObligationRule{{Name: "a", Level: Yellow, Within: time.Hour, Calendar: "nope"}}})
+	_, err = NewObligations(ObligationConfig{Rules: []ObligationRule{{Name: "a", Level: Yellow, Within: time.Hour, Calendar: "nope"}}},
+		WithBoard(board))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "rules[0].calendar")
-	_, err = NewObligations(nil, DefaultObligationConfig())
+	_, err = NewObligations(DefaultObligationConfig())
 	assert.ErrorIs(t, err, ErrInvalidInput)
+	assert.ErrorContains(t, err, "WithBoard")
 }
 
 func TestObligationCloseErrors(t *testing.T) {
@@ -242,10 +246,7 @@ func TestObligationSnapshotRoundTrip(t *testing.T) {
 	var back ObligationSnapshot
 	require.NoError(t, json.Unmarshal(raw, &back))
 
-	g := oblNewFixture(t, DefaultObligationConfig())
-	g.clk.Set(f.clk.Now())
-	require.NoError(t, g.board.Restore(f.board.Snapshot()))
-	require.NoError(t, g.obl.Restore(back))
+	g := oblRestoreFixture(t, f, back)
 	assert.Equal(t, snap, g.obl.Snapshot())
 
 	// Both engines then miss the same deadline at the same instant.
@@ -255,19 +256,34 @@ func TestObligationSnapshotRoundTrip(t *testing.T) {
 	assert.Equal(t, Orange, g.board.Level("s0"))
 
 	bad := back
-	bad.Obligations = append([]Obligation(nil), back.Obligations...)
+	bad.Obligations = append([]ObligationRecord(nil), back.Obligations...)
 	bad.Obligations[0].Rule = "unknown"
-	assert.ErrorIs(t, g.obl.Restore(bad), ErrSnapshot)
+	_, err = RestoreObligations(bad, WithBoard(g.board))
+	assert.ErrorIs(t, err, ErrSnapshot)
 
-	// An engine whose rule has another deadline refuses the snapshot.
-	other := DefaultObligationConfig()
-	other.Rules[0].Within = 48 * time.Hour
-	h := oblNewFixture(t, other)
-	before := h.obl.Snapshot()
-	err = h.obl.Restore(back)
+	// A configuration whose rule has another deadline than the clocks
+	// refuses the snapshot.
+	other := back
+	other.Config = DefaultObligationConfig()
+	other.Config.Rules[0].Within = 48 * time.Hour
+	h, err := RestoreObligations(other, WithBoard(g.board))
 	require.ErrorIs(t, err, ErrSnapshot)
 	assert.Contains(t, err.Error(), `deadline "rectification-plan" does not match`)
-	assert.Equal(t, before, h.obl.Snapshot(), "unchanged on error")
+	assert.Nil(t, h, "nothing is restored on error")
+}
+
+// oblRestoreFixture restores f's board and back on a new mock clock at f's
+// instant.
+func oblRestoreFixture(t *testing.T, f *oblFixture, back ObligationSnapshot, opts ...Option) *oblFixture {
+	t.Helper()
+	g := &oblFixture{clk: clock.NewMock()}
+	g.clk.Set(f.clk.Now())
+	var err error
+	g.board, err = RestoreBoard(f.board.Snapshot(), WithClock(g.clk), WithObserver(func(c Change) { g.obl.HandleChange(c) }))
+	require.NoError(t, err)
+	g.obl, err = RestoreObligations(back, append(opts, WithBoard(g.board), WithClock(g.clk), WithObligationHandler(g.record))...)
+	require.NoError(t, err)
+	return g
 }
 
 func TestObligationConcurrent(t *testing.T) {
@@ -331,10 +347,12 @@ func TestObligationFulfilledLateBeforeDeadlineDelivered(t *testing.T) {
 func TestNilClockOptionsAreIgnored(t *testing.T) {
 	board, err := NewBoard(Config{})
 	require.NoError(t, err)
-	obl, err := NewObligations(board, DefaultObligationConfig(), WithObligationClock(nil))
+	obl, err := NewObligations(DefaultObligationConfig(), WithBoard(board), WithClock(nil))
 	require.NoError(t, err)
-	mgr, err := NewIncidentManager(DefaultIncidentConfig(), WithIncidentClock(nil))
+	mgr, err := NewIncidentManager(DefaultIncidentConfig(), WithClock(nil), WithTracker(nil), WithNamespace(""),
+		WithCalendars(nil), WithPlans(nil), WithBoard(nil), WithObserver(nil), WithIncidentHandler(nil), WithObligationHandler(nil), nil)
 	require.NoError(t, err)
-	require.NotNil(t, mgr.clk)
-	require.NotNil(t, obl.clk)
+	require.NotNil(t, mgr.eng.Clock())
+	require.NotNil(t, obl.eng.Clock())
+	assert.Equal(t, DefaultIncidentNamespace, mgr.eng.Namespace())
 }

@@ -246,12 +246,14 @@ func (l *PlanLibrary) Select(t IncidentType, g Grade) (p Plan, reason string, ok
 	return Plan{}, "", false
 }
 
-// selectPlanLocked selects the plan for the incident's type and grade and
-// records it, unless it is the plan already selected.
-func (m *IncidentManager) selectPlanLocked(inc *incident, t time.Time, trigger string) []IncidentEvent {
+// selectPlan selects the plan for the incident's type and grade and
+// records it, unless it is the plan already selected. Called under the
+// engine's lock.
+func (m *IncidentManager) selectPlan(it *incItem, t time.Time, trigger string) []IncidentEvent {
 	if m.plans == nil {
 		return nil
 	}
+	inc := it.Rec
 	p, reason, ok := m.plans.Select(inc.rep.Type, inc.grade)
 	if !ok {
 		return nil
@@ -260,16 +262,16 @@ func (m *IncidentManager) selectPlanLocked(inc *incident, t time.Time, trigger s
 		return nil
 	}
 	sel := PlanSelection{PlanID: p.ID, Version: p.Version, Title: p.Title, Reason: reason, Trigger: trigger,
-		Grade: inc.grade, At: t.UTC()}
+		Grade: inc.grade, At: t}
 	for _, s := range p.Steps {
 		ps := PlannedStep{Name: s.Name, Role: s.Role}
 		if s.Within > 0 {
-			ps.Due = m.bt.Add(t, s.Within).UTC()
+			ps.Due = m.bt.Add(t, s.Within).In(m.loc)
 		}
 		sel.Steps = append(sel.Steps, ps)
 	}
 	inc.plans = append(inc.plans, sel)
-	return []IncidentEvent{{ID: fmt.Sprintf("%s/plan_selected/%d", inc.rep.ID, len(inc.plans)), Kind: EventPlanSelected,
-		Incident: inc.rep.ID, At: t.UTC(), Grade: inc.grade,
+	return []IncidentEvent{{ID: fmt.Sprintf("%s/plan_selected/%d", it.ID, len(inc.plans)), Kind: EventPlanSelected,
+		Incident: it.ID, At: t, Grade: inc.grade,
 		Detail: fmt.Sprintf("%s v%d (%s)", p.ID, p.Version, reason)}}
 }

@@ -52,10 +52,14 @@ func TestReviewRecordsActionItems(t *testing.T) {
 	in, err = f.mgr.CompleteAction(id, "A1", "sre")
 	require.NoError(t, err)
 	assert.Empty(t, in.Review.Overdue(at.Add(8*24*time.Hour)))
-	_, err = f.mgr.CompleteActionAt(at, id, "A1", "sre")
+	later := at.Add(8 * 24 * time.Hour) // not before the completion: the time guard would refuse first
+	_, err = f.mgr.CompleteActionAt(later, id, "A1", "sre")
 	assert.ErrorIs(t, err, ErrInvalidInput, "already done")
-	_, err = f.mgr.CompleteActionAt(at, id, "A9", "sre")
+	assert.ErrorContains(t, err, "already done")
+	_, err = f.mgr.CompleteActionAt(later, id, "A9", "sre")
 	assert.ErrorIs(t, err, ErrUnknownActionItem)
+	_, err = f.mgr.CompleteActionAt(at, id, "A9", "sre")
+	assert.ErrorIs(t, err, ErrTimeBackwards, "before the incident's last recorded instant")
 	assert.Len(t, f.eventsOf(EventReviewed), 1)
 }
 

@@ -7,130 +7,17 @@ import (
 	"time"
 )
 
-// Documented defaults for relative-change rules, used by NewChangeRule.
-const (
-	// DefaultAlpha is the significance level of the exact increase test.
-	DefaultAlpha = 0.05
-	// DefaultMinVolume is the smallest current-window count that may raise
-	// a warning: fewer events never raise, whatever the change.
-	DefaultMinVolume = 20
-	// DefaultMinIncrease is the smallest relative increase that may raise a
-	// warning (0.30 = up 30 %).
-	DefaultMinIncrease = 0.30
-)
-
 // RuleKind names the kind of a rule in evidence and status.
 type RuleKind string
 
-// The rule kinds.
+// The rule kinds. Each has a file of its own: rule_threshold.go,
+// rule_change.go, rule_event.go and rule_shortage.go.
 const (
 	KindThreshold RuleKind = "threshold"
 	KindChange    RuleKind = "change"
 	KindEvent     RuleKind = "event"
 	KindShortage  RuleKind = "shortage"
 )
-
-// Step is one level of a threshold rule: the measure enters Level when it
-// reaches Enter and leaves it only when it gets back to Exit (hysteresis).
-//
-// For a higher-is-worse measure the level is entered when value >= Enter and
-// left when value <= Exit, so Exit must not be above Enter. For a
-// lower-is-worse measure it is entered when value <= Enter and left when
-// value >= Exit, so Exit must not be below Enter. Exit == Enter means no
-// hysteresis.
-type Step struct {
-	Level Level   `json:"level"`
-	Enter float64 `json:"enter"`
-	Exit  float64 `json:"exit"`
-}
-
-// ThresholdRule maps one measure of a subject (a complaint rate, an NPS) to
-// a level through hysteresis steps, a hold time and a dwell time.
-//
-// Hold is how long the measure must stay at or beyond a level's enter value
-// (continuously, as seen by the observations) before the rule raises to that
-// level; zero raises on the first observation. Dwell is how long the measure
-// must stay below a level (after crossing its exit value) before the rule
-// lowers; zero lowers at once. See the package documentation for how hold
-// and dwell are evaluated.
-type ThresholdRule struct {
-	Name      string        `json:"name"`
-	Measure   string        `json:"measure"`
-	Direction Direction     `json:"direction"`
-	Steps     []Step        `json:"steps"`
-	Hold      time.Duration `json:"hold,omitempty"`
-	Dwell     time.Duration `json:"dwell,omitempty"`
-}
-
-// ChangeRule raises Level when the count of a measure in the current window
-// is significantly higher than in the baseline window ("complaints up 30 %
-// week over week"). The host reports both windows with Board.ObserveCounts,
-// for example from a Series.
-//
-// The rule's candidate level is Level when all three hold: the current count
-// is at least MinVolume, the relative change of the rate is at least
-// MinIncrease, and ExactIncreaseTest gives a p-value <= Alpha. Otherwise it
-// is None. Hold and Dwell work as for ThresholdRule.
-//
-// With exposures in the counts the rates are events per exposure unit; Per
-// only scales the rates reported in evidence (1000 reports complaints per
-// 1,000 orders) and defaults to 1 when zero.
-type ChangeRule struct {
-	Name        string        `json:"name"`
-	Measure     string        `json:"measure"`
-	Level       Level         `json:"level"`
-	MinIncrease float64       `json:"min_increase"`
-	MinVolume   int64         `json:"min_volume"`
-	Alpha       float64       `json:"alpha"`
-	Per         float64       `json:"per,omitempty"`
-	Hold        time.Duration `json:"hold,omitempty"`
-	Dwell       time.Duration `json:"dwell,omitempty"`
-}
-
-// NewChangeRule returns a yellow relative-change rule with the documented
-// defaults: DefaultMinIncrease (30 %), DefaultMinVolume (20 events) and
-// DefaultAlpha (0.05), no hold and no dwell.
-func NewChangeRule(name, measure string) ChangeRule {
-	return ChangeRule{
-		Name: name, Measure: measure, Level: Yellow,
-		MinIncrease: DefaultMinIncrease, MinVolume: DefaultMinVolume, Alpha: DefaultAlpha,
-	}
-}
-
-// EventRule raises Level at once when the named event is signalled for a
-// subject (a mass complaint, a major service accident). With a positive
-// Dwell the rule lowers to None once Dwell has passed since the last signal;
-// with zero Dwell the level stays until Board.Clear.
-type EventRule struct {
-	Name  string        `json:"name"`
-	Event string        `json:"event"`
-	Level Level         `json:"level"`
-	Dwell time.Duration `json:"dwell,omitempty"`
-}
-
-// ShortageRule raises Level when service resources run short: the coverage
-// ratio Available/Demand (for example agents on duty over agents needed)
-// falls to Enter or below, and lowers when it is back at Exit or above
-// (Exit >= Enter). Both measures are plain values reported with
-// Board.Observe; a demand of zero or less counts as full coverage.
-type ShortageRule struct {
-	Name      string        `json:"name"`
-	Available string        `json:"available"`
-	Demand    string        `json:"demand"`
-	Level     Level         `json:"level"`
-	Enter     float64       `json:"enter"`
-	Exit      float64       `json:"exit"`
-	Hold      time.Duration `json:"hold,omitempty"`
-	Dwell     time.Duration `json:"dwell,omitempty"`
-}
-
-// NewShortageRule returns the seed resource-shortage rule: yellow when the
-// coverage ratio available/demand is 0.9 or less (resources run more than
-// 10 % short), back to none when it is 1.0 or more, with no hold and no
-// dwell.
-func NewShortageRule(name, available, demand string) ShortageRule {
-	return ShortageRule{Name: name, Available: available, Demand: demand, Level: Yellow, Enter: 0.9, Exit: 1}
-}
 
 // Config is the rule set of a board. Every subject of the board is judged by
 // every rule; the subject's level is the highest level any rule asserts.
@@ -146,161 +33,35 @@ type Config struct {
 
 func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
-func checkDurations(path string, hold, dwell time.Duration) []error {
-	var errs []error
+// ruleCheck collects the problems of one rule under its path.
+type ruleCheck struct {
+	path string
+	errs []error
+}
+
+func (c *ruleCheck) add(field, format string, args ...any) {
+	c.errs = append(c.errs, fieldErr(c.path+"."+field, format, args...))
+}
+
+func (c *ruleCheck) nonEmpty(field, v string) {
+	if v == "" {
+		c.add(field, "empty")
+	}
+}
+
+func (c *ruleCheck) level(field string, l Level) {
+	if !l.Valid() || l == None {
+		c.add(field, "level must be yellow, orange or red, got %v", l)
+	}
+}
+
+func (c *ruleCheck) durations(hold, dwell time.Duration) {
 	if hold < 0 {
-		errs = append(errs, fieldErr(path+".hold", "negative duration %v", hold))
+		c.add("hold", "negative duration %v", hold)
 	}
 	if dwell < 0 {
-		errs = append(errs, fieldErr(path+".dwell", "negative duration %v", dwell))
+		c.add("dwell", "negative duration %v", dwell)
 	}
-	return errs
-}
-
-func checkLevel(path string, l Level) []error {
-	if !l.Valid() || l == None {
-		return []error{fieldErr(path, "level must be yellow, orange or red, got %v", l)}
-	}
-	return nil
-}
-
-// Validate reports every problem of the rule at once.
-func (r ThresholdRule) Validate() error { return errorsJoin(r.validate("threshold")) }
-
-func (r ThresholdRule) validate(p string) []error {
-	var errs []error
-	if r.Name == "" {
-		errs = append(errs, fieldErr(p+".name", "empty"))
-	}
-	if r.Measure == "" {
-		errs = append(errs, fieldErr(p+".measure", "empty"))
-	}
-	if r.Direction > LowerIsWorse {
-		errs = append(errs, fieldErr(p+".direction", "unknown direction %d", uint8(r.Direction)))
-	}
-	if len(r.Steps) == 0 {
-		errs = append(errs, fieldErr(p+".steps", "no steps"))
-	}
-	seen := map[Level]bool{}
-	for i, s := range r.Steps {
-		sp := fmt.Sprintf("%s.steps[%d]", p, i)
-		errs = append(errs, checkLevel(sp+".level", s.Level)...)
-		if seen[s.Level] {
-			errs = append(errs, fieldErr(sp+".level", "duplicate level %v", s.Level))
-		}
-		seen[s.Level] = true
-		if !finite(s.Enter) {
-			errs = append(errs, fieldErr(sp+".enter", "not a finite number: %v", s.Enter))
-		}
-		if !finite(s.Exit) {
-			errs = append(errs, fieldErr(sp+".exit", "not a finite number: %v", s.Exit))
-		}
-		if r.Direction == HigherIsWorse && s.Exit > s.Enter {
-			errs = append(errs, fieldErr(sp+".exit",
-				"exit value %v is above enter value %v of a higher-is-worse measure", s.Exit, s.Enter))
-		}
-		if r.Direction == LowerIsWorse && s.Exit < s.Enter {
-			errs = append(errs, fieldErr(sp+".exit",
-				"exit value %v is below enter value %v of a lower-is-worse measure", s.Exit, s.Enter))
-		}
-	}
-	// Worse levels must need worse values.
-	sorted := slices.Clone(r.Steps)
-	slices.SortFunc(sorted, func(a, b Step) int { return int(a.Level) - int(b.Level) })
-	for i := 1; i < len(sorted); i++ {
-		a, b := sorted[i-1], sorted[i]
-		if a.Level == b.Level {
-			continue
-		}
-		worse, exitOK := b.Enter > a.Enter, b.Exit >= a.Exit
-		if r.Direction == LowerIsWorse {
-			worse, exitOK = b.Enter < a.Enter, b.Exit <= a.Exit
-		}
-		if !worse {
-			errs = append(errs, fieldErr(p+".steps", "enter value %v of %v is not worse than enter value %v of %v (%v)",
-				b.Enter, b.Level, a.Enter, a.Level, r.Direction))
-		}
-		if !exitOK {
-			errs = append(errs, fieldErr(p+".steps", "exit value %v of %v is better than exit value %v of %v (%v)",
-				b.Exit, b.Level, a.Exit, a.Level, r.Direction))
-		}
-	}
-	return append(errs, checkDurations(p, r.Hold, r.Dwell)...)
-}
-
-// Validate reports every problem of the rule at once.
-func (r ChangeRule) Validate() error { return errorsJoin(r.validate("change")) }
-
-func (r ChangeRule) validate(p string) []error {
-	var errs []error
-	if r.Name == "" {
-		errs = append(errs, fieldErr(p+".name", "empty"))
-	}
-	if r.Measure == "" {
-		errs = append(errs, fieldErr(p+".measure", "empty"))
-	}
-	errs = append(errs, checkLevel(p+".level", r.Level)...)
-	if !(r.Alpha > 0 && r.Alpha < 1) {
-		errs = append(errs, fieldErr(p+".alpha", "alpha %v outside (0,1)", r.Alpha))
-	}
-	if !finite(r.MinIncrease) || r.MinIncrease < 0 {
-		errs = append(errs, fieldErr(p+".min_increase", "must be a finite number >= 0, got %v", r.MinIncrease))
-	}
-	if r.MinVolume < 0 || r.MinVolume > MaxCount {
-		errs = append(errs, fieldErr(p+".min_volume", "must be in [0, %d], got %d", int64(MaxCount), r.MinVolume))
-	}
-	if !finite(r.Per) || r.Per < 0 {
-		errs = append(errs, fieldErr(p+".per", "must be a finite number >= 0, got %v", r.Per))
-	}
-	return append(errs, checkDurations(p, r.Hold, r.Dwell)...)
-}
-
-// Validate reports every problem of the rule at once.
-func (r EventRule) Validate() error { return errorsJoin(r.validate("event")) }
-
-func (r EventRule) validate(p string) []error {
-	var errs []error
-	if r.Name == "" {
-		errs = append(errs, fieldErr(p+".name", "empty"))
-	}
-	if r.Event == "" {
-		errs = append(errs, fieldErr(p+".event", "empty"))
-	}
-	errs = append(errs, checkLevel(p+".level", r.Level)...)
-	if r.Dwell < 0 {
-		errs = append(errs, fieldErr(p+".dwell", "negative duration %v", r.Dwell))
-	}
-	return errs
-}
-
-// Validate reports every problem of the rule at once.
-func (r ShortageRule) Validate() error { return errorsJoin(r.validate("shortage")) }
-
-func (r ShortageRule) validate(p string) []error {
-	var errs []error
-	if r.Name == "" {
-		errs = append(errs, fieldErr(p+".name", "empty"))
-	}
-	if r.Available == "" {
-		errs = append(errs, fieldErr(p+".available", "empty"))
-	}
-	if r.Demand == "" {
-		errs = append(errs, fieldErr(p+".demand", "empty"))
-	}
-	if r.Available != "" && r.Available == r.Demand {
-		errs = append(errs, fieldErr(p+".demand", "same measure as available: %q", r.Demand))
-	}
-	errs = append(errs, checkLevel(p+".level", r.Level)...)
-	if !finite(r.Enter) || r.Enter < 0 {
-		errs = append(errs, fieldErr(p+".enter", "coverage ratio must be a finite number >= 0, got %v", r.Enter))
-	}
-	if !finite(r.Exit) {
-		errs = append(errs, fieldErr(p+".exit", "not a finite number: %v", r.Exit))
-	} else if r.Exit < r.Enter {
-		errs = append(errs, fieldErr(p+".exit",
-			"exit value %v is below enter value %v of a lower-is-worse coverage ratio", r.Exit, r.Enter))
-	}
-	return append(errs, checkDurations(p, r.Hold, r.Dwell)...)
 }
 
 // Validate reports every problem of the configuration at once, each as a
@@ -354,9 +115,215 @@ func (c Config) Validate() error {
 	return errorsJoin(errs)
 }
 
-func errorsJoin(errs []error) error {
-	if len(errs) == 0 {
-		return nil
+func cloneConfig(c Config) Config {
+	c.Thresholds = slices.Clone(c.Thresholds)
+	for i := range c.Thresholds {
+		c.Thresholds[i].Steps = slices.Clone(c.Thresholds[i].Steps)
 	}
-	return joinErrors(errs...)
+	c.Changes = slices.Clone(c.Changes)
+	c.Events = slices.Clone(c.Events)
+	c.Shortages = slices.Clone(c.Shortages)
+	return c
+}
+
+// compiledRule is a rule of any kind as the board runs it. The code that
+// differs by kind lives in the kind's file; this file holds what the kinds
+// share: hysteresis, hold and dwell.
+type compiledRule struct {
+	name    string
+	kind    RuleKind
+	measure string // threshold, change: the measure; shortage: available
+	demand  string // shortage
+	event   string
+	dir     Direction
+	steps   []Step // sorted by level; shortage: one lower-is-worse step
+	level   Level  // change, event, shortage
+	hold    time.Duration
+	dwell   time.Duration
+	change  ChangeRule
+}
+
+// ruleState is the state of one rule for one subject.
+type ruleState struct {
+	value, demand float64
+	counts        Counts
+	res           IncreaseResult // PValue valid only when tested
+	tested        bool
+	hasValue      bool
+	hasDemand     bool
+	hasCounts     bool
+	dirty         bool
+	cand          Level
+	level         Level
+	observedAt    stamp
+	since         stamp    // when level was last set
+	atLeast       [3]stamp // [L-1]: since when cand >= L (0: not now)
+	atMost        [3]stamp // [L]: since when cand <= L (0: not now)
+	lastSignal    stamp
+	detail        string
+	// clearRequested is set by ClearAt until the evaluation that follows
+	// it under the same lock.
+	clearRequested bool
+}
+
+// candidate returns the level the rule's latest input calls for (before
+// hold and dwell); event rules keep theirs as signalled.
+func (r *compiledRule) candidate(rs *ruleState) Level {
+	switch r.kind {
+	case KindThreshold:
+		return r.thresholdCandidate(rs)
+	case KindShortage:
+		return r.shortageCandidate(rs)
+	case KindChange:
+		return r.changeCandidate(rs)
+	}
+	return rs.cand
+}
+
+func (r *compiledRule) updateCandidate(rs *ruleState, t stamp) {
+	rs.setCandidate(r.candidate(rs), t)
+}
+
+// setCandidate records cand as the candidate at t, keeping the starts of the
+// conditions "at least L" and "at most L" that still hold.
+func (rs *ruleState) setCandidate(cand Level, t stamp) {
+	rs.cand = cand
+	for l := Yellow; l <= Red; l++ {
+		if cand >= l {
+			if rs.atLeast[l-1] == 0 {
+				rs.atLeast[l-1] = t
+			}
+		} else {
+			rs.atLeast[l-1] = 0
+		}
+	}
+	for l := None; l < Red; l++ {
+		if cand <= l {
+			if rs.atMost[l] == 0 {
+				rs.atMost[l] = t
+			}
+		} else {
+			rs.atMost[l] = 0
+		}
+	}
+}
+
+// classify applies hysteresis: the highest step whose enter value is
+// reached, or whose level is at most the previous candidate and whose exit
+// value is not yet reached.
+func (r *compiledRule) classify(v float64, prev Level) Level {
+	cand := None
+	for _, st := range r.steps {
+		var entered, exited bool
+		if r.dir == LowerIsWorse {
+			entered, exited = v <= st.Enter, v >= st.Exit
+		} else {
+			entered, exited = v >= st.Enter, v <= st.Exit
+		}
+		if entered || (st.Level <= prev && !exited) {
+			cand = max(cand, st.Level)
+		}
+	}
+	return cand
+}
+
+// target returns the level the rule asserts at t if it differs from the
+// current one, with the instant the change became due and the start of the
+// condition behind it. A change is due at its own instant: a hold of 10
+// minutes started at t raises at t+10m exactly.
+func (r *compiledRule) target(rs *ruleState, t stamp) (to Level, due, since stamp, ok bool) {
+	if r.kind == KindEvent {
+		return r.eventTarget(rs, t)
+	}
+	cur := rs.level
+	switch {
+	case rs.cand > cur:
+		for l := rs.cand; l > cur; l-- {
+			s := rs.atLeast[l-1]
+			if s == 0 {
+				continue
+			}
+			if d := s.add(r.hold); t >= d {
+				return l, d, s, true
+			}
+		}
+	case rs.cand < cur:
+		for l := rs.cand; l < cur; l++ {
+			s := rs.atMost[l]
+			if s == 0 {
+				continue
+			}
+			if d := s.add(r.dwell); t >= d {
+				return l, d, s, true
+			}
+		}
+	}
+	return cur, 0, 0, false
+}
+
+// nextDue returns the earliest instant at which target would report a
+// change, if one is pending.
+func (r *compiledRule) nextDue(rs *ruleState) (stamp, bool) {
+	if r.kind == KindEvent {
+		return r.eventNextDue(rs)
+	}
+	cur := rs.level
+	switch {
+	case rs.cand > cur && rs.atLeast[cur] != 0:
+		return rs.atLeast[cur].add(r.hold), true
+	case rs.cand < cur && rs.atMost[cur-1] != 0:
+		return rs.atMost[cur-1].add(r.dwell), true
+	}
+	return 0, false
+}
+
+func (r *compiledRule) step(l Level) (Step, bool) {
+	for _, s := range r.steps {
+		if s.Level == l {
+			return s, true
+		}
+	}
+	return Step{}, false
+}
+
+// levels reports whether l is a level the rule can assert.
+func (r *compiledRule) asserts(l Level) bool {
+	if l == None {
+		return true
+	}
+	if r.kind == KindThreshold {
+		_, ok := r.step(l)
+		return ok
+	}
+	return l == r.level
+}
+
+// bound returns the enter value crossed when the rule rose from from to to,
+// or the exit value crossed when it fell (threshold and shortage rules).
+func (r *compiledRule) bound(from, to Level) float64 {
+	if to > from {
+		if st, ok := r.step(to); ok {
+			return st.Enter
+		}
+	} else if st, ok := r.step(from); ok {
+		return st.Exit
+	}
+	return 0
+}
+
+func (r *compiledRule) evidence(rs *ruleState, from, to Level, since stamp) Evidence {
+	e := Evidence{Rule: r.name, Kind: r.kind, Level: to, Measure: r.measure,
+		ObservedAt: rs.observedAt.time(), Since: since.time()}
+	switch r.kind {
+	case KindThreshold:
+		e.Value, e.Bound = rs.value, r.bound(from, to)
+	case KindShortage:
+		r.shortageEvidence(rs, &e)
+		e.Bound = r.bound(from, to)
+	case KindChange:
+		r.changeEvidence(rs, &e)
+	case KindEvent:
+		e.Measure, e.Event, e.Detail = "", r.event, rs.detail
+	}
+	return e
 }

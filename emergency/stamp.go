@@ -26,18 +26,26 @@ func checkTime(t time.Time) error {
 	return nil
 }
 
-// stampOf converts t, saturating outside the supported range; the zero
-// time gives the zero stamp.
+// stampOf converts an instant checkTime accepts; the zero time gives the
+// zero stamp. Callers check first: stampOf neither saturates nor refuses.
 func stampOf(t time.Time) stamp {
-	switch {
-	case t.IsZero():
+	if t.IsZero() {
 		return 0
-	case t.Before(minTime):
-		return 1
-	case t.After(maxTime):
-		return math.MaxInt64
 	}
 	return stamp(t.UnixNano())
+}
+
+// stampIn converts an instant read from a snapshot: the zero time gives the
+// zero stamp; an instant checkTime refuses gives ok false (a restore
+// refuses it rather than clamp it).
+func stampIn(t time.Time) (s stamp, ok bool) {
+	if t.IsZero() {
+		return 0, true
+	}
+	if checkTime(t) != nil {
+		return 0, false
+	}
+	return stamp(t.UnixNano()), true
 }
 
 // time returns the instant in UTC; the zero stamp gives the zero time.

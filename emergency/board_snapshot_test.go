@@ -8,15 +8,17 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sqkit/sqkit/sla"
 )
 
 func fullConfig() Config {
 	return Config{
 		Thresholds: []ThresholdRule{complaintRateRule()},
 		Changes:    []ChangeRule{NewChangeRule("wow", "complaints")},
-		Events:     []EventRule{{Name: "mass", Event: "mass-complaint", Level: Orange, Dwell: 24 * time.Hour}},
+		Events:     []EventRule{{Name: "mass", Event: "mass-complaint", Level: Orange, Dwell: sla.Duration(24 * time.Hour)}},
 		Shortages: []ShortageRule{{Name: "staff", Available: "on_duty", Demand: "needed",
-			Level: Yellow, Enter: 0.9, Exit: 1, Dwell: 30 * time.Minute}},
+			Level: Yellow, Enter: 0.9, Exit: 1, Dwell: sla.Duration(30 * time.Minute)}},
 	}
 }
 

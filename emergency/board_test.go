@@ -11,6 +11,8 @@ import (
 	"github.com/benbjohnson/clock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sqkit/sqkit/sla"
 )
 
 var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -25,7 +27,7 @@ func complaintRateRule() ThresholdRule {
 			{Level: Orange, Enter: 8, Exit: 7},
 			{Level: Red, Enter: 12, Exit: 10},
 		},
-		Hold: 10 * time.Minute, Dwell: time.Hour,
+		Hold: sla.Duration(10 * time.Minute), Dwell: sla.Duration(time.Hour),
 	}
 }
 
@@ -155,7 +157,7 @@ func TestLowerIsWorse(t *testing.T) {
 	nps := ThresholdRule{
 		Name: "nps", Measure: "nps", Direction: LowerIsWorse,
 		Steps: []Step{{Level: Yellow, Enter: 30, Exit: 35}, {Level: Orange, Enter: 10, Exit: 15}},
-		Dwell: 24 * time.Hour,
+		Dwell: sla.Duration(24 * time.Hour),
 	}
 	b := newBoard(t, Config{Thresholds: []ThresholdRule{nps}})
 	assert.Empty(t, observe(t, b, 0, "app", "nps", 40))
@@ -175,7 +177,7 @@ func TestLowerIsWorse(t *testing.T) {
 
 func TestFlappingInputDoesNotFlap(t *testing.T) {
 	r := complaintRateRule()
-	r.Hold, r.Dwell = 0, 30*time.Minute
+	r.Hold, r.Dwell = 0, sla.Duration(30*time.Minute)
 	b := newBoard(t, Config{Thresholds: []ThresholdRule{r}})
 	var all []Change
 	for i := range 240 { // four hours, crossing enter and exit every minute
@@ -257,7 +259,7 @@ func TestEventRule(t *testing.T) {
 		Thresholds: []ThresholdRule{complaintRateRule()},
 		Events: []EventRule{
 			{Name: "accident", Event: "major-accident", Level: Red},
-			{Name: "mass", Event: "mass-complaint", Level: Orange, Dwell: 24 * time.Hour},
+			{Name: "mass", Event: "mass-complaint", Level: Orange, Dwell: sla.Duration(24 * time.Hour)},
 		},
 	}
 	b := newBoard(t, cfg)
@@ -376,7 +378,7 @@ func TestBadInput(t *testing.T) {
 func TestObserverOutsideLock(t *testing.T) {
 	var got []Change
 	var b *Board
-	b = newBoard(t, Config{Events: []EventRule{{Name: "e", Event: "ev", Level: Red, Dwell: time.Hour}}},
+	b = newBoard(t, Config{Events: []EventRule{{Name: "e", Event: "ev", Level: Red, Dwell: sla.Duration(time.Hour)}}},
 		WithObserver(func(c Change) {
 			// Calling back into the board would deadlock under the lock.
 			assert.Equal(t, c.To, b.Level(c.Subject))
@@ -437,7 +439,7 @@ func TestConcurrentUse(t *testing.T) {
 	seen := map[uint64]bool{}
 	b := newBoard(t, Config{
 		Thresholds: []ThresholdRule{complaintRateRule()},
-		Events:     []EventRule{{Name: "e", Event: "ev", Level: Red, Dwell: time.Minute}},
+		Events:     []EventRule{{Name: "e", Event: "ev", Level: Red, Dwell: sla.Duration(time.Minute)}},
 	}, WithObserver(func(c Change) {
 		mu.Lock()
 		seen[c.Seq] = true
@@ -532,7 +534,7 @@ func TestBatchEvaluatesEachSubjectOnce(t *testing.T) {
 }
 
 func TestEventStatusAndNextDue(t *testing.T) {
-	b := newBoard(t, Config{Events: []EventRule{{Name: "mass", Event: "mass-complaint", Level: Orange, Dwell: 6 * time.Hour}}})
+	b := newBoard(t, Config{Events: []EventRule{{Name: "mass", Event: "mass-complaint", Level: Orange, Dwell: sla.Duration(6 * time.Hour)}}})
 	_, ok := b.Status("x")
 	assert.False(t, ok)
 	assert.Equal(t, None, b.Level("x"))

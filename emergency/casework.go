@@ -27,14 +27,14 @@ func newDeadlines(policy string) *deadlines {
 
 // add builds the target of rule: metric within business time of calendar
 // (24x7 when empty), a calendar of reg.
-func (d *deadlines) add(reg sla.Registry, rule string, metric sla.Metric, within time.Duration, calendar string) error {
+func (d *deadlines) add(reg sla.Registry, rule string, metric sla.Metric, within sla.Duration, calendar string) error {
 	name := cmp.Or(calendar, sla.CalendarAlways)
 	bt, err := reg.Lookup(name)
 	if err != nil {
 		return err
 	}
 	spec, err := sla.NewSpec(sla.SpecDef{Policy: d.policy, Rule: rule, Metric: metric,
-		Within: sla.Duration(within), Calendar: name}, bt)
+		Within: within, Calendar: name}, bt)
 	if err != nil {
 		return err
 	}

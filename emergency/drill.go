@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sqkit/sqkit/fsm"
+	"github.com/sqkit/sqkit/sla"
 )
 
 // DrillAction is what a step of a drill does.
@@ -26,13 +27,13 @@ const (
 
 // DrillStep is one scripted action of a drill, After the report.
 type DrillStep struct {
-	After     time.Duration `json:"after"`
-	Action    DrillAction   `json:"action"`
-	Event     fsm.Event     `json:"event,omitempty"`
-	Milestone string        `json:"milestone,omitempty"`
-	Grade     Grade         `json:"grade,omitempty"`
-	Actor     string        `json:"actor"`
-	Reason    string        `json:"reason,omitempty"`
+	After     sla.Duration `json:"after"`
+	Action    DrillAction  `json:"action"`
+	Event     fsm.Event    `json:"event,omitempty"`
+	Milestone string       `json:"milestone,omitempty"`
+	Grade     Grade        `json:"grade,omitempty"`
+	Actor     string       `json:"actor"`
+	Reason    string       `json:"reason,omitempty"`
 }
 
 // Drill is a scripted incident scenario: a report and the actions the
@@ -45,7 +46,7 @@ type Drill struct {
 	// until the later of the last step and the incident's last milestone
 	// deadline (on the configuration's calendar, after any re-grade), so
 	// every milestone is decided.
-	Duration time.Duration `json:"duration,omitempty"`
+	Duration sla.Duration `json:"duration,omitempty"`
 }
 
 // Validate reports every problem of the drill at once, each as a
@@ -101,7 +102,7 @@ type MilestoneScore struct {
 	Met bool `json:"met"`
 	// Late is how long after the deadline it was met, or for a milestone
 	// never met how long the drill ran past its deadline.
-	Late time.Duration `json:"late,omitempty"`
+	Late sla.Duration `json:"late,omitempty"`
 	// Pending is set for a milestone still open when a drill shorter than
 	// its deadline ended: neither met nor missed.
 	Pending bool `json:"pending,omitempty"`
@@ -191,7 +192,7 @@ func RunDrill(cfg IncidentConfig, d Drill, start time.Time, opts ...Option) (Sco
 	}
 	for _, i := range order {
 		s := d.Steps[i]
-		at := start.Add(s.After)
+		at := start.Add(s.After.D())
 		m.AdvanceTo(at)
 		if err := m.perform(at, in.ID, s); err != nil {
 			return Scorecard{}, fmt.Errorf("drill %q: step %d (%s at +%v): %w", d.Name, i, s.Action, s.After, err)
@@ -202,12 +203,12 @@ func RunDrill(cfg IncidentConfig, d Drill, start time.Time, opts ...Option) (Sco
 		// put them far from the report's Within.
 		in, _ = m.Get(in.ID)
 		for _, ms := range in.Milestones {
-			end = max(end, ms.Due.Sub(start))
+			end = max(end, sla.Duration(ms.Due.Sub(start)))
 		}
 	}
-	m.AdvanceTo(start.Add(end))
+	m.AdvanceTo(start.Add(end.D()))
 	in, _ = m.Get(in.ID)
-	return score(d, in, start.In(m.loc), start.Add(end).In(m.loc), events), nil
+	return score(d, in, start.In(m.loc), start.Add(end.D()).In(m.loc), events), nil
 }
 
 // perform performs a drill step at t.
@@ -241,10 +242,10 @@ func score(d Drill, in Incident, start, end time.Time, events []IncidentEvent) S
 			s.Met = true
 			sc.Met++
 		case ms.State == MilestoneMet:
-			s.Late = ms.MetAt.Sub(ms.Due)
+			s.Late = sla.Duration(ms.MetAt.Sub(ms.Due))
 			sc.Missed++
 		case ms.State == MilestoneMissed:
-			s.Late = sc.End.Sub(ms.Due)
+			s.Late = sla.Duration(sc.End.Sub(ms.Due))
 			sc.Missed++
 		default:
 			s.Pending = true

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/sqkit/sqkit/emergency"
+
+	"github.com/sqkit/sqkit/sla"
 )
 
 // A drill scorecard: a scripted public-opinion crisis runs on a fake clock
@@ -16,12 +18,12 @@ func Example_drillScorecard() {
 		Report: emergency.Report{Type: emergency.PublicOpinionCrisis, Grade: emergency.GradeIII,
 			ReportedBy: "social-media-monitor"},
 		Steps: []emergency.DrillStep{
-			{After: 20 * time.Minute, Action: emergency.DrillAcknowledge, Actor: "pr-department"},
-			{After: 25 * time.Minute, Action: emergency.DrillFire, Event: emergency.IncidentAssess, Actor: "pr-lead"},
-			{After: 75 * time.Minute, Action: emergency.DrillFire, Event: emergency.IncidentRespond, Actor: "pr-lead"},
-			{After: 100 * time.Minute, Action: emergency.DrillMeet, Milestone: emergency.MilestoneResponsePlan, Actor: "pr-lead"},
-			{After: 3 * time.Hour, Action: emergency.DrillMeet, Milestone: emergency.MilestonePublicResponse, Actor: "spokesperson"},
-			{After: 210 * time.Minute, Action: emergency.DrillMeet, Milestone: emergency.MilestoneStakeholdersNotified, Actor: "pr-lead"},
+			{After: sla.Duration(20 * time.Minute), Action: emergency.DrillAcknowledge, Actor: "pr-department"},
+			{After: sla.Duration(25 * time.Minute), Action: emergency.DrillFire, Event: emergency.IncidentAssess, Actor: "pr-lead"},
+			{After: sla.Duration(75 * time.Minute), Action: emergency.DrillFire, Event: emergency.IncidentRespond, Actor: "pr-lead"},
+			{After: sla.Duration(100 * time.Minute), Action: emergency.DrillMeet, Milestone: emergency.MilestoneResponsePlan, Actor: "pr-lead"},
+			{After: sla.Duration(3 * time.Hour), Action: emergency.DrillMeet, Milestone: emergency.MilestonePublicResponse, Actor: "spokesperson"},
+			{After: sla.Duration(210 * time.Minute), Action: emergency.DrillMeet, Milestone: emergency.MilestoneStakeholdersNotified, Actor: "pr-lead"},
 		},
 	}
 	start := time.Date(2026, 5, 12, 14, 0, 0, 0, time.UTC)

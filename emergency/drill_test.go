@@ -17,10 +17,10 @@ func drillTestScenario() Drill {
 		Name:   "payments outage",
 		Report: Report{Type: SystemFailure, Grade: GradeII, ReportedBy: "monitor"},
 		Steps: []DrillStep{
-			{After: 70 * time.Minute, Action: DrillFire, Event: IncidentRespond, Actor: "lead"},
-			{After: 3 * time.Minute, Action: DrillAcknowledge, Actor: "duty-officer"},
-			{After: 10 * time.Minute, Action: DrillFire, Event: IncidentAssess, Actor: "duty-officer"},
-			{After: 110 * time.Minute, Action: DrillMeet, Milestone: MilestoneResponsePlan, Actor: "lead"},
+			{After: sla.Duration(70 * time.Minute), Action: DrillFire, Event: IncidentRespond, Actor: "lead"},
+			{After: sla.Duration(3 * time.Minute), Action: DrillAcknowledge, Actor: "duty-officer"},
+			{After: sla.Duration(10 * time.Minute), Action: DrillFire, Event: IncidentAssess, Actor: "duty-officer"},
+			{After: sla.Duration(110 * time.Minute), Action: DrillMeet, Milestone: MilestoneResponsePlan, Actor: "lead"},
 		},
 	}
 }
@@ -35,7 +35,7 @@ func TestDrillScorecard(t *testing.T) {
 	assert.Equal(t, FrontLine, sc.Tier)
 	assert.Equal(t, []MilestoneScore{
 		{Name: MilestoneResponseStarted, Due: t0.Add(15 * time.Minute), MetAt: t0.Add(10 * time.Minute), Met: true},
-		{Name: MilestoneInitialAssessment, Due: t0.Add(time.Hour), MetAt: t0.Add(70 * time.Minute), Late: 10 * time.Minute},
+		{Name: MilestoneInitialAssessment, Due: t0.Add(time.Hour), MetAt: t0.Add(70 * time.Minute), Late: sla.Duration(10 * time.Minute)},
 		{Name: MilestoneResponsePlan, Due: t0.Add(2 * time.Hour), MetAt: t0.Add(110 * time.Minute), Met: true},
 		{Name: MilestoneStakeholdersNotified, Due: t0.Add(4 * time.Hour)},
 	}, sc.Milestones)
@@ -76,12 +76,12 @@ func TestDrillScorecard(t *testing.T) {
 
 func TestDrillEscalatesWithoutAck(t *testing.T) {
 	d := Drill{Name: "silent night", Report: Report{Type: NaturalDisaster, Grade: GradeIII, ReportedBy: "sensor"},
-		Steps: []DrillStep{{After: 40 * time.Minute, Action: DrillAcknowledge, Actor: "hq-duty"}}, Duration: 30 * time.Minute}
+		Steps: []DrillStep{{After: sla.Duration(40 * time.Minute), Action: DrillAcknowledge, Actor: "hq-duty"}}, Duration: sla.Duration(30 * time.Minute)}
 	_, err := RunDrill(DefaultIncidentConfig(), d, t0)
 	require.Error(t, err, "a step after the end is invalid")
 	assert.ErrorIs(t, err, ErrInvalidConfig)
 
-	d.Duration = time.Hour
+	d.Duration = sla.Duration(time.Hour)
 	sc, err := RunDrill(DefaultIncidentConfig(), d, t0)
 	require.NoError(t, err)
 	assert.Equal(t, Headquarters, sc.Tier)
@@ -101,11 +101,11 @@ func TestDrillEscalatesWithoutAck(t *testing.T) {
 
 func TestDrillErrors(t *testing.T) {
 	d := Drill{Steps: []DrillStep{
-		{After: -time.Minute, Action: "dance", Actor: ""},
+		{After: sla.Duration(-time.Minute), Action: "dance", Actor: ""},
 		{Action: DrillFire},
 		{Action: DrillMeet, Actor: "a"},
 		{Action: DrillRegrade, Actor: "a", Grade: 5},
-	}, Duration: -time.Hour}
+	}, Duration: sla.Duration(-time.Hour)}
 	err := d.Validate()
 	require.Error(t, err)
 	for _, p := range []string{"name", "duration", "steps[0].after", "steps[0].actor", "steps[0].action", "steps[1].event", "steps[2].milestone", "steps[3].grade"} {
@@ -113,7 +113,7 @@ func TestDrillErrors(t *testing.T) {
 	}
 
 	bad := drillTestScenario()
-	bad.Steps = append(bad.Steps, DrillStep{After: time.Minute, Action: DrillFire, Event: IncidentRecover, Actor: "x"})
+	bad.Steps = append(bad.Steps, DrillStep{After: sla.Duration(time.Minute), Action: DrillFire, Event: IncidentRecover, Actor: "x"})
 	_, err = RunDrill(DefaultIncidentConfig(), bad, t0)
 	assert.ErrorIs(t, err, fsm.ErrNotAllowed)
 	assert.Contains(t, err.Error(), "step 4 (fire at +1m0s)")
@@ -148,7 +148,7 @@ func TestDrillRunsUntilEveryDeadline(t *testing.T) {
 	for i := range cfg.Timelines[GradeIV-1].Milestones {
 		cfg.Timelines[GradeIV-1].Milestones[i].Within *= 2
 	}
-	d.Steps = []DrillStep{{After: 5 * time.Minute, Action: DrillRegrade, Grade: GradeIV, Actor: "lead"}}
+	d.Steps = []DrillStep{{After: sla.Duration(5 * time.Minute), Action: DrillRegrade, Grade: GradeIV, Actor: "lead"}}
 	sc, err = RunDrill(cfg, d, t0)
 	require.NoError(t, err)
 	assert.Equal(t, t0.Add(8*time.Hour), sc.End, "the relaxed deadline of stakeholders notified")

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/sqkit/sqkit/emergency"
+
+	"github.com/sqkit/sqkit/sla"
 )
 
 // A week-over-week complaint rule: 3 -> 4 complaints is noise, 100 -> 130
@@ -49,8 +51,8 @@ func Example_thresholdAndEvent() {
 				{Level: emergency.Yellow, Enter: 5, Exit: 4},
 				{Level: emergency.Orange, Enter: 8, Exit: 7},
 			},
-			Hold:  15 * time.Minute,
-			Dwell: 2 * time.Hour,
+			Hold:  sla.Duration(15 * time.Minute),
+			Dwell: sla.Duration(2 * time.Hour),
 		}},
 		Events: []emergency.EventRule{{Name: "accident", Event: "major-service-accident", Level: emergency.Red}},
 	})

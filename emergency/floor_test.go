@@ -6,11 +6,13 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sqkit/sqkit/sla"
 )
 
 func TestFloorsAndEscalation(t *testing.T) {
 	r := complaintRateRule()
-	r.Hold, r.Dwell = 0, time.Hour
+	r.Hold, r.Dwell = 0, sla.Duration(time.Hour)
 	b := newBoard(t, Config{Thresholds: []ThresholdRule{r}})
 	observe(t, b, 0, "east", "complaint_rate", 6)
 	require.Equal(t, Yellow, b.Level("east"))

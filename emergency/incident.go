@@ -208,7 +208,7 @@ type MilestoneSpec struct {
 	Name string `json:"name"`
 	// Within is the deadline after the report, in business time of the
 	// configuration's calendar.
-	Within time.Duration `json:"within"`
+	Within sla.Duration `json:"within"`
 	// Types restricts the milestone to incidents of these types; empty
 	// means every type.
 	Types []IncidentType `json:"types,omitempty"`
@@ -237,7 +237,7 @@ type IncidentConfig struct {
 	// AckTimeouts[i] is how long tier i+1 (front line first) has to
 	// acknowledge before the incident escalates to the next tier; the last
 	// entry, for executives, only raises an event. Four entries.
-	AckTimeouts []time.Duration `json:"ack_timeouts"`
+	AckTimeouts []sla.Duration `json:"ack_timeouts"`
 	// Calendar names the business calendar of every deadline in the
 	// registry given with WithCalendars; empty means 24x7. The instants of
 	// the manager's incidents are in its location.
@@ -266,11 +266,11 @@ const (
 // public response within the golden 4 hours.
 func DefaultTimeline() []MilestoneSpec {
 	return []MilestoneSpec{
-		{Name: MilestoneResponseStarted, Within: DefaultResponseStarted, MetOn: IncidentAssessing},
-		{Name: MilestoneInitialAssessment, Within: DefaultInitialAssessment, MetOn: IncidentResponding},
-		{Name: MilestoneResponsePlan, Within: DefaultResponsePlan},
-		{Name: MilestoneStakeholdersNotified, Within: DefaultStakeholdersNotified},
-		{Name: MilestonePublicResponse, Within: DefaultGoldenHours, Types: []IncidentType{PublicOpinionCrisis}},
+		{Name: MilestoneResponseStarted, Within: sla.Duration(DefaultResponseStarted), MetOn: IncidentAssessing},
+		{Name: MilestoneInitialAssessment, Within: sla.Duration(DefaultInitialAssessment), MetOn: IncidentResponding},
+		{Name: MilestoneResponsePlan, Within: sla.Duration(DefaultResponsePlan)},
+		{Name: MilestoneStakeholdersNotified, Within: sla.Duration(DefaultStakeholdersNotified)},
+		{Name: MilestonePublicResponse, Within: sla.Duration(DefaultGoldenHours), Types: []IncidentType{PublicOpinionCrisis}},
 	}
 }
 
@@ -283,7 +283,8 @@ func DefaultIncidentConfig() IncidentConfig {
 	for _, g := range AllGrades() {
 		c.Timelines = append(c.Timelines, GradeTimeline{Grade: g, Milestones: DefaultTimeline()})
 	}
-	c.AckTimeouts = []time.Duration{DefaultAckTimeout, DefaultAckTimeout, DefaultAckTimeout, DefaultAckTimeout}
+	ack := sla.Duration(DefaultAckTimeout)
+	c.AckTimeouts = []sla.Duration{ack, ack, ack, ack}
 	return c
 }
 

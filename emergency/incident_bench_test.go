@@ -60,7 +60,7 @@ func incBenchNaive(n int) int {
 		at := t0.Add(time.Duration(i) * time.Second)
 		all[i] = make([]ms, len(timeline))
 		for j, spec := range timeline {
-			all[i][j].due = at.Add(spec.Within)
+			all[i][j].due = at.Add(spec.Within.D())
 		}
 		if i%2 == 0 {
 			all[i][0].done = true // response started at +5m

@@ -10,6 +10,8 @@ import (
 	"github.com/sqkit/sqkit/emergency"
 	"github.com/sqkit/sqkit/fsm"
 	"github.com/sqkit/sqkit/sla/slatest"
+
+	"github.com/sqkit/sqkit/sla"
 )
 
 // A red incident's timeline: a grade I service interruption starts at the
@@ -25,8 +27,8 @@ func Example_redIncidentTimeline() {
 		ID: "major-outage", Version: 2, Title: "Major outage", Grades: []emergency.Grade{emergency.GradeI, emergency.GradeII},
 		Roles: []string{"incident-commander", "communications"},
 		Steps: []emergency.PlanStep{
-			{Name: "open the war room", Role: "incident-commander", Within: 15 * time.Minute},
-			{Name: "customer notice", Role: "communications", Within: time.Hour},
+			{Name: "open the war room", Role: "incident-commander", Within: sla.Duration(15 * time.Minute)},
+			{Name: "customer notice", Role: "communications", Within: sla.Duration(time.Hour)},
 		},
 	})
 	if err != nil {

@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sqkit/sqkit/fsm"
+
+	"github.com/sqkit/sqkit/sla"
 )
 
 func FuzzParseGrade(f *testing.F) {
@@ -50,7 +52,7 @@ func TestIncidentConfigJSONRoundTrip(t *testing.T) {
 	assert.Equal(t, ob, obBack)
 
 	d := drillTestScenario()
-	d.Steps = append(d.Steps, DrillStep{After: time.Hour, Action: DrillRegrade, Grade: GradeI, Actor: "x", Reason: "y"})
+	d.Steps = append(d.Steps, DrillStep{After: sla.Duration(time.Hour), Action: DrillRegrade, Grade: GradeI, Actor: "x", Reason: "y"})
 	raw, err = json.Marshal(d)
 	require.NoError(t, err)
 	var dBack Drill
@@ -58,7 +60,7 @@ func TestIncidentConfigJSONRoundTrip(t *testing.T) {
 	assert.Equal(t, d, dBack)
 
 	p := Plan{ID: "p", Version: 3, Types: []IncidentType{SecurityEvent}, Grades: []Grade{GradeII}, Roles: []string{"r"},
-		Steps: []PlanStep{{Name: "s", Role: "r", Within: time.Hour}}}
+		Steps: []PlanStep{{Name: "s", Role: "r", Within: sla.Duration(time.Hour)}}}
 	raw, err = json.Marshal(p)
 	require.NoError(t, err)
 	var pBack Plan
@@ -81,7 +83,7 @@ func FuzzIncidentOps(f *testing.F) {
 			ops = ops[:64]
 		}
 		lib, err := NewPlanLibrary(Plan{ID: "p", Version: 1, Grades: []Grade{GradeI, GradeII}, Roles: []string{"r"},
-			Steps: []PlanStep{{Name: "s", Role: "r", Within: time.Hour}}})
+			Steps: []PlanStep{{Name: "s", Role: "r", Within: sla.Duration(time.Hour)}}})
 		require.NoError(t, err)
 		m, err := NewIncidentManager(DefaultIncidentConfig(), WithPlans(lib))
 		require.NoError(t, err)

@@ -306,7 +306,7 @@ func (m *IncidentManager) checkMilestoneClock(c *itemCheck, rc sla.RecordClock, 
 	}
 	due, hasDue := clk.Due()
 	switch {
-	case rc.Clock.Spec.Within.D() != ms.Within:
+	case rc.Clock.Spec.Within != ms.Within:
 		c.bad("timeline", "milestone %q within %v, its clock %v", ms.Name, ms.Within, rc.Clock.Spec.Within)
 	case (ms.State == MilestoneMet) != (clk.Status() == sla.Stopped):
 		c.bad("timeline", "clock %s for milestone %q %s", clk.Status(), ms.Name, ms.State)

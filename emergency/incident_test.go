@@ -14,6 +14,8 @@ import (
 
 	"github.com/sqkit/sqkit/fsm"
 	"github.com/sqkit/sqkit/sla/slatest"
+
+	"github.com/sqkit/sqkit/sla"
 )
 
 type incFixture struct {
@@ -107,7 +109,7 @@ func TestIncidentConfigValidate(t *testing.T) {
 		{"duplicate type", func(c *IncidentConfig) { c.Types = append(c.Types, SystemFailure) }, []string{"types[6]"}},
 		{"missing grade", func(c *IncidentConfig) { c.Timelines = c.Timelines[:3] }, []string{"timelines"}},
 		{"grade out of range", func(c *IncidentConfig) { c.Timelines[3].Grade = 5 }, []string{"timelines[3].grade", "timelines"}},
-		{"negative within", func(c *IncidentConfig) { c.Timelines[1].Milestones[0].Within = -time.Minute },
+		{"negative within", func(c *IncidentConfig) { c.Timelines[1].Milestones[0].Within = sla.Duration(-time.Minute) },
 			[]string{"timelines[1].milestones[0].within"}},
 		{"duplicate milestone", func(c *IncidentConfig) { c.Timelines[0].Milestones[1].Name = MilestoneResponseStarted },
 			[]string{"timelines[0].milestones[1].name"}},
@@ -333,8 +335,8 @@ func incRegradeConfig() IncidentConfig {
 	for i := range c.Timelines {
 		if c.Timelines[i].Grade == GradeIV {
 			c.Timelines[i].Milestones = []MilestoneSpec{
-				{Name: MilestoneResponseStarted, Within: time.Hour, MetOn: IncidentAssessing},
-				{Name: MilestoneResponsePlan, Within: 8 * time.Hour},
+				{Name: MilestoneResponseStarted, Within: sla.Duration(time.Hour), MetOn: IncidentAssessing},
+				{Name: MilestoneResponsePlan, Within: sla.Duration(8 * time.Hour)},
 			}
 		}
 	}
@@ -361,7 +363,7 @@ func TestIncidentRegrade(t *testing.T) {
 	assert.Equal(t, t0.Add(2*time.Hour), plan.Due, "re-targeted, elapsed time kept")
 	started, _ := in.Milestone(MilestoneResponseStarted)
 	assert.Equal(t, MilestoneMet, started.State)
-	assert.Equal(t, time.Hour, started.Within, "met milestones keep their target")
+	assert.Equal(t, sla.Duration(time.Hour), started.Within, "met milestones keep their target")
 	// Milestones grade II has and grade IV had not run from the report.
 	assess, ok := in.Milestone(MilestoneInitialAssessment)
 	require.True(t, ok)
@@ -401,7 +403,7 @@ func TestIncidentRegradeDownAndPastDeadline(t *testing.T) {
 	in, err = f.mgr.RegradeAt(f.clk.Now(), in.ID, GradeIV, "lead", "contained")
 	require.NoError(t, err)
 	notify, _ := in.Milestone(MilestoneStakeholdersNotified)
-	assert.Equal(t, 4*time.Hour, notify.Within, "milestones the new timeline lacks keep their deadline")
+	assert.Equal(t, sla.Duration(4*time.Hour), notify.Within, "milestones the new timeline lacks keep their deadline")
 }
 
 func TestIncidentResolveStopsEscalation(t *testing.T) {
@@ -512,9 +514,9 @@ func TestIncidentHandlerMayCallBack(t *testing.T) {
 func TestIncidentConfigIsCopied(t *testing.T) {
 	cfg := DefaultIncidentConfig()
 	f := incNewFixture(t, cfg)
-	cfg.Timelines[0].Milestones[0].Within = time.Nanosecond
+	cfg.Timelines[0].Milestones[0].Within = sla.Duration(time.Nanosecond)
 	got := f.mgr.Config()
-	got.Timelines[1].Milestones[0].Within = time.Nanosecond
+	got.Timelines[1].Milestones[0].Within = sla.Duration(time.Nanosecond)
 	assert.Equal(t, DefaultIncidentConfig(), f.mgr.Config())
 }
 

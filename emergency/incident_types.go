@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/sqkit/sqkit/fsm"
+	"github.com/sqkit/sqkit/sla"
 )
 
 // Report is what is known when an incident is reported.
@@ -37,7 +38,7 @@ const (
 // an SLA clock from the report.
 type Milestone struct {
 	Name   string         `json:"name"`
-	Within time.Duration  `json:"within"`
+	Within sla.Duration   `json:"within"`
 	Due    time.Time      `json:"due"`
 	State  MilestoneState `json:"state"`
 	MetAt  time.Time      `json:"met_at,omitzero"`

@@ -199,7 +199,7 @@ func (o *Obligations) openAt(t time.Time, subject string, r ObligationRule) {
 			}
 			it := &oblItem{ID: id, M: m, Rec: &oblRec{ord: o.ord, ob: Obligation{
 				ID: id, Subject: subject, Rule: r.Name, Action: r.Action, Level: r.Level,
-				OpenedAt: t, Due: spec.Calendar().Add(t, r.Within).UTC()}}}
+				OpenedAt: t, Due: spec.Calendar().Add(t, r.Within.D()).UTC()}}}
 			o.ord++
 			o.open[openKey(subject, r.Name)] = id
 			return it, []oblEffect{o.effect(it, ObligationOpened, t)}, nil

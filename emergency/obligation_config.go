@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sqkit/sqkit/fsm"
+	"github.com/sqkit/sqkit/sla"
 )
 
 // Documented defaults of the obligations owned by warning levels.
@@ -45,7 +46,7 @@ type ObligationRule struct {
 	Level  Level  `json:"level"`
 	Action string `json:"action"`
 	// Within is the deadline, in business time of Calendar.
-	Within time.Duration `json:"within"`
+	Within sla.Duration `json:"within"`
 	// Calendar names a calendar of the registry given with
 	// WithCalendars; empty means sla.CalendarAlways (24x7).
 	Calendar string `json:"calendar,omitempty"`
@@ -61,8 +62,8 @@ type ObligationConfig struct {
 // requires a special task force at once (DefaultTaskForceWithin).
 func DefaultObligationConfig() ObligationConfig {
 	return ObligationConfig{Rules: []ObligationRule{
-		{Name: ObligationRectificationPlan, Level: Yellow, Action: "submit a rectification plan", Within: DefaultRectificationWithin},
-		{Name: ObligationSpecialTaskForce, Level: Red, Action: "form a special task force", Within: DefaultTaskForceWithin},
+		{Name: ObligationRectificationPlan, Level: Yellow, Action: "submit a rectification plan", Within: sla.Duration(DefaultRectificationWithin)},
+		{Name: ObligationSpecialTaskForce, Level: Red, Action: "form a special task force", Within: sla.Duration(DefaultTaskForceWithin)},
 	}}
 }
 

@@ -92,7 +92,7 @@ func TestObligationYellowFulfilledInTime(t *testing.T) {
 
 func TestObligationMissedEscalatesAndLateFulfilmentLifts(t *testing.T) {
 	cfg := DefaultObligationConfig()
-	cfg.Rules = append(cfg.Rules, ObligationRule{Name: "orange-review", Level: Orange, Action: "daily review", Within: 24 * time.Hour})
+	cfg.Rules = append(cfg.Rules, ObligationRule{Name: "orange-review", Level: Orange, Action: "daily review", Within: sla.Duration(24 * time.Hour)})
 	f := oblNewFixture(t, cfg)
 	_, err := f.board.SignalAt(t0, "east", "minor", "")
 	require.NoError(t, err)
@@ -164,7 +164,7 @@ func TestObligationBusinessCalendar(t *testing.T) {
 	board, err := NewBoard(oblBoardConfig(), WithClock(clk))
 	require.NoError(t, err)
 	obl, err := NewObligations(ObligationConfig{Rules: []ObligationRule{
-		{Name: "plan", Level: Yellow, Within: 24 * time.Hour, Calendar: "business"},
+		{Name: "plan", Level: Yellow, Within: sla.Duration(24 * time.Hour), Calendar: "business"},
 	}}, WithBoard(board), WithClock(clk), WithCalendars(sla.Registry{"business": cal}))
 	require.NoError(t, err)
 	// Friday 2026-03-06 16:00: 24 business hours are 3 working days later.
@@ -181,16 +181,16 @@ func TestObligationConfigValidate(t *testing.T) {
 		rule ObligationRule
 		path string
 	}{
-		{"empty name", ObligationRule{Level: Yellow, Within: time.Hour}, "rules[1].name"},
-		{"duplicate", ObligationRule{Name: "a", Level: Yellow, Within: time.Hour}, "rules[1].name"},
-		{"level none", ObligationRule{Name: "b", Level: None, Within: time.Hour}, "rules[1].level"},
-		{"bad level", ObligationRule{Name: "b", Level: Level(9), Within: time.Hour}, "rules[1].level"},
-		{"negative", ObligationRule{Name: "b", Level: Red, Within: -time.Hour}, "rules[1].within"},
+		{"empty name", ObligationRule{Level: Yellow, Within: sla.Duration(time.Hour)}, "rules[1].name"},
+		{"duplicate", ObligationRule{Name: "a", Level: Yellow, Within: sla.Duration(time.Hour)}, "rules[1].name"},
+		{"level none", ObligationRule{Name: "b", Level: None, Within: sla.Duration(time.Hour)}, "rules[1].level"},
+		{"bad level", ObligationRule{Name: "b", Level: Level(9), Within: sla.Duration(time.Hour)}, "rules[1].level"},
+		{"negative", ObligationRule{Name: "b", Level: Red, Within: sla.Duration(-time.Hour)}, "rules[1].within"},
 		{"zero", ObligationRule{Name: "b", Level: Red}, "rules[1].within"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := ObligationConfig{Rules: []ObligationRule{{Name: "a", Level: Yellow, Within: time.Hour}, tt.rule}}
+			cfg := ObligationConfig{Rules: []ObligationRule{{Name: "a", Level: Yellow, Within: sla.Duration(time.Hour)}, tt.rule}}
 			err := cfg.Validate()
 			require.Error(t, err)
 			assert.ErrorIs(t, err, ErrInvalidConfig)
@@ -201,7 +201,7 @@ func TestObligationConfigValidate(t *testing.T) {
 
 	board, err := NewBoard(oblBoardConfig())
 	require.NoError(t, err)
-	_, err = NewObligations(ObligationConfig{Rules: []ObligationRule{{Name: "a", Level: Yellow, Within: time.Hour, Calendar: "nope"}}},
+	_, err = NewObligations(ObligationConfig{Rules: []ObligationRule{{Name: "a", Level: Yellow, Within: sla.Duration(time.Hour), Calendar: "nope"}}},
 		WithBoard(board))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "rules[0].calendar")
@@ -265,7 +265,7 @@ func TestObligationSnapshotRoundTrip(t *testing.T) {
 	// refuses the snapshot.
 	other := back
 	other.Config = DefaultObligationConfig()
-	other.Config.Rules[0].Within = 48 * time.Hour
+	other.Config.Rules[0].Within = sla.Duration(48 * time.Hour)
 	h, err := RestoreObligations(other, WithBoard(g.board))
 	require.ErrorIs(t, err, ErrSnapshot)
 	assert.Contains(t, err.Error(), `deadline "rectification-plan" does not match`)

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/sqkit/sqkit/sla"
 )
 
 // ErrPlanVersion: a plan version added to a library is not newer than the
@@ -16,9 +18,9 @@ var ErrPlanVersion = errors.New("emergency: plan version not newer than the libr
 // PlanStep is one step of a response plan: what to do, which role does it
 // and within how long of the plan's selection (zero: no deadline).
 type PlanStep struct {
-	Name   string        `json:"name"`
-	Role   string        `json:"role"`
-	Within time.Duration `json:"within,omitempty"`
+	Name   string       `json:"name"`
+	Role   string       `json:"role"`
+	Within sla.Duration `json:"within,omitempty"`
 }
 
 // Plan is one version of a response plan, indexed by the incident types and
@@ -266,7 +268,7 @@ func (m *IncidentManager) selectPlan(it *incItem, t time.Time, trigger string) [
 	for _, s := range p.Steps {
 		ps := PlannedStep{Name: s.Name, Role: s.Role}
 		if s.Within > 0 {
-			ps.Due = m.bt.Add(t, s.Within).In(m.loc)
+			ps.Due = m.bt.Add(t, s.Within.D()).In(m.loc)
 		}
 		sel.Steps = append(sel.Steps, ps)
 	}

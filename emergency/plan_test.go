@@ -6,20 +6,22 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sqkit/sqkit/sla"
 )
 
 func planTestLibrary(t *testing.T) *PlanLibrary {
 	t.Helper()
 	lib, err := NewPlanLibrary(
 		Plan{ID: "general", Version: 1, Title: "General response", Roles: []string{"duty-officer"},
-			Steps: []PlanStep{{Name: "open a bridge", Role: "duty-officer", Within: 15 * time.Minute}}},
+			Steps: []PlanStep{{Name: "open a bridge", Role: "duty-officer", Within: sla.Duration(15 * time.Minute)}}},
 		Plan{ID: "security-major", Version: 2, Title: "Security breach v2", Types: []IncidentType{SecurityEvent},
 			Grades: []Grade{GradeI, GradeII}, Roles: []string{"ciso", "legal"},
-			Steps: []PlanStep{{Name: "isolate", Role: "ciso", Within: 30 * time.Minute}, {Name: "notify regulator", Role: "legal", Within: 72 * time.Hour}}},
+			Steps: []PlanStep{{Name: "isolate", Role: "ciso", Within: sla.Duration(30 * time.Minute)}, {Name: "notify regulator", Role: "legal", Within: sla.Duration(72 * time.Hour)}}},
 		Plan{ID: "security-major", Version: 1, Title: "Security breach v1", Types: []IncidentType{SecurityEvent},
 			Grades: []Grade{GradeI}, Roles: []string{"ciso"}, Steps: []PlanStep{{Name: "isolate", Role: "ciso"}}},
 		Plan{ID: "pr", Version: 1, Types: []IncidentType{PublicOpinionCrisis}, Roles: []string{"pr"},
-			Steps: []PlanStep{{Name: "holding statement", Role: "pr", Within: time.Hour}}},
+			Steps: []PlanStep{{Name: "holding statement", Role: "pr", Within: sla.Duration(time.Hour)}}},
 		Plan{ID: "grade-one", Version: 1, Grades: []Grade{GradeI}, Roles: []string{"exec"},
 			Steps: []PlanStep{{Name: "crisis room", Role: "exec"}}},
 	)
@@ -74,7 +76,7 @@ func TestPlanSelect(t *testing.T) {
 
 func TestPlanValidate(t *testing.T) {
 	p := Plan{Grades: []Grade{GradeI, 7, GradeI}, Types: []IncidentType{""}, Roles: []string{"a"},
-		Steps: []PlanStep{{Name: "x", Role: "a"}, {Name: "x", Role: "b", Within: -time.Minute}, {Role: "a"}}}
+		Steps: []PlanStep{{Name: "x", Role: "a"}, {Name: "x", Role: "b", Within: sla.Duration(-time.Minute)}, {Role: "a"}}}
 	err := p.Validate()
 	require.Error(t, err)
 	assert.ErrorIs(t, err, ErrInvalidConfig)

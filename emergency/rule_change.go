@@ -1,6 +1,6 @@
 package emergency
 
-import "time"
+import "github.com/sqkit/sqkit/sla"
 
 // Documented defaults for relative-change rules, used by NewChangeRule.
 const (
@@ -28,15 +28,15 @@ const (
 // only scales the rates reported in evidence (1000 reports complaints per
 // 1,000 orders) and defaults to 1 when zero.
 type ChangeRule struct {
-	Name        string        `json:"name"`
-	Measure     string        `json:"measure"`
-	Level       Level         `json:"level"`
-	MinIncrease float64       `json:"min_increase"`
-	MinVolume   int64         `json:"min_volume"`
-	Alpha       float64       `json:"alpha"`
-	Per         float64       `json:"per,omitempty"`
-	Hold        time.Duration `json:"hold,omitempty"`
-	Dwell       time.Duration `json:"dwell,omitempty"`
+	Name        string       `json:"name"`
+	Measure     string       `json:"measure"`
+	Level       Level        `json:"level"`
+	MinIncrease float64      `json:"min_increase"`
+	MinVolume   int64        `json:"min_volume"`
+	Alpha       float64      `json:"alpha"`
+	Per         float64      `json:"per,omitempty"`
+	Hold        sla.Duration `json:"hold,omitempty"`
+	Dwell       sla.Duration `json:"dwell,omitempty"`
 }
 
 // NewChangeRule returns a yellow relative-change rule with the documented

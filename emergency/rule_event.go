@@ -1,6 +1,6 @@
 package emergency
 
-import "time"
+import "github.com/sqkit/sqkit/sla"
 
 // EventRule raises Level at once when the named event is signalled for a
 // subject (a mass complaint, a major service accident). With a positive
@@ -8,10 +8,10 @@ import "time"
 // (at that instant exactly); with zero Dwell the level stays until
 // Board.Clear.
 type EventRule struct {
-	Name  string        `json:"name"`
-	Event string        `json:"event"`
-	Level Level         `json:"level"`
-	Dwell time.Duration `json:"dwell,omitempty"`
+	Name  string       `json:"name"`
+	Event string       `json:"event"`
+	Level Level        `json:"level"`
+	Dwell sla.Duration `json:"dwell,omitempty"`
 }
 
 // Validate reports every problem of the rule at once.

@@ -1,8 +1,8 @@
 package emergency
 
 import (
+	"github.com/sqkit/sqkit/sla"
 	"math"
-	"time"
 )
 
 // ShortageRule raises Level when service resources run short: the coverage
@@ -11,14 +11,14 @@ import (
 // (Exit >= Enter). Both measures are plain values reported with
 // Board.Observe; a demand of zero or less counts as full coverage.
 type ShortageRule struct {
-	Name      string        `json:"name"`
-	Available string        `json:"available"`
-	Demand    string        `json:"demand"`
-	Level     Level         `json:"level"`
-	Enter     float64       `json:"enter"`
-	Exit      float64       `json:"exit"`
-	Hold      time.Duration `json:"hold,omitempty"`
-	Dwell     time.Duration `json:"dwell,omitempty"`
+	Name      string       `json:"name"`
+	Available string       `json:"available"`
+	Demand    string       `json:"demand"`
+	Level     Level        `json:"level"`
+	Enter     float64      `json:"enter"`
+	Exit      float64      `json:"exit"`
+	Hold      sla.Duration `json:"hold,omitempty"`
+	Dwell     sla.Duration `json:"dwell,omitempty"`
 }
 
 // NewShortageRule returns the seed resource-shortage rule: yellow when the

@@ -2,8 +2,8 @@ package emergency
 
 import (
 	"fmt"
+	"github.com/sqkit/sqkit/sla"
 	"slices"
-	"time"
 )
 
 // Step is one level of a threshold rule: the measure enters Level when it
@@ -31,12 +31,12 @@ type Step struct {
 // lowers; zero lowers at once. See the package documentation for how hold
 // and dwell are evaluated.
 type ThresholdRule struct {
-	Name      string        `json:"name"`
-	Measure   string        `json:"measure"`
-	Direction Direction     `json:"direction"`
-	Steps     []Step        `json:"steps"`
-	Hold      time.Duration `json:"hold,omitempty"`
-	Dwell     time.Duration `json:"dwell,omitempty"`
+	Name      string       `json:"name"`
+	Measure   string       `json:"measure"`
+	Direction Direction    `json:"direction"`
+	Steps     []Step       `json:"steps"`
+	Hold      sla.Duration `json:"hold,omitempty"`
+	Dwell     sla.Duration `json:"dwell,omitempty"`
 }
 
 // Validate reports every problem of the rule at once.

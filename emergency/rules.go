@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"time"
+
+	"github.com/sqkit/sqkit/sla"
 )
 
 // RuleKind names the kind of a rule in evidence and status.
@@ -55,7 +56,7 @@ func (c *ruleCheck) level(field string, l Level) {
 	}
 }
 
-func (c *ruleCheck) durations(hold, dwell time.Duration) {
+func (c *ruleCheck) durations(hold, dwell sla.Duration) {
 	if hold < 0 {
 		c.add("hold", "negative duration %v", hold)
 	}
@@ -138,8 +139,8 @@ type compiledRule struct {
 	dir     Direction
 	steps   []Step // sorted by level; shortage: one lower-is-worse step
 	level   Level  // change, event, shortage
-	hold    time.Duration
-	dwell   time.Duration
+	hold    sla.Duration
+	dwell   sla.Duration
 	change  ChangeRule
 }
 

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sqkit/sqkit/sla"
 )
 
 func fieldPaths(err error) []string {
@@ -45,9 +47,9 @@ func TestConfigValidate(t *testing.T) {
 		paths  []string
 		text   string
 	}{
-		{"negative hold", func(c *Config) { c.Thresholds[0].Hold = -time.Second },
+		{"negative hold", func(c *Config) { c.Thresholds[0].Hold = sla.Duration(-time.Second) },
 			[]string{"thresholds[0].hold"}, "negative duration"},
-		{"negative dwell", func(c *Config) { c.Changes[0].Dwell = -time.Minute },
+		{"negative dwell", func(c *Config) { c.Changes[0].Dwell = sla.Duration(-time.Minute) },
 			[]string{"changes[0].dwell"}, "negative duration"},
 		{"negative event dwell", func(c *Config) { c.Events[0].Dwell = -1 },
 			[]string{"events[0].dwell"}, "negative duration"},
@@ -122,10 +124,10 @@ func TestConfigJSONRoundTrip(t *testing.T) {
 	cfg := Config{
 		Thresholds: []ThresholdRule{complaintRateRule(), {
 			Name: "nps", Measure: "nps", Direction: LowerIsWorse,
-			Steps: []Step{{Level: Orange, Enter: 0, Exit: 10}}, Dwell: 24 * time.Hour,
+			Steps: []Step{{Level: Orange, Enter: 0, Exit: 10}}, Dwell: sla.Duration(24 * time.Hour),
 		}},
 		Changes:      []ChangeRule{NewChangeRule("wow", "complaints")},
-		Events:       []EventRule{{Name: "accident", Event: "major-accident", Level: Red, Dwell: time.Hour}},
+		Events:       []EventRule{{Name: "accident", Event: "major-accident", Level: Red, Dwell: sla.Duration(time.Hour)}},
 		Shortages:    []ShortageRule{{Name: "staff", Available: "on", Demand: "need", Level: Yellow, Enter: 0.9, Exit: 1}},
 		HistoryLimit: 100,
 	}

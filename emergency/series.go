@@ -3,6 +3,8 @@ package emergency
 import (
 	"fmt"
 	"time"
+
+	"github.com/sqkit/sqkit/sla"
 )
 
 // maxSeriesBuckets bounds the buckets of one window of a Series.
@@ -20,9 +22,9 @@ const maxSeriesBuckets = 10_000
 // buckets. It is a plain value (JSON-serialisable, so it snapshots as it
 // is) and is not safe for concurrent use; create it with NewSeries.
 type Series struct {
-	Origin time.Time     `json:"origin"`
-	Window time.Duration `json:"window"`
-	Bucket time.Duration `json:"bucket"`
+	Origin time.Time    `json:"origin"`
+	Window sla.Duration `json:"window"`
+	Bucket sla.Duration `json:"bucket"`
 	// Head is the index of the newest bucket touched; -1 when empty.
 	Head int64 `json:"head"`
 	// Counts and Exposures are rings of 2*Window/Bucket buckets, indexed
@@ -35,7 +37,7 @@ type Series struct {
 // counted in buckets of the given size. The window must be a positive
 // multiple of the bucket, of at most 10,000 buckets.
 func NewSeries(origin time.Time, window, bucket time.Duration) (*Series, error) {
-	s := &Series{Origin: origin, Window: window, Bucket: bucket, Head: -1}
+	s := &Series{Origin: origin, Window: sla.Duration(window), Bucket: sla.Duration(bucket), Head: -1}
 	if err := s.validateShape(); err != nil {
 		return nil, err
 	}
@@ -86,7 +88,7 @@ func (s *Series) index(t time.Time) (int64, error) {
 		return 0, inputErr("time %v is before the series origin %v", t, s.Origin)
 	}
 	d := t.Sub(s.Origin) // saturates at the maximum duration (~292 years)
-	return int64(d / s.Bucket), nil
+	return int64(d / s.Bucket.D()), nil
 }
 
 // advance moves the head to idx, clearing the buckets it passes.

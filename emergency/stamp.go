@@ -3,6 +3,8 @@ package emergency
 import (
 	"math"
 	"time"
+
+	"github.com/sqkit/sqkit/sla"
 )
 
 // stamp is an instant in Unix nanoseconds, kept instead of time.Time in the
@@ -57,7 +59,7 @@ func (s stamp) time() time.Time {
 }
 
 // add returns s + d, saturating instead of overflowing.
-func (s stamp) add(d time.Duration) stamp {
+func (s stamp) add(d sla.Duration) stamp {
 	if d > 0 && int64(s) > math.MaxInt64-int64(d) {
 		return math.MaxInt64
 	}

@@ -2,7 +2,9 @@ package emergency
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/sqkit/sqkit/internal/cases"
@@ -78,6 +80,43 @@ func (d *deadlines) clock(rc sla.RecordClock, rule, prio string) (sla.Clock, err
 		return sla.Clock{}, asSnapshotErr("", err, ErrSnapshot)
 	}
 	return c, nil
+}
+
+// restoring adapts the case engine's restore to the package: item paths
+// name the snapshot's own field (items[3] becomes incidents[3]), a repeated
+// id is refused as a snapshot problem before the engine sees it, and every
+// field problem (the timeline's included) matches ErrSnapshot.
+func restoring[V, I any](field string, id func(V) string, build func(path string, v V) (I, error)) func(string, V) (I, error) {
+	seen := map[string]bool{}
+	return func(path string, v V) (I, error) {
+		path = field + strings.TrimPrefix(path, "items")
+		if seen[id(v)] {
+			var zero I
+			return zero, snapErr(path, "repeated id %q", id(v))
+		}
+		seen[id(v)] = true
+		return build(path, v)
+	}
+}
+
+// snapshotProblems makes every field problem of a restore error match
+// ErrSnapshot, keeping the sentinel it had (a timeline's problems match
+// sla.ErrInvalid too).
+func snapshotProblems(err error) error {
+	if err == nil {
+		return nil
+	}
+	var out []error
+	for _, e := range flatten(err) {
+		var fe *FieldError
+		if errors.As(e, &fe) && !errors.Is(fe, ErrSnapshot) {
+			c := *fe
+			c.Err = fmt.Errorf("%w (%w)", ErrSnapshot, fe.Err)
+			e = &c
+		}
+		out = append(out, e)
+	}
+	return errors.Join(out...)
 }
 
 // engineOptions are the case engine's options from the package's.

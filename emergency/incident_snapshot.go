@@ -93,9 +93,9 @@ func RestoreIncidentManager(s IncidentSnapshot, opts ...Option) (*IncidentManage
 	}
 	eng, err := cases.Restore(m.spec(), engineOptions(o),
 		cases.Restored[IncidentRecord]{Version: s.Version, Want: IncidentSnapshotVersion, Items: s.Incidents, Timeline: s.Timeline},
-		m.build, m.check)
+		restoring("incidents", func(r IncidentRecord) string { return r.Report.ID }, m.build), m.check)
 	if err != nil {
-		return nil, err
+		return nil, snapshotProblems(err)
 	}
 	m.seq.Store(s.Seq)
 	m.attach(eng, o)

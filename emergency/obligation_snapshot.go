@@ -72,7 +72,7 @@ func RestoreObligations(s ObligationSnapshot, opts ...Option) (*Obligations, err
 	}
 	eng, err := cases.Restore(o.spec(), eo,
 		cases.Restored[ObligationRecord]{Version: s.Version, Want: ObligationSnapshotVersion, Items: s.Obligations, Timeline: s.Timeline},
-		func(path string, r ObligationRecord) (*oblItem, error) {
+		restoring("obligations", func(r ObligationRecord) string { return r.ID }, func(path string, r ObligationRecord) (*oblItem, error) {
 			it, err := o.build(path, r)
 			if err == nil && !ObligationState(it.M.State()).closed() {
 				k := openKey(r.Subject, r.Rule)
@@ -82,9 +82,9 @@ func RestoreObligations(s ObligationSnapshot, opts ...Option) (*Obligations, err
 				o.open[k] = r.ID
 			}
 			return it, err
-		}, o.check)
+		}), o.check)
 	if err != nil {
-		return nil, err
+		return nil, snapshotProblems(err)
 	}
 	o.seq.Store(s.Seq)
 	o.attach(eng)

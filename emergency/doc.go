@@ -10,17 +10,19 @@
 // [Level] is ordered: [None] < [Yellow] < [Orange] < [Red], so comparisons
 // and the built-in max work on levels. Its text and JSON form is the
 // lower-case name ("yellow"); parsing any other name is an error wrapping
-// [ErrUnknownLevel].
+// [ErrUnknownLevel]. None is the level of a subject with no warning.
 //
 // # Rules
 //
 // A [Config] lists the rules of a board. Every subject (a team, a channel, a
 // region) is judged by every rule, and the subject's level is the highest
-// level any rule (or floor, below) asserts. There are four kinds of rule:
+// level any rule (or floor, below) asserts. There are four kinds of rule,
+// each in a file of its own:
 //
 //   - [ThresholdRule]: a plain measure against steps with separate enter and
 //     exit values (hysteresis), for higher-is-worse measures such as a
-//     complaint rate and lower-is-worse ones such as NPS ([Direction]).
+//     complaint rate and lower-is-worse ones such as NPS. Its [Direction]
+//     must be set: the zero value is not a direction.
 //   - [ChangeRule]: relative change between two windows ("complaints up 30 %
 //     week over week"), raising only when the current count reaches a
 //     minimum volume, the rate rose by at least the configured fraction, and
@@ -37,13 +39,14 @@
 //     seeds, see [NewShortageRule]), at or above the exit value it
 //     recovers.
 //
-// Configuration is a plain JSON-tagged struct. [Config.Validate] (called by
+// Configuration is a plain JSON-tagged struct; durations are [sla.Duration]
+// values, Go duration strings in JSON ("30m"). [Config.Validate] (called by
 // [NewBoard]) reports every problem at once as [*FieldError] values with the
 // path of the field: negative durations, alpha outside (0,1), an exit value
 // on the wrong side of its enter value, levels whose enter values are not
 // ordered by severity, duplicate rule names, and so on.
 //
-// # Hold, dwell and time
+// # Hold, dwell and the board's timer
 //
 // Each rule keeps, per subject, a candidate level (what the latest input
 // calls for, after hysteresis) and an asserted level. The candidate is
@@ -56,19 +59,21 @@
 // up have lowered, so a flapping input (crossing enter and exit every
 // minute) yields one raise and no flapping level.
 //
-// No timers are involved. Every operation that depends on "now" has an
-// explicit-time form ([Board.ObserveAt], [Board.SignalAt], [Board.EvaluateAt],
-// ...) and a form that reads the injected clock ([WithClock], default
-// clock.New()). A hold or dwell is evaluated at the instants given: a
-// pending change takes effect on the first evaluation at or after the
-// instant it becomes due. [Change.At] is that evaluation instant and
-// [Change.Due] the instant it became due; [Board.NextDue] and
-// [RuleStatus.Pending] tell the host when to call EvaluateAt next (the board
-// runs no goroutine of its own; a periodic tick works too). Time must
-// not run backwards for a subject: an observation older than the subject's
-// last evaluation is an error. Instants must lie between 1970 and 2262 (the
-// board keeps them as Unix nanoseconds to stay compact); instants in
-// evidence, status and snapshots are reported in UTC.
+// A pending hold or dwell takes effect on the first evaluation at or after
+// the instant it falls due: an observation or signal of the subject,
+// [Board.EvaluateAt], or the board's timer. The board keeps one timer on its
+// timeline at the earliest instant a pending change may fall due; advancing
+// the timeline evaluates the board at that instant, so a host never polls.
+// An observation only ever lowers the timer (it compares the one subject it
+// evaluated with it, never rescanning the others); an evaluation of every
+// subject sets it to the true next instant, so a timer left early by an
+// input that calmed down fires once, changes nothing and moves on.
+// [Change.At] is the evaluation instant and [Change.Due] the instant the
+// change fell due; on the timeline they are equal. Time must not run
+// backwards for a subject: an observation older than the subject's last
+// evaluation is an error wrapping [ErrTimeBackwards]. Instants must lie
+// between 1970 and 2262 (the board keeps them as Unix nanoseconds to stay
+// compact); a board's instants are reported in UTC.
 //
 // # The exact test
 //
@@ -88,7 +93,7 @@
 // 100 -> 130 raises yellow (up 30 %, p ≈ 0.028). Counts above [MaxCount] are
 // rejected.
 //
-// # Evidence and changes
+// # Evidence, changes and floors
 //
 // Every [Change] of a subject's level carries the [Evidence] of the rule
 // that caused it: the rule and its kind, the observed value, the enter or
@@ -97,37 +102,34 @@
 // input was observed and when the condition began. [Board.History] keeps the
 // changes of a subject (optionally capped by [Config.HistoryLimit]) and
 // [Board.Status] shows each rule's candidate, level and pending change.
-//
-// # Acting on changes
-//
 // Every mutating call returns the changes it made, and observers registered
 // with [WithObserver] receive each change after the board's lock is released
-// (they may call back into the board). This is where a host — or the
-// [Obligations] engine, below — starts its own work. [Change.Seq] orders
-// changes across concurrent callers.
+// (they may call back into the board). [Change.Seq] orders changes across
+// concurrent callers.
 //
 // The host can also push a subject up itself. A [Floor], set with
 // [Board.SetFloorAt] under a source name, keeps a subject at or above a
 // level until [Board.LiftFloorAt]; [Board.EscalateAt] sets a floor one level
 // above the current one (at most red), which is what "a missed obligation
-// escalates the subject one level" needs. Floors raise and lift at once, and
-// their changes carry evidence of kind "floor" with the source and reason.
+// escalates the subject one level" needs.
 //
 // # Obligations
 //
 // [Obligations] gives levels their obligations. Register
-// [Obligations.HandleChange] as the board's observer; when a subject rises
-// to the level of an [ObligationRule], an [Obligation] opens with a deadline
-// on an SLA clock of the engine's own sla.Tracker, counted on a named
-// business calendar or 24x7. [DefaultObligationConfig] holds the seeds:
-// yellow requires a rectification plan within 3 days
-// ([DefaultRectificationWithin]); red requires a special task force at once,
-// which is [DefaultTaskForceWithin] (15 minutes), because an SLA target must
-// be positive. A deadline that passes marks the obligation missed and
-// escalates the subject one level with [Board.EscalateAt]; the miss and the
-// change it caused are recorded on the obligation. Fulfilling is an
-// explicit call with an actor ([Obligations.FulfillAt]); fulfilling a missed
-// obligation lifts its escalation.
+// [Obligations.HandleChange] as the board's observer and give the engine the
+// board ([WithBoard]); when a subject rises to the level of an
+// [ObligationRule], an [Obligation] opens with a deadline on an SLA clock,
+// counted on a named business calendar ([WithCalendars]) or 24x7. Each
+// obligation has a lifecycle machine ([ObligationDefinition]: open, missed,
+// fulfilled, cancelled) whose history records who closed it and why.
+// [DefaultObligationConfig] holds the seeds: yellow requires a
+// rectification plan within 3 days ([DefaultRectificationWithin]); red
+// requires a special task force at once, which is [DefaultTaskForceWithin]
+// (15 minutes), because an SLA target must be positive. A deadline that
+// passes marks the obligation missed at the deadline's own instant and
+// escalates the subject one level with [Board.EscalateAt]; fulfilling is an
+// explicit call with an actor ([Obligations.FulfillAt]); fulfilling a
+// missed obligation lifts its escalation.
 //
 // # Incidents
 //
@@ -149,72 +151,96 @@
 // [Headquarters], [Executives]). Each tier has an acknowledgement timeout
 // ([IncidentConfig.AckTimeouts]); a tier that does not acknowledge in time
 // escalates the incident to the next one (at the executives, the top, it is
-// an [EventAckTimeout] event). An incident of grade I, or a
-// security event involving customer data, starts at the executives.
+// an [EventAckTimeout] event). An incident of grade I, or a security event
+// involving customer data, starts at the executives.
 // [IncidentManager.RegradeAt] changes the grade, keeping the id; it
 // re-targets the open milestones to the new grade's deadlines and records
-// the change.
-//
-// A [PlanLibrary] holds versioned response plans (steps, roles, deadlines)
-// indexed by type and grade. With [WithPlans], the manager selects the
-// latest version of the most specific plan when an incident is reported or
-// re-graded, and records the selection with its reason
-// ([Incident.Plans]). [IncidentManager.ReviewAt] records the post-incident
-// review of a resolved incident, with action items that have owners and
-// deadlines.
-//
-// Deadlines fire when the tracker is advanced, in deadline order:
-// [IncidentManager.AdvanceTo] and [Obligations.AdvanceTo] fire everything
-// due synchronously, Run is the production loop, and the sla package's
-// test helpers move a mock clock and an engine together.
-//
-// # Drills
+// the change. A [PlanLibrary] holds versioned response plans indexed by type
+// and grade; with [WithPlans] the manager selects the latest version of the
+// most specific plan when an incident is reported or re-graded.
+// [IncidentManager.ReviewAt] records the post-incident review of a resolved
+// incident, with action items that have owners and deadlines.
 //
 // [RunDrill] runs a scripted [Drill] (a report and the responders' steps,
-// each at an offset) on a mock clock, through the same [IncidentManager]
-// methods a real response uses. It returns a [Scorecard] of every milestone
-// met or missed, with its deadline, when it was met and how late, and the
-// escalations. No real time passes.
+// each at an offset) on a private timeline, through the explicit-time
+// methods a real response uses, and returns a [Scorecard] of every
+// milestone met or missed, with its deadline, when it was met and how late,
+// and the escalations. No clock is read and no real time passes.
 //
-// # Concurrency and persistence
+// # One timeline, one set of options
 //
-// A [Board] is safe for concurrent use by multiple goroutines; the
-// configuration is immutable after [NewBoard]. [Board.Snapshot] returns the
-// complete state as a plain JSON-serialisable [Snapshot] and [Board.Restore]
-// puts it back exactly, so a restored board makes the same changes at the
-// same instants. [IncidentManager], [Obligations] and [PlanLibrary] are
-// safe for concurrent use too, and handlers run outside their locks.
-// [IncidentManager.Snapshot] and [Obligations.Snapshot] return their state
-// with the SLA clocks of their deadlines, and their Restore methods put it
-// back.
+// There is one timeline per host, an [sla.Tracker]. Every engine of this
+// package schedules on the tracker given with [WithTracker], under a
+// namespace of its own ([DefaultBoardNamespace], [DefaultObligationNamespace],
+// [DefaultIncidentNamespace]; [WithNamespace] changes it): the board's next
+// evaluation is a timer, an obligation's deadline is the clock
+// (namespace, obligation id, [ObligationMetric]), an incident's milestones
+// and acknowledgement timeouts are the clocks (namespace, incident id,
+// milestone name) and (namespace, incident id, [AckMetric] of the tier). One
+// tr.AdvanceTo or tr.Run drives them all, in deadline order, each handler
+// seeing its deadline's own instant; the sla/slatest helpers move a mock
+// clock and the timeline together in tests. Without WithTracker an engine
+// makes a private timeline, advanced with its AdvanceTo (small uses stay
+// simple).
+//
+// Every engine takes the same [Option] list and ignores the options that do
+// not concern it: [WithClock] (the time source of the methods without an
+// explicit instant; nil is ignored), [WithTracker], [WithNamespace],
+// [WithCalendars], [WithObserver], [WithObligationHandler],
+// [WithIncidentHandler], [WithPlans] and [WithBoard]. Every operation that
+// depends on "now" has a form with the instant first ([Board.ObserveAt],
+// [Obligations.FulfillAt], [IncidentManager.FireAt] after its context).
+//
+// Due at t means overdue from t, as an SLA clock is breached at its due
+// instant: an obligation fulfilled or a milestone met at its deadline is
+// late, a hold of 10 minutes raises at minute 10, an action item is overdue
+// at its deadline ([Review.Overdue]).
+//
+// Instants of an obligation are in the location of its rule's calendar,
+// instants of an incident (and of its events) in the location of the
+// configuration's calendar (UTC for 24x7), before and after a restore.
+//
+// # Persistence
+//
+// Every engine snapshots to a plain, versioned, JSON-serialisable value and
+// is rebuilt by a Restore function taking the snapshot first, then the
+// engine's options: [RestoreBoard], [RestoreObligations],
+// [RestoreIncidentManager]. The rule of this package: the configuration is
+// plain JSON and travels inside the snapshot; what is not plain JSON
+// (clock, timeline, calendars, board, plan library, handlers) travels as an
+// option. A snapshot is untrusted input: a restore checks what the live
+// operations check (counts, repeated rules and ids, instants out of range,
+// candidates and levels the inputs do not give, lifecycles and clocks that
+// do not fit) and reports every problem at once as errors matching
+// [ErrSnapshot]. Golden files in testdata pin each format, and another
+// version is refused with an error that names it.
+//
+// An engine on the host's timeline leaves its clocks out of its snapshot:
+// the host snapshots the timeline once, restores it first with
+// sla.RestoreTracker (with sla.WithSpecResolver and sla.SpecResolver naming
+// the business calendars the engines use), then restores each engine with
+// WithTracker. An engine on a private timeline carries it in its snapshot.
+// A board carries no timeline: its timer is set again from its subjects.
+//
+// # Concurrency
+//
+// [Board], [Obligations], [IncidentManager] and [PlanLibrary] are safe for
+// concurrent use; observers and handlers run outside the locks and may
+// call back. A [Series] is a plain value and is not.
 //
 // # Performance
 //
 // BenchmarkBoardEvaluate evaluates 100,000 subjects with two rules each (a
-// threshold rule with hold and dwell and a week-over-week change rule) once
-// per iteration and reports ns/subject; the goal is at most 1 µs per
-// subject. The observe+evaluate cases also time a hand-written loop (one
-// threshold compare and the same exact test per subject, no hysteresis,
-// hold, dwell, evidence, history or locking) on the same inputs in the same
-// run and report the ratio as x-naive. Measured with
+// threshold rule with hold and dwell and a week-over-week change rule) and
+// reports ns/subject against the goal of 1 µs per subject, and the ratio
+// x-naive to a hand-written loop (one threshold compare and the same exact
+// test per subject, no hysteresis, hold, dwell, evidence, history, timer or
+// locking) run on the same inputs in the same run. Headline figures on a
+// shared 2-core machine: fresh inputs for every subject with 1 % changing
+// level, about 0.5 µs/subject and 2x the naive loop; every subject changing
+// level in every round, about 2 µs/subject (bound by allocating the change
+// records); the periodic evaluation with no new input, about 0.1 µs/subject.
+// Measure with
 //
 //	go test -run '^$' -bench BoardEvaluate -benchtime=10x -count=3 ./emergency
-//
-// on a shared 2-core Intel Xeon (Go 1.26, linux/amd64, load average about
-// 4 from other work), medians of three runs:
-//
-//	observe+evaluate             fresh inputs for every subject, 1 % change level
-//	                             0.52 µs/subject, 2.4x the naive loop
-//	observe+evaluate-all-change  every subject changes level in every round
-//	                             2.6 µs/subject, 9.8x (100,000 changes with evidence
-//	                             and history entries allocated per round)
-//	evaluate                     the periodic tick with no new input: 0.1 µs/subject
-//	naive-loop                   the baseline alone: 0.19 µs/subject
-//
-// The steady case meets the goal; the case where every subject records a
-// change in every round does not (it is bound by allocating the change
-// records). Wall-clock figures on this machine vary by up to 2x with the
-// load; the x-naive ratio is steadier (2.0 to 3.0 in all runs). A board of
-// 100,000 subjects with these two rules holds about 0.6 KB per subject
-// before history.
 package emergency

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/sqkit/sqkit/internal/cases"
@@ -82,21 +81,53 @@ func (d *deadlines) clock(rc sla.RecordClock, rule, prio string) (sla.Clock, err
 	return c, nil
 }
 
-// restoring adapts the case engine's restore to the package: item paths
-// name the snapshot's own field (items[3] becomes incidents[3]), a repeated
-// id is refused as a snapshot problem before the engine sees it, and every
-// field problem (the timeline's included) matches ErrSnapshot.
-func restoring[V, I any](field string, id func(V) string, build func(path string, v V) (I, error)) func(string, V) (I, error) {
+// CaseSnapshot is the snapshot of an engine of cases, an Obligations engine
+// (ObligationSnapshot) or an IncidentManager (IncidentSnapshot): the format
+// version, the configuration C (plain JSON, so it travels inside the
+// snapshot), the sequence the engine numbers new items from, the items R in
+// the order they were opened, and the private timeline with their clocks
+// (nil when the engine runs on the host's timeline, which the host
+// snapshots once for every engine).
+type CaseSnapshot[C, R any] struct {
+	Version  int                  `json:"version"`
+	Config   C                    `json:"config"`
+	Seq      uint64               `json:"seq"`
+	Items    []R                  `json:"items"`
+	Timeline *sla.TrackerSnapshot `json:"timeline,omitempty"`
+}
+
+// snapshotCases takes the snapshot of an engine's items.
+func snapshotCases[R, E, C, V any](e *cases.Engine[R, E], version int, cfg C, seq uint64,
+	view func(*cases.Item[R]) V, order func(a, b *cases.Item[R]) int) CaseSnapshot[C, V] {
+	items, tl := cases.Snapshot(e, view, order)
+	return CaseSnapshot[C, V]{Version: version, Config: cfg, Seq: seq, Items: items, Timeline: tl}
+}
+
+// restoreCases rebuilds an engine's items with the case engine's restore:
+// a repeated id is refused as a snapshot problem before the engine sees it,
+// and every field problem (the timeline's included) matches ErrSnapshot.
+func restoreCases[R, E, C, V any](s CaseSnapshot[C, V], version int, spec cases.Spec[R, E], o cases.Options,
+	id func(V) string, build func(path string, v V) (*cases.Item[R], error),
+	check func(*cases.Item[R], sla.RecordSnapshot) error) (*cases.Engine[R, E], error) {
 	seen := map[string]bool{}
-	return func(path string, v V) (I, error) {
-		path = field + strings.TrimPrefix(path, "items")
-		if seen[id(v)] {
-			var zero I
-			return zero, snapErr(path, "repeated id %q", id(v))
-		}
-		seen[id(v)] = true
-		return build(path, v)
+	eng, err := cases.Restore(spec, o, cases.Restored[V]{Version: s.Version, Want: version, Items: s.Items, Timeline: s.Timeline},
+		func(path string, v V) (*cases.Item[R], error) {
+			if seen[id(v)] {
+				return nil, snapErr(path, "repeated id %q", id(v))
+			}
+			seen[id(v)] = true
+			return build(path, v)
+		}, check)
+	return eng, snapshotProblems(err)
+}
+
+// configProblems makes the configuration problems of a snapshot snapshot
+// problems.
+func configProblems(err error) error {
+	if errors.Is(err, ErrInvalidConfig) {
+		return asSnapshotErr("config", err, errSnapshotConfig)
 	}
+	return err
 }
 
 // snapshotProblems makes every field problem of a restore error match

@@ -27,6 +27,30 @@ var (
 	// not consistent in itself. The joined errors are *FieldError values
 	// naming each problem.
 	ErrSnapshot = errors.New("emergency: bad snapshot")
+	// ErrUnknownObligation: no obligation has the given id.
+	ErrUnknownObligation = errors.New("emergency: unknown obligation")
+	// ErrObligationClosed: the obligation was already fulfilled or cancelled.
+	ErrObligationClosed = errors.New("emergency: obligation already closed")
+	// ErrUnknownIncidentType: an incident type the configuration does not list.
+	ErrUnknownIncidentType = errors.New("emergency: unknown incident type")
+	// ErrInvalidGrade: a grade outside I..IV.
+	ErrInvalidGrade = errors.New("emergency: grade out of range")
+	// ErrUnknownIncident: no incident has the given id.
+	ErrUnknownIncident = errors.New("emergency: unknown incident")
+	// ErrDuplicateIncident: an incident with the given id already exists.
+	ErrDuplicateIncident = errors.New("emergency: incident already exists")
+	// ErrUnknownMilestone: the incident has no milestone of that name.
+	ErrUnknownMilestone = errors.New("emergency: unknown milestone")
+	// ErrMilestoneClosed: the milestone was already met.
+	ErrMilestoneClosed = errors.New("emergency: milestone already met")
+	// ErrIncidentState: the operation is not allowed in the incident's
+	// current lifecycle state (for example acknowledging a resolved one).
+	ErrIncidentState = errors.New("emergency: operation not allowed in the incident's state")
+	// ErrPlanVersion: a plan version added to a library is not newer than
+	// the versions it already holds.
+	ErrPlanVersion = errors.New("emergency: plan version not newer than the library's")
+	// ErrUnknownActionItem: the review has no action item with the given id.
+	ErrUnknownActionItem = errors.New("emergency: unknown action item")
 )
 
 // ErrTimeBackwards is the SDK-wide sentinel for an operation dated before

@@ -11,25 +11,6 @@ import (
 	"github.com/sqkit/sqkit/sla"
 )
 
-// Sentinel errors of incidents, plans, drills and reviews.
-var (
-	// ErrUnknownIncidentType: an incident type the configuration does not list.
-	ErrUnknownIncidentType = errors.New("emergency: unknown incident type")
-	// ErrInvalidGrade: a grade outside I..IV.
-	ErrInvalidGrade = errors.New("emergency: grade out of range")
-	// ErrUnknownIncident: no incident has the given id.
-	ErrUnknownIncident = errors.New("emergency: unknown incident")
-	// ErrDuplicateIncident: an incident with the given id already exists.
-	ErrDuplicateIncident = errors.New("emergency: incident already exists")
-	// ErrUnknownMilestone: the incident has no milestone of that name.
-	ErrUnknownMilestone = errors.New("emergency: unknown milestone")
-	// ErrMilestoneClosed: the milestone was already met.
-	ErrMilestoneClosed = errors.New("emergency: milestone already met")
-	// ErrIncidentState: the operation is not allowed in the incident's
-	// current lifecycle state (for example acknowledging a resolved one).
-	ErrIncidentState = errors.New("emergency: operation not allowed in the incident's state")
-)
-
 // IncidentType classifies an incident. The six seed types are predefined;
 // a host adds its own by listing them in IncidentConfig.Types.
 type IncidentType string

@@ -35,19 +35,12 @@ type IncidentRecord struct {
 // JSON-serialisable value: its configuration, every incident (lifecycle
 // machine, milestones, acknowledgements, re-grades, plan selections,
 // review) in the order they were reported, and the private timeline with
-// their clocks (nil when the manager runs on the host's timeline, which the
-// host snapshots once for every engine).
-type IncidentSnapshot struct {
-	Version   int                  `json:"version"`
-	Config    IncidentConfig       `json:"config"`
-	Seq       uint64               `json:"seq"`
-	Incidents []IncidentRecord     `json:"incidents"`
-	Timeline  *sla.TrackerSnapshot `json:"timeline,omitempty"`
-}
+// their clocks (nil on the host's timeline).
+type IncidentSnapshot = CaseSnapshot[IncidentConfig, IncidentRecord]
 
 // Snapshot returns the manager's state.
 func (m *IncidentManager) Snapshot() IncidentSnapshot {
-	items, tl := cases.Snapshot(m.eng, func(it *incItem) IncidentRecord {
+	return snapshotCases(m.eng, IncidentSnapshotVersion, m.Config(), m.seq.Load(), func(it *incItem) IncidentRecord {
 		inc := it.Rec
 		rec := IncidentRecord{
 			Report: inc.rep, ReportedAt: inc.reportedAt, Grade: inc.grade, Machine: it.M.Snapshot(),
@@ -60,8 +53,6 @@ func (m *IncidentManager) Snapshot() IncidentSnapshot {
 		}
 		return rec
 	}, byReport)
-	return IncidentSnapshot{Version: IncidentSnapshotVersion, Config: m.Config(), Seq: m.seq.Load(),
-		Incidents: items, Timeline: tl}
 }
 
 // RestoreIncidentManager rebuilds a manager from a snapshot, with the
@@ -85,17 +76,13 @@ func (m *IncidentManager) Snapshot() IncidentSnapshot {
 func RestoreIncidentManager(s IncidentSnapshot, opts ...Option) (*IncidentManager, error) {
 	o := collect(opts)
 	m, err := newIncidentManager(s.Config, o)
-	switch {
-	case errors.Is(err, ErrInvalidConfig):
-		return nil, asSnapshotErr("config", err, errSnapshotConfig)
-	case err != nil:
-		return nil, err
-	}
-	eng, err := cases.Restore(m.spec(), engineOptions(o),
-		cases.Restored[IncidentRecord]{Version: s.Version, Want: IncidentSnapshotVersion, Items: s.Incidents, Timeline: s.Timeline},
-		restoring("incidents", func(r IncidentRecord) string { return r.Report.ID }, m.build), m.check)
 	if err != nil {
-		return nil, snapshotProblems(err)
+		return nil, configProblems(err)
+	}
+	eng, err := restoreCases(s, IncidentSnapshotVersion, m.spec(), engineOptions(o),
+		func(r IncidentRecord) string { return r.Report.ID }, m.build, m.check)
+	if err != nil {
+		return nil, err
 	}
 	m.seq.Store(s.Seq)
 	m.attach(eng, o)

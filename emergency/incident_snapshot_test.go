@@ -62,10 +62,10 @@ func TestIncidentSnapshotRoundTrip(t *testing.T) {
 		edit func(s *IncidentSnapshot)
 	}{
 		{"version", func(s *IncidentSnapshot) { s.Version = 99 }},
-		{"type", func(s *IncidentSnapshot) { s.Incidents[0].Report.Type = "meteor" }},
-		{"grade", func(s *IncidentSnapshot) { s.Incidents[1].Grade = 0 }},
-		{"duplicate", func(s *IncidentSnapshot) { s.Incidents[1].Report.ID = s.Incidents[0].Report.ID }},
-		{"state", func(s *IncidentSnapshot) { s.Incidents[0].Machine.State = "lost" }},
+		{"type", func(s *IncidentSnapshot) { s.Items[0].Report.Type = "meteor" }},
+		{"grade", func(s *IncidentSnapshot) { s.Items[1].Grade = 0 }},
+		{"duplicate", func(s *IncidentSnapshot) { s.Items[1].Report.ID = s.Items[0].Report.ID }},
+		{"state", func(s *IncidentSnapshot) { s.Items[0].Machine.State = "lost" }},
 		{"deadline", func(s *IncidentSnapshot) { s.Timeline.Records[0].Clocks[0].Clock.Spec.Within *= 2 }},
 		{"config", func(s *IncidentSnapshot) { s.Config.AckTimeouts = nil }},
 	}
@@ -95,7 +95,7 @@ func incRestoreFixture(t *testing.T, now time.Time, back IncidentSnapshot, opts 
 // countBefore counts the milestone-missed events f delivered before snap.
 func countBefore(f *incFixture, snap IncidentSnapshot) int {
 	n := 0
-	for _, rec := range snap.Incidents {
+	for _, rec := range snap.Items {
 		for _, ms := range rec.Milestones {
 			if !ms.MissedAt.IsZero() {
 				n++

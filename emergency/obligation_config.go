@@ -27,14 +27,6 @@ const (
 	ObligationSpecialTaskForce  = "special-task-force"
 )
 
-// Sentinel errors of obligations.
-var (
-	// ErrUnknownObligation: no obligation has the given id.
-	ErrUnknownObligation = errors.New("emergency: unknown obligation")
-	// ErrObligationClosed: the obligation was already fulfilled or cancelled.
-	ErrObligationClosed = errors.New("emergency: obligation already closed")
-)
-
 // ObligationRule says what a warning level requires and by when: when a
 // subject's level rises to Level or above (from below it), an obligation
 // opens with a deadline Within after the rise, counted on the named

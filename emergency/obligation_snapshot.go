@@ -26,23 +26,14 @@ type ObligationRecord struct {
 // ObligationSnapshot is the complete state of an Obligations engine as a
 // plain, JSON-serialisable value: its configuration, every obligation in
 // the order they were opened, and the private timeline with their deadline
-// clocks (nil when the engine runs on the host's timeline, which the host
-// snapshots once for every engine).
-type ObligationSnapshot struct {
-	Version     int                  `json:"version"`
-	Config      ObligationConfig     `json:"config"`
-	Seq         uint64               `json:"seq"`
-	Obligations []ObligationRecord   `json:"obligations"`
-	Timeline    *sla.TrackerSnapshot `json:"timeline,omitempty"`
-}
+// clocks (nil on the host's timeline).
+type ObligationSnapshot = CaseSnapshot[ObligationConfig, ObligationRecord]
 
 // Snapshot returns the engine's state.
 func (o *Obligations) Snapshot() ObligationSnapshot {
-	items, tl := cases.Snapshot(o.eng, func(it *oblItem) ObligationRecord {
+	return snapshotCases(o.eng, ObligationSnapshotVersion, o.Config(), o.seq.Load(), func(it *oblItem) ObligationRecord {
 		return ObligationRecord{Obligation: o.view(it), Machine: it.M.Snapshot()}
 	}, byOpening)
-	return ObligationSnapshot{Version: ObligationSnapshotVersion, Config: o.Config(), Seq: o.seq.Load(),
-		Obligations: items, Timeline: tl}
 }
 
 // RestoreObligations rebuilds an engine from a snapshot, with the options
@@ -64,15 +55,11 @@ func (o *Obligations) Snapshot() ObligationSnapshot {
 // another target or is in a state the obligation cannot be in.
 func RestoreObligations(s ObligationSnapshot, opts ...Option) (*Obligations, error) {
 	o, eo, err := newObligations(s.Config, collect(opts))
-	switch {
-	case errors.Is(err, ErrInvalidConfig):
-		return nil, asSnapshotErr("config", err, errSnapshotConfig)
-	case err != nil:
-		return nil, err
+	if err != nil {
+		return nil, configProblems(err)
 	}
-	eng, err := cases.Restore(o.spec(), eo,
-		cases.Restored[ObligationRecord]{Version: s.Version, Want: ObligationSnapshotVersion, Items: s.Obligations, Timeline: s.Timeline},
-		restoring("obligations", func(r ObligationRecord) string { return r.ID }, func(path string, r ObligationRecord) (*oblItem, error) {
+	eng, err := restoreCases(s, ObligationSnapshotVersion, o.spec(), eo, func(r ObligationRecord) string { return r.ID },
+		func(path string, r ObligationRecord) (*oblItem, error) {
 			it, err := o.build(path, r)
 			if err == nil && !ObligationState(it.M.State()).closed() {
 				k := openKey(r.Subject, r.Rule)
@@ -82,9 +69,9 @@ func RestoreObligations(s ObligationSnapshot, opts ...Option) (*Obligations, err
 				o.open[k] = r.ID
 			}
 			return it, err
-		}), o.check)
+		}, o.check)
 	if err != nil {
-		return nil, snapshotProblems(err)
+		return nil, err
 	}
 	o.seq.Store(s.Seq)
 	o.attach(eng)

@@ -256,8 +256,8 @@ func TestObligationSnapshotRoundTrip(t *testing.T) {
 	assert.Equal(t, Orange, g.board.Level("s0"))
 
 	bad := back
-	bad.Obligations = append([]ObligationRecord(nil), back.Obligations...)
-	bad.Obligations[0].Rule = "unknown"
+	bad.Items = append([]ObligationRecord(nil), back.Items...)
+	bad.Items[0].Rule = "unknown"
 	_, err = RestoreObligations(bad, WithBoard(g.board))
 	assert.ErrorIs(t, err, ErrSnapshot)
 

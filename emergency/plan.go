@@ -11,10 +11,6 @@ import (
 	"github.com/sqkit/sqkit/sla"
 )
 
-// ErrPlanVersion: a plan version added to a library is not newer than the
-// versions it already holds.
-var ErrPlanVersion = errors.New("emergency: plan version not newer than the library's")
-
 // PlanStep is one step of a response plan: what to do, which role does it
 // and within how long of the plan's selection (zero: no deadline).
 type PlanStep struct {

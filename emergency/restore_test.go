@@ -41,25 +41,25 @@ func TestRestoreObligationsRefusesWhatDoesNotFit(t *testing.T) {
 		edit func(s *ObligationSnapshot)
 		want string
 	}{
-		{"state the machine does not have", func(s *ObligationSnapshot) { s.Obligations[0].State = ObligationFulfilled },
-			"obligations[0].state"},
-		{"machine in another state", func(s *ObligationSnapshot) { s.Obligations[2].Machine.State = "open" }, "obligations[2]"},
-		{"machine of another obligation", func(s *ObligationSnapshot) { s.Obligations[1].Machine.ID = "x" }, "obligations[1].machine.id"},
-		{"unknown machine state", func(s *ObligationSnapshot) { s.Obligations[1].Machine.State = "lost" }, "obligations[1].machine"},
-		{"miss off the deadline", func(s *ObligationSnapshot) { s.Obligations[2].MissedAt = s.Obligations[2].Due.Add(time.Minute) },
-			"obligations[2].missed_at"},
-		{"open with a miss", func(s *ObligationSnapshot) { s.Obligations[0].MissedAt = s.Obligations[0].Due }, "obligations[0].missed_at"},
-		{"late though in time", func(s *ObligationSnapshot) { s.Obligations[3].Late = true }, "obligations[3].late"},
-		{"due before opening", func(s *ObligationSnapshot) { s.Obligations[0].Due = s.Obligations[0].OpenedAt }, "obligations[0].due"},
-		{"opened out of range", func(s *ObligationSnapshot) { s.Obligations[0].OpenedAt = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC) },
-			"obligations[0].opened_at"},
-		{"level not the rule's", func(s *ObligationSnapshot) { s.Obligations[0].Level = Red }, "obligations[0].rule"},
-		{"unknown rule", func(s *ObligationSnapshot) { s.Obligations[0].Rule = "nope" }, "obligations[0].rule"},
+		{"state the machine does not have", func(s *ObligationSnapshot) { s.Items[0].State = ObligationFulfilled },
+			"items[0].state"},
+		{"machine in another state", func(s *ObligationSnapshot) { s.Items[2].Machine.State = "open" }, "items[2]"},
+		{"machine of another obligation", func(s *ObligationSnapshot) { s.Items[1].Machine.ID = "x" }, "items[1].machine.id"},
+		{"unknown machine state", func(s *ObligationSnapshot) { s.Items[1].Machine.State = "lost" }, "items[1].machine"},
+		{"miss off the deadline", func(s *ObligationSnapshot) { s.Items[2].MissedAt = s.Items[2].Due.Add(time.Minute) },
+			"items[2].missed_at"},
+		{"open with a miss", func(s *ObligationSnapshot) { s.Items[0].MissedAt = s.Items[0].Due }, "items[0].missed_at"},
+		{"late though in time", func(s *ObligationSnapshot) { s.Items[3].Late = true }, "items[3].late"},
+		{"due before opening", func(s *ObligationSnapshot) { s.Items[0].Due = s.Items[0].OpenedAt }, "items[0].due"},
+		{"opened out of range", func(s *ObligationSnapshot) { s.Items[0].OpenedAt = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC) },
+			"items[0].opened_at"},
+		{"level not the rule's", func(s *ObligationSnapshot) { s.Items[0].Level = Red }, "items[0].rule"},
+		{"unknown rule", func(s *ObligationSnapshot) { s.Items[0].Rule = "nope" }, "items[0].rule"},
 		{"two open of one rule", func(s *ObligationSnapshot) {
-			s.Obligations[1].Subject, s.Obligations[1].Machine.State = "east", "open"
-		}, "obligations[1]"},
-		{"escalation without a miss", func(s *ObligationSnapshot) { s.Obligations[0].Escalated = &Change{Subject: "east"} },
-			"obligations[0].escalated"},
+			s.Items[1].Subject, s.Items[1].Machine.State = "east", "open"
+		}, "items[1]"},
+		{"escalation without a miss", func(s *ObligationSnapshot) { s.Items[0].Escalated = &Change{Subject: "east"} },
+			"items[0].escalated"},
 		{"clock stopped while open", func(s *ObligationSnapshot) { s.Timeline.Records[0].Clocks[0].Clock.Status = sla.Stopped },
 			`obligation "east/rectification-plan/1"`},
 		{"clock on another target", func(s *ObligationSnapshot) { s.Timeline.Records[3].Clocks[0].Priority = "other" },
@@ -119,24 +119,24 @@ func TestRestoreIncidentManagerRefusesWhatDoesNotFit(t *testing.T) {
 		edit func(s *IncidentSnapshot)
 		want string
 	}{
-		{"review without the reviewed state", func(s *IncidentSnapshot) { s.Incidents[1].Review = &Review{Reviewer: "q", Summary: "s"} },
-			"incidents[1].review"},
-		{"acknowledgement awaited after resolving", func(s *IncidentSnapshot) { s.Incidents[0].AckOpen = true }, "incidents[0].ack_open"},
-		{"acknowledgement above the tier", func(s *IncidentSnapshot) { s.Incidents[0].Acks[0].Tier = Executives }, "incidents[0].acks[0]"},
-		{"regrade that does not chain", func(s *IncidentSnapshot) { s.Incidents[1].Regrades[0].From = GradeI }, "incidents[1].regrades[0]"},
-		{"grade the regrades do not give", func(s *IncidentSnapshot) { s.Incidents[1].Grade = GradeIII }, "incidents[1].grade"},
-		{"met without an actor", func(s *IncidentSnapshot) { s.Incidents[0].Milestones[0].MetBy = "" }, "incidents[0].milestones[0]"},
-		{"lateness that does not fit", func(s *IncidentSnapshot) { s.Incidents[0].Milestones[0].Late = true }, "incidents[0].milestones[0]"},
+		{"review without the reviewed state", func(s *IncidentSnapshot) { s.Items[1].Review = &Review{Reviewer: "q", Summary: "s"} },
+			"items[1].review"},
+		{"acknowledgement awaited after resolving", func(s *IncidentSnapshot) { s.Items[0].AckOpen = true }, "items[0].ack_open"},
+		{"acknowledgement above the tier", func(s *IncidentSnapshot) { s.Items[0].Acks[0].Tier = Executives }, "items[0].acks[0]"},
+		{"regrade that does not chain", func(s *IncidentSnapshot) { s.Items[1].Regrades[0].From = GradeI }, "items[1].regrades[0]"},
+		{"grade the regrades do not give", func(s *IncidentSnapshot) { s.Items[1].Grade = GradeIII }, "items[1].grade"},
+		{"met without an actor", func(s *IncidentSnapshot) { s.Items[0].Milestones[0].MetBy = "" }, "items[0].milestones[0]"},
+		{"lateness that does not fit", func(s *IncidentSnapshot) { s.Items[0].Milestones[0].Late = true }, "items[0].milestones[0]"},
 		{"missed off its deadline", func(s *IncidentSnapshot) {
-			s.Incidents[2].Milestones[0].MissedAt = s.Incidents[2].Milestones[0].Due.Add(time.Second)
-		}, "incidents[2].milestones[0].missed_at"},
-		{"unknown milestone", func(s *IncidentSnapshot) { s.Incidents[2].Milestones[3].Name = "nope" }, "incidents[2].milestones[3].name"},
+			s.Items[2].Milestones[0].MissedAt = s.Items[2].Milestones[0].Due.Add(time.Second)
+		}, "items[2].milestones[0].missed_at"},
+		{"unknown milestone", func(s *IncidentSnapshot) { s.Items[2].Milestones[3].Name = "nope" }, "items[2].milestones[3].name"},
 		{"state that should have met it", func(s *IncidentSnapshot) {
-			s.Incidents[0].Milestones[0] = Milestone{Name: MilestoneResponseStarted, Within: s.Incidents[0].Milestones[0].Within,
-				Due: s.Incidents[0].Milestones[0].Due, State: MilestoneOpen}
-		}, "incidents[0].milestones[0].state"},
-		{"machine of another incident", func(s *IncidentSnapshot) { s.Incidents[2].Machine.ID = "INC-9" }, "incidents[2].machine.id"},
-		{"tier out of range", func(s *IncidentSnapshot) { s.Incidents[2].Machine.Tier = 7 }, "incidents[2].machine"},
+			s.Items[0].Milestones[0] = Milestone{Name: MilestoneResponseStarted, Within: s.Items[0].Milestones[0].Within,
+				Due: s.Items[0].Milestones[0].Due, State: MilestoneOpen}
+		}, "items[0].milestones[0].state"},
+		{"machine of another incident", func(s *IncidentSnapshot) { s.Items[2].Machine.ID = "INC-9" }, "items[2].machine.id"},
+		{"tier out of range", func(s *IncidentSnapshot) { s.Items[2].Machine.Tier = 7 }, "items[2].machine"},
 		{"milestone clock stopped while open", func(s *IncidentSnapshot) {
 			rec := &s.Timeline.Records[2] // INC-3
 			for i := range rec.Clocks {

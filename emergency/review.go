@@ -12,9 +12,6 @@ import (
 	"github.com/sqkit/sqkit/internal/cases"
 )
 
-// ErrUnknownActionItem: the review has no action item with the given id.
-var ErrUnknownActionItem = errors.New("emergency: unknown action item")
-
 // ActionItem is one improvement a post-incident review assigns: what, to
 // whom, by when, and when it was done.
 type ActionItem struct {

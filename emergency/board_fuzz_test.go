@@ -1,7 +1,6 @@
 package emergency
 
 import (
-	"encoding/json"
 	"math"
 	"testing"
 	"time"
@@ -72,10 +71,7 @@ func FuzzBoard(f *testing.F) {
 			}
 			require.Equal(t, prev, ss.Level)
 		}
-		raw, err := json.Marshal(snap)
-		require.NoError(t, err)
-		var back BoardSnapshot
-		require.NoError(t, json.Unmarshal(raw, &back))
+		back, _ := jsonCopy(t, snap)
 		r, err := RestoreBoard(back)
 		require.NoError(t, err)
 		require.Equal(t, snap, r.Snapshot())

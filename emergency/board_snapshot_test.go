@@ -2,7 +2,10 @@ package emergency
 
 import (
 	"encoding/json"
+	"flag"
 	"math"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -44,10 +47,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	snap := b.Snapshot()
 	require.Len(t, snap.Subjects, 5)
 
-	raw, err := json.Marshal(snap)
-	require.NoError(t, err)
-	var decoded BoardSnapshot
-	require.NoError(t, json.Unmarshal(raw, &decoded))
+	decoded, _ := jsonCopy(t, snap)
 	assert.Equal(t, snap, decoded)
 
 	restored, err := RestoreBoard(decoded)
@@ -80,12 +80,9 @@ func TestRestoreRejectsMismatch(t *testing.T) {
 	good := b.Snapshot()
 	restore := func(edit func(s *BoardSnapshot)) error {
 		t.Helper()
-		raw, err := json.Marshal(good)
-		require.NoError(t, err)
-		var s BoardSnapshot
-		require.NoError(t, json.Unmarshal(raw, &s))
+		s, _ := jsonCopy(t, good)
 		edit(&s)
-		_, err = RestoreBoard(s)
+		_, err := RestoreBoard(s)
 		return err
 	}
 
@@ -123,15 +120,11 @@ func TestRestoreRejectsMismatch(t *testing.T) {
 func TestRestoreBoardRefusesWhatLiveOperationsRefuse(t *testing.T) {
 	b := newBoard(t, fullConfig())
 	drive(t, b)
-	good := b.Snapshot()
+	_, raw := jsonCopy(t, b.Snapshot())
 	// subjects: a (threshold, dwell pending), b (change), c (event), d
 	// (shortage), e (threshold, hold pending); rules in the order
 	// complaint-rate, wow, mass, staff.
-	tests := []struct {
-		name string
-		edit func(s *BoardSnapshot)
-		path string
-	}{
+	tests := []refusal[BoardSnapshot]{
 		{"negative count", func(s *BoardSnapshot) { s.Subjects[1].Rules[1].Counts.Baseline = -100 }, "subjects[1].rules[1].counts"},
 		{"count above the maximum", func(s *BoardSnapshot) { s.Subjects[1].Rules[1].Counts.Current = MaxCount + 1 }, "subjects[1].rules[1].counts"},
 		{"same rule twice", func(s *BoardSnapshot) { s.Subjects[0].Rules[1] = s.Subjects[0].Rules[0] }, "subjects[0].rules[1].rule"},
@@ -155,18 +148,7 @@ func TestRestoreBoardRefusesWhatLiveOperationsRefuse(t *testing.T) {
 		{"history ahead of the board", func(s *BoardSnapshot) { s.Seq = 1 }, "subjects[1].history[0].seq"},
 		{"history not ending at the level", func(s *BoardSnapshot) { s.Subjects[0].History = nil }, "subjects[0].history"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			raw, err := json.Marshal(good)
-			require.NoError(t, err)
-			var s BoardSnapshot
-			require.NoError(t, json.Unmarshal(raw, &s))
-			tt.edit(&s)
-			_, err = RestoreBoard(s)
-			require.ErrorIs(t, err, ErrSnapshot)
-			assert.Contains(t, fieldPaths(err), tt.path, "%v", err)
-		})
-	}
+	assertRefused(t, raw, func(s BoardSnapshot) (*Board, error) { return RestoreBoard(s) }, tests)
 }
 
 // Every problem of a snapshot is reported at once.
@@ -180,4 +162,51 @@ func TestRestoreBoardReportsEveryProblem(t *testing.T) {
 	_, err := RestoreBoard(s)
 	require.Error(t, err)
 	assert.Subset(t, fieldPaths(err), []string{"version", "subjects[0].subject", "subjects[1].rules[1].counts"})
+}
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata")
+
+// golden compares the JSON of v with testdata/name (rewriting it with
+// -update) and returns the file's content.
+func golden(t *testing.T, name string, v any) []byte {
+	t.Helper()
+	got, err := json.MarshalIndent(v, "", "  ")
+	require.NoError(t, err)
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, append(got, '\n'), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test ./emergency -run Golden -args -update to write it")
+	assert.JSONEq(t, string(want), string(got), "the format of %s changed: bump its version", name)
+	return want
+}
+
+// withVersion returns raw with its top-level "version" set to v.
+func withVersion(t *testing.T, raw []byte, v int) []byte {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(raw, &m))
+	m["version"] = v
+	out, err := json.Marshal(m)
+	require.NoError(t, err)
+	return out
+}
+
+func TestBoardSnapshotGolden(t *testing.T) {
+	b := newBoard(t, fullConfig())
+	drive(t, b)
+	raw := golden(t, "board_snapshot.json", b.Snapshot())
+
+	s := decode[BoardSnapshot](t, raw)
+	r, err := RestoreBoard(s)
+	require.NoError(t, err)
+	assert.Equal(t, b.Snapshot(), r.Snapshot())
+
+	for _, v := range []int{1, 3} {
+		old := decode[BoardSnapshot](t, withVersion(t, raw, v))
+		_, err := RestoreBoard(old)
+		require.ErrorIs(t, err, ErrSnapshot)
+		assert.ErrorContains(t, err, "version: format version "+string(rune('0'+v))+", want 2")
+	}
 }

@@ -247,10 +247,7 @@ func TestChangeRuleEvidence(t *testing.T) {
 	assert.Equal(t, int64(DefaultMinVolume), e.Test.MinVolume)
 
 	// Evidence is JSON-friendly.
-	raw, err := json.Marshal(ch[0])
-	require.NoError(t, err)
-	var back Change
-	require.NoError(t, json.Unmarshal(raw, &back))
+	back, _ := jsonCopy(t, ch[0])
 	assert.Equal(t, ch[0], back)
 }
 
@@ -445,49 +442,40 @@ func TestConcurrentUse(t *testing.T) {
 		seen[c.Seq] = true
 		mu.Unlock()
 	}))
-	var wg sync.WaitGroup
 	var total sync.Map
-	for g := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			subj := []string{"a", "b", "c", "d"}[g]
-			for i := range 200 {
-				tm := at(time.Duration(i) * time.Minute)
-				// The evaluator may have evaluated this subject at a later
-				// instant already; the board refuses time running backwards.
-				ch, err := b.ObserveAt(tm, subj, "complaint_rate", float64(i%15))
+	concurrently(4, 100, func(g int) {
+		subj := []string{"a", "b", "c", "d"}[g]
+		for i := range 200 {
+			tm := at(time.Duration(i) * time.Minute)
+			// The evaluator may have evaluated this subject at a later
+			// instant already; the board refuses time running backwards.
+			ch, err := b.ObserveAt(tm, subj, "complaint_rate", float64(i%15))
+			if err != nil {
+				assert.ErrorIs(t, err, ErrInvalidInput)
+				assert.ErrorIs(t, err, ErrTimeBackwards)
+				continue
+			}
+			if i%50 == 0 {
+				c2, err := b.SignalAt(tm, subj, "ev", "")
 				if err != nil {
 					assert.ErrorIs(t, err, ErrInvalidInput)
-					continue
 				}
-				if i%50 == 0 {
-					c2, err := b.SignalAt(tm, subj, "ev", "")
-					if err != nil {
-						assert.ErrorIs(t, err, ErrInvalidInput)
-					}
-					ch = append(ch, c2...)
-				}
-				for _, c := range ch {
-					total.Store(c.Seq, true)
-				}
-				_ = b.Level(subj)
-				_, _ = b.Status(subj)
-				_ = b.Snapshot()
-				_, _ = b.NextDue()
+				ch = append(ch, c2...)
 			}
-		}()
-	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for i := range 100 {
-			for _, c := range b.EvaluateAt(at(time.Duration(i) * time.Minute)) {
+			for _, c := range ch {
 				total.Store(c.Seq, true)
 			}
+			_ = b.Level(subj)
+			_, _ = b.Status(subj)
+			_ = b.Snapshot()
+			_, _ = b.NextDue()
 		}
-	}()
-	wg.Wait()
+	}, func(i int) {
+		for _, c := range b.EvaluateAt(at(time.Duration(i) * time.Minute)) {
+			total.Store(c.Seq, true)
+		}
+		b.AdvanceTo(at(time.Duration(i) * time.Minute))
+	})
 	n := 0
 	total.Range(func(k, v any) bool { n++; return true })
 	mu.Lock()
@@ -505,6 +493,97 @@ func TestErrorsAreTyped(t *testing.T) {
 	require.True(t, errors.As(err, &fe))
 	assert.Equal(t, "changes[0].alpha", fe.Path)
 	assert.Contains(t, err.Error(), "emergency: changes[0].alpha: alpha 2 outside (0,1)")
+}
+
+// recorder collects what a handler or an observer receives, safe for
+// concurrent use.
+type recorder[E any] struct {
+	mu  sync.Mutex
+	all []E
+}
+
+func (r *recorder[E]) record(e E) {
+	r.mu.Lock()
+	r.all = append(r.all, e)
+	r.mu.Unlock()
+}
+
+// take returns what was recorded since the last take.
+func (r *recorder[E]) take() []E {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := r.all
+	r.all = nil
+	return out
+}
+
+// events returns a copy of everything recorded, leaving it recorded.
+func (r *recorder[E]) events() []E {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]E(nil), r.all...)
+}
+
+// concurrently runs work(w) in workers goroutines and tick(i), for i from
+// 0 to ticks-1, in another, and waits for them all.
+func concurrently(workers, ticks int, work func(w int), tick func(i int)) {
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work(w)
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := range ticks {
+			tick(i)
+		}
+	}()
+	wg.Wait()
+}
+
+// refusal edits a snapshot of type S so that its restore must fail, and
+// says what the error must contain.
+type refusal[S any] struct {
+	name string
+	edit func(s *S)
+	want string
+}
+
+// assertRefused checks that restore refuses every edit of the snapshot raw
+// with an error matching ErrSnapshot that contains its want, and restores
+// nothing.
+func assertRefused[S, X any](t *testing.T, raw []byte, restore func(S) (*X, error), tests []refusal[S]) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := decode[S](t, raw)
+			tt.edit(&s)
+			got, err := restore(s)
+			require.ErrorIs(t, err, ErrSnapshot)
+			assert.ErrorContains(t, err, tt.want)
+			assert.Nil(t, got, "nothing is restored on error")
+		})
+	}
+}
+
+// jsonCopy returns v decoded from its JSON, and the JSON.
+func jsonCopy[T any](t *testing.T, v T) (T, []byte) {
+	t.Helper()
+	raw, err := json.Marshal(v)
+	require.NoError(t, err)
+	return decode[T](t, raw), raw
+}
+
+// decode decodes raw into a T.
+func decode[T any](t *testing.T, raw []byte) T {
+	t.Helper()
+	var v T
+	require.NoError(t, json.Unmarshal(raw, &v))
+	return v
 }
 
 func mockAt(t time.Time) *clock.Mock {

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/sqkit/sqkit/emergency"
-
 	"github.com/sqkit/sqkit/sla"
 )
 

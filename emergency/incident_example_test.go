@@ -9,9 +9,8 @@ import (
 
 	"github.com/sqkit/sqkit/emergency"
 	"github.com/sqkit/sqkit/fsm"
-	"github.com/sqkit/sqkit/sla/slatest"
-
 	"github.com/sqkit/sqkit/sla"
+	"github.com/sqkit/sqkit/sla/slatest"
 )
 
 // A red incident's timeline: a grade I service interruption starts at the

@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sqkit/sqkit/fsm"
-
 	"github.com/sqkit/sqkit/sla"
 )
 
@@ -37,34 +36,28 @@ func FuzzParseGrade(f *testing.F) {
 func TestIncidentConfigJSONRoundTrip(t *testing.T) {
 	cfg := DefaultIncidentConfig()
 	cfg.Calendar = "24x7"
-	raw, err := json.Marshal(cfg)
-	require.NoError(t, err)
-	var back IncidentConfig
-	require.NoError(t, json.Unmarshal(raw, &back))
+	back, raw := jsonCopy(t, cfg)
 	assert.Equal(t, cfg, back)
 	assert.Contains(t, string(raw), `"grade":"I"`)
 
 	ob := DefaultObligationConfig()
-	raw, err = json.Marshal(ob)
+	raw, err := json.Marshal(ob)
 	require.NoError(t, err)
-	var obBack ObligationConfig
-	require.NoError(t, json.Unmarshal(raw, &obBack))
+	obBack := decode[ObligationConfig](t, raw)
 	assert.Equal(t, ob, obBack)
 
 	d := drillTestScenario()
 	d.Steps = append(d.Steps, DrillStep{After: sla.Duration(time.Hour), Action: DrillRegrade, Grade: GradeI, Actor: "x", Reason: "y"})
 	raw, err = json.Marshal(d)
 	require.NoError(t, err)
-	var dBack Drill
-	require.NoError(t, json.Unmarshal(raw, &dBack))
+	dBack := decode[Drill](t, raw)
 	assert.Equal(t, d, dBack)
 
 	p := Plan{ID: "p", Version: 3, Types: []IncidentType{SecurityEvent}, Grades: []Grade{GradeII}, Roles: []string{"r"},
 		Steps: []PlanStep{{Name: "s", Role: "r", Within: sla.Duration(time.Hour)}}}
 	raw, err = json.Marshal(p)
 	require.NoError(t, err)
-	var pBack Plan
-	require.NoError(t, json.Unmarshal(raw, &pBack))
+	pBack := decode[Plan](t, raw)
 	assert.Equal(t, p, pBack)
 
 	var g Grade
@@ -142,10 +135,7 @@ func FuzzIncidentOps(f *testing.F) {
 			}
 		}
 		snap := m.Snapshot()
-		raw, err := json.Marshal(snap)
-		require.NoError(t, err)
-		var back IncidentSnapshot
-		require.NoError(t, json.Unmarshal(raw, &back))
+		back, _ := jsonCopy(t, snap)
 		g, err := RestoreIncidentManager(back, WithPlans(lib))
 		require.NoError(t, err)
 		assert.Equal(t, m.List(), g.List())

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,16 +12,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sqkit/sqkit/fsm"
-	"github.com/sqkit/sqkit/sla/slatest"
-
 	"github.com/sqkit/sqkit/sla"
+	"github.com/sqkit/sqkit/sla/slatest"
 )
 
 type incFixture struct {
-	clk    *clock.Mock
-	mgr    *IncidentManager
-	mu     sync.Mutex
-	events []IncidentEvent
+	clk *clock.Mock
+	mgr *IncidentManager
+	recorder[IncidentEvent]
 }
 
 func incNewFixture(t *testing.T, cfg IncidentConfig, opts ...Option) *incFixture {
@@ -36,19 +33,11 @@ func incNewFixture(t *testing.T, cfg IncidentConfig, opts ...Option) *incFixture
 	return f
 }
 
-func (f *incFixture) record(e IncidentEvent) {
-	f.mu.Lock()
-	f.events = append(f.events, e)
-	f.mu.Unlock()
-}
-
 func (f *incFixture) advance(d time.Duration) { slatest.Advance(f.clk, f.mgr.Tracker(), d) }
 
 func (f *incFixture) eventsOf(kind IncidentEventKind) []IncidentEvent {
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	var out []IncidentEvent
-	for _, e := range f.events {
+	for _, e := range f.events() {
 		if e.Kind == kind {
 			out = append(out, e)
 		}
@@ -70,8 +59,7 @@ func TestGradeText(t *testing.T) {
 	for _, g := range AllGrades() {
 		b, err := json.Marshal(g)
 		require.NoError(t, err)
-		var back Grade
-		require.NoError(t, json.Unmarshal(b, &back))
+		back := decode[Grade](t, b)
 		assert.Equal(t, g, back)
 	}
 	tests := []struct {
@@ -428,35 +416,24 @@ func TestIncidentResolveStopsEscalation(t *testing.T) {
 func TestIncidentConcurrent(t *testing.T) {
 	ctx := context.Background()
 	f := incNewFixture(t, DefaultIncidentConfig())
-	var wg sync.WaitGroup
-	for w := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range 25 {
-				in, err := f.mgr.ReportAt(t0, Report{ID: fmt.Sprintf("W%d-%d", w, i), Type: SystemFailure, Grade: GradeIII, ReportedBy: "m"})
-				if !assert.NoError(t, err) {
-					return
-				}
-				if i%2 == 0 {
-					_, err = f.mgr.AcknowledgeAt(t0.Add(time.Minute), in.ID, "a")
-					assert.NoError(t, err)
-				}
-				_, err = f.mgr.FireAt(ctx, t0.Add(2*time.Minute), in.ID, IncidentAssess, fsm.By{Actor: "a"})
-				assert.NoError(t, err)
-				_ = f.mgr.List()
+	concurrently(4, 10, func(w int) {
+		for i := range 25 {
+			in, err := f.mgr.ReportAt(t0, Report{ID: fmt.Sprintf("W%d-%d", w, i), Type: SystemFailure, Grade: GradeIII, ReportedBy: "m"})
+			if !assert.NoError(t, err) {
+				return
 			}
-		}()
-	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for i := range 10 {
-			f.mgr.AdvanceTo(t0.Add(time.Duration(i) * time.Minute))
-			_ = f.mgr.Snapshot()
+			if i%2 == 0 {
+				_, err = f.mgr.AcknowledgeAt(t0.Add(time.Minute), in.ID, "a")
+				assert.NoError(t, err)
+			}
+			_, err = f.mgr.FireAt(ctx, t0.Add(2*time.Minute), in.ID, IncidentAssess, fsm.By{Actor: "a"})
+			assert.NoError(t, err)
+			_ = f.mgr.List()
 		}
-	}()
-	wg.Wait()
+	}, func(i int) {
+		f.mgr.AdvanceTo(t0.Add(time.Duration(i) * time.Minute))
+		_ = f.mgr.Snapshot()
+	})
 	f.mgr.AdvanceTo(t0.Add(16 * time.Minute))
 	for _, in := range f.mgr.List() {
 		if len(in.Acks) > 0 {

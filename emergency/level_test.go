@@ -28,8 +28,7 @@ func TestLevelText(t *testing.T) {
 			j, err := json.Marshal(tc.level)
 			require.NoError(t, err)
 			assert.Equal(t, `"`+tc.text+`"`, string(j))
-			var back Level
-			require.NoError(t, json.Unmarshal(j, &back))
+			back := decode[Level](t, j)
 			assert.Equal(t, tc.level, back)
 		})
 	}

@@ -1,9 +1,7 @@
 package emergency
 
 import (
-	"encoding/json"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,11 +16,10 @@ import (
 // oblFixture is a board with event rules for each level and an obligations
 // engine wired to it, on a mock clock at t0.
 type oblFixture struct {
-	clk    *clock.Mock
-	board  *Board
-	obl    *Obligations
-	mu     sync.Mutex
-	events []ObligationEvent
+	clk   *clock.Mock
+	board *Board
+	obl   *Obligations
+	recorder[ObligationEvent]
 }
 
 func oblBoardConfig() Config {
@@ -45,17 +42,9 @@ func oblNewFixture(t *testing.T, cfg ObligationConfig) *oblFixture {
 	return f
 }
 
-func (f *oblFixture) record(e ObligationEvent) {
-	f.mu.Lock()
-	f.events = append(f.events, e)
-	f.mu.Unlock()
-}
-
 func (f *oblFixture) kinds() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	var out []string
-	for _, e := range f.events {
+	for _, e := range f.events() {
 		out = append(out, string(e.Kind)+" "+e.Obligation.Rule)
 	}
 	return out
@@ -230,91 +219,24 @@ func TestObligationCloseErrors(t *testing.T) {
 	assert.ErrorIs(t, err, ErrObligationClosed)
 }
 
-func TestObligationSnapshotRoundTrip(t *testing.T) {
-	f := oblNewFixture(t, DefaultObligationConfig())
-	for i, ev := range []string{"minor", "accident", "minor"} {
-		_, err := f.board.SignalAt(t0, fmt.Sprintf("s%d", i), ev, "")
-		require.NoError(t, err)
-	}
-	slatest.Advance(f.clk, f.obl.Tracker(), time.Hour) // the task force is missed
-	_, err := f.obl.FulfillAt(f.clk.Now(), f.obl.List("s2")[0].ID, "carol", "")
-	require.NoError(t, err)
-
-	snap := f.obl.Snapshot()
-	raw, err := json.Marshal(snap)
-	require.NoError(t, err)
-	var back ObligationSnapshot
-	require.NoError(t, json.Unmarshal(raw, &back))
-
-	g := oblRestoreFixture(t, f, back)
-	assert.Equal(t, snap, g.obl.Snapshot())
-
-	// Both engines then miss the same deadline at the same instant.
-	slatest.Advance(f.clk, f.obl.Tracker(), 72*time.Hour)
-	slatest.Advance(g.clk, g.obl.Tracker(), 72*time.Hour)
-	assert.Equal(t, f.obl.List(""), g.obl.List(""))
-	assert.Equal(t, Orange, g.board.Level("s0"))
-
-	bad := back
-	bad.Items = append([]ObligationRecord(nil), back.Items...)
-	bad.Items[0].Rule = "unknown"
-	_, err = RestoreObligations(bad, WithBoard(g.board))
-	assert.ErrorIs(t, err, ErrSnapshot)
-
-	// A configuration whose rule has another deadline than the clocks
-	// refuses the snapshot.
-	other := back
-	other.Config = DefaultObligationConfig()
-	other.Config.Rules[0].Within = sla.Duration(48 * time.Hour)
-	h, err := RestoreObligations(other, WithBoard(g.board))
-	require.ErrorIs(t, err, ErrSnapshot)
-	assert.Contains(t, err.Error(), `deadline "rectification-plan" does not match`)
-	assert.Nil(t, h, "nothing is restored on error")
-}
-
-// oblRestoreFixture restores f's board and back on a new mock clock at f's
-// instant.
-func oblRestoreFixture(t *testing.T, f *oblFixture, back ObligationSnapshot, opts ...Option) *oblFixture {
-	t.Helper()
-	g := &oblFixture{clk: clock.NewMock()}
-	g.clk.Set(f.clk.Now())
-	var err error
-	g.board, err = RestoreBoard(f.board.Snapshot(), WithClock(g.clk), WithObserver(func(c Change) { g.obl.HandleChange(c) }))
-	require.NoError(t, err)
-	g.obl, err = RestoreObligations(back, append(opts, WithBoard(g.board), WithClock(g.clk), WithObligationHandler(g.record))...)
-	require.NoError(t, err)
-	return g
-}
-
 func TestObligationConcurrent(t *testing.T) {
 	f := oblNewFixture(t, DefaultObligationConfig())
-	var wg sync.WaitGroup
-	for w := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range 50 {
-				subject := fmt.Sprintf("w%d-%d", w, i)
-				_, err := f.board.SignalAt(t0, subject, "minor", "")
-				assert.NoError(t, err)
-				if i%2 == 0 {
-					for _, ob := range f.obl.List(subject) {
-						_, err := f.obl.FulfillAt(t0.Add(time.Hour), ob.ID, "w", "")
-						assert.NoError(t, err)
-					}
+	concurrently(4, 20, func(w int) {
+		for i := range 50 {
+			subject := fmt.Sprintf("w%d-%d", w, i)
+			_, err := f.board.SignalAt(t0, subject, "minor", "")
+			assert.NoError(t, err)
+			if i%2 == 0 {
+				for _, ob := range f.obl.List(subject) {
+					_, err := f.obl.FulfillAt(t0.Add(time.Hour), ob.ID, "w", "")
+					assert.NoError(t, err)
 				}
 			}
-		}()
-	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for i := range 20 {
-			f.obl.AdvanceTo(t0.Add(time.Duration(i) * time.Minute))
-			_ = f.obl.Snapshot()
 		}
-	}()
-	wg.Wait()
+	}, func(i int) {
+		f.obl.AdvanceTo(t0.Add(time.Duration(i) * time.Minute))
+		_ = f.obl.Snapshot()
+	})
 	f.obl.AdvanceTo(t0.Add(100 * time.Hour))
 	missed := 0
 	for _, ob := range f.obl.List("") {

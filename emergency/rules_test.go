@@ -135,8 +135,7 @@ func TestConfigJSONRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(raw), `"direction":"lower-is-worse"`)
 	assert.Contains(t, string(raw), `"level":"red"`)
-	var back Config
-	require.NoError(t, json.Unmarshal(raw, &back))
+	back := decode[Config](t, raw)
 	assert.Equal(t, cfg, back)
 	b, err := NewBoard(back)
 	require.NoError(t, err)

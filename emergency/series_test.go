@@ -1,7 +1,6 @@
 package emergency
 
 import (
-	"encoding/json"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -136,10 +135,7 @@ func TestSeriesJSONRoundTrip(t *testing.T) {
 	for d := range 12 {
 		require.NoError(t, s.AddAt(origin.Add(time.Duration(d)*day), int64(d), float64(10*d+1)))
 	}
-	raw, err := json.Marshal(s)
-	require.NoError(t, err)
-	var back Series
-	require.NoError(t, json.Unmarshal(raw, &back))
+	back, _ := jsonCopy(t, *s)
 	require.NoError(t, back.Validate())
 	assert.Equal(t, *s, back)
 	want, err := s.CountsAt(origin.Add(12 * day))

@@ -3,7 +3,6 @@ package emergency
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,23 +18,10 @@ import (
 var boardTimer = sla.RecordKey{Namespace: DefaultBoardNamespace, ID: boardTimerID}
 
 // changeLog records a board's changes as "subject from->to @offset".
-type changeLog struct {
-	mu  sync.Mutex
-	all []string
-}
+type changeLog struct{ recorder[string] }
 
 func (l *changeLog) observe(c Change) {
-	l.mu.Lock()
-	l.all = append(l.all, fmt.Sprintf("%s %v->%v @%v due %v", c.Subject, c.From, c.To, c.At.Sub(t0), c.Due.Sub(t0)))
-	l.mu.Unlock()
-}
-
-func (l *changeLog) take() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	out := l.all
-	l.all = nil
-	return out
+	l.record(fmt.Sprintf("%s %v->%v @%v due %v", c.Subject, c.From, c.To, c.At.Sub(t0), c.Due.Sub(t0)))
 }
 
 // The board's next evaluation is a timer on the host's timeline: advancing
@@ -123,19 +109,14 @@ func TestBoardTimerAfterEvaluateAndRestore(t *testing.T) {
 // timelineHost is a host with one timeline and every engine of the
 // package on it.
 type timelineHost struct {
-	tr     *sla.Tracker
-	board  *Board
-	obl    *Obligations
-	mgr    *IncidentManager
-	mu     sync.Mutex
-	events []string
+	tr    *sla.Tracker
+	board *Board
+	obl   *Obligations
+	mgr   *IncidentManager
+	recorder[string]
 }
 
-func (h *timelineHost) note(format string, args ...any) {
-	h.mu.Lock()
-	h.events = append(h.events, fmt.Sprintf(format, args...))
-	h.mu.Unlock()
-}
+func (h *timelineHost) note(format string, args ...any) { h.record(fmt.Sprintf(format, args...)) }
 
 func (h *timelineHost) options(clk clock.Clock) []Option {
 	return []Option{WithTracker(h.tr), WithClock(clk),
@@ -178,14 +159,6 @@ func (h *timelineHost) start(t *testing.T) {
 	observe(t, h.board, 0, "east", "complaint_rate", 6)
 	_, err := h.mgr.ReportAt(t0, Report{ID: "INC-1", Type: ServiceInterruption, Grade: GradeIII, ReportedBy: "noc"})
 	require.NoError(t, err)
-}
-
-func (h *timelineHost) take() []string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	out := h.events
-	h.events = nil
-	return out
 }
 
 // One timeline, one AdvanceTo: the board's hold, the obligation its raise
@@ -282,32 +255,21 @@ func TestRestoreEveryEngineFromOneTimeline(t *testing.T) {
 // is advanced (run with -race).
 func TestOneTimelineConcurrent(t *testing.T) {
 	h := newTimelineHost(t, clock.NewMock())
-	var wg sync.WaitGroup
-	for w := range 3 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range 30 {
-				subject := fmt.Sprintf("w%d-%d", w, i)
-				if _, err := h.board.ObserveAt(at(time.Duration(i)*time.Minute), subject, "complaint_rate", 6); err != nil {
-					assert.ErrorIs(t, err, ErrTimeBackwards)
-				}
-				_, err := h.mgr.ReportAt(at(time.Duration(i)*time.Minute), Report{Type: SystemFailure, Grade: GradeIV, ReportedBy: "m"})
-				assert.NoError(t, err)
-				_ = h.obl.List(subject)
+	concurrently(3, 40, func(w int) {
+		for i := range 30 {
+			subject := fmt.Sprintf("w%d-%d", w, i)
+			if _, err := h.board.ObserveAt(at(time.Duration(i)*time.Minute), subject, "complaint_rate", 6); err != nil {
+				assert.ErrorIs(t, err, ErrTimeBackwards)
 			}
-		}()
-	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for i := range 40 {
-			h.tr.AdvanceTo(at(time.Duration(i) * time.Minute))
-			_ = h.tr.Snapshot()
-			_ = h.board.Snapshot()
+			_, err := h.mgr.ReportAt(at(time.Duration(i)*time.Minute), Report{Type: SystemFailure, Grade: GradeIV, ReportedBy: "m"})
+			assert.NoError(t, err)
+			_ = h.obl.List(subject)
 		}
-	}()
-	wg.Wait()
+	}, func(i int) {
+		h.tr.AdvanceTo(at(time.Duration(i) * time.Minute))
+		_ = h.tr.Snapshot()
+		_ = h.board.Snapshot()
+	})
 	h.tr.AdvanceTo(at(100 * time.Hour))
 	assert.Len(t, h.mgr.List(), 90)
 	for _, ob := range h.obl.List("") {
@@ -315,4 +277,43 @@ func TestOneTimelineConcurrent(t *testing.T) {
 		assert.Equal(t, Orange, h.board.Level(ob.Subject))
 	}
 	assert.NotEmpty(t, h.obl.List(""))
+}
+
+// Due at t means missed, late or overdue from t: the boundary of an SLA
+// clock, breached at its due instant.
+func TestDueAtTMeansOverdueFromT(t *testing.T) {
+	// An obligation fulfilled at its deadline is late; the miss is still
+	// recorded, and escalates nothing.
+	f := oblNewFixture(t, DefaultObligationConfig())
+	_, err := f.board.SignalAt(t0, "east", "minor", "")
+	require.NoError(t, err)
+	ob := f.obl.List("east")[0]
+	ob, err = f.obl.FulfillAt(ob.Due, ob.ID, "lead", "")
+	require.NoError(t, err)
+	assert.True(t, ob.Late)
+	f.obl.AdvanceTo(ob.Due)
+	ob, _ = f.obl.Get(ob.ID)
+	assert.Equal(t, ob.Due, ob.MissedAt)
+	assert.Equal(t, Yellow, f.board.Level("east"))
+
+	// One fulfilled a nanosecond before is in time.
+	_, err = f.board.SignalAt(t0, "west", "minor", "")
+	require.NoError(t, err)
+	ob = f.obl.List("west")[0]
+	ob, err = f.obl.FulfillAt(ob.Due.Add(-time.Nanosecond), ob.ID, "lead", "")
+	require.NoError(t, err)
+	assert.False(t, ob.Late)
+
+	// An action item is overdue at its deadline.
+	due := t0.Add(time.Hour)
+	r := Review{ActionItems: []ActionItem{{ID: "A1", Due: due}}}
+	assert.Empty(t, r.Overdue(due.Add(-time.Nanosecond)))
+	assert.Len(t, r.Overdue(due), 1)
+
+	// A hold raises at its end exactly.
+	b := newBoard(t, Config{Thresholds: []ThresholdRule{complaintRateRule()}})
+	observe(t, b, 0, "s", "complaint_rate", 6)
+	ch := b.EvaluateAt(at(10 * time.Minute))
+	require.Len(t, ch, 1)
+	assert.Equal(t, at(10*time.Minute), ch[0].Due)
 }

@@ -79,8 +79,9 @@ func (b *Board) Status(subject string) (st Status, ok bool) {
 }
 
 // NextDue returns the earliest instant at which a pending hold or dwell of
-// any subject ends, so a host knows when to call EvaluateAt; ok is false
-// when nothing is pending. It scans every subject.
+// any subject ends; ok is false when nothing is pending. It scans every
+// subject. A host need not poll it: the board's timer on its timeline
+// evaluates the board when a change falls due (see Board).
 func (b *Board) NextDue() (next time.Time, ok bool) {
 	b.mu.RLock()
 	defer b.mu.RUnlock()

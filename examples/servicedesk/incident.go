@@ -9,6 +9,7 @@ import (
 	"github.com/sqkit/sqkit/emergency"
 	"github.com/sqkit/sqkit/feedback"
 	"github.com/sqkit/sqkit/fsm"
+	"github.com/sqkit/sqkit/sla"
 )
 
 // The desk's response to warnings: the obligations each level owns, and an
@@ -23,9 +24,9 @@ func complaintSurgePlan() emergency.Plan {
 		Types: []emergency.IncidentType{emergency.CustomerComplaint},
 		Roles: []string{"incident-commander", "quality", "communications"},
 		Steps: []emergency.PlanStep{
-			{Name: "open the war room", Role: "incident-commander", Within: 15 * time.Minute},
-			{Name: "hold suspect stock", Role: "quality", Within: time.Hour},
-			{Name: "notice to affected customers", Role: "communications", Within: 2 * time.Hour},
+			{Name: "open the war room", Role: "incident-commander", Within: sla.Duration(15 * time.Minute)},
+			{Name: "hold suspect stock", Role: "quality", Within: sla.Duration(time.Hour)},
+			{Name: "notice to affected customers", Role: "communications", Within: sla.Duration(2 * time.Hour)},
 		},
 	}
 }
@@ -59,13 +60,13 @@ func (s *sim) setupResponse() error {
 		return err
 	}
 	s.incidents, err = emergency.NewIncidentManager(emergency.DefaultIncidentConfig(),
-		emergency.WithIncidentClock(s.clk), emergency.WithPlans(lib),
+		emergency.WithClock(s.clk), emergency.WithTracker(s.tracker), emergency.WithPlans(lib),
 		emergency.WithIncidentHandler(func(e emergency.IncidentEvent) { s.out.IncidentEvents = append(s.out.IncidentEvents, e) }))
 	if err != nil {
 		return err
 	}
-	s.obligations, err = emergency.NewObligations(s.board, emergency.DefaultObligationConfig(),
-		emergency.WithObligationClock(s.clk), emergency.WithObligationHandler(s.onObligation))
+	s.obligations, err = emergency.NewObligations(emergency.DefaultObligationConfig(), emergency.WithBoard(s.board),
+		emergency.WithClock(s.clk), emergency.WithTracker(s.tracker), emergency.WithObligationHandler(s.onObligation))
 	if err != nil {
 		return err
 	}

@@ -266,7 +266,7 @@ type engine interface {
 // engines, so SLA breaches, missed obligations and missed incident
 // milestones happen in time order.
 func (s *sim) advance(t time.Time) {
-	engines := []engine{s.tracker, s.obligations, s.incidents, s.visits, s.rects}
+	engines := []engine{s.tracker, s.visits, s.rects}
 	for {
 		best, bestAt := -1, time.Time{}
 		for i, e := range engines {

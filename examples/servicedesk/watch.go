@@ -10,6 +10,7 @@ import (
 
 	"github.com/sqkit/sqkit/emergency"
 	"github.com/sqkit/sqkit/feedback"
+	"github.com/sqkit/sqkit/sla"
 )
 
 // Measures, rules and events the desk's warning board uses.
@@ -46,9 +47,9 @@ func boardConfig() emergency.Config {
 				{Level: emergency.Orange, Enter: 65, Exit: 75},
 				{Level: emergency.Red, Enter: 45, Exit: 55},
 			},
-			Dwell: 24 * time.Hour,
+			Dwell: sla.Duration(24 * time.Hour),
 		}},
-		Events: []emergency.EventRule{{Name: ruleMassComplaint, Event: eventMassComplaint, Level: emergency.Red, Dwell: 48 * time.Hour}},
+		Events: []emergency.EventRule{{Name: ruleMassComplaint, Event: eventMassComplaint, Level: emergency.Red, Dwell: sla.Duration(48 * time.Hour)}},
 	}
 }
 
@@ -71,7 +72,7 @@ type watch struct {
 }
 
 func (s *sim) setupWatch() error {
-	board, err := emergency.NewBoard(boardConfig(), emergency.WithClock(s.clk), emergency.WithObserver(s.onLevelChange))
+	board, err := emergency.NewBoard(boardConfig(), emergency.WithClock(s.clk), emergency.WithTracker(s.tracker), emergency.WithObserver(s.onLevelChange))
 	if err != nil {
 		return err
 	}

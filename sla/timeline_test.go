@@ -255,3 +255,28 @@ func TestTimelineObserverAndStats(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, Stats{Running: 1, Stopped: 1}, tr.Stats())
 }
+
+// TestTimelineRestoreKeepsEqualInstantOrder: events of different records
+// falling at one instant are delivered in the order they were scheduled,
+// after a snapshot round trip too (a restore used to load records by key,
+// which reordered them).
+func TestTimelineRestoreKeepsEqualInstantOrder(t *testing.T) {
+	spec := tkSpecMetric(t, Resolution, time.Hour)
+	tr, rec, _ := tkTracker(t)
+	for _, id := range []string{"Z", "B", "M", "A"} {
+		require.NoError(t, tr.StartAt(tkT0, ClockKey{ID: id}, spec, ""))
+	}
+	require.NoError(t, tr.SetTimer(RecordKey{ID: "K"}, tkT0.Add(time.Hour)))
+	raw, err := json.Marshal(tr.Snapshot())
+	require.NoError(t, err)
+	var snap TrackerSnapshot
+	require.NoError(t, json.Unmarshal(raw, &snap))
+	back, rec2, err := tkRestore(t, snap, nil)
+	require.NoError(t, err)
+	tr.AdvanceTo(tkT0.Add(2 * time.Hour))
+	back.AdvanceTo(tkT0.Add(2 * time.Hour))
+	want := []string{"Z/resolution/breach/1/1@10:00", "B/resolution/breach/1/1@10:00", "M/resolution/breach/1/1@10:00",
+		"A/resolution/breach/1/1@10:00", "K/timer/1@10:00"}
+	assert.Equal(t, want, rec.ids())
+	assert.Equal(t, want, rec2.ids())
+}

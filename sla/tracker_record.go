@@ -60,7 +60,9 @@ type ClosedCycles struct {
 }
 
 // TrackerSnapshot is the plain, JSON-serialisable state of a Tracker: every
-// record, sorted by namespace then id, and the counts of closed cycles.
+// record, in the order the queue delivers their next events (records with
+// nothing queued last, by namespace and id), and the counts of closed
+// cycles.
 type TrackerSnapshot struct {
 	Version int              `json:"version"`
 	Records []RecordSnapshot `json:"records"`
@@ -105,7 +107,7 @@ func (t *Tracker) recordLocked(rk recKey) RecordSnapshot {
 	for e := t.records[rk]; e != nil; e = e.next {
 		es = append(es, e)
 	}
-	slices.SortFunc(es, func(a, b *entry) int { return cmp.Compare(a.metric(), b.metric()) })
+	slices.SortFunc(es, t.queueOrder)
 	for _, e := range es {
 		if e.timer {
 			r.Timer = &RecordTimer{At: e.c.anchor, Generation: int(e.c.cycle)}
@@ -118,6 +120,23 @@ func (t *Tracker) recordLocked(rk recKey) RecordSnapshot {
 	// event at the same instant); across entries, by instant.
 	slices.SortStableFunc(r.Pending, func(a, b Event) int { return a.At.Compare(b.At) })
 	return r
+}
+
+// queueOrder orders entries as the queue delivers them: queued ones by
+// (instant, sequence), then the others by metric (a timer first).
+func (t *Tracker) queueOrder(a, b *entry) int {
+	aa, as, aq := t.heap.Position(a)
+	ba, bs, bq := t.heap.Position(b)
+	switch {
+	case aq && bq:
+		return cmp.Or(cmp.Compare(aa, ba), cmp.Compare(as, bs))
+	case aq != bq:
+		if aq {
+			return -1
+		}
+		return 1
+	}
+	return cmp.Compare(a.metric(), b.metric())
 }
 
 // Load adds a record saved with Record or Unload (or taken from a
@@ -288,18 +307,33 @@ func checkPending(ev Event, e *entry) error {
 	return nil
 }
 
-// Snapshot returns the tracker's state: every record, sorted by namespace
-// then id, and the closed-cycle counts.
+// Snapshot returns the tracker's state: every record, in the order their
+// next deadlines fall (so that RestoreTracker, loading them in this order,
+// delivers events of equal instants in the order they had), and the
+// closed-cycle counts.
 func (t *Tracker) Snapshot() TrackerSnapshot {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	s := TrackerSnapshot{Version: SnapshotVersion, Records: make([]RecordSnapshot, 0, len(t.records))}
+	// Records in the order the queue delivers their first entries, so that
+	// a restore, loading them in this order, schedules equal instants in the
+	// order they had; records with nothing queued last, by key.
+	heads := make([]*entry, 0, len(t.records))
 	for rk := range t.records {
-		s.Records = append(s.Records, t.recordLocked(rk))
+		first := t.records[rk]
+		for e := first.next; e != nil; e = e.next {
+			if t.queueOrder(e, first) < 0 {
+				first = e
+			}
+		}
+		heads = append(heads, first)
 	}
-	slices.SortFunc(s.Records, func(a, b RecordSnapshot) int {
-		return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.ID, b.ID))
+	slices.SortFunc(heads, func(a, b *entry) int {
+		return cmp.Or(t.queueOrder(a, b), cmp.Compare(t.spaces[a.ns].name, t.spaces[b.ns].name), cmp.Compare(a.id, b.id))
 	})
+	for _, e := range heads {
+		s.Records = append(s.Records, t.recordLocked(recKey{e.id, e.ns}))
+	}
 	for k, c := range t.closed {
 		s.Closed = append(s.Closed, ClosedCycles{Namespace: t.spaces[k.ns].name, Metric: k.m, Priority: t.prios[k.prio],
 			Met: c.met, Breached: c.breached})

@@ -78,6 +78,17 @@ func (h *Heap[T, P]) Remove(p P) bool {
 	return true
 }
 
+// Position returns the instant and sequence number p is queued under, or
+// false when p is not queued. Values pop in (instant, sequence) order.
+func (h *Heap[T, P]) Position(p P) (at int64, seq uint64, ok bool) {
+	n := p.node()
+	if n.pos == 0 {
+		return 0, 0, false
+	}
+	s := h.items[n.pos-1]
+	return s.at, s.seq, true
+}
+
 // Peek returns the value with the earliest deadline without removing it.
 func (h *Heap[T, P]) Peek() (p P, at int64, ok bool) {
 	if len(h.items) == 0 {

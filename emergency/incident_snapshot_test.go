@@ -61,7 +61,7 @@ func TestIncidentSnapshotRoundTrip(t *testing.T) {
 		{"grade", func(s *IncidentSnapshot) { s.Items[1].Grade = 0 }, "items[1].grade"},
 		{"duplicate", func(s *IncidentSnapshot) { s.Items[1].Report.ID = s.Items[0].Report.ID }, "items[1]: repeated id"},
 		{"state", func(s *IncidentSnapshot) { s.Items[0].Machine.State = "lost" }, "items[0].machine"},
-		{"deadline", func(s *IncidentSnapshot) { s.Timeline.Records[0].Clocks[0].Clock.Spec.Within *= 2 }, "does not match the configuration"},
+		{"deadline", func(s *IncidentSnapshot) { recordOf(s.Timeline, "INC-1").Clocks[0].Clock.Spec.Within *= 2 }, "does not match the configuration"},
 		{"config", func(s *IncidentSnapshot) { s.Config.AckTimeouts = nil }, "config.ack_timeouts"},
 	}
 	assertRefused(t, raw, func(s IncidentSnapshot) (*IncidentManager, error) { return RestoreIncidentManager(s) }, tests)
@@ -170,7 +170,7 @@ func TestRestoreIncidentManagerRefusesWhatDoesNotFit(t *testing.T) {
 		{"machine of another incident", func(s *IncidentSnapshot) { s.Items[2].Machine.ID = "INC-9" }, "items[2].machine.id"},
 		{"tier out of range", func(s *IncidentSnapshot) { s.Items[2].Machine.Tier = 7 }, "items[2].machine"},
 		{"milestone clock stopped while open", func(s *IncidentSnapshot) {
-			rec := &s.Timeline.Records[2] // INC-3
+			rec := recordOf(s.Timeline, "INC-3")
 			for i := range rec.Clocks {
 				if rec.Clocks[i].Clock.Spec.Metric == MilestoneResponsePlan {
 					rec.Clocks[i].Clock.Status = sla.Stopped
@@ -178,7 +178,7 @@ func TestRestoreIncidentManagerRefusesWhatDoesNotFit(t *testing.T) {
 			}
 		}, `incident "INC-3"`},
 		{"acknowledgement clock missing", func(s *IncidentSnapshot) {
-			rec := &s.Timeline.Records[2]
+			rec := recordOf(s.Timeline, "INC-3")
 			for i := range rec.Clocks {
 				if rec.Clocks[i].Clock.Spec.Metric == AckMetric(Department) {
 					rec.Clocks = append(rec.Clocks[:i], rec.Clocks[i+1:]...)
@@ -187,9 +187,9 @@ func TestRestoreIncidentManagerRefusesWhatDoesNotFit(t *testing.T) {
 			}
 		}, "no acknowledgement clock for the tier department"},
 		{"a clock on no target of the configuration", func(s *IncidentSnapshot) {
-			s.Timeline.Records[2].Clocks[0].Clock.Spec.Metric = "elsewhere"
-		}, "timeline.records[2].clocks[0].clock.spec"},
-		{"record of no incident", func(s *IncidentSnapshot) { s.Timeline.Records[2].ID = "INC-9" }, "belongs to no incident"},
+			recordOf(s.Timeline, "INC-3").Clocks[0].Clock.Spec.Metric = "elsewhere"
+		}, "clocks[0].clock.spec"},
+		{"record of no incident", func(s *IncidentSnapshot) { recordOf(s.Timeline, "INC-3").ID = "INC-9" }, "belongs to no incident"},
 	}
 	assertRefused(t, raw, func(s IncidentSnapshot) (*IncidentManager, error) { return RestoreIncidentManager(s) }, tests)
 	s := decode[IncidentSnapshot](t, raw)
@@ -224,4 +224,15 @@ func TestIncidentInstantsInTheCalendarsLocation(t *testing.T) {
 	require.NoError(t, err)
 	got, _ := back.Get(in.ID)
 	assert.Equal(t, in, got)
+}
+
+// recordOf returns the record of id in a timeline snapshot (records are in
+// queue order, not by id).
+func recordOf(tl *sla.TrackerSnapshot, id string) *sla.RecordSnapshot {
+	for i := range tl.Records {
+		if tl.Records[i].ID == id {
+			return &tl.Records[i]
+		}
+	}
+	panic("no record " + id)
 }

@@ -10,6 +10,10 @@ import (
 	"github.com/sqkit/sqkit/sla"
 )
 
+// MaxCount bounds the demand of one interval in history (a quadrillion
+// contacts), so that sums and ratios of counts stay finite.
+const MaxCount = 1e15
+
 // maxHistoryDays bounds the span of observations Aggregate accepts (about
 // 27 years), so that a stray timestamp cannot allocate without bound.
 const maxHistoryDays = 10_000
@@ -191,8 +195,8 @@ func (f *Forecaster) Aggregate(obs []Observation) ([]DayCounts, error) {
 	var errs []error
 	first, last := int64(math.MaxInt64), int64(math.MinInt64)
 	for i, o := range obs {
-		if math.IsNaN(o.Count) || math.IsInf(o.Count, 0) || o.Count < 0 {
-			errs = append(errs, fieldErr(fmt.Sprintf("observations[%d].count", i), "must be a finite number >= 0, got %v", o.Count))
+		if math.IsNaN(o.Count) || o.Count < 0 || o.Count > MaxCount {
+			errs = append(errs, fieldErr(fmt.Sprintf("observations[%d].count", i), "must be a number in [0, %g], got %v", MaxCount, o.Count))
 			continue
 		}
 		if y := o.At.Year(); o.At.IsZero() || y < 1 || y > 9999 {
@@ -247,8 +251,8 @@ func (f *Forecaster) index(h []DayCounts) (*history, error) {
 			errs = append(errs, fieldErr(p+".counts", "has %d intervals, want %d", len(d.Counts), f.slots))
 		}
 		for j, c := range d.Counts {
-			if math.IsNaN(c) || math.IsInf(c, 0) || c < 0 {
-				errs = append(errs, fieldErr(fmt.Sprintf("%s.counts[%d]", p, j), "must be a finite number >= 0, got %v", c))
+			if math.IsNaN(c) || c < 0 || c > MaxCount {
+				errs = append(errs, fieldErr(fmt.Sprintf("%s.counts[%d]", p, j), "must be a number in [0, %g], got %v", MaxCount, c))
 			}
 			hs.totals[i] += c
 		}

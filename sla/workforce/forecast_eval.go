@@ -5,6 +5,10 @@ import (
 	"math"
 )
 
+// MinActual is the least actual demand of an interval that MAPE divides
+// by; quieter intervals count as zero demand.
+const MinActual = 1e-9
+
 // Accuracy is the error of forecasts against held-out actual demand.
 type Accuracy struct {
 	// Days is the number of held-out days forecast and compared; Skipped
@@ -13,12 +17,13 @@ type Accuracy struct {
 	Days    int `json:"days"`
 	Skipped int `json:"skipped"`
 	// Intervals is the number of intervals compared, Zero those among them
-	// whose actual demand was zero (left out of MAPE, which divides by the
-	// actual value).
+	// whose actual demand was zero (below MinActual; left out of MAPE,
+	// which divides by the actual value).
 	Intervals int `json:"intervals"`
 	Zero      int `json:"zero"`
 	// MAPE is the mean absolute percentage error over intervals with
-	// actual demand: mean(|F-A|/A), as a fraction (0.12 = 12 %).
+	// actual demand (A >= MinActual): mean(|F-A|/A), as a fraction
+	// (0.12 = 12 %).
 	MAPE float64 `json:"mape"`
 	// WAPE is the weighted absolute percentage error sum|F-A| / sum A,
 	// robust to quiet intervals; 0 when there was no actual demand.
@@ -75,7 +80,7 @@ func (f *Forecaster) Backtest(history []DayCounts, from, to string) (Accuracy, e
 			sumAbs += math.Abs(e)
 			sumErr += e
 			sumActual += a
-			if a > 0 {
+			if a >= MinActual {
 				sumAPE += math.Abs(e) / a
 			} else {
 				acc.Zero++

@@ -162,29 +162,30 @@ func (d *Dispatcher) DispatchAllAt(at time.Time, limit int) []Assignment {
 func (d *Dispatcher) dispatchLocked(at time.Time) (Assignment, error) {
 	d.refreshShifts(at)
 	var bestQ *queue
-	var bestItem *item
+	var best *heapEntry
 	var bestSticky *agent
 	for _, q := range d.queueList {
 		if len(q.heap) == 0 {
 			continue
 		}
-		head := q.heap[0]
-		if bestItem != nil && !before(head, bestItem) {
+		head := &q.heap[0]
+		if best != nil && !head.key.before(&best.key) {
 			continue
 		}
-		sticky := d.stickyAgent(head, q)
+		sticky := d.stickyAgent(head.it, q)
 		if sticky == nil && !d.hasReady(q) {
 			continue
 		}
-		bestQ, bestItem, bestSticky = q, head, sticky
+		bestQ, best, bestSticky = q, head, sticky
 	}
-	if bestItem == nil {
+	if best == nil {
 		if d.queued == 0 {
 			return Assignment{}, &RouteError{Op: "dispatch", Err: ErrNoWork}
 		}
 		return Assignment{}, &RouteError{Op: "dispatch", Err: ErrNobodyAvailable, Waiting: d.queued,
 			Detail: fmt.Sprintf("%d items waiting", d.queued)}
 	}
+	bestItem := best.it
 	if bestSticky != nil {
 		score, _ := eligible(bestSticky, bestQ)
 		return d.commit(at, bestItem, bestSticky, RouteSticky, score, ""), nil
@@ -294,11 +295,8 @@ func (d *Dispatcher) give(at time.Time, it *item, a *agent, route Route, score i
 	}
 	r := Reason{Route: route, Rules: append([]string(nil), it.rules...), Team: it.q.team, Score: score,
 		Load: a.load, Capacity: a.spec.Capacity, Priority: it.spec.Priority, Waited: sla.Duration(max(at.Sub(it.spec.Created), 0)), Note: note}
-	if len(it.q.req) > 0 {
-		r.Require = make([]Requirement, len(it.q.req))
-		for i, q := range it.q.req {
-			r.Require[i] = Requirement{Skill: d.cfg.Skills[q.idx], Level: q.level}
-		}
+	if len(it.q.require) > 0 {
+		r.Require = append([]Requirement(nil), it.q.require...)
 	}
 	was := a.ready()
 	a.load++

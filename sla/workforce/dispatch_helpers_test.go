@@ -76,7 +76,8 @@ func checkInvariants(t *testing.T, d *Dispatcher) {
 		if it.hidx >= 0 {
 			queued++
 			require.Nil(t, it.owner)
-			require.Same(t, it, it.q.heap[it.hidx])
+			require.Same(t, it, it.q.heap[it.hidx].it)
+			require.Equal(t, it.key, it.q.heap[it.hidx].key)
 		} else {
 			require.NotNil(t, it.owner, id)
 			load[it.owner]++
@@ -95,9 +96,9 @@ func checkInvariants(t *testing.T, d *Dispatcher) {
 		}
 		require.Equal(t, want, q.ready, q.key)
 		for i := range q.heap {
-			require.Equal(t, i, q.heap[i].hidx)
+			require.Equal(t, i, q.heap[i].it.hidx)
 			if i > 0 {
-				require.False(t, before(q.heap[i], q.heap[(i-1)/2]))
+				require.False(t, q.heap[i].key.before(&q.heap[(i-1)/4].key))
 			}
 		}
 	}

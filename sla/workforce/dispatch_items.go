@@ -1,8 +1,8 @@
 package workforce
 
 import (
+	"encoding/binary"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -50,27 +50,84 @@ func checkItem(op string, it Item) error {
 	return nil
 }
 
-// newItem compiles it: requirements, team, matched rules and queue.
+// newItem compiles it: its route (requirements, team, matched rules,
+// queue) and its order key except the urgency.
 func (d *Dispatcher) newItem(at time.Time, it Item, op string) (*item, error) {
-	x := &item{spec: it, hidx: -1}
-	x.spec.Attributes = maps.Clone(it.Attributes)
+	r, err := d.routeFor(&it, op)
+	if err != nil {
+		return nil, err
+	}
+	x := &item{spec: it, hidx: -1, attrs: r.attrs, rules: r.rules, q: r.q}
+	x.spec.Attributes = nil
 	x.spec.Require = slices.Clone(it.Require)
 	if x.spec.Created.IsZero() {
 		x.spec.Created = at
 	}
+	d.seq++
+	x.key = itemKey{prio: it.Priority, created: unixNano(x.spec.Created), seq: d.seq}
+	return x, nil
+}
+
+// route is what an item's attributes, team and own requirements compile
+// to. Items alike share one route: its slices are read-only.
+type route struct {
+	attrs [][2]string // sorted by name
+	rules []string
+	q     *queue
+}
+
+// maxRoutes bounds the route cache; it is emptied when full.
+const maxRoutes = 4096
+
+// routeFor returns the route of it, from the cache when an item with the
+// same attributes, team and requirements was seen before.
+func (d *Dispatcher) routeFor(it *Item, op string) (*route, error) {
+	var buf [8][2]string
+	attrs := buf[:0]
+	for k, v := range it.Attributes {
+		attrs = append(attrs, [2]string{k, v})
+	}
+	for i := 1; i < len(attrs); i++ { // insertion sort: a handful of attributes
+		for j := i; j > 0 && attrs[j][0] < attrs[j-1][0]; j-- {
+			attrs[j], attrs[j-1] = attrs[j-1], attrs[j]
+		}
+	}
+	b := d.routeBuf[:0]
+	str := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	for _, kv := range attrs {
+		str(kv[0])
+		str(kv[1])
+	}
+	b = append(b, 0xff)
+	str(it.Team)
+	for _, q := range it.Require {
+		str(q.Skill)
+		b = binary.AppendUvarint(b, uint64(q.Level))
+	}
+	d.routeBuf = b
+	if r, ok := d.routes[string(b)]; ok {
+		return r, nil
+	}
+	r := &route{}
+	if len(attrs) > 0 {
+		r.attrs = slices.Clone(attrs)
+	}
 	var req []skillReq
 	team := ""
 	for i := range d.rules {
-		r := &d.rules[i]
-		if !r.matches(it.Attributes) {
+		cr := &d.rules[i]
+		if !cr.matches(r.attrs) {
 			continue
 		}
-		x.rules = append(x.rules, r.id)
-		for _, q := range r.req {
+		r.rules = append(r.rules, cr.id)
+		for _, q := range cr.req {
 			req = mergeOne(req, q)
 		}
 		if team == "" {
-			team = r.team
+			team = cr.team
 		}
 	}
 	req, unknown := d.mergeReqs(req, it.Require)
@@ -80,10 +137,12 @@ func (d *Dispatcher) newItem(at time.Time, it Item, op string) (*item, error) {
 	if it.Team != "" {
 		team = it.Team
 	}
-	x.q = d.queueFor(req, team)
-	d.seq++
-	x.seq = d.seq
-	return x, nil
+	r.q = d.queueFor(req, team)
+	if len(d.routes) >= maxRoutes {
+		clear(d.routes)
+	}
+	d.routes[string(b)] = r
+	return r, nil
 }
 
 func mergeOne(req []skillReq, q skillReq) []skillReq {
@@ -135,17 +194,18 @@ func (d *Dispatcher) nextLocked(at time.Time, agentID string) (Assignment, error
 	if !d.onDuty(ag) {
 		return Assignment{}, &RouteError{Op: "next", Agent: agentID, Err: ErrNobodyAvailable, Detail: "agent is off shift"}
 	}
-	var best *item
+	var best *heapEntry
 	for _, q := range ag.queues {
-		if len(q.heap) > 0 && (best == nil || before(q.heap[0], best)) {
-			best = q.heap[0]
+		if len(q.heap) > 0 && (best == nil || q.heap[0].key.before(&best.key)) {
+			best = &q.heap[0]
 		}
 	}
 	if best == nil {
 		return Assignment{}, &RouteError{Op: "next", Agent: agentID, Err: ErrNoWork}
 	}
-	score, _ := eligible(ag, best.q)
-	return d.commit(at, best, ag, RoutePull, score, ""), nil
+	it := best.it
+	score, _ := eligible(ag, it.q)
+	return d.commit(at, it, ag, RoutePull, score, ""), nil
 }
 
 // Assign is AssignAt at the clock's current time.
@@ -244,16 +304,19 @@ func (d *Dispatcher) RequeueAt(at time.Time, it Item) error {
 }
 
 // Remove takes an item out of the dispatcher, queued or assigned (work
-// done, closed or withdrawn), freeing its owner's capacity, and returns its
-// last status. It returns a *RouteError wrapping ErrUnknownItem.
-func (d *Dispatcher) Remove(itemID string) (ItemStatus, error) {
+// done, closed or withdrawn), freeing its owner's capacity, and returns
+// that owner ("" for a queued item). It returns a *RouteError wrapping
+// ErrUnknownItem.
+func (d *Dispatcher) Remove(itemID string) (owner string, err error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	it := d.items[itemID]
 	if it == nil {
-		return ItemStatus{}, &RouteError{Op: "remove", Item: itemID, Err: ErrUnknownItem}
+		return "", &RouteError{Op: "remove", Item: itemID, Err: ErrUnknownItem}
 	}
-	st := d.status(it)
+	if it.owner != nil {
+		owner = it.owner.spec.ID
+	}
 	if it.hidx >= 0 {
 		it.q.heap.remove(it.hidx)
 		d.queued--
@@ -264,7 +327,7 @@ func (d *Dispatcher) Remove(itemID string) (ItemStatus, error) {
 		d.readyChanged(a, was)
 	}
 	delete(d.items, itemID)
-	return st, nil
+	return owner, nil
 }
 
 // Refresh is RefreshAt at the clock's current time.
@@ -301,7 +364,7 @@ func (d *Dispatcher) RefreshAt(at time.Time, ids ...string) {
 			continue
 		}
 		d.setUrgency(it, at, read[i].rem, read[i].ok)
-		it.q.heap.fix(it.hidx)
+		it.q.heap.rekey(it.hidx, it.key)
 	}
 }
 
@@ -330,14 +393,17 @@ func (d *Dispatcher) Item(id string) (ItemStatus, bool) {
 }
 
 func (d *Dispatcher) status(it *item) ItemStatus {
-	st := ItemStatus{Item: it.spec, Queued: it.hidx >= 0, Team: it.q.team, Rules: slices.Clone(it.rules)}
-	st.Item.Attributes = maps.Clone(it.spec.Attributes)
+	st := ItemStatus{Item: it.spec, Queued: it.hidx >= 0, Team: it.q.team,
+		Rules: slices.Clone(it.rules), Require: slices.Clone(it.q.require)}
 	st.Item.Require = slices.Clone(it.spec.Require)
+	if len(it.attrs) > 0 {
+		st.Item.Attributes = make(map[string]string, len(it.attrs))
+		for _, kv := range it.attrs {
+			st.Item.Attributes[kv[0]] = kv[1]
+		}
+	}
 	if it.owner != nil {
 		st.Owner = it.owner.spec.ID
-	}
-	for _, q := range it.q.req {
-		st.Require = append(st.Require, Requirement{Skill: d.cfg.Skills[q.idx], Level: q.level})
 	}
 	return st
 }

@@ -38,7 +38,7 @@ func (d *Dispatcher) Snapshot() DispatcherSnapshot {
 	for _, it := range d.items {
 		items = append(items, it)
 	}
-	sort.Slice(items, func(i, j int) bool { return items[i].seq < items[j].seq })
+	sort.Slice(items, func(i, j int) bool { return items[i].key.seq < items[j].key.seq })
 	for _, it := range items {
 		st := d.status(it)
 		s.Items = append(s.Items, ItemState{Item: st.Item, Owner: st.Owner})

@@ -2,6 +2,7 @@ package workforce
 
 import (
 	"maps"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -89,6 +90,8 @@ type Dispatcher struct {
 	seq       uint64
 	rrLast    map[string]string // team -> last agent given work by round robin
 	keyBuf    []byte
+	routes    map[string]*route
+	routeBuf  []byte
 
 	posSet bool
 	posAt  time.Time
@@ -104,13 +107,22 @@ type compiledRule struct {
 	team string
 }
 
-func (r *compiledRule) matches(attrs map[string]string) bool {
+func (r *compiledRule) matches(attrs [][2]string) bool {
 	for _, kv := range r.when {
-		if v, ok := attrs[kv[0]]; !ok || v != kv[1] {
+		if !hasAttr(attrs, kv) {
 			return false
 		}
 	}
 	return true
+}
+
+func hasAttr(attrs [][2]string, kv [2]string) bool {
+	for i := range attrs {
+		if attrs[i][0] == kv[0] && attrs[i][1] == kv[1] {
+			return true
+		}
+	}
+	return false
 }
 
 type agent struct {
@@ -126,25 +138,44 @@ type agent struct {
 func (a *agent) ready() bool { return a.presence == Available && a.load < a.spec.Capacity }
 
 type queue struct {
-	key    string
-	team   string
-	req    []skillReq
-	heap   itemHeap
-	agents []*agent // eligible agents in strategy order
-	scores []int    // parallel to agents
-	ready  []int32  // per shift: eligible agents that are ready
+	key     string
+	team    string
+	req     []skillReq
+	require []Requirement // req by name; shared read-only
+	heap    itemHeap
+	agents  []*agent // eligible agents in strategy order
+	scores  []int    // parallel to agents
+	ready   []int32  // per shift: eligible agents that are ready
 }
 
 type item struct {
-	spec   Item
-	seq    uint64
-	hasSLA bool
-	urg    int64
-	q      *queue
-	hidx   int
-	owner  *agent
-	rules  []string
+	spec  Item        // Attributes nil: kept in attrs
+	attrs [][2]string // the attributes, sorted by name
+	key   itemKey     // urg is noSLA when the item has no SLA clock
+	q     *queue
+	hidx  int
+	owner *agent
+	rules []string
 }
+
+// noSLA is the urgency key of items without an SLA clock.
+const noSLA = math.MaxInt64
+
+// unixNano is t.UnixNano saturated to the int64 range.
+func unixNano(t time.Time) int64 {
+	switch {
+	case t.Before(minNanoTime):
+		return math.MinInt64
+	case t.After(maxNanoTime):
+		return math.MaxInt64
+	}
+	return t.UnixNano()
+}
+
+var (
+	minNanoTime = time.Unix(0, math.MinInt64)
+	maxNanoTime = time.Unix(0, math.MaxInt64)
+)
 
 type shiftState struct {
 	cal         *sla.Calendar
@@ -160,7 +191,8 @@ func NewDispatcher(cfg Config, opts ...Option) (*Dispatcher, error) {
 		return nil, err
 	}
 	d := &Dispatcher{cfg: cloneConfig(cfg), clk: clock.New(), skills: map[string]int{}, shiftIdx: map[string]int{},
-		agents: map[string]*agent{}, queues: map[string]*queue{}, items: map[string]*item{}, rrLast: map[string]string{}}
+		agents: map[string]*agent{}, queues: map[string]*queue{}, items: map[string]*item{}, rrLast: map[string]string{},
+		routes: map[string]*route{}}
 	for _, o := range opts {
 		o(d)
 	}
@@ -259,6 +291,9 @@ func (d *Dispatcher) queueFor(req []skillReq, team string) *queue {
 		return q
 	}
 	q := &queue{key: string(b), team: team, req: slices.Clone(req)}
+	for _, r := range req {
+		q.require = append(q.require, Requirement{Skill: d.cfg.Skills[r.idx], Level: r.level})
+	}
 	d.queues[q.key] = q
 	d.queueList = append(d.queueList, q)
 	d.staffQueue(q)
@@ -410,15 +445,15 @@ func satAdd(a, b int64) int64 {
 
 // setUrgency keys it by its remaining business time read at at.
 func (d *Dispatcher) setUrgency(it *item, at time.Time, rem time.Duration, ok bool) {
-	it.hasSLA = ok
-	it.urg = 0
+	it.key.urg = noSLA
 	if !ok {
 		return
 	}
-	it.urg = satAdd(d.position(at), int64(rem))
+	u := satAdd(d.position(at), int64(rem))
 	if step := int64(d.cfg.UrgencyStep); step > 0 {
-		it.urg = floorDiv(it.urg, step)
+		u = floorDiv(u, step)
 	}
+	it.key.urg = min(u, noSLA-1)
 }
 
 func (d *Dispatcher) readRemaining(id string, at time.Time) (time.Duration, bool) {

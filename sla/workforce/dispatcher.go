@@ -40,7 +40,8 @@ func WithRemaining(f RemainingFunc) Option { return func(d *Dispatcher) { d.rema
 
 // WithBusinessTime sets the calendar on which remaining times are compared
 // (see the package documentation, "Urgency"); nil (the default) compares
-// them on wall-clock time.
+// them on wall-clock time. The dispatcher calls bt.Between under its lock:
+// bt must not call back into the dispatcher (an *sla.Calendar never does).
 func WithBusinessTime(bt sla.BusinessTime) Option { return func(d *Dispatcher) { d.bt = bt } }
 
 // Item is a piece of open work offered to the dispatcher: a ticket, a

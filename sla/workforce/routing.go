@@ -161,7 +161,8 @@ type Config struct {
 	Strategy Strategy `json:"strategy"`
 	// Sticky gives an item that comes back (reopened or requeued) to its
 	// previous owner when that agent is eligible and available, before the
-	// strategy is asked.
+	// strategy is asked. It applies when the item is the most urgent of
+	// its queue: a returning item does not jump ahead of more urgent work.
 	Sticky bool `json:"sticky,omitempty"`
 	// UrgencyStep, when positive, compares remaining business time in
 	// steps of this size, so that items due within the same step are

@@ -199,6 +199,9 @@ func (d *Dispatcher) dispatchLocked(at time.Time) (Assignment, error) {
 	} else {
 		ag, score = d.pickBestSkill(bestQ)
 	}
+	if ag == nil { // unreachable while the ready counts are right
+		return Assignment{}, &RouteError{Op: "dispatch", Item: bestItem.spec.ID, Err: ErrNobodyAvailable, Waiting: d.queued}
+	}
 	return d.commit(at, bestItem, ag, route, score, ""), nil
 }
 

@@ -266,3 +266,66 @@ func TestConcurrentPortal(t *testing.T) {
 	wg.Wait()
 	checkInvariants(t, d)
 }
+
+// TestShiftCacheOutOfOrder asks for instants in random order, as
+// concurrent requests do, and compares the dispatcher's view of the shift
+// with the calendar's.
+func TestShiftCacheOutOfOrder(t *testing.T) {
+	spec := dayShift("Europe/Berlin", "09:00", "12:00")
+	spec.Week.Monday = append(spec.Week.Monday, sla.CalendarWindow{Start: "13:00", End: "17:30"})
+	spec.Holidays = []sla.CalendarHoliday{{Date: "2025-03-31"}}
+	cal, err := sla.NewCalendar(spec)
+	require.NoError(t, err)
+	cfg := testConfig()
+	cfg.Shifts = map[string]sla.CalendarSpec{"day": spec}
+	cfg.Agents = []AgentSpec{{ID: "cai", Skills: map[string]int{"general": 1}, Capacity: 1, Shift: "day"}}
+	d := newTestDispatcher(t, cfg, newDueBook())
+	rng := rand.New(rand.NewPCG(3, 4))
+	base := time.Date(2025, 3, 28, 0, 0, 0, 0, time.UTC)
+	at := base
+	for i := range 3000 {
+		switch rng.IntN(4) {
+		case 0: // a jump anywhere in ten days
+			at = base.Add(time.Duration(rng.Int64N(int64(240 * time.Hour))))
+		case 1: // slightly earlier
+			at = at.Add(-time.Duration(rng.Int64N(int64(10 * time.Minute))))
+		default: // slightly later
+			at = at.Add(time.Duration(rng.Int64N(int64(10 * time.Minute))))
+		}
+		if i%50 == 0 { // exactly on a boundary
+			at = time.Date(2025, 3, 28+rng.IntN(9), []int{9, 12, 13, 17}[rng.IntN(4)], []int{0, 30}[rng.IntN(2)], 0, 0, cal.Location())
+		}
+		h := d.HeadcountAt(at)
+		assert.Equal(t, cal.IsOpen(at), h.OnDuty == 1, "%s", at)
+	}
+}
+
+func TestClockForms(t *testing.T) {
+	mock := clock.NewMock()
+	mock.Set(t0)
+	book := newDueBook()
+	d, err := NewDispatcher(testConfig(), WithClock(mock), WithClock(nil), WithRemaining(book.remaining))
+	require.NoError(t, err)
+	book.set("a", t0.Add(time.Hour))
+	require.NoError(t, d.Add(Item{ID: "a"}))
+	require.NoError(t, d.Add(Item{ID: "b"}))
+	require.NoError(t, d.Add(Item{ID: "c"}))
+	st, _ := d.Item("b")
+	assert.Equal(t, t0, st.Item.Created)
+	mock.Add(10 * time.Minute)
+	d.Refresh()
+	a, err := d.Dispatch()
+	require.NoError(t, err)
+	assert.Equal(t, "a", a.Item)
+	assert.Equal(t, t0.Add(10*time.Minute), a.At)
+	assert.Equal(t, sla.Duration(50*time.Minute), a.Reason.Remaining)
+	assert.Equal(t, sla.Duration(10*time.Minute), a.Reason.Waited)
+	a, err = d.NextFor("bob")
+	require.NoError(t, err)
+	assert.Equal(t, "b", a.Item)
+	_, err = d.Assign("c", "cai", "")
+	require.NoError(t, err)
+	require.NoError(t, d.Requeue(Item{ID: "c"}))
+	assert.Len(t, d.DispatchAll(1), 1)
+	checkInvariants(t, d)
+}

@@ -1,6 +1,7 @@
 package workforce
 
 import (
+	"encoding/binary"
 	"maps"
 	"math"
 	"slices"
@@ -279,8 +280,8 @@ func (d *Dispatcher) mergeReqs(base []skillReq, reqs []Requirement) ([]skillReq,
 // queueFor returns the queue of items with requirement req and team,
 // creating it (and finding its eligible agents) on first use.
 func (d *Dispatcher) queueFor(req []skillReq, team string) *queue {
-	b := append(d.keyBuf[:0], team...)
-	b = append(b, 0)
+	b := binary.AppendUvarint(d.keyBuf[:0], uint64(len(team)))
+	b = append(b, team...)
 	for _, r := range req {
 		b = strconv.AppendInt(b, int64(r.idx), 36)
 		b = append(b, ':')
@@ -386,6 +387,9 @@ func (d *Dispatcher) refreshShifts(at time.Time) {
 		if s.known && !at.Before(s.from) && at.Before(s.until) {
 			continue
 		}
+		if s.known && at.Before(s.from) && d.extendBack(s, at) {
+			continue
+		}
 		s.known, s.from = true, at
 		s.open = s.cal.IsOpen(at)
 		if !s.open {
@@ -411,6 +415,25 @@ func (d *Dispatcher) refreshShifts(at time.Time) {
 		}
 		s.until = at.Add(max(lo, 1))
 	}
+}
+
+// extendBack extends s's known span back to at when the shift is in the
+// same state all the way from at to s.from, which is cheap to check; hosts
+// whose goroutines read "now" before taking the lock call with instants
+// slightly out of order.
+func (d *Dispatcher) extendBack(s *shiftState, at time.Time) bool {
+	if s.cal.IsOpen(at) != s.open {
+		return false
+	}
+	if s.open {
+		if !s.cal.Add(at, s.from.Sub(at)).Equal(s.from) {
+			return false
+		}
+	} else if !s.cal.NextOpen(at).Equal(s.until) {
+		return false
+	}
+	s.from = at
+	return true
 }
 
 func (d *Dispatcher) onDuty(a *agent) bool { return d.shifts[a.shift].open }

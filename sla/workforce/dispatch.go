@@ -183,7 +183,7 @@ func (d *Dispatcher) dispatchLocked(at time.Time) (Assignment, error) {
 			return Assignment{}, &RouteError{Op: "dispatch", Err: ErrNoWork}
 		}
 		return Assignment{}, &RouteError{Op: "dispatch", Err: ErrNobodyAvailable, Waiting: d.queued,
-			Detail: fmt.Sprintf("%d items waiting", d.queued)}
+			Detail: fmt.Sprintf("%d waiting", d.queued)}
 	}
 	bestItem := best.it
 	if bestSticky != nil {

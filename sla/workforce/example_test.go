@@ -190,7 +190,7 @@ func ExampleDispatcher() {
 	// C-3 -> li (best_skill: 3h0m0s of SLA left, priority 0, waited 0s; needs complaints>=2 (rules complaint); score 2, load 0/2)
 	// C-1 -> li (best_skill: 20h0m0s of SLA left, priority 0, waited 0s; needs complaints>=2, logistics>=2 (rules complaint, late-parcel); score 5, load 1/2)
 	// C-2 -> zhao by sticky, transfer false, first responder zhao
-	// true workforce: dispatch: nobody available (1 items waiting)
+	// true workforce: dispatch: nobody available (1 waiting)
 }
 
 // TrackerRemaining connects the dispatcher to SLA clocks: the item id is

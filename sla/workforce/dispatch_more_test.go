@@ -121,9 +121,9 @@ func TestTrackerRemaining(t *testing.T) {
 	res, err := sla.NewSpec(sla.SpecDef{Metric: sla.Resolution, Within: sla.Duration(4 * time.Hour), Calendar: "always"}, sla.AlwaysOpen())
 	require.NoError(t, err)
 	tr := sla.NewTracker(sla.WithClock(clock.NewMock()))
-	require.NoError(t, tr.StartAt("t1", spec, "normal", t0))
-	require.NoError(t, tr.StartAt("t1", res, "normal", t0))
-	require.NoError(t, tr.StartAt("t2", res, "normal", t0))
+	require.NoError(t, tr.StartAt(t0, sla.ClockKey{ID: "t1"}, spec, "normal"))
+	require.NoError(t, tr.StartAt(t0, sla.ClockKey{ID: "t1"}, res, "normal"))
+	require.NoError(t, tr.StartAt(t0, sla.ClockKey{ID: "t2"}, res, "normal"))
 	f := TrackerRemaining(tr, sla.FirstResponse, sla.Resolution)
 	r, ok := f("t1", t0.Add(10*time.Minute))
 	require.True(t, ok)
@@ -134,7 +134,7 @@ func TestTrackerRemaining(t *testing.T) {
 	_, ok = f("t3", t0)
 	assert.False(t, ok)
 	// Paused clocks do not count.
-	require.NoError(t, tr.PauseAt(sla.ClockKey{ID: "t2", Metric: sla.Resolution}, t0.Add(time.Hour)))
+	require.NoError(t, tr.PauseAt(t0.Add(time.Hour), sla.ClockKey{ID: "t2", Metric: sla.Resolution}))
 	_, ok = f("t2", t0.Add(2*time.Hour))
 	assert.False(t, ok)
 }

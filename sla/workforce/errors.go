@@ -3,6 +3,7 @@ package workforce
 import (
 	"errors"
 	"fmt"
+	"github.com/sqkit/sqkit/internal/sqerr"
 )
 
 // Sentinel errors. Every error this package returns wraps one of them, so
@@ -48,21 +49,13 @@ var (
 )
 
 // FieldError is one validation problem: the path of the offending field
-// (for example "agents[2].skills.billing") and what is wrong with it. It
-// wraps ErrInvalid.
-type FieldError struct {
-	Path    string // field path, e.g. "rules[1].require[0].skill"
-	Problem string // human-readable description
-}
-
-// Error implements error.
-func (e *FieldError) Error() string { return "workforce: " + e.Path + ": " + e.Problem }
-
-// Unwrap returns ErrInvalid.
-func (e *FieldError) Unwrap() error { return ErrInvalid }
+// (for example "agents[2].skills.billing") and what is wrong with it. It is
+// the type every sqkit package shares; the problems this package finds
+// match ErrInvalid.
+type FieldError = sqerr.FieldError
 
 func fieldErr(path, format string, args ...any) error {
-	return &FieldError{Path: path, Problem: fmt.Sprintf(format, args...)}
+	return sqerr.Field(ErrInvalid, path, format, args...)
 }
 
 func inputErr(format string, args ...any) error {
@@ -128,7 +121,7 @@ func prefixErrors(path string, err error, field func(error) (string, bool)) []er
 		if f, ok := field(e); ok && f != "" {
 			p += "." + f
 		}
-		out = append(out, &FieldError{Path: p, Problem: e.Error()})
+		out = append(out, sqerr.Field(ErrInvalid, p, "%s", e.Error()))
 	}
 	return out
 }

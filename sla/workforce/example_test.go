@@ -204,7 +204,7 @@ func ExampleTrackerRemaining() {
 		if err != nil {
 			panic(err)
 		}
-		if err := tr.StartAt(id, spec, "normal", now); err != nil {
+		if err := tr.StartAt(now, sla.ClockKey{ID: id}, spec, "normal"); err != nil {
 			panic(err)
 		}
 	}

@@ -3,6 +3,7 @@ package workforce
 import (
 	"errors"
 	"fmt"
+
 	"github.com/sqkit/sqkit/internal/sqerr"
 )
 

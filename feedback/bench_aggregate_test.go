@@ -61,12 +61,12 @@ func BenchmarkAggregate(b *testing.B) {
 			}
 			a.mu.Lock()
 			w := windowOf(a.g, r.At, a.loc)
-			bk := a.windows[w.Start.Unix()]
+			bk := a.m[w.Start.Unix()]
 			if bk == nil {
-				bk = &bucket{w: w}
-				a.windows[w.Start.Unix()] = bk
+				bk = &slot[Counters]{w: w}
+				a.m[w.Start.Unix()] = bk
 			}
-			bk.c.addResponse(&r)
+			bk.v.addResponse(&r)
 			a.mu.Unlock()
 			return nil
 		})

@@ -3,6 +3,8 @@ package feedback
 import (
 	"errors"
 	"fmt"
+
+	"github.com/sqkit/sqkit/internal/sqerr"
 )
 
 // Sentinel errors. Every error returned by this package wraps one of them,
@@ -12,8 +14,8 @@ var (
 	// ErrInvalidRecord reports a response or service record that cannot be
 	// counted: a score out of range, NaN, a negative duration, a zero time.
 	ErrInvalidRecord = errors.New("feedback: invalid record")
-	// ErrInvalidConfig reports a configuration, rule set or plan that
-	// failed validation.
+	// ErrInvalidConfig reports a configuration, rule set, plan or snapshot
+	// that failed validation: every *FieldError of this package wraps it.
 	ErrInvalidConfig = errors.New("feedback: invalid configuration")
 	// ErrInvalidTransition reports a PDCA operation that the cycle's
 	// current phase does not allow.
@@ -22,6 +24,11 @@ var (
 	ErrNotFound = errors.New("feedback: not found")
 	// ErrDuplicate reports an id that is already in use.
 	ErrDuplicate = errors.New("feedback: duplicate id")
+	// ErrTimeBackwards reports an operation dated before the last change
+	// recorded on what it changes (a rectification item, a return visit, a
+	// PDCA cycle). It is the sentinel every sqkit package shares, so it
+	// also matches sla.ErrTimeBackwards and fsm's.
+	ErrTimeBackwards = sqerr.ErrTimeBackwards
 )
 
 // RecordError names the record that was rejected: its position in the
@@ -52,23 +59,15 @@ func (e *RecordError) Error() string {
 func (e *RecordError) Unwrap() error { return ErrInvalidRecord }
 
 // FieldError is one validation problem at a field path such as
-// "rules[3].keywords[0]". Validate methods join several of them with
-// errors.Join. It wraps ErrInvalidConfig.
-type FieldError struct {
-	Path   string
-	Reason string
-}
+// "rules[3].keywords[0]": the type every sqkit package shares (errors.As
+// with a *sla.FieldError target matches it too). Validate methods and
+// restores join several of them with errors.Join. Those of this package
+// have Err set to ErrInvalidConfig, so errors.Is matches it.
+type FieldError = sqerr.FieldError
 
-// Error implements error.
-func (e *FieldError) Error() string {
-	return fmt.Sprintf("feedback: %s: %s", e.Path, e.Reason)
-}
-
-// Unwrap lets errors.Is match ErrInvalidConfig.
-func (e *FieldError) Unwrap() error { return ErrInvalidConfig }
-
+// fieldErr returns a *FieldError at path wrapping ErrInvalidConfig.
 func fieldErr(path, format string, args ...any) error {
-	return &FieldError{Path: path, Reason: fmt.Sprintf(format, args...)}
+	return sqerr.Field(ErrInvalidConfig, path, format, args...)
 }
 
 // TransitionError reports a PDCA operation that is not allowed in the

@@ -15,10 +15,6 @@ import (
 	"github.com/sqkit/sqkit/sla"
 )
 
-// ErrTimeBackwards reports an operation on a rectification item or a return
-// visit dated before the last change recorded on it.
-var ErrTimeBackwards = errors.New("feedback: time earlier than the last recorded change")
-
 // Kinds of feedback a rectification item can come from ([Source].Kind).
 // Hosts may use their own kinds too.
 const (

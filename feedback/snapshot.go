@@ -1,17 +1,20 @@
 package feedback
 
 import (
-	"errors"
-	"fmt"
-	"time"
+	"maps"
+	"math"
+	"slices"
 )
 
-// aggregatorSnapshotVersion is the current AggregatorSnapshot format.
-const aggregatorSnapshotVersion = 1
+// AggregatorSnapshotVersion is the format version of AggregatorSnapshot.
+// RestoreAggregator reads it and version 1, which differed only in writing
+// Config.ServiceLevelThreshold as nanoseconds (still read); it refuses any
+// other version with an error naming it.
+const AggregatorSnapshotVersion = 2
 
 // AggregatorSnapshot is the serialisable state of an Aggregator: its
 // granularity, location (IANA name), configuration and the counters of
-// every window.
+// every window, oldest first.
 type AggregatorSnapshot struct {
 	Version     int              `json:"version"`
 	Granularity Granularity      `json:"granularity"`
@@ -24,7 +27,7 @@ type AggregatorSnapshot struct {
 // first. Store it as JSON and rebuild with RestoreAggregator.
 func (a *Aggregator) Snapshot() AggregatorSnapshot {
 	return AggregatorSnapshot{
-		Version:     aggregatorSnapshotVersion,
+		Version:     AggregatorSnapshotVersion,
 		Granularity: a.g,
 		Location:    a.loc.String(),
 		Config:      a.cfg,
@@ -32,86 +35,42 @@ func (a *Aggregator) Snapshot() AggregatorSnapshot {
 	}
 }
 
-// RestoreAggregator rebuilds an Aggregator from a snapshot. It reloads the
-// location by name, recomputes every window from its start (so a window
-// that does not start on a boundary of the granularity is rejected), and
-// rejects negative counters, reporting every problem at once.
-func RestoreAggregator(s AggregatorSnapshot) (*Aggregator, error) {
-	loc, err := snapshotLocation(s.Version, s.Location)
+// RestoreAggregator rebuilds an Aggregator from a snapshot, checking it as
+// the live operations would check what they count, and reporting every
+// problem at once: the version, the configuration, the location (loaded
+// by name, or given with WithLocation; the only option it reads), each
+// window (recomputed from its start, so one that does not start on a
+// boundary of the granularity is refused, as is a repeated one), and the
+// counters: no negative count, no part above its whole, moments that
+// values in range can give, and totals over all windows that fit in an
+// int64, so that Total never overflows.
+func RestoreAggregator(s AggregatorSnapshot, opts ...Option) (*Aggregator, error) {
+	if err := s.Config.Validate(); err != nil {
+		return nil, err
+	}
+	st := s.Config.settings()
+	var total Counters
+	ws, err := restoreWindowed(windowSnapshot{s.Version, []int{1, 2}, s.Granularity, s.Location}, opts, len(s.Windows),
+		func(i int) Window { return s.Windows[i].Window },
+		func(i int, path string) (Counters, error) {
+			c := s.Windows[i].Counters
+			if err := c.validate(path+".counters", st); err != nil {
+				return c, err
+			}
+			if !total.mergeChecked(c) {
+				return c, fieldErr(path+".counters", "the totals over the windows up to this one overflow")
+			}
+			return c, nil
+		})
 	if err != nil {
 		return nil, err
 	}
-	var errs []error
-	a, err := NewAggregator(s.Granularity, loc, s.Config)
-	if err != nil {
-		return nil, err
-	}
-	for i, wc := range s.Windows {
-		path := fmt.Sprintf("windows[%d]", i)
-		w, err := restoredWindow(a.g, loc, wc.Window, path, func(start int64) bool { return a.windows[start] != nil })
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if err := wc.Counters.validate(path + ".counters"); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		a.windows[w.Start.Unix()] = &bucket{w: w, c: wc.Counters}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return a, nil
+	return &Aggregator{cfg: s.Config, s: st, windowed: ws, orders: total.Orders}, nil
 }
 
-// validate rejects negative counts and inconsistent totals.
-func (c Counters) validate(path string) error {
-	var errs []error
-	check := func(name string, v int64) {
-		if v < 0 {
-			errs = append(errs, fieldErr(path+"."+name, "negative count %d", v))
-		}
-	}
-	within := func(name string, part, whole int64) {
-		if part > whole {
-			errs = append(errs, fieldErr(path+"."+name, "%d exceeds its total %d", part, whole))
-		}
-	}
-	check("csat_responses", c.CSATResponses)
-	check("csat_satisfied", c.CSATSatisfied)
-	check("nps_responses", c.NPSResponses)
-	check("nps_promoters", c.NPSPromoters)
-	check("nps_detractors", c.NPSDetractors)
-	check("ces.n", c.CES.N)
-	check("offered", c.Offered)
-	check("abandoned", c.Abandoned)
-	check("answered_within", c.AnsweredWithin)
-	check("speed.n", c.Speed.N)
-	check("handling.n", c.Handling.N)
-	check("fcr_known", c.FCRKnown)
-	check("fcr_resolved", c.FCRResolved)
-	check("complaints", c.Complaints)
-	check("orders", c.Orders)
-	check("cycle_time.n", c.CycleTime.N)
-	check("compliance_known", c.ComplianceKnown)
-	check("compliant", c.Compliant)
-	within("csat_satisfied", c.CSATSatisfied, c.CSATResponses)
-	within("nps_promoters", c.NPSPromoters+c.NPSDetractors, c.NPSResponses)
-	within("abandoned", c.Abandoned, c.Offered)
-	within("answered_within", c.AnsweredWithin, c.Offered-c.Abandoned)
-	within("fcr_resolved", c.FCRResolved, c.FCRKnown)
-	within("compliant", c.Compliant, c.ComplianceKnown)
-	for _, m := range []struct {
-		name string
-		m    Moments
-	}{{"ces", c.CES}, {"speed", c.Speed}, {"handling", c.Handling}, {"cycle_time", c.CycleTime}} {
-		if badFloat(m.m.Mean) != "" || badFloat(m.m.M2) != "" || m.m.M2 < 0 {
-			errs = append(errs, fieldErr(path+"."+m.name, "invalid moments"))
-		}
-	}
-	return errors.Join(errs...)
-}
+// TallySnapshotVersion is the format version of TallySnapshot; restores
+// refuse any other with an error naming it.
+const TallySnapshotVersion = 1
 
 // TallySnapshot is the serialisable state of a CategoryTally.
 type TallySnapshot struct {
@@ -124,71 +83,35 @@ type TallySnapshot struct {
 // Snapshot returns the tally's state as a plain value, windows oldest
 // first.
 func (t *CategoryTally) Snapshot() TallySnapshot {
-	return TallySnapshot{Version: aggregatorSnapshotVersion, Granularity: t.g, Location: t.loc.String(), Windows: t.All()}
+	return TallySnapshot{Version: TallySnapshotVersion, Granularity: t.g, Location: t.loc.String(), Windows: t.All()}
 }
 
 // RestoreCategoryTally rebuilds a CategoryTally from a snapshot, checking
-// windows and counts and reporting every problem at once.
-func RestoreCategoryTally(s TallySnapshot) (*CategoryTally, error) {
-	loc, err := snapshotLocation(s.Version, s.Location)
-	if err != nil {
-		return nil, err
-	}
-	var errs []error
-	t, err := NewCategoryTally(s.Granularity, loc)
-	if err != nil {
-		return nil, err
-	}
-	for i, wc := range s.Windows {
-		path := fmt.Sprintf("windows[%d]", i)
-		w, err := restoredWindow(t.g, loc, wc.Window, path, func(start int64) bool { return t.windows[start] != nil })
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		b := &tallyBucket{w: w, counts: make(map[string]int64, len(wc.Counts))}
-		ok := true
-		for cat, n := range wc.Counts {
-			if cat == "" || n < 0 {
-				errs = append(errs, fieldErr(path+".counts", "invalid entry %q: %d", cat, n))
-				ok = false
-				continue
+// windows as RestoreAggregator does and counts as AddN would (a category
+// named, no negative count, a window total that fits in an int64; a
+// window's Total must be the sum of its counts), and reporting every
+// problem at once. It reads one option, WithLocation.
+func RestoreCategoryTally(s TallySnapshot, opts ...Option) (*CategoryTally, error) {
+	ws, err := restoreWindowed(windowSnapshot{s.Version, []int{TallySnapshotVersion}, s.Granularity, s.Location}, opts, len(s.Windows),
+		func(i int) Window { return s.Windows[i].Window },
+		func(i int, path string) (tallyCounts, error) {
+			wc := s.Windows[i]
+			tc := tallyCounts{counts: make(map[string]int64, len(wc.Counts))}
+			for _, cat := range slices.Sorted(maps.Keys(wc.Counts)) {
+				n := wc.Counts[cat]
+				if cat == "" || n < 0 || tc.total > math.MaxInt64-n {
+					return tc, fieldErr(path+".counts", "invalid entry %q: %d (empty, negative, or the total overflows)", cat, n)
+				}
+				tc.counts[cat] = n
+				tc.total += n
 			}
-			b.counts[cat] = n
-		}
-		if ok {
-			t.windows[w.Start.Unix()] = b
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
+			if wc.Total != tc.total {
+				return tc, fieldErr(path+".total", "%d, but the counts add up to %d", wc.Total, tc.total)
+			}
+			return tc, nil
+		})
+	if err != nil {
 		return nil, err
 	}
-	return t, nil
-}
-
-// snapshotLocation checks a snapshot's version and loads its location.
-func snapshotLocation(version int, location string) (*time.Location, error) {
-	var errs []error
-	if version != aggregatorSnapshotVersion {
-		errs = append(errs, fieldErr("version", "unsupported snapshot version %d", version))
-	}
-	loc, err := time.LoadLocation(location)
-	if err != nil {
-		errs = append(errs, fieldErr("location", "%v", err))
-	}
-	return loc, errors.Join(errs...)
-}
-
-// restoredWindow recomputes a snapshot's window w of granularity g in loc
-// from its start: an error names path when w is not such a window or
-// when taken reports its start already restored.
-func restoredWindow(g Granularity, loc *time.Location, w Window, path string, taken func(start int64) bool) (Window, error) {
-	got := windowOf(g, w.Start, loc)
-	if !got.Start.Equal(w.Start) || !got.End.Equal(w.End) {
-		return got, fieldErr(path+".window", "%v–%v is not a %s window in %s", w.Start, w.End, g, loc)
-	}
-	if taken(got.Start.Unix()) {
-		return got, fieldErr(path+".window", "duplicate window %s", got.Label())
-	}
-	return got, nil
+	return &CategoryTally{windowed: ws}, nil
 }

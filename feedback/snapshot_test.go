@@ -2,6 +2,7 @@ package feedback
 
 import (
 	"encoding/json"
+	"math"
 	"testing"
 	"time"
 
@@ -49,7 +50,7 @@ func TestRestoreAggregatorRejectsBadSnapshots(t *testing.T) {
 	require.NoError(t, a.AddResponse(Response{At: t0, Kind: SurveyCSAT, Score: 5}))
 	good := a.Snapshot()
 
-	_, err = RestoreAggregator(AggregatorSnapshot{Version: 2, Location: "Nowhere/City"})
+	_, err = RestoreAggregator(AggregatorSnapshot{Version: 9, Location: "Nowhere/City"})
 	require.ErrorIs(t, err, ErrInvalidConfig)
 	assert.Contains(t, err.Error(), "version")
 	assert.Contains(t, err.Error(), "location")
@@ -98,4 +99,109 @@ func TestCategoryTallySnapshotRoundTrip(t *testing.T) {
 	assert.Contains(t, err.Error(), "duplicate window")
 	_, err = RestoreCategoryTally(TallySnapshot{Version: 1, Location: "UTC"})
 	require.ErrorIs(t, err, ErrInvalidConfig, "granularity missing")
+}
+
+// Restores refuse counters that counting could not produce, and totals
+// that overflow when the windows are merged (Total), which the restores
+// accepted before.
+func TestRestoreAggregatorRefusesWhatCountingCannotProduce(t *testing.T) {
+	good := aggregatorGolden(t).Snapshot()
+	require.GreaterOrEqual(t, len(good.Windows), 2)
+	for _, tc := range []struct {
+		name  string
+		spoil func(s *AggregatorSnapshot)
+		want  string
+	}{
+		{"orders overflow across windows", func(s *AggregatorSnapshot) {
+			s.Windows[0].Counters.Orders = math.MaxInt64/2 + 1
+			s.Windows[1].Counters.Orders = math.MaxInt64/2 + 1
+		}, "windows[1].counters: the totals over the windows up to this one overflow"},
+		{"promoters and detractors overflow", func(s *AggregatorSnapshot) {
+			c := &s.Windows[0].Counters
+			c.NPSResponses, c.NPSPromoters, c.NPSDetractors = math.MaxInt64, math.MaxInt64, math.MaxInt64
+		}, "windows[0].counters.nps_promoters"},
+		{"a speed of answer per answered contact", func(s *AggregatorSnapshot) {
+			s.Windows[0].Counters.Speed.N++
+		}, "windows[0].counters.speed.n"},
+		{"CES mean off its scale", func(s *AggregatorSnapshot) {
+			s.Windows[0].Counters.CES.Mean = 9
+		}, "windows[0].counters.ces: mean 9 outside the range of the values, 1 to 7"},
+		{"negative speed", func(s *AggregatorSnapshot) {
+			s.Windows[0].Counters.Speed.Mean = -3
+		}, "windows[0].counters.speed"},
+		{"moments without values", func(s *AggregatorSnapshot) {
+			s.Windows[1].Counters.CES = Moments{Mean: 2}
+		}, "windows[1].counters.ces: no values"},
+		{"complaints beyond the contacts", func(s *AggregatorSnapshot) {
+			s.Windows[0].Counters.Complaints = s.Windows[0].Counters.Offered + 1
+		}, "windows[0].counters.complaints"},
+		{"a window of another granularity", func(s *AggregatorSnapshot) {
+			s.Windows[0].Window.Granularity = Week
+		}, "windows[0].window"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var s AggregatorSnapshot
+			data, err := json.Marshal(good)
+			require.NoError(t, err)
+			require.NoError(t, json.Unmarshal(data, &s))
+			tc.spoil(&s)
+			_, err = RestoreAggregator(s)
+			require.ErrorIs(t, err, ErrInvalidConfig)
+			assert.ErrorContains(t, err, tc.want)
+		})
+	}
+}
+
+func TestAddOrdersRefusesAnOverflowingTotal(t *testing.T) {
+	a, err := NewAggregator(Day, time.UTC, Config{})
+	require.NoError(t, err)
+	require.NoError(t, a.AddOrders(t0, math.MaxInt64/2+1))
+	err = a.AddOrders(t0.Add(48*time.Hour), math.MaxInt64/2+1)
+	require.ErrorIs(t, err, ErrInvalidRecord)
+	assert.ErrorContains(t, err, "overflow")
+	assert.EqualValues(t, math.MaxInt64/2+1, a.Total().ComplaintRate.N, "nothing counted")
+	b, err := RestoreAggregator(a.Snapshot())
+	require.NoError(t, err)
+	require.ErrorIs(t, b.AddOrders(t0, math.MaxInt64/2+1), ErrInvalidRecord, "the restored total is known")
+}
+
+func TestCategoryTallyRefusesOverflow(t *testing.T) {
+	tally, err := NewCategoryTally(Day, time.UTC)
+	require.NoError(t, err)
+	require.NoError(t, tally.AddN(t0, "a", math.MaxInt64-1))
+	require.ErrorIs(t, tally.AddN(t0, "b", 2), ErrInvalidRecord)
+	require.NoError(t, tally.AddN(t0.Add(24*time.Hour), "b", 2), "another window has its own total")
+	assert.EqualValues(t, math.MaxInt64-1, tally.Counts(t0).Total)
+
+	snap := tally.Snapshot()
+	snap.Windows[0].Counts["b"] = 2
+	snap.Windows[0].Total = 1
+	_, err = RestoreCategoryTally(snap)
+	require.ErrorIs(t, err, ErrInvalidConfig)
+	assert.ErrorContains(t, err, `windows[0].counts: invalid entry "b": 2`)
+	snap = tally.Snapshot()
+	snap.Windows[1].Total = 3
+	_, err = RestoreCategoryTally(snap)
+	assert.ErrorContains(t, err, "windows[1].total: 3, but the counts add up to 2")
+}
+
+func TestRestoreWithLocation(t *testing.T) {
+	odd := time.FixedZone("UTC+8:45", (8*60+45)*60)
+	a, err := NewAggregator(Day, odd, Config{})
+	require.NoError(t, err)
+	require.NoError(t, a.AddResponse(Response{At: t0, Kind: SurveyCSAT, Score: 5}))
+	_, err = RestoreAggregator(a.Snapshot())
+	require.ErrorIs(t, err, ErrInvalidConfig)
+	assert.ErrorContains(t, err, "location: unknown time zone UTC+8:45 (pass a location of that name with WithLocation)")
+	b, err := RestoreAggregator(a.Snapshot(), WithLocation(odd))
+	require.NoError(t, err)
+	assert.Equal(t, a.Reports(), b.Reports())
+
+	tally, err := NewCategoryTally(Week, odd)
+	require.NoError(t, err)
+	require.NoError(t, tally.Add(t0, "x"))
+	back, err := RestoreCategoryTally(tally.Snapshot(), WithLocation(odd))
+	require.NoError(t, err)
+	assert.Equal(t, tally.All(), back.All())
+	assert.Same(t, odd, back.Location())
 }

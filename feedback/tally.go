@@ -1,8 +1,11 @@
 package feedback
 
 import (
+	"cmp"
 	"errors"
-	"sort"
+	"maps"
+	"math"
+	"slices"
 	"sync"
 	"time"
 )
@@ -10,27 +13,24 @@ import (
 // CategoryTally counts classified complaints per category per calendar
 // window, keeping only counters. It is safe for concurrent use.
 type CategoryTally struct {
-	mu      sync.Mutex
-	g       Granularity
-	loc     *time.Location
-	windows map[int64]*tallyBucket
+	mu sync.Mutex
+	windowed[tallyCounts]
 }
 
-type tallyBucket struct {
-	w      Window
+// tallyCounts are the counts of one window and their total.
+type tallyCounts struct {
 	counts map[string]int64
+	total  int64
 }
 
 // NewCategoryTally returns an empty tally for windows of granularity g in
 // loc (nil means UTC).
 func NewCategoryTally(g Granularity, loc *time.Location) (*CategoryTally, error) {
-	if !g.Valid() {
-		return nil, fieldErr("granularity", "unknown granularity %d", uint8(g))
+	ws, err := newWindowed[tallyCounts](g, loc)
+	if err != nil {
+		return nil, err
 	}
-	if loc == nil {
-		loc = time.UTC
-	}
-	return &CategoryTally{g: g, loc: loc, windows: make(map[int64]*tallyBucket)}, nil
+	return &CategoryTally{windowed: ws}, nil
 }
 
 // Add counts one complaint of the given category at time at. An empty
@@ -40,14 +40,16 @@ func (t *CategoryTally) Add(at time.Time, category string) error {
 	return t.AddN(at, category, 1)
 }
 
-// AddN counts n complaints of the given category at time at.
+// AddN counts n complaints of the given category at time at. n must not be
+// negative, and the complaints of one window together must stay within the
+// range of an int64.
 func (t *CategoryTally) AddN(at time.Time, category string, n int64) error {
 	var errs []error
 	if at.IsZero() {
-		errs = append(errs, &RecordError{Index: -1, Field: "at", Reason: "zero time"})
+		errs = append(errs, recordErr(-1, "", "at", "zero time"))
 	}
 	if n < 0 {
-		errs = append(errs, &RecordError{Index: -1, Field: "n", Reason: "negative count"})
+		errs = append(errs, recordErr(-1, "", "n", "negative count"))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return err
@@ -55,15 +57,17 @@ func (t *CategoryTally) AddN(at time.Time, category string, n int64) error {
 	if category == "" {
 		category = CategoryUncategorised
 	}
-	w := windowOf(t.g, at, t.loc)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	b := t.windows[w.Start.Unix()]
-	if b == nil {
-		b = &tallyBucket{w: w, counts: make(map[string]int64)}
-		t.windows[w.Start.Unix()] = b
+	s := t.at(at)
+	if s.v.total > math.MaxInt64-n {
+		return recordErr(-1, "", "n", "%d more complaints than the %d of window %s overflow its total", n, s.v.total, s.w.Label())
 	}
-	b.counts[category] += n
+	if s.v.counts == nil {
+		s.v.counts = make(map[string]int64)
+	}
+	s.v.counts[category] += n
+	s.v.total += n
 	return nil
 }
 
@@ -77,32 +81,27 @@ type WindowCounts struct {
 // Counts returns the counts of the window containing at (empty when that
 // window has no data).
 func (t *CategoryTally) Counts(at time.Time) WindowCounts {
-	w := windowOf(t.g, at, t.loc)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.countsLocked(w)
+	return windowCounts(t.window(at))
 }
 
-func (t *CategoryTally) countsLocked(w Window) WindowCounts {
-	wc := WindowCounts{Window: w, Counts: make(map[string]int64)}
-	if b := t.windows[w.Start.Unix()]; b != nil {
-		for k, v := range b.counts {
-			wc.Counts[k] = v
-			wc.Total += v
-		}
+func windowCounts(w Window, s *slot[tallyCounts]) WindowCounts {
+	if s == nil {
+		return WindowCounts{Window: w, Counts: map[string]int64{}}
 	}
-	return wc
+	return WindowCounts{Window: w, Counts: maps.Clone(s.v.counts), Total: s.v.total}
 }
 
 // All returns the counts of every window with data, oldest first.
 func (t *CategoryTally) All() []WindowCounts {
 	t.mu.Lock()
-	out := make([]WindowCounts, 0, len(t.windows))
-	for _, b := range t.windows {
-		out = append(out, t.countsLocked(b.w))
+	defer t.mu.Unlock()
+	slots := t.sorted()
+	out := make([]WindowCounts, len(slots))
+	for i, s := range slots {
+		out[i] = windowCounts(s.w, s)
 	}
-	t.mu.Unlock()
-	sort.Slice(out, func(i, j int) bool { return out[i].Window.Start.Before(out[j].Window.Start) })
 	return out
 }
 
@@ -130,22 +129,22 @@ type Movers struct {
 // (ties: larger current count first, then category name). Categories that
 // did not change are left out; k <= 0 means all.
 func (t *CategoryTally) TopMovers(at time.Time, k int) Movers {
-	w := windowOf(t.g, at, t.loc)
-	prev := w.Prev()
 	t.mu.Lock()
-	cur, old := t.countsLocked(w), t.countsLocked(prev)
+	cur := windowCounts(t.window(at))
+	old := windowCounts(t.window(cur.Window.Prev().Start))
 	t.mu.Unlock()
 	var ms []Mover
-	seen := make(map[string]bool)
-	consider := func(cat string) {
-		if seen[cat] {
-			return
+	cats := slices.Sorted(maps.Keys(cur.Counts))
+	for c := range old.Counts {
+		if _, ok := cur.Counts[c]; !ok {
+			cats = append(cats, c)
 		}
-		seen[cat] = true
+	}
+	for _, cat := range cats {
 		m := Mover{Category: cat, Current: cur.Counts[cat], Previous: old.Counts[cat]}
 		m.Change = m.Current - m.Previous
 		if m.Change == 0 {
-			return
+			continue
 		}
 		if m.Previous > 0 {
 			m.ChangePercent = 100 * float64(m.Change) / float64(m.Previous)
@@ -154,26 +153,13 @@ func (t *CategoryTally) TopMovers(at time.Time, k int) Movers {
 		}
 		ms = append(ms, m)
 	}
-	for c := range cur.Counts {
-		consider(c)
-	}
-	for c := range old.Counts {
-		consider(c)
-	}
-	sort.Slice(ms, func(i, j int) bool {
-		ai, aj := abs64(ms[i].Change), abs64(ms[j].Change)
-		if ai != aj {
-			return ai > aj
-		}
-		if ms[i].Current != ms[j].Current {
-			return ms[i].Current > ms[j].Current
-		}
-		return ms[i].Category < ms[j].Category
+	slices.SortFunc(ms, func(a, b Mover) int {
+		return cmp.Or(cmp.Compare(abs64(b.Change), abs64(a.Change)), cmp.Compare(b.Current, a.Current), cmp.Compare(a.Category, b.Category))
 	})
 	if k > 0 && len(ms) > k {
 		ms = ms[:k]
 	}
-	return Movers{Window: w, Previous: prev, Movers: ms}
+	return Movers{Window: cur.Window, Previous: old.Window, Movers: ms}
 }
 
 func abs64(x int64) int64 {

@@ -19,45 +19,21 @@ const (
 	Year
 )
 
-var granularityNames = [...]string{Day: "day", Week: "week", Month: "month", Quarter: "quarter", Year: "year"}
+var granularities = enum[Granularity]{what: "granularity",
+	names: []string{Day: "day", Week: "week", Month: "month", Quarter: "quarter", Year: "year"}, err: ErrInvalidConfig, zero: true}
 
 // Valid reports whether g is one of the defined granularities.
-func (g Granularity) Valid() bool { return g >= Day && g <= Year }
+func (g Granularity) Valid() bool { return granularities.valid(g) }
 
 // String returns "day", "week", "month", "quarter" or "year".
-func (g Granularity) String() string {
-	if !g.Valid() {
-		return fmt.Sprintf("granularity(%d)", uint8(g))
-	}
-	return granularityNames[g]
-}
+func (g Granularity) String() string { return granularities.string(g) }
 
 // MarshalText implements encoding.TextMarshaler. The zero value (no
 // granularity, as in the zero Window) marshals as "".
-func (g Granularity) MarshalText() ([]byte, error) {
-	if g == 0 {
-		return []byte{}, nil
-	}
-	if !g.Valid() {
-		return nil, fmt.Errorf("%w: unknown granularity %d", ErrInvalidConfig, uint8(g))
-	}
-	return []byte(g.String()), nil
-}
+func (g Granularity) MarshalText() ([]byte, error) { return granularities.marshal(g) }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
-func (g *Granularity) UnmarshalText(b []byte) error {
-	if len(b) == 0 {
-		*g = 0
-		return nil
-	}
-	for i := Day; i <= Year; i++ {
-		if granularityNames[i] == string(b) {
-			*g = i
-			return nil
-		}
-	}
-	return fmt.Errorf("%w: unknown granularity %q", ErrInvalidConfig, b)
-}
+func (g *Granularity) UnmarshalText(b []byte) error { return granularities.unmarshal(g, b) }
 
 // Window is a half-open calendar interval [Start, End) in one location:
 // a day, an ISO week, a month, a quarter or a year. Boundaries are local

@@ -1,10 +1,10 @@
 package feedback
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
-	"sort"
-	"strings"
+	"slices"
 	"sync"
 	"time"
 
@@ -12,36 +12,34 @@ import (
 )
 
 // Book keeps PDCA cycles and applies operations to them with the time taken
-// from its clock; every operation also has an ...At form taking the time
-// explicitly. It is safe for concurrent use; Get and List return
-// copies, so a caller never holds a reference into the book.
+// from its clock (WithClock); every operation also has an ...At form taking
+// the instant explicitly, first. It is safe for concurrent use; Get and
+// List return copies, so a caller never holds a reference into the book.
 type Book struct {
 	mu     sync.Mutex
 	clock  clock.Clock
 	cycles map[string]*Cycle
 }
 
-// NewBook returns an empty Book. A nil clock means clock.New().
-func NewBook(clk clock.Clock) *Book {
-	if clk == nil {
-		clk = clock.New()
-	}
-	return &Book{clock: clk, cycles: make(map[string]*Cycle)}
+// NewBook returns an empty Book. It reads one option, WithClock (default
+// clock.New()).
+func NewBook(opts ...Option) *Book {
+	return &Book{clock: buildOptions(opts).clock, cycles: make(map[string]*Cycle)}
 }
 
 // Open adds a new cycle in the Plan phase, opened now by the book's clock.
 func (b *Book) Open(id string, plan Plan) (Cycle, error) {
-	return b.OpenAt(id, plan, b.clock.Now())
+	return b.OpenAt(b.clock.Now(), id, plan)
 }
 
-// OpenAt is Open at an explicit time.
-func (b *Book) OpenAt(id string, plan Plan, at time.Time) (Cycle, error) {
+// OpenAt is Open at an explicit instant.
+func (b *Book) OpenAt(at time.Time, id string, plan Plan) (Cycle, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if _, dup := b.cycles[id]; dup {
 		return Cycle{}, fmt.Errorf("%w: cycle %q", ErrDuplicate, id)
 	}
-	c, err := NewCycle(id, plan, at)
+	c, err := NewCycle(at, id, plan)
 	if err != nil {
 		return Cycle{}, err
 	}
@@ -62,42 +60,42 @@ func (b *Book) with(id string, op func(c *Cycle) error) error {
 }
 
 // StartDo moves cycle id from Plan to Do now.
-func (b *Book) StartDo(id string) error { return b.StartDoAt(id, b.clock.Now()) }
+func (b *Book) StartDo(id string) error { return b.StartDoAt(b.clock.Now(), id) }
 
-// StartDoAt is StartDo at an explicit time.
-func (b *Book) StartDoAt(id string, at time.Time) error {
+// StartDoAt is StartDo at an explicit instant.
+func (b *Book) StartDoAt(at time.Time, id string) error {
 	return b.with(id, func(c *Cycle) error { return c.StartDo(at) })
 }
 
 // UpdateAction records progress on an action of cycle id now.
 func (b *Book) UpdateAction(id, actionID string, progress int, note string) error {
-	return b.UpdateActionAt(id, actionID, progress, note, b.clock.Now())
+	return b.UpdateActionAt(b.clock.Now(), id, actionID, progress, note)
 }
 
-// UpdateActionAt is UpdateAction at an explicit time.
-func (b *Book) UpdateActionAt(id, actionID string, progress int, note string, at time.Time) error {
-	return b.with(id, func(c *Cycle) error { return c.UpdateAction(actionID, progress, note, at) })
+// UpdateActionAt is UpdateAction at an explicit instant.
+func (b *Book) UpdateActionAt(at time.Time, id, actionID string, progress int, note string) error {
+	return b.with(id, func(c *Cycle) error { return c.UpdateAction(at, actionID, progress, note) })
 }
 
 // StartCheck moves cycle id from Do to Check now.
-func (b *Book) StartCheck(id string) error { return b.StartCheckAt(id, b.clock.Now()) }
+func (b *Book) StartCheck(id string) error { return b.StartCheckAt(b.clock.Now(), id) }
 
-// StartCheckAt is StartCheck at an explicit time.
-func (b *Book) StartCheckAt(id string, at time.Time) error {
+// StartCheckAt is StartCheck at an explicit instant.
+func (b *Book) StartCheckAt(at time.Time, id string) error {
 	return b.with(id, func(c *Cycle) error { return c.StartCheck(at) })
 }
 
 // Check records a check of cycle id now; see Cycle.Check.
 func (b *Book) Check(id string, w Window, measured Figure) (CheckResult, error) {
-	return b.CheckAt(id, w, measured, b.clock.Now())
+	return b.CheckAt(b.clock.Now(), id, w, measured)
 }
 
-// CheckAt is Check at an explicit time.
-func (b *Book) CheckAt(id string, w Window, measured Figure, at time.Time) (CheckResult, error) {
+// CheckAt is Check at an explicit instant.
+func (b *Book) CheckAt(at time.Time, id string, w Window, measured Figure) (CheckResult, error) {
 	var r CheckResult
 	err := b.with(id, func(c *Cycle) error {
 		var err error
-		r, err = c.Check(w, measured, at)
+		r, err = c.Check(at, w, measured)
 		return err
 	})
 	return r, err
@@ -105,29 +103,29 @@ func (b *Book) CheckAt(id string, w Window, measured Figure, at time.Time) (Chec
 
 // Standardise records the change of cycle id as standard practice now.
 func (b *Book) Standardise(id, standard string) error {
-	return b.StandardiseAt(id, standard, b.clock.Now())
+	return b.StandardiseAt(b.clock.Now(), id, standard)
 }
 
-// StandardiseAt is Standardise at an explicit time.
-func (b *Book) StandardiseAt(id, standard string, at time.Time) error {
-	return b.with(id, func(c *Cycle) error { return c.Standardise(standard, at) })
+// StandardiseAt is Standardise at an explicit instant.
+func (b *Book) StandardiseAt(at time.Time, id, standard string) error {
+	return b.with(id, func(c *Cycle) error { return c.Standardise(at, standard) })
 }
 
 // StartNext decides now to continue cycle id in a new cycle nextID, which
 // is added to the book in its Plan phase.
 func (b *Book) StartNext(id, nextID string, plan Plan) (Cycle, error) {
-	return b.StartNextAt(id, nextID, plan, b.clock.Now())
+	return b.StartNextAt(b.clock.Now(), id, nextID, plan)
 }
 
-// StartNextAt is StartNext at an explicit time.
-func (b *Book) StartNextAt(id, nextID string, plan Plan, at time.Time) (Cycle, error) {
+// StartNextAt is StartNext at an explicit instant.
+func (b *Book) StartNextAt(at time.Time, id, nextID string, plan Plan) (Cycle, error) {
 	var next *Cycle
 	err := b.with(id, func(c *Cycle) error {
 		if _, dup := b.cycles[nextID]; dup {
 			return fmt.Errorf("%w: cycle %q", ErrDuplicate, nextID)
 		}
 		var err error
-		next, err = c.StartNext(nextID, plan, at)
+		next, err = c.StartNext(at, nextID, plan)
 		if err == nil {
 			b.cycles[nextID] = next
 		}
@@ -140,22 +138,21 @@ func (b *Book) StartNextAt(id, nextID string, plan Plan, at time.Time) (Cycle, e
 }
 
 // Close ends cycle id after Act, now.
-func (b *Book) Close(id string) error { return b.CloseAt(id, b.clock.Now()) }
+func (b *Book) Close(id string) error { return b.CloseAt(b.clock.Now(), id) }
 
-// CloseAt is Close at an explicit time.
-func (b *Book) CloseAt(id string, at time.Time) error {
+// CloseAt is Close at an explicit instant.
+func (b *Book) CloseAt(at time.Time, id string) error {
 	return b.with(id, func(c *Cycle) error { return c.Close(at) })
 }
 
 // Get returns a copy of cycle id.
 func (b *Book) Get(id string) (Cycle, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	c, ok := b.cycles[id]
-	if !ok {
-		return Cycle{}, fmt.Errorf("%w: cycle %q", ErrNotFound, id)
-	}
-	return c.clone(), nil
+	var out Cycle
+	err := b.with(id, func(c *Cycle) error {
+		out = c.clone()
+		return nil
+	})
+	return out, err
 }
 
 // List returns copies of every cycle, by opening time then id.
@@ -166,12 +163,7 @@ func (b *Book) List() []Cycle {
 		out = append(out, c.clone())
 	}
 	b.mu.Unlock()
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].OpenedAt.Equal(out[j].OpenedAt) {
-			return out[i].OpenedAt.Before(out[j].OpenedAt)
-		}
-		return out[i].ID < out[j].ID
-	})
+	slices.SortFunc(out, func(a, b Cycle) int { return cmp.Or(a.OpenedAt.Compare(b.OpenedAt), cmp.Compare(a.ID, b.ID)) })
 	return out
 }
 
@@ -181,26 +173,32 @@ type OverdueAction struct {
 	Action  Action `json:"action"`
 }
 
-// Overdue returns the actions of open cycles that are past their deadline
-// now (by the book's clock), by deadline.
+// Overdue returns the actions of open cycles that are overdue now (by the
+// book's clock), by deadline.
 func (b *Book) Overdue() []OverdueAction {
 	return b.OverdueAt(b.clock.Now())
 }
 
-// OverdueAt is Overdue at an explicit time.
-func (b *Book) OverdueAt(now time.Time) []OverdueAction {
+// OverdueAt returns the actions of open cycles that are overdue at at (not
+// done, deadline reached), by deadline.
+func (b *Book) OverdueAt(at time.Time) []OverdueAction {
 	var out []OverdueAction
 	for _, c := range b.List() {
 		if c.Phase == PhaseClosed {
 			continue
 		}
-		for _, a := range c.OverdueActions(now) {
+		for _, a := range c.OverdueActions(at) {
 			out = append(out, OverdueAction{CycleID: c.ID, Action: a})
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Action.Deadline.Before(out[j].Action.Deadline) })
+	slices.SortStableFunc(out, func(x, y OverdueAction) int { return x.Action.Deadline.Compare(y.Action.Deadline) })
 	return out
 }
+
+// BookSnapshotVersion is the format version of BookSnapshot. RestoreBook
+// reads it and version 1 (which wrote zero instants instead of leaving them
+// out); it refuses any other with an error naming it.
+const BookSnapshotVersion = 2
 
 // BookSnapshot is the serialisable state of a Book.
 type BookSnapshot struct {
@@ -208,25 +206,24 @@ type BookSnapshot struct {
 	Cycles  []Cycle `json:"cycles"`
 }
 
-// snapshotVersion is the current BookSnapshot format.
-const snapshotVersion = 1
-
 // Snapshot returns the book's state as a plain value (store it as JSON).
 func (b *Book) Snapshot() BookSnapshot {
-	return BookSnapshot{Version: snapshotVersion, Cycles: b.List()}
+	return BookSnapshot{Version: BookSnapshotVersion, Cycles: b.List()}
 }
 
-// RestoreBook rebuilds a Book from a snapshot, validating every cycle and
-// reporting every problem at once. A nil clock means clock.New().
-func RestoreBook(clk clock.Clock, s BookSnapshot) (*Book, error) {
+// RestoreBook rebuilds a Book from a snapshot, checking each cycle as the
+// operations would have made it (Cycle.Validate), refusing repeated ids
+// and links between cycles that continuing a cycle would not make, and
+// reporting every problem at once. It reads one option, WithClock.
+func RestoreBook(s BookSnapshot, opts ...Option) (*Book, error) {
 	var errs []error
-	if s.Version != snapshotVersion {
-		errs = append(errs, fieldErr("version", "unsupported snapshot version %d", s.Version))
+	if s.Version != 1 && s.Version != BookSnapshotVersion {
+		errs = append(errs, fieldErr("version", "format version %d, want %d", s.Version, BookSnapshotVersion))
 	}
-	b := NewBook(clk)
+	b := NewBook(opts...)
 	for i, c := range s.Cycles {
 		if err := c.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("cycles[%d]: %w", i, err))
+			errs = append(errs, prefix(pathf("cycles[%d]", i), err))
 			continue
 		}
 		if _, dup := b.cycles[c.ID]; dup {
@@ -236,225 +233,11 @@ func RestoreBook(clk clock.Clock, s BookSnapshot) (*Book, error) {
 		cc := c.clone()
 		b.cycles[c.ID] = &cc
 	}
+	if len(errs) == 0 {
+		errs = append(errs, validateLinks(s.Cycles))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	return b, nil
-}
-
-// CycleSummary is one cycle's line in a review.
-type CycleSummary struct {
-	ID        string  `json:"id"`
-	Problem   string  `json:"problem"`
-	Metric    Metric  `json:"metric"`
-	Phase     Phase   `json:"phase"`
-	Baseline  float64 `json:"baseline"`
-	Target    float64 `json:"target"`
-	Measured  *Figure `json:"measured,omitempty"`
-	Verdict   Verdict `json:"verdict,omitempty"`
-	Outcome   Outcome `json:"outcome,omitempty"`
-	Overdue   int     `json:"overdue_actions"`
-	OpenedIn  bool    `json:"opened_in_period"`
-	ClosedIn  bool    `json:"closed_in_period"`
-	CheckedIn bool    `json:"checked_in_period"`
-}
-
-// TrendPoint is one window's value of a metric.
-type TrendPoint struct {
-	Window       Window  `json:"window"`
-	Value        float64 `json:"value"`
-	Lower        float64 `json:"lower"`
-	Upper        float64 `json:"upper"`
-	N            int64   `json:"n"`
-	Insufficient bool    `json:"insufficient,omitempty"`
-}
-
-// MetricTrend is a metric's values over the review period. Change is the
-// last sufficient point minus the first sufficient one (0 with fewer than
-// two); Improving says whether that change goes the better way (the
-// direction of the first cycle in the review that targets the metric).
-type MetricTrend struct {
-	Metric    Metric       `json:"metric"`
-	Points    []TrendPoint `json:"points"`
-	Change    float64      `json:"change"`
-	Improving bool         `json:"improving"`
-}
-
-// Review summarises PDCA work over a month, a quarter or a year: cycles
-// opened, closed and checked in the period, targets met, decisions taken,
-// actions overdue at the period's end, and the trend of the metrics the
-// cycles target. It is a plain value: print it with String or serialise it.
-type Review struct {
-	Period       Window         `json:"period"`
-	Opened       int            `json:"opened"`
-	Closed       int            `json:"closed"`
-	Checked      int            `json:"checked"`
-	Met          int            `json:"met"`
-	NotMet       int            `json:"not_met"`
-	Inconclusive int            `json:"inconclusive"`
-	Standardised int            `json:"standardised"`
-	Continued    int            `json:"continued"`
-	OpenAtEnd    int            `json:"open_at_end"`
-	Overdue      int            `json:"overdue_actions"`
-	Cycles       []CycleSummary `json:"cycles"`
-	Trends       []MetricTrend  `json:"trends,omitempty"`
-}
-
-// NewReview builds the review of period (a Month, Quarter or Year window)
-// from cycles and, for the metric trend, from reports (for example an
-// Aggregator's daily, weekly or monthly Reports; those whose window starts
-// outside the period are ignored). Cycles that neither were open during the
-// period nor had activity in it are left out. A cycle's verdict is its
-// latest check made before the period's end.
-func NewReview(period Window, cycles []Cycle, reports []Report) (Review, error) {
-	switch period.Granularity {
-	case Month, Quarter, Year:
-	default:
-		return Review{}, fieldErr("period.granularity", "a review covers a month, a quarter or a year, got %s", period.Granularity)
-	}
-	in := func(t time.Time) bool { return !t.IsZero() && period.Contains(t) }
-	end := period.End
-	rv := Review{Period: period, Cycles: []CycleSummary{}}
-	metrics := map[Metric]bool{} // metric -> higher is better, per the first cycle that targets it
-	var order []Metric
-	for _, c := range cycles {
-		closedBefore := !c.ClosedAt.IsZero() && c.ClosedAt.Before(period.Start)
-		if !c.OpenedAt.Before(end) || closedBefore {
-			continue
-		}
-		s := CycleSummary{
-			ID: c.ID, Problem: c.Plan.Problem, Metric: c.Plan.Metric, Phase: phaseAt(c, end),
-			Baseline: c.Plan.Baseline.Value, Target: c.Plan.Target,
-			OpenedIn: in(c.OpenedAt), ClosedIn: in(c.ClosedAt),
-		}
-		for _, ch := range c.Checks {
-			if ch.At.Before(end) {
-				f := ch.Measured
-				s.Measured, s.Verdict = &f, ch.Verdict
-				s.CheckedIn = s.CheckedIn || in(ch.At)
-			}
-		}
-		for _, t := range c.History {
-			if t.To == PhaseAct && t.At.Before(end) {
-				s.Outcome = c.Outcome
-				if in(t.At) {
-					switch c.Outcome {
-					case Standardised:
-						rv.Standardised++
-					case Continued:
-						rv.Continued++
-					}
-				}
-			}
-		}
-		if s.Phase != PhaseClosed {
-			rv.OpenAtEnd++
-			for _, a := range c.Plan.Actions {
-				if a.Deadline.Before(end) && (a.DoneAt.IsZero() || !a.DoneAt.Before(end)) {
-					s.Overdue++
-				}
-			}
-			rv.Overdue += s.Overdue
-		}
-		if s.OpenedIn {
-			rv.Opened++
-		}
-		if s.ClosedIn {
-			rv.Closed++
-		}
-		if s.CheckedIn {
-			rv.Checked++
-			switch s.Verdict {
-			case Met:
-				rv.Met++
-			case NotMet:
-				rv.NotMet++
-			case Inconclusive:
-				rv.Inconclusive++
-			}
-		}
-		rv.Cycles = append(rv.Cycles, s)
-		if _, seen := metrics[c.Plan.Metric]; !seen {
-			metrics[c.Plan.Metric] = c.Plan.higher()
-			order = append(order, c.Plan.Metric)
-		}
-	}
-	rs := append([]Report(nil), reports...)
-	sort.SliceStable(rs, func(i, j int) bool { return rs[i].Window.Start.Before(rs[j].Window.Start) })
-	for _, m := range order {
-		tr := MetricTrend{Metric: m, Points: []TrendPoint{}}
-		var first, last *TrendPoint
-		for _, r := range rs {
-			if !period.Contains(r.Window.Start) {
-				continue
-			}
-			f, ok := r.Figure(m)
-			if !ok || f.N == 0 {
-				continue // no data for this metric in that window
-			}
-			tr.Points = append(tr.Points, TrendPoint{Window: r.Window, Value: f.Value, Lower: f.Lower, Upper: f.Upper, N: f.N, Insufficient: f.Insufficient})
-		}
-		for i := range tr.Points {
-			if p := &tr.Points[i]; !p.Insufficient {
-				if first == nil {
-					first = p
-				}
-				last = p
-			}
-		}
-		if first != nil && last != first {
-			tr.Change = last.Value - first.Value
-			tr.Improving = (tr.Change > 0) == metrics[m] && tr.Change != 0
-		}
-		if len(tr.Points) > 0 {
-			rv.Trends = append(rv.Trends, tr)
-		}
-	}
-	return rv, nil
-}
-
-// phaseAt returns the phase the cycle was in just before t, from its
-// history.
-func phaseAt(c Cycle, t time.Time) Phase {
-	p := PhasePlan
-	for _, tr := range c.History {
-		if tr.At.Before(t) {
-			p = tr.To
-		}
-	}
-	return p
-}
-
-// String renders the review as a short plain-text report.
-func (r Review) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "PDCA review %s (%s)\n", r.Period.Label(), r.Period.Granularity)
-	fmt.Fprintf(&b, "cycles: %d opened, %d closed, %d open at end; %d overdue actions\n", r.Opened, r.Closed, r.OpenAtEnd, r.Overdue)
-	fmt.Fprintf(&b, "checks: %d checked: %d met, %d not met, %d inconclusive\n", r.Checked, r.Met, r.NotMet, r.Inconclusive)
-	fmt.Fprintf(&b, "decisions: %d standardised, %d continued\n", r.Standardised, r.Continued)
-	for _, c := range r.Cycles {
-		fmt.Fprintf(&b, "- %s [%s] %s: %s baseline %.4g target %.4g", c.ID, c.Phase, c.Problem, c.Metric, c.Baseline, c.Target)
-		if c.Measured != nil {
-			fmt.Fprintf(&b, " measured %.4g (n=%d) %s", c.Measured.Value, c.Measured.N, c.Verdict)
-		}
-		b.WriteString("\n")
-	}
-	for _, t := range r.Trends {
-		fmt.Fprintf(&b, "trend %s:", t.Metric)
-		for _, p := range t.Points {
-			fmt.Fprintf(&b, " %s=%.4g", p.Window.Label(), p.Value)
-			if p.Insufficient {
-				b.WriteString("*")
-			}
-		}
-		dir := "flat"
-		switch {
-		case t.Improving:
-			dir = "improving"
-		case t.Change != 0:
-			dir = "worsening"
-		}
-		fmt.Fprintf(&b, " (%+.4g, %s)\n", t.Change, dir)
-	}
-	return b.String()
 }

@@ -71,12 +71,15 @@ func fieldErr(path, format string, args ...any) error {
 }
 
 // TransitionError reports a PDCA operation that is not allowed in the
-// cycle's current phase. It wraps ErrInvalidTransition.
+// cycle's current phase, or one dated before the cycle's last change (Err
+// is then ErrTimeBackwards). It matches ErrInvalidTransition and Err with
+// errors.Is.
 type TransitionError struct {
 	CycleID string
 	Op      string // the operation attempted, e.g. "StartCheck"
 	From    Phase  // the phase the cycle was in
 	Reason  string // why it is not allowed
+	Err     error  // the underlying sentinel, if any
 }
 
 // Error implements error.
@@ -84,7 +87,17 @@ func (e *TransitionError) Error() string {
 	return fmt.Sprintf("feedback: cycle %q: %s not allowed in phase %s: %s", e.CycleID, e.Op, e.From, e.Reason)
 }
 
-// Unwrap lets errors.Is match ErrInvalidTransition.
-func (e *TransitionError) Unwrap() error { return ErrInvalidTransition }
+// Unwrap lets errors.Is match ErrInvalidTransition and Err.
+func (e *TransitionError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrInvalidTransition}
+	}
+	return []error{ErrInvalidTransition, e.Err}
+}
 
 func pathf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// prefix moves the field paths of the *FieldError values in err under path
+// ("id" under "cycles[2]" becomes "cycles[2].id"); other errors read
+// "path: error".
+func prefix(path string, err error) error { return sqerr.Prefix(path, err) }

@@ -84,7 +84,7 @@ func ExampleClassifier() {
 func ExampleBook() {
 	mock := clock.NewMock()
 	mock.Set(time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC))
-	book := feedback.NewBook(mock)
+	book := feedback.NewBook(feedback.WithClock(mock))
 
 	// Plan: FCR is 62% (n=500); target 70% by fixing the knowledge base.
 	baseline := feedback.Figure{Metric: feedback.MetricFCR, Value: 62, N: 500}

@@ -33,38 +33,38 @@ func figure(m Metric, hits, n int64) Figure {
 
 func TestCycleFullRun(t *testing.T) {
 	at := t0
-	c, err := NewCycle("c1", csatPlan(t0.Add(14*24*time.Hour)), at)
+	c, err := NewCycle(at, "c1", csatPlan(t0.Add(14*24*time.Hour)))
 	require.NoError(t, err)
 	assert.Equal(t, PhasePlan, c.Phase)
 	require.NoError(t, c.StartDo(at.Add(time.Hour)))
-	require.NoError(t, c.UpdateAction("a1", 50, "half the routes switched", at.Add(24*time.Hour)))
+	require.NoError(t, c.UpdateAction(at.Add(24*time.Hour), "a1", 50, "half the routes switched"))
 	err = c.StartCheck(at.Add(48 * time.Hour))
 	require.ErrorIs(t, err, ErrInvalidTransition)
 	assert.Contains(t, err.Error(), "a1 (50%)")
 	assert.Contains(t, err.Error(), "a2 (0%)")
 	assert.Len(t, c.OverdueActions(at.Add(15*24*time.Hour)), 2)
 
-	require.NoError(t, c.UpdateAction("a1", 100, "", at.Add(72*time.Hour)))
-	require.NoError(t, c.UpdateAction("a2", 100, "", at.Add(96*time.Hour)))
+	require.NoError(t, c.UpdateAction(at.Add(72*time.Hour), "a1", 100, ""))
+	require.NoError(t, c.UpdateAction(at.Add(96*time.Hour), "a2", 100, ""))
 	assert.Equal(t, at.Add(72*time.Hour), c.Plan.Actions[0].DoneAt)
 	assert.Equal(t, "half the routes switched", c.Plan.Actions[0].Note)
 	assert.Empty(t, c.OverdueActions(at.Add(15*24*time.Hour)))
-	require.ErrorIs(t, c.UpdateAction("zz", 10, "", at), ErrNotFound)
-	require.ErrorIs(t, c.UpdateAction("a1", 101, "", at), ErrInvalidConfig)
+	require.ErrorIs(t, c.UpdateAction(at, "zz", 10, ""), ErrNotFound)
+	require.ErrorIs(t, c.UpdateAction(at, "a1", 101, ""), ErrInvalidConfig)
 
 	require.NoError(t, c.StartCheck(at.Add(30*24*time.Hour)))
 	w, _ := WindowOf(Month, at.Add(30*24*time.Hour), time.UTC)
-	res, err := c.Check(w, figure(MetricCSAT, 9, 10), at.Add(31*24*time.Hour))
+	res, err := c.Check(at.Add(31*24*time.Hour), w, figure(MetricCSAT, 9, 10))
 	require.NoError(t, err)
 	assert.Equal(t, Inconclusive, res.Verdict)
 	assert.Contains(t, res.Reason, "too few samples")
-	require.ErrorIs(t, c.Standardise("new courier", at), ErrInvalidTransition)
+	require.ErrorIs(t, c.Standardise(at, "new courier"), ErrInvalidTransition)
 
-	res, err = c.Check(w, figure(MetricCSAT, 850, 1000), at.Add(40*24*time.Hour))
+	res, err = c.Check(at.Add(40*24*time.Hour), w, figure(MetricCSAT, 850, 1000))
 	require.NoError(t, err)
 	assert.Equal(t, Met, res.Verdict)
 	assert.InDelta(t, 15, res.Change, 1e-9)
-	require.NoError(t, c.Standardise("north region uses courier B; delay SMS is standard", at.Add(41*24*time.Hour)))
+	require.NoError(t, c.Standardise(at.Add(41*24*time.Hour), "north region uses courier B; delay SMS is standard"))
 	assert.Equal(t, PhaseAct, c.Phase)
 	require.NoError(t, c.Close(at.Add(42*24*time.Hour)))
 	assert.Equal(t, PhaseClosed, c.Phase)
@@ -101,13 +101,13 @@ func TestCheckVerdicts(t *testing.T) {
 			p := csatPlan(t0.Add(time.Hour))
 			p.Metric, p.Direction, p.Target = tt.metric, tt.direction, tt.target
 			p.Baseline = Figure{Metric: tt.metric, Value: tt.baseline}
-			c, err := NewCycle("c", p, t0)
+			c, err := NewCycle(t0, "c", p)
 			require.NoError(t, err)
 			require.NoError(t, c.StartDo(t0))
-			require.NoError(t, c.UpdateAction("a1", 100, "", t0))
-			require.NoError(t, c.UpdateAction("a2", 100, "", t0))
+			require.NoError(t, c.UpdateAction(t0, "a1", 100, ""))
+			require.NoError(t, c.UpdateAction(t0, "a2", 100, ""))
 			require.NoError(t, c.StartCheck(t0))
-			r, err := c.Check(Window{}, tt.measured, t0)
+			r, err := c.Check(t0, Window{}, tt.measured)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, r.Verdict, r.Reason)
 		})
@@ -116,7 +116,7 @@ func TestCheckVerdicts(t *testing.T) {
 
 func TestInvalidTransitions(t *testing.T) {
 	newAt := func(p Phase) *Cycle {
-		c, err := NewCycle("c", csatPlan(t0.Add(time.Hour)), t0)
+		c, err := NewCycle(t0, "c", csatPlan(t0.Add(time.Hour)))
 		require.NoError(t, err)
 		c.Phase = p
 		if p == PhaseCheck {
@@ -127,14 +127,14 @@ func TestInvalidTransitions(t *testing.T) {
 	ops := map[string]func(c *Cycle) error{
 		"StartDo":     func(c *Cycle) error { return c.StartDo(t0) },
 		"StartCheck":  func(c *Cycle) error { return c.StartCheck(t0) },
-		"Check":       func(c *Cycle) error { _, err := c.Check(Window{}, figure(MetricCSAT, 1, 2), t0); return err },
-		"Standardise": func(c *Cycle) error { return c.Standardise("x", t0) },
+		"Check":       func(c *Cycle) error { _, err := c.Check(t0, Window{}, figure(MetricCSAT, 1, 2)); return err },
+		"Standardise": func(c *Cycle) error { return c.Standardise(t0, "x") },
 		"StartNext": func(c *Cycle) error {
-			_, err := c.StartNext("n", csatPlan(t0), t0)
+			_, err := c.StartNext(t0, "n", csatPlan(t0))
 			return err
 		},
 		"Close":        func(c *Cycle) error { return c.Close(t0) },
-		"UpdateAction": func(c *Cycle) error { return c.UpdateAction("a1", 10, "", t0) },
+		"UpdateAction": func(c *Cycle) error { return c.UpdateAction(t0, "a1", 10, "") },
 	}
 	allowed := map[Phase]map[string]bool{
 		PhasePlan:   {"StartDo": true},
@@ -162,12 +162,12 @@ func TestInvalidTransitions(t *testing.T) {
 	}
 	// Standardise needs a met target even in Check.
 	c := newAt(PhaseCheck)
-	err := c.Standardise("x", t0)
+	err := c.Standardise(t0, "x")
 	require.ErrorIs(t, err, ErrInvalidTransition)
 	assert.Contains(t, err.Error(), "not_met")
 	// StartNext needs a check.
 	c.Checks = nil
-	_, err = c.StartNext("n", csatPlan(t0), t0)
+	_, err = c.StartNext(t0, "n", csatPlan(t0))
 	require.ErrorIs(t, err, ErrInvalidTransition)
 }
 
@@ -191,7 +191,7 @@ func TestPlanValidate(t *testing.T) {
 	require.ErrorContains(t, bad.Validate(), "does not improve")
 	bad.Actions = nil
 	require.ErrorContains(t, bad.Validate(), "no actions")
-	_, err = NewCycle("", csatPlan(t0), time.Time{})
+	_, err = NewCycle(time.Time{}, "", csatPlan(t0))
 	require.ErrorIs(t, err, ErrInvalidConfig)
 	assert.Contains(t, err.Error(), "id")
 	assert.Contains(t, err.Error(), "opened_at")
@@ -226,7 +226,7 @@ func runBookCycle(t *testing.T, b *Book, mock *clock.Mock) {
 func TestBookSnapshotRoundTrip(t *testing.T) {
 	mock := clock.NewMock()
 	mock.Set(t0)
-	b := NewBook(mock)
+	b := NewBook(WithClock(mock))
 	runBookCycle(t, b, mock)
 
 	snap := b.Snapshot()
@@ -235,7 +235,7 @@ func TestBookSnapshotRoundTrip(t *testing.T) {
 	var back BookSnapshot
 	require.NoError(t, json.Unmarshal(data, &back))
 	assert.Equal(t, snap, back)
-	rb, err := RestoreBook(mock, back)
+	rb, err := RestoreBook(back, WithClock(mock))
 	require.NoError(t, err)
 	assert.Equal(t, b.List(), rb.List())
 	c1, err := rb.Get("c1")
@@ -254,7 +254,7 @@ func TestBookSnapshotRoundTrip(t *testing.T) {
 	broken.Cycles = append([]Cycle{}, back.Cycles...)
 	broken.Cycles[0].Phase = "limbo"
 	broken.Cycles = append(broken.Cycles, broken.Cycles[1])
-	_, err = RestoreBook(nil, broken)
+	_, err = RestoreBook(broken)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "version")
 	assert.Contains(t, err.Error(), "limbo")
@@ -264,7 +264,7 @@ func TestBookSnapshotRoundTrip(t *testing.T) {
 func TestBookErrorsAndConcurrency(t *testing.T) {
 	mock := clock.NewMock()
 	mock.Set(t0)
-	b := NewBook(mock)
+	b := NewBook(WithClock(mock))
 	_, err := b.Open("c1", csatPlan(t0.Add(time.Hour)))
 	require.NoError(t, err)
 	_, err = b.Open("c1", csatPlan(t0.Add(time.Hour)))
@@ -302,7 +302,7 @@ func TestBookErrorsAndConcurrency(t *testing.T) {
 func TestReview(t *testing.T) {
 	mock := clock.NewMock()
 	mock.Set(t0) // 2026-03-02
-	b := NewBook(mock)
+	b := NewBook(WithClock(mock))
 	runBookCycle(t, b, mock) // c1 opened and continued into c2 in March
 	// c3 opened in March, still planning, its action overdue by the end of March.
 	_, err := b.Open("c3", Plan{
@@ -378,20 +378,20 @@ func TestReview(t *testing.T) {
 }
 
 func TestBookExplicitTimes(t *testing.T) {
-	b := NewBook(nil) // the real clock is never read by the ...At forms
+	b := NewBook() // the real clock is never read by the ...At forms
 	at := t0
-	_, err := b.OpenAt("c", csatPlan(at.Add(48*time.Hour)), at)
+	_, err := b.OpenAt(at, "c", csatPlan(at.Add(48*time.Hour)))
 	require.NoError(t, err)
-	require.NoError(t, b.StartDoAt("c", at.Add(time.Hour)))
-	require.NoError(t, b.UpdateActionAt("c", "a1", 100, "", at.Add(2*time.Hour)))
-	require.NoError(t, b.UpdateActionAt("c", "a2", 100, "", at.Add(3*time.Hour)))
-	require.NoError(t, b.StartCheckAt("c", at.Add(4*time.Hour)))
-	r, err := b.CheckAt("c", Window{}, figure(MetricCSAT, 900, 1000), at.Add(5*time.Hour))
+	require.NoError(t, b.StartDoAt(at.Add(time.Hour), "c"))
+	require.NoError(t, b.UpdateActionAt(at.Add(2*time.Hour), "c", "a1", 100, ""))
+	require.NoError(t, b.UpdateActionAt(at.Add(3*time.Hour), "c", "a2", 100, ""))
+	require.NoError(t, b.StartCheckAt(at.Add(4*time.Hour), "c"))
+	r, err := b.CheckAt(at.Add(5*time.Hour), "c", Window{}, figure(MetricCSAT, 900, 1000))
 	require.NoError(t, err)
 	assert.Equal(t, Met, r.Verdict)
 	assert.Equal(t, at.Add(5*time.Hour), r.At)
-	require.NoError(t, b.StandardiseAt("c", "keep it", at.Add(6*time.Hour)))
-	require.NoError(t, b.CloseAt("c", at.Add(7*time.Hour)))
+	require.NoError(t, b.StandardiseAt(at.Add(6*time.Hour), "c", "keep it"))
+	require.NoError(t, b.CloseAt(at.Add(7*time.Hour), "c"))
 	c, err := b.Get("c")
 	require.NoError(t, err)
 	assert.Equal(t, at, c.OpenedAt)
@@ -401,17 +401,17 @@ func TestBookExplicitTimes(t *testing.T) {
 	assert.Equal(t, at.Add(time.Hour), c.History[0].At)
 	assert.Empty(t, b.OverdueAt(at.Add(72*time.Hour)), "closed cycles have no overdue actions")
 
-	_, err = b.OpenAt("d", csatPlan(at.Add(time.Hour)), at)
+	_, err = b.OpenAt(at, "d", csatPlan(at.Add(time.Hour)))
 	require.NoError(t, err)
-	require.NoError(t, b.StartDoAt("d", at))
-	require.NoError(t, b.UpdateActionAt("d", "a1", 100, "", at))
-	require.NoError(t, b.UpdateActionAt("d", "a2", 100, "", at))
-	require.NoError(t, b.StartCheckAt("d", at))
-	_, err = b.CheckAt("d", Window{}, figure(MetricCSAT, 700, 1000), at)
+	require.NoError(t, b.StartDoAt(at, "d"))
+	require.NoError(t, b.UpdateActionAt(at, "d", "a1", 100, ""))
+	require.NoError(t, b.UpdateActionAt(at, "d", "a2", 100, ""))
+	require.NoError(t, b.StartCheckAt(at, "d"))
+	_, err = b.CheckAt(at, "d", Window{}, figure(MetricCSAT, 700, 1000))
 	require.NoError(t, err)
-	_, err = b.StartNextAt("d", "c", csatPlan(at.Add(time.Hour)), at)
+	_, err = b.StartNextAt(at, "d", "c", csatPlan(at.Add(time.Hour)))
 	require.ErrorIs(t, err, ErrDuplicate)
-	next, err := b.StartNextAt("d", "e", csatPlan(at.Add(time.Hour)), at.Add(time.Minute))
+	next, err := b.StartNextAt(at.Add(time.Minute), "d", "e", csatPlan(at.Add(time.Hour)))
 	require.NoError(t, err)
 	assert.Equal(t, at.Add(time.Minute), next.OpenedAt)
 }

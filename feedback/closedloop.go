@@ -1,104 +1,174 @@
 package feedback
 
 import (
+	"cmp"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/sqkit/sqkit/fsm"
+	"github.com/sqkit/sqkit/internal/cases"
 	"github.com/sqkit/sqkit/sla"
 )
 
-// Helpers shared by Rectifications and ReturnVisits, which keep their items
-// the same way: a lifecycle machine and an SLA clock per item, in one
-// tracker, with the latest recorded instant guarding against time going
-// backwards.
-
-// sortByTimeThenID sorts s by the instant key returns, then by id.
-func sortByTimeThenID[T any](s []T, key func(*T) (time.Time, string)) {
-	sort.Slice(s, func(i, j int) bool {
-		ti, idi := key(&s[i])
-		tj, idj := key(&s[j])
-		if !ti.Equal(tj) {
-			return ti.Before(tj)
-		}
-		return idi < idj
-	})
+// loop is what Rectifications and ReturnVisits share: the case engine
+// (items keyed by id, a lifecycle machine each, the SLA clock in the record
+// of the item's id in the engine's namespace, the time guard, events after
+// the lock is released), the timeline it schedules on, and the reads of
+// items as plain values.
+type loop[R, E any] struct {
+	eng  *cases.Engine[R, E]
+	noun string // "rectification", "return visit"
+	// view returns a copy of an item with its derived fields; it runs
+	// under the engine's lock.
+	view func(it *cases.Item[R]) R
+	// since is the instant an item was opened (the order of List).
+	since func(r *R) time.Time
+	// overdue reports whether an item is overdue at an instant, and due
+	// its deadline.
+	overdue func(r *R, at time.Time) bool
+	due     func(r *R) time.Time
 }
 
-// overdueByDue keeps the values of all that are overdue at now, ordered
-// by deadline then id (key returns both).
-func overdueByDue[T any](all []T, now time.Time, overdue func(T, time.Time) bool, key func(*T) (time.Time, string)) []T {
-	var out []T
-	for _, v := range all {
-		if overdue(v, now) {
-			out = append(out, v)
+// OnEvent registers a handler of the engine's events; handlers are called
+// in registration order, in the goroutine that advances the timeline, with
+// no lock held: they may call any method except AdvanceTo, Advance and Run.
+func (l *loop[R, E]) OnEvent(h func(E)) { l.eng.OnEvent(h) }
+
+// AdvanceTo delivers, in deadline order, every event of the engine's
+// timeline due at or before at, and returns how many it delivered (see
+// sla.Tracker.AdvanceTo). On the host's timeline (WithTracker) that is
+// every engine's events: the host may as well call its tracker's
+// AdvanceTo.
+func (l *loop[R, E]) AdvanceTo(at time.Time) int { return l.eng.Tracker().AdvanceTo(at) }
+
+// Advance is AdvanceTo at the clock's current time.
+func (l *loop[R, E]) Advance() int { return l.AdvanceTo(l.eng.Clock().Now()) }
+
+// Run delivers the events of the engine's timeline as they fall due on the
+// timeline's clock until ctx ends (see sla.Tracker.Run); it returns
+// ctx.Err(). On the host's timeline, run the tracker once instead.
+func (l *loop[R, E]) Run(ctx context.Context) error { return l.eng.Tracker().Run(ctx) }
+
+// NextDeadline returns the instant of the earliest undelivered event of
+// the engine's timeline.
+func (l *loop[R, E]) NextDeadline() (time.Time, bool) { return l.eng.Tracker().NextDeadline() }
+
+// Tracker returns the timeline the engine schedules on: the host's
+// (WithTracker) or its own.
+func (l *loop[R, E]) Tracker() *sla.Tracker { return l.eng.Tracker() }
+
+// Namespace returns the engine's namespace on its timeline.
+func (l *loop[R, E]) Namespace() string { return l.eng.Namespace() }
+
+// Len returns the number of items.
+func (l *loop[R, E]) Len() int { return l.eng.Len() }
+
+// order is the order of List and of snapshots: opening instant, then id.
+func (l *loop[R, E]) order() func(a, b *cases.Item[R]) int {
+	return cases.ByTimeThenID(func(it *cases.Item[R]) time.Time { return l.since(&it.Rec) })
+}
+
+// get returns a copy of item id.
+func (l *loop[R, E]) get(id string) (R, error) {
+	r, ok := cases.Get(l.eng, id, l.view)
+	if !ok {
+		return r, fmt.Errorf("%w: %s %q", ErrNotFound, l.noun, id)
+	}
+	return r, nil
+}
+
+// list returns copies of every item, by opening instant then id.
+func (l *loop[R, E]) list() []R { return cases.List(l.eng, l.view, l.order()) }
+
+// overdueAt returns the items overdue at at, by deadline then id.
+func (l *loop[R, E]) overdueAt(at time.Time, id func(r *R) string) []R {
+	var out []R
+	for _, r := range l.list() {
+		if l.overdue(&r, at) {
+			out = append(out, r)
 		}
 	}
-	sortByTimeThenID(out, key)
+	slices.SortFunc(out, func(a, b R) int { return cmp.Or(l.due(&a).Compare(l.due(&b)), cmp.Compare(id(&a), id(&b))) })
 	return out
 }
 
-// checkNotBefore returns an error wrapping ErrTimeBackwards when at is zero
-// or earlier than last, the latest instant recorded on an item.
-func checkNotBefore(at, last time.Time) error {
-	if at.IsZero() || at.Before(last) {
-		return fmt.Errorf("%w: %v is before %v", ErrTimeBackwards, at, last)
+// do runs op on item id at at under the engine's lock, after the time
+// guard (whose error wrap shapes), and returns a copy of the item.
+func (l *loop[R, E]) do(at time.Time, id string, wrap func(it *cases.Item[R], err error) error, op func(it *cases.Item[R]) error) (R, error) {
+	var out R
+	_, err := l.eng.Do(at, id, wrap, func(it *cases.Item[R]) ([]E, error) {
+		if err := op(it); err != nil {
+			return nil, err
+		}
+		out = l.view(it)
+		return nil, nil
+	})
+	return out, err
+}
+
+// fire fires ev on the item's machine at at, shaping a refusal with wrap.
+func fire[R any](it *cases.Item[R], at time.Time, ev fsm.Event, by fsm.By, wrap func(it *cases.Item[R], err error) error) error {
+	if _, err := it.M.FireAt(context.Background(), at, ev, by); err != nil {
+		return wrap(it, err)
 	}
 	return nil
 }
 
-// orphanErrors reports the snapshot clocks left in clocks (those no item
-// claimed) and the pending events whose clock belongs to no item; noun
-// names the items ("item", "visit").
-func orphanErrors[V any](clocks map[string]V, pending []sla.Event, known func(id string) bool, noun string) []error {
-	var errs []error
-	orphans := make([]string, 0, len(clocks))
-	for id := range clocks {
-		orphans = append(orphans, id)
+// in returns t in loc, leaving the zero instant and a nil loc alone.
+func in(t time.Time, loc *time.Location) time.Time {
+	if t.IsZero() || loc == nil {
+		return t
 	}
-	sort.Strings(orphans)
-	for _, id := range orphans {
-		errs = append(errs, fieldErr("tracker.clocks", "clock %q belongs to no %s", id, noun))
-	}
-	for i, ev := range pending {
-		if !known(ev.ID.Clock) {
-			errs = append(errs, fieldErr(pathf("tracker.pending[%d]", i), "event %s belongs to no %s", ev.ID, noun))
-		}
-	}
-	return errs
+	return t.In(loc)
 }
 
-// sameSpec reports whether spec was built from def (compared as JSON, the
-// form a snapshot stores it in).
-func sameSpec(def sla.SpecDef, spec *sla.Spec) (bool, error) {
-	want, err := json.Marshal(def)
-	if err != nil {
-		return false, err
+// historyIn returns the machine's history with its instants in loc.
+func historyIn(m *fsm.Machine, loc *time.Location) []fsm.Record {
+	h := m.History()
+	for i := range h {
+		h[i].At = in(h[i].At, loc)
 	}
-	got, err := json.Marshal(spec.Def())
-	return err == nil && string(got) == string(want), nil
+	return h
 }
 
-// latestRecorded returns the latest of from, the machine's transitions and
-// transfers, and more: the instant a restored item's next operation may not
-// precede.
-func latestRecorded(from time.Time, m *fsm.Machine, more ...time.Time) time.Time {
-	last := from
-	later := func(t time.Time) {
-		if t.After(last) {
-			last = t
+// calendarLocation returns the location of a calendar that has one (an
+// *sla.Calendar does), else nil.
+func calendarLocation(bt sla.BusinessTime) *time.Location {
+	if c, ok := bt.(interface{ Location() *time.Location }); ok {
+		return c.Location()
+	}
+	return nil
+}
+
+// dueOf returns the instant the clock under key falls (or fell) due, zero
+// when it is not determined (see sla.Clock.Due).
+func dueOf(tr *sla.Tracker, key sla.ClockKey) time.Time {
+	if c, ok := tr.Clock(key); ok {
+		if due, ok := c.Due(); ok {
+			return due
 		}
 	}
-	for _, h := range m.History() {
-		later(h.At)
+	return time.Time{}
+}
+
+// sameDef reports whether two targets are the same, compared as the JSON a
+// snapshot stores them in.
+func sameDef(a, b sla.SpecDef) bool {
+	x, errA := json.Marshal(a)
+	y, errB := json.Marshal(b)
+	return errA == nil && errB == nil && string(x) == string(y)
+}
+
+// restoreErr makes a restore's error match ErrInvalidConfig, also when the
+// problem is one the timeline's own restore found (those match
+// sla.ErrInvalid as well).
+func restoreErr(err error) error {
+	if err == nil || errors.Is(err, ErrInvalidConfig) {
+		return err
 	}
-	for _, t := range m.Transfers() {
-		later(t.At)
-	}
-	for _, t := range more {
-		later(t)
-	}
-	return last
+	return fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 }

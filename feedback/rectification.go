@@ -1,16 +1,11 @@
 package feedback
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"maps"
 	"slices"
-	"sort"
-	"sync"
 	"time"
 
-	"github.com/benbjohnson/clock"
 	"github.com/sqkit/sqkit/fsm"
 	"github.com/sqkit/sqkit/sla"
 )
@@ -130,7 +125,9 @@ func rectValidateAction(path string, a CorrectiveAction, seen map[string]bool) [
 // feedback) as a plain value. The fields up to ClosedAt are the item's own
 // record; State, Owner, FirstResponder, Due and History are read from its
 // lifecycle machine and its SLA clock when the item is returned by
-// [Rectifications.Get] or [Rectifications.List].
+// [Rectifications.Get] or [Rectifications.List], which give every instant
+// of the item in the location of its deadline's calendar (UTC for the
+// default 24x7 deadline).
 type Rectification struct {
 	ID            string             `json:"id"`
 	Source        Source             `json:"source"`
@@ -158,17 +155,28 @@ type Rectification struct {
 }
 
 // OverdueAt reports whether the item's corrective work is past its deadline
-// at now: it is still open or in progress and its deadline has been reached.
-func (r Rectification) OverdueAt(now time.Time) bool {
-	return (r.State == RectOpen || r.State == RectInProgress) && !r.Due.IsZero() && !now.Before(r.Due)
+// at at: it is still open or in progress and its deadline has been reached
+// (due at t means overdue from t).
+func (r Rectification) OverdueAt(at time.Time) bool {
+	return (r.State == RectOpen || r.State == RectInProgress) && !r.Due.IsZero() && !at.Before(r.Due)
 }
 
-func (r *Rectification) clone() Rectification {
+// clone returns a deep copy with its instants in loc (nil: as recorded).
+func (r *Rectification) clone(loc *time.Location) Rectification {
 	c := *r
+	c.OpenedAt, c.ClosedAt, c.Due = in(r.OpenedAt, loc), in(r.ClosedAt, loc), in(r.Due, loc)
 	c.Actions = slices.Clone(r.Actions)
+	for i := range c.Actions {
+		a := &c.Actions[i]
+		a.AddedAt, a.DoneAt = in(a.AddedAt, loc), in(a.DoneAt, loc)
+	}
 	c.Verifications = slices.Clone(r.Verifications)
+	for i := range c.Verifications {
+		c.Verifications[i].At = in(c.Verifications[i].At, loc)
+	}
 	if r.Notice != nil {
 		n := *r.Notice
+		n.At = in(n.At, loc)
 		c.Notice = &n
 	}
 	c.History = slices.Clone(r.History)
@@ -180,7 +188,8 @@ func (r *Rectification) clone() Rectification {
 // work not done (the item is overdue), reminders after it, or met when the
 // item was verified within its deadline. ID is stable (item, metric, kind,
 // cycle, step), so a host can deduplicate at-least-once delivery; At is the
-// event's own instant, never the later time it was delivered.
+// event's own instant, never the later time it was delivered, in the
+// location of the item's deadline calendar.
 type RectificationEvent struct {
 	ID       sla.EventID `json:"id"`
 	Item     string      `json:"item"`
@@ -196,504 +205,81 @@ type RectificationEvent struct {
 // reminder after it).
 func (e RectificationEvent) Overdue() bool { return e.Kind == sla.Breach || e.Kind == sla.Reminder }
 
-// RectificationConfig chooses the SLA deadline of rectification items. It
-// holds compiled sla specs, so it is built in code, not read from JSON; a
-// snapshot records each clock's spec as a plain sla.SpecDef and
-// RestoreRectifications matches it against the configuration.
+// RectificationConfig chooses the SLA deadline of rectification items as
+// plain targets (sla.SpecDef), so it is JSON and travels in the snapshot;
+// the calendars the targets name (other than sla.CalendarAlways) are given
+// with WithCalendars.
 type RectificationConfig struct {
 	// Deadline is the target of items whose category has no entry in
 	// ByCategory. Nil means DefaultRectificationDeadline().
-	Deadline *sla.Spec
+	Deadline *sla.SpecDef `json:"deadline,omitempty"`
 	// ByCategory gives categories their own deadline (for example a
 	// shorter one for product safety).
-	ByCategory map[string]*sla.Spec
+	ByCategory map[string]sla.SpecDef `json:"by_category,omitempty"`
 }
 
-// Validate reports every problem of the configuration at once.
+// Validate reports every problem of the configuration at once: an empty
+// category and targets that are not valid sla targets (the calendars are
+// checked when the engine is built).
 func (c RectificationConfig) Validate() error {
 	var errs []error
-	if c.Deadline != nil && c.Deadline.Target() <= 0 {
-		errs = append(errs, fieldErr("deadline", "spec has no target"))
-	}
-	cats := make([]string, 0, len(c.ByCategory))
-	for k := range c.ByCategory {
-		cats = append(cats, k)
-	}
-	sort.Strings(cats)
-	for _, k := range cats {
-		s := c.ByCategory[k]
-		switch {
-		case k == "":
-			errs = append(errs, fieldErr("by_category[\"\"]", "empty category"))
-		case s == nil:
-			errs = append(errs, fieldErr(pathf("by_category[%q]", k), "nil spec"))
-		case s.Target() <= 0:
-			errs = append(errs, fieldErr(pathf("by_category[%q]", k), "spec has no target"))
+	check := func(path string, def sla.SpecDef) {
+		if _, err := sla.NewSpec(def, alwaysOpen); err != nil {
+			errs = append(errs, fieldErr(path, "%v", err))
 		}
+	}
+	if c.Deadline != nil {
+		check("deadline", *c.Deadline)
+	}
+	for _, k := range slices.Sorted(maps.Keys(c.ByCategory)) {
+		if k == "" {
+			errs = append(errs, fieldErr(`by_category[""]`, "empty category"))
+			continue
+		}
+		check(pathf("by_category[%q]", k), c.ByCategory[k])
 	}
 	return errors.Join(errs...)
 }
 
-func (c RectificationConfig) spec(category string) *sla.Spec {
-	if s, ok := c.ByCategory[category]; ok {
-		return s
+// withDefaults returns the configuration with its default deadline and the
+// compiled targets, their calendars taken from o.
+func (c RectificationConfig) withDefaults(o options) (RectificationConfig, rectSpecs, error) {
+	if err := c.Validate(); err != nil {
+		return c, rectSpecs{}, err
 	}
-	return c.Deadline
-}
-
-// rectItem is one item with its lifecycle machine and SLA clock key.
-type rectItem struct {
-	r    Rectification // own fields only; derived fields are filled on read
-	m    *fsm.Machine
-	key  sla.ClockKey
-	last time.Time // the latest instant recorded on the item
-}
-
-// Rectifications holds rectification items: each runs its lifecycle on an
-// fsm.Machine of [RectificationDefinition] and its deadline on an SLA clock
-// in one sla.Tracker owned by this value. The clock runs while the item is
-// open or in progress, pauses when the item is done (waiting for
-// verification), resumes if the verification fails and stops when it
-// passes, so the deadline measures the corrective work, not the wait for
-// the check. A closed item keeps its stopped clock, so that events not yet
-// delivered (such as met) and the attainment figures survive.
-//
-// SLA events (warnings, the breach that makes an item overdue, reminders,
-// met) reach the handlers registered with OnEvent when AdvanceTo, Advance
-// or Run delivers them; handlers run outside every lock and may call any
-// method except AdvanceTo, Advance and Run.
-//
-// Every operation takes its time from the injected clock.Clock or, in its
-// ...At form, explicitly. A Rectifications is safe for concurrent use; Get
-// and List return copies.
-type Rectifications struct {
-	mu       sync.Mutex
-	clk      clock.Clock
-	cfg      RectificationConfig
-	tr       *sla.Tracker
-	items    map[string]*rectItem
-	handlers []func(RectificationEvent)
-}
-
-// NewRectifications returns an empty set of items. A nil clock means
-// clock.New().
-func NewRectifications(clk clock.Clock, cfg RectificationConfig) (*Rectifications, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
+	if c.Deadline == nil {
+		d := DefaultRectificationDeadline()
+		c.Deadline = &d
 	}
-	if clk == nil {
-		clk = clock.New()
-	}
-	if cfg.Deadline == nil {
-		cfg.Deadline = DefaultRectificationDeadline()
-	}
-	cfg.ByCategory = maps.Clone(cfg.ByCategory)
-	rs := &Rectifications{clk: clk, cfg: cfg, items: make(map[string]*rectItem)}
-	rs.tr = sla.NewTracker(sla.WithClock(clk), sla.WithHandler(rs.deliver))
-	return rs, nil
-}
-
-// OnEvent registers a handler for SLA events of items; handlers are called
-// in registration order, outside every lock.
-func (rs *Rectifications) OnEvent(h func(RectificationEvent)) {
-	if h == nil {
-		return
-	}
-	rs.mu.Lock()
-	rs.handlers = append(rs.handlers, h)
-	rs.mu.Unlock()
-}
-
-// deliver is the tracker's handler: it adds the item's details and calls
-// the user's handlers with no lock held.
-func (rs *Rectifications) deliver(ev sla.Event) {
-	rs.mu.Lock()
-	out := RectificationEvent{ID: ev.ID, Item: ev.ID.Clock, Kind: ev.ID.Kind, At: ev.At, Category: ev.Priority}
-	if it, ok := rs.items[ev.ID.Clock]; ok {
-		out.Category = it.r.Category
-		out.Owner = it.m.Owner()
-		out.State = it.m.State()
-	}
-	hs := rs.handlers
-	rs.mu.Unlock()
-	for _, h := range hs {
-		h(out)
-	}
-}
-
-// AdvanceTo delivers, in deadline order, every SLA event due at or before
-// now and returns how many it delivered (see sla.Tracker.AdvanceTo).
-func (rs *Rectifications) AdvanceTo(now time.Time) int { return rs.tr.AdvanceTo(now) }
-
-// Advance is AdvanceTo at the clock's current time.
-func (rs *Rectifications) Advance() int { return rs.tr.Advance() }
-
-// Run delivers SLA events as they fall due on the clock until ctx ends (see
-// sla.Tracker.Run); it returns ctx.Err().
-func (rs *Rectifications) Run(ctx context.Context) error { return rs.tr.Run(ctx) }
-
-// NextDeadline returns the instant of the earliest undelivered SLA event.
-func (rs *Rectifications) NextDeadline() (time.Time, bool) { return rs.tr.NextDeadline() }
-
-// AttainmentAt returns the deadline attainment of items per category (the
-// tracker's priority label is the item's category): met means verified
-// within the deadline. Closed items stay counted.
-func (rs *Rectifications) AttainmentAt(at time.Time) []sla.Attainment {
-	return rs.tr.AttainmentAt(at, "")
-}
-
-// Open adds a new item in state open, now; see OpenAt.
-func (rs *Rectifications) Open(in RectificationInput) (Rectification, error) {
-	return rs.OpenAt(in, rs.clk.Now())
-}
-
-// OpenAt adds a new item in state open at time at: it validates in, assigns
-// the owner (who becomes the first responder) and starts the item's SLA
-// clock on the deadline spec of its category. It returns ErrDuplicate for an
-// id already in use.
-func (rs *Rectifications) OpenAt(in RectificationInput, at time.Time) (Rectification, error) {
-	err := in.Validate()
-	if at.IsZero() {
-		err = errors.Join(err, fieldErr("opened_at", "zero time"))
-	}
-	if err != nil {
-		return Rectification{}, err
-	}
-	rs.mu.Lock()
-	defer rs.mu.Unlock()
-	if _, dup := rs.items[in.ID]; dup {
-		return Rectification{}, fmt.Errorf("%w: rectification %q", ErrDuplicate, in.ID)
-	}
-	m, err := fsm.NewMachine(rectDefinition, fsm.WithID(in.ID), fsm.WithClock(rs.clk))
-	if err != nil {
-		return Rectification{}, err
-	}
-	if _, err := m.AssignAt(at, in.Owner, fsm.By{Actor: in.By, Reason: "opened"}); err != nil {
-		return Rectification{}, err
-	}
-	spec := rs.cfg.spec(in.Category)
-	if err := rs.tr.StartAt(at, sla.ClockKey{ID: in.ID}, spec, in.Category); err != nil {
-		return Rectification{}, err
-	}
-	it := &rectItem{
-		r: Rectification{
-			ID: in.ID, Source: in.Source, Category: in.Category, Problem: in.Problem,
-			Actions: make([]CorrectiveAction, len(in.Actions)), OpenedAt: at,
-		},
-		m: m, key: sla.ClockKey{ID: in.ID, Metric: spec.Metric()}, last: at,
-	}
-	for i, a := range in.Actions {
-		a.DoneAt, a.DoneBy, a.AddedAt = time.Time{}, "", at
-		it.r.Actions[i] = rectNewAction(a, in.Owner, at)
-	}
-	rs.items[in.ID] = it
-	return rs.view(it), nil
-}
-
-func rectNewAction(a CorrectiveAction, owner string, at time.Time) CorrectiveAction {
-	if a.Owner == "" {
-		a.Owner = owner
-	}
-	if a.AddedAt.IsZero() {
-		a.AddedAt = at
-	}
-	return a
-}
-
-// view returns a copy of the item with its derived fields. Called with
-// rs.mu held.
-func (rs *Rectifications) view(it *rectItem) Rectification {
-	r := it.r.clone()
-	r.State = it.m.State()
-	r.Owner = it.m.Owner()
-	r.FirstResponder = it.m.FirstResponder()
-	r.History = it.m.History()
-	if c, ok := rs.tr.Clock(it.key); ok {
-		if due, ok := c.Due(); ok {
-			r.Due = due
-		}
-	}
-	return r
-}
-
-// Get returns a copy of item id.
-func (rs *Rectifications) Get(id string) (Rectification, error) {
-	rs.mu.Lock()
-	defer rs.mu.Unlock()
-	it, ok := rs.items[id]
-	if !ok {
-		return Rectification{}, fmt.Errorf("%w: rectification %q", ErrNotFound, id)
-	}
-	return rs.view(it), nil
-}
-
-// List returns copies of every item, by opening time then id.
-func (rs *Rectifications) List() []Rectification {
-	rs.mu.Lock()
-	out := make([]Rectification, 0, len(rs.items))
-	for _, it := range rs.items {
-		out = append(out, rs.view(it))
-	}
-	rs.mu.Unlock()
-	sortByTimeThenID(out, rectOpened)
-	return out
-}
-
-// rectOpened is the order of items in List and Snapshot.
-func rectOpened(r *Rectification) (time.Time, string) { return r.OpenedAt, r.ID }
-
-// Overdue returns the items overdue now; see OverdueAt.
-func (rs *Rectifications) Overdue() []Rectification { return rs.OverdueAt(rs.clk.Now()) }
-
-// OverdueAt returns the items whose corrective work is past its deadline at
-// now (open or in progress, deadline reached), by deadline then id.
-func (rs *Rectifications) OverdueAt(now time.Time) []Rectification {
-	return overdueByDue(rs.List(), now, Rectification.OverdueAt, func(r *Rectification) (time.Time, string) { return r.Due, r.ID })
-}
-
-// op runs f on item id under the lock after checking the time. f does the
-// item's own checks, fires the lifecycle event and updates the SLA clock;
-// it returns the operation's error.
-func (rs *Rectifications) op(id, name string, at time.Time, f func(it *rectItem) error) (Rectification, error) {
-	rs.mu.Lock()
-	defer rs.mu.Unlock()
-	it, ok := rs.items[id]
-	if !ok {
-		return Rectification{}, fmt.Errorf("%w: rectification %q", ErrNotFound, id)
-	}
-	if err := checkNotBefore(at, it.last); err != nil {
-		return Rectification{}, &RectificationError{ItemID: id, Op: name, State: it.m.State(), Err: err}
-	}
-	if err := f(it); err != nil {
-		return Rectification{}, err
-	}
-	it.last = at
-	return rs.view(it), nil
-}
-
-// fire fires ev on the item's machine at at, wrapping a refusal in a
-// *RectificationError.
-func (it *rectItem) fire(op string, at time.Time, ev fsm.Event, by fsm.By) error {
-	from := it.m.State()
-	if _, err := it.m.FireAt(context.Background(), at, ev, by); err != nil {
-		return &RectificationError{ItemID: it.r.ID, Op: op, State: from, Err: err}
-	}
-	return nil
-}
-
-// clockErr reports an SLA clock failure after the lifecycle moved; the
-// state mapping makes it impossible short of a bug.
-func (it *rectItem) clockErr(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return fmt.Errorf("feedback: rectification %q: %s: SLA clock out of step: %w", it.r.ID, op, err)
-}
-
-// Start moves item id from open to in progress, now.
-func (rs *Rectifications) Start(id string, by fsm.By) (Rectification, error) {
-	return rs.StartAt(id, by, rs.clk.Now())
-}
-
-// StartAt is Start at an explicit time.
-func (rs *Rectifications) StartAt(id string, by fsm.By, at time.Time) (Rectification, error) {
-	return rs.op(id, "Start", at, func(it *rectItem) error { return it.fire("Start", at, RectStart, by) })
-}
-
-// AddAction adds a corrective action to item id, now; see AddActionAt.
-func (rs *Rectifications) AddAction(id string, a CorrectiveAction) (Rectification, error) {
-	return rs.AddActionAt(id, a, rs.clk.Now())
-}
-
-// AddActionAt adds a corrective action to item id at time at. Actions may be
-// added while the item is open or in progress (after a failed verification,
-// for example). An empty Owner means the item's owner.
-func (rs *Rectifications) AddActionAt(id string, a CorrectiveAction, at time.Time) (Rectification, error) {
-	return rs.op(id, "AddAction", at, func(it *rectItem) error {
-		if err := it.editable("AddAction"); err != nil {
-			return err
-		}
-		seen := map[string]bool{}
-		for _, x := range it.r.Actions {
-			seen[x.ID] = true
-		}
-		if errs := rectValidateAction("action", a, map[string]bool{}); len(errs) > 0 {
-			return errors.Join(errs...)
-		}
-		if seen[a.ID] {
-			return fmt.Errorf("%w: rectification %q action %q", ErrDuplicate, it.r.ID, a.ID)
-		}
-		a.DoneAt, a.DoneBy, a.AddedAt = time.Time{}, "", at
-		it.r.Actions = append(it.r.Actions, rectNewAction(a, it.m.Owner(), at))
-		return nil
-	})
-}
-
-func (it *rectItem) editable(op string) error {
-	if s := it.m.State(); s != RectOpen && s != RectInProgress {
-		return &RectificationError{ItemID: it.r.ID, Op: op, State: s,
-			Err: errors.New("actions change only while the item is open or in progress")}
-	}
-	return nil
-}
-
-// CompleteAction marks an action of item id done, now; see
-// CompleteActionAt.
-func (rs *Rectifications) CompleteAction(id, actionID string, by fsm.By) (Rectification, error) {
-	return rs.CompleteActionAt(id, actionID, by, rs.clk.Now())
-}
-
-// CompleteActionAt marks action actionID of item id done at time at, by
-// by.Actor with by.Reason as its note. The item must be open or in progress.
-// Completing an action that is already done keeps the first completion.
-func (rs *Rectifications) CompleteActionAt(id, actionID string, by fsm.By, at time.Time) (Rectification, error) {
-	return rs.op(id, "CompleteAction", at, func(it *rectItem) error {
-		if err := it.editable("CompleteAction"); err != nil {
-			return err
-		}
-		for i := range it.r.Actions {
-			a := &it.r.Actions[i]
-			if a.ID != actionID {
-				continue
-			}
-			if !a.Done() {
-				a.DoneAt, a.DoneBy, a.Note = at, by.Actor, by.Reason
-			}
+	c.ByCategory = maps.Clone(c.ByCategory)
+	var errs []error
+	compile := func(path string, def sla.SpecDef) *sla.Spec {
+		bt, err := o.calendar(def.Calendar)
+		if err != nil {
+			errs = append(errs, fieldErr(path+".calendar", "%v (give it with WithCalendars)", err))
 			return nil
 		}
-		return fmt.Errorf("%w: rectification %q action %q", ErrNotFound, it.r.ID, actionID)
-	})
-}
-
-// Complete moves item id from in progress to done, now; see CompleteAt.
-func (rs *Rectifications) Complete(id string, by fsm.By) (Rectification, error) {
-	return rs.CompleteAt(id, by, rs.clk.Now())
-}
-
-// CompleteAt moves item id from in progress to done at time at and pauses
-// its SLA clock while the item waits for verification. It is refused with
-// ErrActionsIncomplete (in a *RectificationError) when the item has no
-// corrective action, when an action is not done, or, after a failed
-// verification, when no new action was added since: the work that failed
-// its check is not submitted again unchanged.
-func (rs *Rectifications) CompleteAt(id string, by fsm.By, at time.Time) (Rectification, error) {
-	return rs.op(id, "Complete", at, func(it *rectItem) error {
-		if it.m.State() == RectInProgress {
-			if err := it.actionsComplete(); err != nil {
-				return &RectificationError{ItemID: it.r.ID, Op: "Complete", State: RectInProgress, Err: err}
-			}
-		}
-		if err := it.fire("Complete", at, RectComplete, by); err != nil {
-			return err
-		}
-		return it.clockErr("Complete", rs.tr.PauseAt(at, it.key))
-	})
-}
-
-func (it *rectItem) actionsComplete() error {
-	if len(it.r.Actions) == 0 {
-		return fmt.Errorf("%w: no corrective action", ErrActionsIncomplete)
+		s, err := sla.NewSpec(def, bt)
+		errs = append(errs, err)
+		return s
 	}
-	var open []string
-	for _, a := range it.r.Actions {
-		if !a.Done() {
-			open = append(open, a.ID)
-		}
+	rs := rectSpecs{def: compile("deadline", *c.Deadline), by: map[string]*sla.Spec{}}
+	for k, def := range c.ByCategory {
+		rs.by[k] = compile(pathf("by_category[%q]", k), def)
 	}
-	if len(open) > 0 {
-		return fmt.Errorf("%w: actions not done: %v", ErrActionsIncomplete, open)
+	return c, rs, errors.Join(errs...)
+}
+
+// rectSpecs are the compiled targets of a RectificationConfig.
+type rectSpecs struct {
+	def *sla.Spec
+	by  map[string]*sla.Spec
+}
+
+// of returns the target of category.
+func (s rectSpecs) of(category string) *sla.Spec {
+	if spec, ok := s.by[category]; ok {
+		return spec
 	}
-	if n := len(it.r.Verifications); n > 0 {
-		if v := it.r.Verifications[n-1]; !v.Passed && len(it.r.Actions) <= v.Actions {
-			return fmt.Errorf("%w: no new action since the failed verification of %v", ErrActionsIncomplete, v.At)
-		}
-	}
-	return nil
-}
-
-// Verify records a verification of item id now; see VerifyAt.
-func (rs *Rectifications) Verify(id string, v Verification) (Rectification, error) {
-	return rs.VerifyAt(id, v, rs.clk.Now())
-}
-
-// VerifyAt records the verification v of item id (which must be done) at
-// time at (v.At is set to at, v.Actions to the item's number of
-// corrective actions). A passed verification moves the item to
-// verified and stops its SLA clock (met if the work was done within the
-// deadline); a failed one sends it back to in progress and resumes the
-// clock, so the deadline keeps counting from where it paused.
-func (rs *Rectifications) VerifyAt(id string, v Verification, at time.Time) (Rectification, error) {
-	return rs.op(id, "Verify", at, func(it *rectItem) error {
-		v.At, v.Actions = at, len(it.r.Actions)
-		by := fsm.By{Actor: v.By, Reason: v.Note}
-		if v.Passed {
-			if err := it.fire("Verify", at, RectVerifyPass, by); err != nil {
-				return err
-			}
-			it.r.Verifications = append(it.r.Verifications, v)
-			_, err := rs.tr.StopAt(at, it.key)
-			return it.clockErr("Verify", err)
-		}
-		if err := it.fire("Verify", at, RectVerifyFail, by); err != nil {
-			return err
-		}
-		it.r.Verifications = append(it.r.Verifications, v)
-		return it.clockErr("Verify", rs.tr.ResumeAt(at, it.key))
-	})
-}
-
-// InformCustomer records that the customer of item id was told the
-// outcome, now; see InformCustomerAt.
-func (rs *Rectifications) InformCustomer(id string, n Notice) (Rectification, error) {
-	return rs.InformCustomerAt(id, n, rs.clk.Now())
-}
-
-// InformCustomerAt records the notice n (n.At is set to at) and moves item
-// id from verified to customer informed at time at. An item that was not
-// verified cannot be marked informed.
-func (rs *Rectifications) InformCustomerAt(id string, n Notice, at time.Time) (Rectification, error) {
-	return rs.op(id, "InformCustomer", at, func(it *rectItem) error {
-		if err := it.fire("InformCustomer", at, RectInformCustomer, fsm.By{Actor: n.By, Reason: n.Note}); err != nil {
-			return err
-		}
-		n.At = at
-		it.r.Notice = &n
-		return nil
-	})
-}
-
-// Close closes item id now; see CloseAt.
-func (rs *Rectifications) Close(id string, by fsm.By) (Rectification, error) {
-	return rs.CloseAt(id, by, rs.clk.Now())
-}
-
-// CloseAt closes item id at time at. Only an item whose customer was
-// informed (after verification) can close; any other state returns a
-// *RectificationError matching fsm.ErrNotAllowed.
-func (rs *Rectifications) CloseAt(id string, by fsm.By, at time.Time) (Rectification, error) {
-	return rs.op(id, "Close", at, func(it *rectItem) error {
-		if err := it.fire("Close", at, RectClose, by); err != nil {
-			return err
-		}
-		it.r.ClosedAt = at
-		return nil
-	})
-}
-
-// Transfer hands item id to a new owner now; see TransferAt.
-func (rs *Rectifications) Transfer(id, to string, by fsm.By) (Rectification, error) {
-	return rs.TransferAt(id, to, by, rs.clk.Now())
-}
-
-// TransferAt hands item id to owner to at time at, recording from whom, to
-// whom, by whom and why (fsm.Machine.TransferAt); the first responder stays
-// accountable. A transfer to nobody or to the current owner returns an
-// error matching fsm.ErrInvalidTransfer; a closed item, fsm.ErrTerminal.
-func (rs *Rectifications) TransferAt(id, to string, by fsm.By, at time.Time) (Rectification, error) {
-	return rs.op(id, "Transfer", at, func(it *rectItem) error {
-		if _, err := it.m.TransferAt(at, to, by); err != nil {
-			return fmt.Errorf("feedback: rectification %q: %w", it.r.ID, err)
-		}
-		return nil
-	})
+	return s.def
 }

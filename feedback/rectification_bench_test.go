@@ -21,19 +21,19 @@ func rectBenchLoop(b *testing.B, rs *Rectifications, base, n int) {
 		in.ID = "R" + strconv.Itoa(base+i)
 		at := t0.Add(time.Duration(i) * time.Second)
 		steps := []error{}
-		_, err := rs.OpenAt(in, at)
+		_, err := rs.OpenAt(at, in)
 		steps = append(steps, err)
-		_, err = rs.StartAt(in.ID, fsm.By{}, at)
+		_, err = rs.StartAt(at, in.ID, fsm.By{})
 		steps = append(steps, err)
-		_, err = rs.CompleteActionAt(in.ID, "a1", fsm.By{}, at)
+		_, err = rs.CompleteActionAt(at, in.ID, "a1", fsm.By{})
 		steps = append(steps, err)
-		_, err = rs.CompleteAt(in.ID, fsm.By{}, at)
+		_, err = rs.CompleteAt(at, in.ID, fsm.By{})
 		steps = append(steps, err)
-		_, err = rs.VerifyAt(in.ID, Verification{Passed: true}, at)
+		_, err = rs.VerifyAt(at, in.ID, Verification{Passed: true})
 		steps = append(steps, err)
-		_, err = rs.InformCustomerAt(in.ID, Notice{}, at)
+		_, err = rs.InformCustomerAt(at, in.ID, Notice{})
 		steps = append(steps, err)
-		_, err = rs.CloseAt(in.ID, fsm.By{}, at)
+		_, err = rs.CloseAt(at, in.ID, fsm.By{})
 		steps = append(steps, err)
 		for _, err := range steps {
 			if err != nil {
@@ -48,7 +48,10 @@ func rectBenchLoop(b *testing.B, rs *Rectifications, base, n int) {
 // transitions and clock operations, and no records, checks or copies.
 func rectBenchBaseline(b *testing.B, n int) {
 	tr := sla.NewTracker(sla.WithClock(clock.NewMock()))
-	spec := DefaultRectificationDeadline()
+	spec, err := sla.NewSpec(DefaultRectificationDeadline(), sla.AlwaysOpen())
+	if err != nil {
+		b.Fatal(err)
+	}
 	ms := make(map[string]*fsm.Machine)
 	ctx := context.Background()
 	for i := 0; i < n; i++ {
@@ -89,7 +92,7 @@ func rectBenchBaseline(b *testing.B, n int) {
 // the median of the chunk ratios as "x-vs-bare" (stable on a loaded
 // machine where ns/op is not) and the bare cost as "bare-ns/op".
 func BenchmarkRectificationLoop(b *testing.B) {
-	rs, err := NewRectifications(clock.NewMock(), RectificationConfig{})
+	rs, err := NewRectifications(RectificationConfig{}, WithClock(clock.NewMock()))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -101,7 +104,7 @@ func BenchmarkRectificationLoop(b *testing.B) {
 	ratios := make([]float64, 0, pairs)
 	bare := make([]float64, 0, pairs)
 	for p := 0; p < pairs; p++ {
-		fresh, err := NewRectifications(clock.NewMock(), RectificationConfig{})
+		fresh, err := NewRectifications(RectificationConfig{}, WithClock(clock.NewMock()))
 		if err != nil {
 			b.Fatal(err)
 		}

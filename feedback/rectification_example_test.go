@@ -16,7 +16,7 @@ import (
 func ExampleRectifications() {
 	clk := clock.NewMock()
 	clk.Set(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	rs, err := feedback.NewRectifications(clk, feedback.RectificationConfig{}) // 72 h by default
+	rs, err := feedback.NewRectifications(feedback.RectificationConfig{}, feedback.WithClock(clk)) // 72 h by default
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -63,5 +63,5 @@ func ExampleRectifications() {
 	// done
 	// in_progress due Mar 7 09:00
 	// closed 7 transitions
-	// event R-7/rectification/met/1/1 at Mar 4 17:00 (overdue false)
+	// event feedback.rectifications:R-7/rectification/met/1/1 at Mar 4 17:00 (overdue false)
 }

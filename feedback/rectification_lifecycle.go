@@ -102,22 +102,18 @@ const RectificationMetric sla.Metric = "rectification"
 // rectification item's corrective actions: 3 days, around the clock.
 const DefaultRectificationWithin = 72 * time.Hour
 
-// DefaultRectificationDeadline returns the default deadline spec for
+// DefaultRectificationDeadline returns the default deadline of
 // rectification items: [RectificationMetric] within
-// [DefaultRectificationWithin] on the always-open
-// calendar (sla.CalendarAlways), warnings at 50 %, 75 % and 90 % of it,
-// and a reminder to the owner 15 minutes after the deadline.
-func DefaultRectificationDeadline() *sla.Spec {
-	s, err := sla.NewSpec(sla.SpecDef{
+// [DefaultRectificationWithin] on the always-open calendar
+// (sla.CalendarAlways, in UTC), warnings at 50 %, 75 % and 90 % of it, and
+// a reminder to the owner 15 minutes after the deadline.
+func DefaultRectificationDeadline() sla.SpecDef {
+	return sla.SpecDef{
 		Policy:    "rectification",
 		Metric:    RectificationMetric,
 		Within:    sla.Duration(DefaultRectificationWithin),
 		Calendar:  sla.CalendarAlways,
 		Warnings:  []sla.Rung{{Percent: 50}, {Percent: 75}, {Percent: 90}},
 		Reminders: []sla.Duration{sla.Duration(15 * time.Minute)},
-	}, sla.AlwaysOpen())
-	if err != nil {
-		panic(err) // a literal spec; covered by tests
 	}
-	return s
 }

@@ -3,147 +3,123 @@ package feedback
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
-	"github.com/benbjohnson/clock"
 	"github.com/sqkit/sqkit/fsm"
+	"github.com/sqkit/sqkit/internal/cases"
 	"github.com/sqkit/sqkit/sla"
 )
 
-// rectSnapshotVersion is the current RectificationsSnapshot format.
-const rectSnapshotVersion = 1
+// RectificationsSnapshotVersion is the format version of
+// RectificationsSnapshot. Restores refuse any other version with an error
+// naming it; version 1 (a whole tracker of its own, no configuration) is
+// refused too: restore it on the release that wrote it.
+const RectificationsSnapshotVersion = 2
 
 // RectificationRecord is one item in a snapshot: the item's own record
-// (its derived fields State, Owner, FirstResponder, Due and History left
-// empty) and its lifecycle machine's snapshot, which holds the state,
-// owner, transfers and history.
+// (its derived fields State, Owner, FirstResponder, Due and History empty)
+// and its lifecycle machine's snapshot, which holds the state, owner,
+// transfers and history.
 type RectificationRecord struct {
 	Item      Rectification `json:"item"`
 	Lifecycle fsm.Snapshot  `json:"lifecycle"`
 }
 
 // RectificationsSnapshot is the serialisable state of a [Rectifications]:
-// every item and the SLA tracker with the items' clocks, the events not yet
-// delivered and the attainment counts.
+// its configuration, every item, and the engine's private timeline (the
+// items' clocks, the events not yet delivered and the attainment counts).
+// An engine on the host's timeline (WithTracker) has no Timeline: the host
+// snapshots its tracker once for every engine.
 type RectificationsSnapshot struct {
-	Version int                   `json:"version"`
-	Items   []RectificationRecord `json:"items"`
-	Tracker sla.TrackerSnapshot   `json:"tracker"`
+	Version  int                   `json:"version"`
+	Config   RectificationConfig   `json:"config"`
+	Items    []RectificationRecord `json:"items"`
+	Timeline *sla.TrackerSnapshot  `json:"timeline,omitempty"`
 }
 
 // Snapshot returns the state as a plain value, items by opening time then
 // id. Store it as JSON and rebuild with RestoreRectifications.
 func (rs *Rectifications) Snapshot() RectificationsSnapshot {
-	rs.mu.Lock()
-	s := RectificationsSnapshot{Version: rectSnapshotVersion, Items: make([]RectificationRecord, 0, len(rs.items))}
-	for _, it := range rs.items {
-		s.Items = append(s.Items, RectificationRecord{Item: it.r.clone(), Lifecycle: it.m.Snapshot()})
-	}
-	s.Tracker = rs.tr.Snapshot()
-	rs.mu.Unlock()
-	sortByTimeThenID(s.Items, func(r *RectificationRecord) (time.Time, string) { return rectOpened(&r.Item) })
-	return s
+	items, tl := cases.Snapshot(rs.eng, func(it *cases.Item[Rectification]) RectificationRecord {
+		return RectificationRecord{Item: it.Rec.clone(nil), Lifecycle: it.M.Snapshot()}
+	}, rs.order())
+	return RectificationsSnapshot{Version: RectificationsSnapshotVersion, Config: rs.Config(), Items: items, Timeline: tl}
 }
 
-// RestoreRectifications rebuilds a [Rectifications] from a snapshot with the
-// given clock (nil means clock.New()) and configuration. Each recorded
-// deadline is resolved against cfg's specs (the default deadline and those
-// by category), so cfg must still hold the specs the snapshot's clocks were
-// started with. Every problem is reported at once: an unsupported version,
-// invalid or duplicate items, lifecycles the rectification definition
-// rejects, an item without an SLA clock, a clock without
-// an item, and clocks whose deadline cfg does not know. Events that fell due
-// and were not delivered before the snapshot are delivered by the first
-// AdvanceTo that reaches them.
-func RestoreRectifications(clk clock.Clock, cfg RectificationConfig, s RectificationsSnapshot) (*Rectifications, error) {
-	rs, err := NewRectifications(clk, cfg)
+// RestoreRectifications rebuilds a [Rectifications] from a snapshot and
+// the options NewRectifications takes (the configuration is in the
+// snapshot; the calendars it names come with WithCalendars). On the host's
+// timeline (WithTracker), restore that first with sla.RestoreTracker; the
+// snapshot then has no timeline of its own. Events that fell due and were
+// not delivered before the snapshot are delivered by the first AdvanceTo
+// that reaches them.
+//
+// The snapshot is checked as the live operations would check it, and every
+// problem is reported at once: the version; the configuration; each item
+// (its input as OpenAt checks it, instants not before its opening, actions,
+// verifications, notice and closing that its lifecycle history accounts
+// for, no derived field); its lifecycle (as fsm.Restore checks it); and its
+// clock: one, on the deadline the configuration gives its category, in the
+// status its state implies, last changed by the item's last lifecycle
+// event that touches it. A clock of the engine's namespace without an item
+// is refused too.
+func RestoreRectifications(s RectificationsSnapshot, opts ...Option) (*Rectifications, error) {
+	rs, o, err := newRectifications(s.Config, opts)
 	if err != nil {
-		return nil, err
+		return nil, prefix("config", err)
 	}
-	var errs []error
-	if s.Version != rectSnapshotVersion {
-		errs = append(errs, fieldErr("version", "unsupported snapshot version %d", s.Version))
-	}
-	clocks := map[string]sla.Metric{}
-	var pending []sla.Event
-	for _, r := range s.Tracker.Records {
-		for _, c := range r.Clocks {
-			clocks[r.ID] = c.Clock.Spec.Metric
-		}
-		pending = append(pending, r.Pending...)
-	}
-	for i, rec := range s.Items {
-		path := pathf("items[%d]", i)
-		r := rec.Item
-		in := RectificationInput{ID: r.ID, Source: r.Source, Category: r.Category, Owner: rec.Lifecycle.Owner, Actions: r.Actions}
-		if err := in.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", path, err))
-			continue
-		}
-		if r.OpenedAt.IsZero() {
-			errs = append(errs, fieldErr(path+".item.opened_at", "zero time"))
-			continue
-		}
-		if _, dup := rs.items[r.ID]; dup {
-			errs = append(errs, fmt.Errorf("%s: %w: rectification %q", path, ErrDuplicate, r.ID))
-			continue
-		}
-		if rec.Lifecycle.ID != r.ID {
-			errs = append(errs, fieldErr(path+".lifecycle.id", "%q differs from the item id %q", rec.Lifecycle.ID, r.ID))
-			continue
-		}
-		m, err := fsm.Restore(rectDefinition, rec.Lifecycle, fsm.WithClock(rs.clk))
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s.lifecycle: %w", path, err))
-			continue
-		}
-		closed := m.State() == RectClosed
-		if closed != !r.ClosedAt.IsZero() {
-			errs = append(errs, fieldErr(path+".item.closed_at", "closed_at set %v but state is %s", !r.ClosedAt.IsZero(), m.State()))
-			continue
-		}
-		metric, hasClock := clocks[r.ID]
-		if !hasClock {
-			errs = append(errs, fieldErr(path, "item %q has no SLA clock", r.ID))
-			continue
-		}
-		delete(clocks, r.ID)
-		it := &rectItem{r: r.clone(), m: m, key: sla.ClockKey{ID: r.ID, Metric: metric}, last: rectLast(r, m)}
-		it.r.State, it.r.Owner, it.r.FirstResponder, it.r.Due, it.r.History = "", "", "", time.Time{}, nil
-		rs.items[r.ID] = it
-	}
-	errs = append(errs, orphanErrors(clocks, pending, func(id string) bool { return rs.items[id] != nil }, "item")...)
-	if tr, err := sla.RestoreTracker(s.Tracker, sla.WithClock(rs.clk), sla.WithHandler(rs.deliver), sla.WithSpecResolver(rs.resolve)); err != nil {
-		errs = append(errs, fmt.Errorf("tracker: %w", err))
-	} else {
-		rs.tr = tr
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
+	rs.eng, err = cases.Restore(rs.spec(), o.engine(), cases.Restored[RectificationRecord]{
+		Version: s.Version, Want: RectificationsSnapshotVersion, Items: s.Items, Timeline: s.Timeline,
+	}, func(path string, rec RectificationRecord) (*cases.Item[Rectification], error) {
+		it, err := buildRectification(rec, o)
+		return it, prefix(path, err)
+	}, rs.check)
+	if err != nil {
+		return nil, restoreErr(err)
 	}
 	return rs, nil
 }
 
-// resolve finds the configured spec a snapshot's clock was started with.
+// resolve finds the configured target a private timeline's clock names.
 func (rs *Rectifications) resolve(def sla.SpecDef) (*sla.Spec, error) {
-	specs := []*sla.Spec{rs.cfg.Deadline}
-	for _, s := range rs.cfg.ByCategory {
-		specs = append(specs, s)
-	}
-	for _, s := range specs {
-		same, err := sameSpec(def, s)
-		if err != nil {
-			return nil, err
-		}
-		if same {
+	for _, s := range append([]*sla.Spec{rs.specs.def}, slices.Collect(maps.Values(rs.specs.by))...) {
+		if sameDef(def, s.Def()) {
 			return s, nil
 		}
 	}
 	return nil, fieldErr("spec", "deadline %s within %s on %q is not in the configuration", def.Metric, def.Within, def.Calendar)
 }
 
-// rectLast returns the latest instant recorded on a restored item.
-func rectLast(r Rectification, m *fsm.Machine) time.Time {
+// buildRectification checks one item of a snapshot and rebuilds it.
+func buildRectification(rec RectificationRecord, o options) (*cases.Item[Rectification], error) {
+	r := rec.Item
+	var errs []error
+	bad := func(path, format string, args ...any) { errs = append(errs, fieldErr(path, format, args...)) }
+	in := RectificationInput{ID: r.ID, Source: r.Source, Category: r.Category, Owner: rec.Lifecycle.FirstResponder, Actions: r.Actions}
+	if err := in.Validate(); err != nil {
+		errs = append(errs, prefix("item", err))
+	}
+	if r.OpenedAt.IsZero() {
+		bad("item.opened_at", "zero time")
+	}
+	if r.State != "" || r.Owner != "" || r.FirstResponder != "" || !r.Due.IsZero() || r.History != nil {
+		bad("item", "state, owner, first responder, due and history come from the lifecycle and the clock: leave them empty")
+	}
+	if rec.Lifecycle.ID != r.ID {
+		bad("lifecycle.id", "%q differs from the item id %q", rec.Lifecycle.ID, r.ID)
+	}
+	m, err := fsm.Restore(rectDefinition, rec.Lifecycle, fsm.WithClock(o.clock))
+	if err != nil {
+		errs = append(errs, prefix("lifecycle", err))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if err := rectFits(r, m); err != nil {
+		return nil, err
+	}
 	more := []time.Time{r.ClosedAt}
 	for _, a := range r.Actions {
 		more = append(more, a.AddedAt, a.DoneAt)
@@ -151,8 +127,136 @@ func rectLast(r Rectification, m *fsm.Machine) time.Time {
 	for _, v := range r.Verifications {
 		more = append(more, v.At)
 	}
-	if r.Notice != nil {
-		more = append(more, r.Notice.At)
+	return &cases.Item[Rectification]{ID: r.ID, Rec: r.clone(nil), M: m, Last: cases.LatestRecorded(r.OpenedAt, m, more...)}, nil
+}
+
+// rectFits checks that the item's record is what its lifecycle's history
+// made of it.
+func rectFits(r Rectification, m *fsm.Machine) error {
+	var errs []error
+	bad := func(path, format string, args ...any) { errs = append(errs, fieldErr(path, format, args...)) }
+	notBefore := func(path string, t time.Time) {
+		if !t.IsZero() && t.Before(r.OpenedAt) {
+			bad(path, "%v is before the opening %v", t, r.OpenedAt)
+		}
 	}
-	return latestRecorded(r.OpenedAt, m, more...)
+	for i, h := range m.History() {
+		notBefore(pathf("lifecycle.history[%d].at", i), h.At)
+	}
+	for i, t := range m.Transfers() {
+		notBefore(pathf("lifecycle.transfers[%d].at", i), t.At)
+	}
+	for i, a := range r.Actions {
+		p := pathf("item.actions[%d]", i)
+		switch {
+		case a.AddedAt.IsZero() || a.AddedAt.Before(r.OpenedAt):
+			bad(p+".added_at", "%v is zero or before the opening", a.AddedAt)
+		case a.Owner == "":
+			bad(p+".owner", "empty")
+		case a.Done() && a.DoneAt.Before(a.AddedAt):
+			bad(p+".done_at", "%v is before the action was added", a.DoneAt)
+		case !a.Done() && a.DoneBy != "":
+			bad(p+".done_by", "set on an action not done")
+		}
+	}
+	// The verifications are the verify events of the history, one for one;
+	// the notice and the closing are those of their events.
+	var verifies []fsm.Record
+	var informed, closed *fsm.Record
+	for _, h := range m.History() {
+		switch h.Event {
+		case RectVerifyPass, RectVerifyFail:
+			verifies = append(verifies, h)
+		case RectInformCustomer:
+			informed = &h
+		case RectClose:
+			closed = &h
+		}
+	}
+	if len(verifies) != len(r.Verifications) {
+		bad("item.verifications", "%d, but the lifecycle verified %d times", len(r.Verifications), len(verifies))
+	}
+	prev := 0
+	for i, v := range r.Verifications {
+		p := pathf("item.verifications[%d]", i)
+		if i < len(verifies) && (!v.At.Equal(verifies[i].At) || v.Passed != (verifies[i].Event == RectVerifyPass)) {
+			bad(p, "passed %v at %v, but the lifecycle's %s was at %v", v.Passed, v.At, verifies[i].Event, verifies[i].At)
+		}
+		if v.Actions < max(prev, 1) || v.Actions > len(r.Actions) {
+			bad(p+".actions", "%d of %d actions (after %d)", v.Actions, len(r.Actions), prev)
+		}
+		prev = v.Actions
+	}
+	switch {
+	case (informed == nil) != (r.Notice == nil):
+		bad("item.notice", "present %v, but the customer informed %v", r.Notice != nil, informed != nil)
+	case informed != nil && !r.Notice.At.Equal(informed.At):
+		bad("item.notice.at", "%v, but the customer was informed at %v", r.Notice.At, informed.At)
+	}
+	switch {
+	case (closed == nil) != r.ClosedAt.IsZero():
+		bad("item.closed_at", "closed_at set %v but state is %s", !r.ClosedAt.IsZero(), m.State())
+	case closed != nil && !r.ClosedAt.Equal(closed.At):
+		bad("item.closed_at", "%v, but the item closed at %v", r.ClosedAt, closed.At)
+	}
+	if s := m.State(); s != RectOpen && s != RectInProgress {
+		if err := actionsDone(r); err != nil {
+			bad("item.actions", "%v, but the item is %s", err, s)
+		}
+	}
+	if m.FirstResponder() == "" || m.Owner() == "" {
+		bad("lifecycle.owner", "an item always has an owner and a first responder")
+	}
+	return errors.Join(errs...)
+}
+
+// actionsDone says why the work of r is not all done, or nil.
+func actionsDone(r Rectification) error {
+	if len(r.Actions) == 0 || slices.ContainsFunc(r.Actions, func(a CorrectiveAction) bool { return !a.Done() }) {
+		return fmt.Errorf("%w: an action is not done, or there is none", ErrActionsIncomplete)
+	}
+	return nil
+}
+
+// rectClock is the status of the clock in each state.
+var rectClock = map[fsm.State]sla.Status{
+	RectOpen: sla.Running, RectInProgress: sla.Running, RectDone: sla.Paused,
+	RectVerified: sla.Stopped, RectCustomerInformed: sla.Stopped, RectClosed: sla.Stopped,
+}
+
+// check compares a restored item with its record on the timeline.
+func (rs *Rectifications) check(it *cases.Item[Rectification], rec sla.RecordSnapshot) error {
+	spec := rs.specs.of(it.Rec.Category)
+	last := it.Rec.OpenedAt
+	for _, h := range it.M.History() {
+		if h.Event == RectComplete || h.Event == RectVerifyPass || h.Event == RectVerifyFail {
+			last = h.At
+		}
+	}
+	return checkClock(rec, spec, it.Rec.Category, rectClock[it.M.State()], last)
+}
+
+// checkClock checks that a record holds one clock and no timer: on spec,
+// labelled priority, in its first cycle, in status want, last changed at
+// last.
+func checkClock(rec sla.RecordSnapshot, spec *sla.Spec, priority string, want sla.Status, last time.Time) error {
+	if len(rec.Clocks) != 1 || rec.Timer != nil {
+		return fieldErr("clock", "has no SLA clock (or more than one, or a timer): %d clocks", len(rec.Clocks))
+	}
+	c := rec.Clocks[0]
+	var errs []error
+	bad := func(path, format string, args ...any) { errs = append(errs, fieldErr(path, format, args...)) }
+	if !sameDef(c.Clock.Spec, spec.Def()) {
+		bad("clock.spec", "deadline %s within %s on %q is not the configured one", c.Clock.Spec.Metric, c.Clock.Spec.Within, c.Clock.Spec.Calendar)
+	}
+	if c.Priority != priority {
+		bad("clock.priority", "%q, want %q", c.Priority, priority)
+	}
+	if c.Clock.Status != want || c.Clock.Cycle != 1 {
+		bad("clock.status", "%s in cycle %d, but the lifecycle implies %s in cycle 1", c.Clock.Status, c.Clock.Cycle, want)
+	}
+	if !c.Clock.LastChange.Equal(last) {
+		bad("clock.last_change", "%v, but the lifecycle last moved it at %v", c.Clock.LastChange, last)
+	}
+	return errors.Join(errs...)
 }

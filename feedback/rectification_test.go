@@ -32,51 +32,13 @@ func rectInput(id string) RectificationInput {
 	}
 }
 
-// rectNew returns an empty set on a mock clock at t0 with the default
-// deadline, and a recorder of its events.
-func rectNew(t testing.TB, cfg RectificationConfig) (*Rectifications, *clock.Mock, *rectRecorder) {
-	t.Helper()
-	clk := clock.NewMock()
-	clk.Set(t0)
-	rs, err := NewRectifications(clk, cfg)
-	require.NoError(t, err)
-	rec := &rectRecorder{}
-	rs.OnEvent(rec.add)
-	return rs, clk, rec
-}
-
-type rectRecorder struct {
-	mu  sync.Mutex
-	evs []RectificationEvent
-}
-
-func (r *rectRecorder) add(e RectificationEvent) {
-	r.mu.Lock()
-	r.evs = append(r.evs, e)
-	r.mu.Unlock()
-}
-
-func (r *rectRecorder) list() []RectificationEvent {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]RectificationEvent(nil), r.evs...)
-}
-
-func (r *rectRecorder) ids() []string {
-	var out []string
-	for _, e := range r.list() {
-		out = append(out, e.ID.String())
-	}
-	return out
-}
-
 // rectDoAll completes every open action of item id at at.
 func rectDoAll(t testing.TB, rs *Rectifications, id string, at time.Time) {
 	t.Helper()
 	r, err := rs.Get(id)
 	require.NoError(t, err)
 	for _, a := range r.Actions {
-		_, err := rs.CompleteActionAt(id, a.ID, fsm.By{Actor: a.Owner, Reason: "done"}, at)
+		_, err := rs.CompleteActionAt(at, id, a.ID, fsm.By{Actor: a.Owner, Reason: "done"})
 		require.NoError(t, err)
 	}
 }
@@ -153,7 +115,7 @@ func TestRectificationFullLoop(t *testing.T) {
 	evs := rec.list()
 	require.Len(t, evs, 1)
 	assert.Equal(t, sla.Met, evs[0].Kind)
-	assert.Equal(t, "R1/rectification/met/1/1", evs[0].ID.String())
+	assert.Equal(t, "feedback.rectifications:R1/rectification/met/1/1", evs[0].ID.String())
 	assert.Equal(t, t0.Add(35*time.Hour), evs[0].At, "met at the verification instant")
 	assert.False(t, evs[0].Overdue())
 	att := rs.AttainmentAt(clk.Now())
@@ -165,20 +127,20 @@ func TestRectificationFullLoop(t *testing.T) {
 func TestRectificationCannotCloseEarly(t *testing.T) {
 	type step func(rs *Rectifications, at time.Time) error
 	start := func(rs *Rectifications, at time.Time) error {
-		_, err := rs.StartAt("R", fsm.By{}, at)
+		_, err := rs.StartAt(at, "R", fsm.By{})
 		return err
 	}
 	complete := func(rs *Rectifications, at time.Time) error {
 		for _, a := range []string{"a1", "a2"} {
-			if _, err := rs.CompleteActionAt("R", a, fsm.By{}, at); err != nil {
+			if _, err := rs.CompleteActionAt(at, "R", a, fsm.By{}); err != nil {
 				return err
 			}
 		}
-		_, err := rs.CompleteAt("R", fsm.By{}, at)
+		_, err := rs.CompleteAt(at, "R", fsm.By{})
 		return err
 	}
 	verify := func(rs *Rectifications, at time.Time) error {
-		_, err := rs.VerifyAt("R", Verification{Passed: true}, at)
+		_, err := rs.VerifyAt(at, "R", Verification{Passed: true})
 		return err
 	}
 	for _, tc := range []struct {
@@ -193,14 +155,14 @@ func TestRectificationCannotCloseEarly(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rs, _, _ := rectNew(t, RectificationConfig{})
-			_, err := rs.OpenAt(rectInput("R"), t0)
+			_, err := rs.OpenAt(t0, rectInput("R"))
 			require.NoError(t, err)
 			at := t0
 			for _, s := range tc.steps {
 				at = at.Add(time.Hour)
 				require.NoError(t, s(rs, at))
 			}
-			_, err = rs.CloseAt("R", fsm.By{}, at.Add(time.Hour))
+			_, err = rs.CloseAt(at.Add(time.Hour), "R", fsm.By{})
 			require.Error(t, err)
 			assert.ErrorIs(t, err, ErrInvalidTransition)
 			assert.ErrorIs(t, err, fsm.ErrNotAllowed)
@@ -214,7 +176,7 @@ func TestRectificationCannotCloseEarly(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tc.state, r.State, "a refused close changes nothing")
 			if tc.state != RectVerified {
-				_, err = rs.InformCustomerAt("R", Notice{}, at.Add(time.Hour))
+				_, err = rs.InformCustomerAt(at.Add(time.Hour), "R", Notice{})
 				assert.ErrorIs(t, err, fsm.ErrNotAllowed, "the customer is informed only after verification")
 			}
 		})
@@ -264,14 +226,14 @@ func TestRectificationFailedVerification(t *testing.T) {
 	rs.AdvanceTo(clk.Now())
 	ids := rec.ids()
 	// 50 % of 72 h (36 h) was never reached: 21 h of work in all.
-	assert.Equal(t, []string{"R2/rectification/met/1/1"}, ids)
+	assert.Equal(t, []string{"feedback.rectifications:R2/rectification/met/1/1"}, ids)
 }
 
 func TestRectificationOpenResetsActions(t *testing.T) {
 	rs, _, _ := rectNew(t, RectificationConfig{})
 	in := rectInput("R")
 	in.Actions[0].DoneAt, in.Actions[0].DoneBy = t0.Add(time.Hour), "someone"
-	r, err := rs.OpenAt(in, t0)
+	r, err := rs.OpenAt(t0, in)
 	require.NoError(t, err)
 	assert.False(t, r.Actions[0].Done(), "actions start not done")
 	assert.Empty(t, r.Actions[0].DoneBy)
@@ -282,32 +244,32 @@ func TestRectificationCompleteNeedsActions(t *testing.T) {
 	rs, _, _ := rectNew(t, RectificationConfig{})
 	in := rectInput("R3")
 	in.Actions = nil
-	_, err := rs.OpenAt(in, t0)
+	_, err := rs.OpenAt(t0, in)
 	require.NoError(t, err)
-	_, err = rs.StartAt("R3", fsm.By{}, t0)
+	_, err = rs.StartAt(t0, "R3", fsm.By{})
 	require.NoError(t, err)
-	_, err = rs.CompleteAt("R3", fsm.By{}, t0)
+	_, err = rs.CompleteAt(t0, "R3", fsm.By{})
 	require.ErrorIs(t, err, ErrActionsIncomplete)
 	assert.Contains(t, err.Error(), "no corrective action")
-	_, err = rs.AddActionAt("R3", CorrectiveAction{ID: "x", Description: "fix", DoneAt: t0}, t0)
+	_, err = rs.AddActionAt(t0, "R3", CorrectiveAction{ID: "x", Description: "fix", DoneAt: t0})
 	require.NoError(t, err)
-	_, err = rs.CompleteAt("R3", fsm.By{}, t0)
+	_, err = rs.CompleteAt(t0, "R3", fsm.By{})
 	require.ErrorIs(t, err, ErrActionsIncomplete, "an added action starts not done, whatever DoneAt says")
-	_, err = rs.CompleteActionAt("R3", "nope", fsm.By{}, t0)
+	_, err = rs.CompleteActionAt(t0, "R3", "nope", fsm.By{})
 	require.ErrorIs(t, err, ErrNotFound)
-	_, err = rs.AddActionAt("R3", CorrectiveAction{ID: "x", Description: "again"}, t0)
+	_, err = rs.AddActionAt(t0, "R3", CorrectiveAction{ID: "x", Description: "again"})
 	require.ErrorIs(t, err, ErrDuplicate)
-	_, err = rs.AddActionAt("R3", CorrectiveAction{}, t0)
+	_, err = rs.AddActionAt(t0, "R3", CorrectiveAction{})
 	require.ErrorIs(t, err, ErrInvalidConfig)
-	_, err = rs.CompleteActionAt("R3", "x", fsm.By{Actor: "a", Reason: "first"}, t0.Add(time.Minute))
+	_, err = rs.CompleteActionAt(t0.Add(time.Minute), "R3", "x", fsm.By{Actor: "a", Reason: "first"})
 	require.NoError(t, err)
-	r, err := rs.CompleteActionAt("R3", "x", fsm.By{Actor: "b", Reason: "second"}, t0.Add(2*time.Minute))
+	r, err := rs.CompleteActionAt(t0.Add(2*time.Minute), "R3", "x", fsm.By{Actor: "b", Reason: "second"})
 	require.NoError(t, err)
 	assert.Equal(t, "a", r.Actions[0].DoneBy, "the first completion is kept")
 	assert.Equal(t, t0.Add(time.Minute), r.Actions[0].DoneAt)
-	_, err = rs.CompleteAt("R3", fsm.By{}, t0.Add(3*time.Minute))
+	_, err = rs.CompleteAt(t0.Add(3*time.Minute), "R3", fsm.By{})
 	require.NoError(t, err)
-	_, err = rs.AddActionAt("R3", CorrectiveAction{ID: "y", Description: "late"}, t0.Add(4*time.Minute))
+	_, err = rs.AddActionAt(t0.Add(4*time.Minute), "R3", CorrectiveAction{ID: "y", Description: "late"})
 	require.ErrorIs(t, err, ErrInvalidTransition, "actions are frozen once done")
 }
 
@@ -318,11 +280,11 @@ func TestRectificationOverdueEvents(t *testing.T) {
 	_, err = rs.Open(rectInput("R5"))
 	require.NoError(t, err)
 
-	n := slatest.AdvanceTo(clk, rs.tr, t0.Add(71*time.Hour))
+	n := slatest.AdvanceTo(clk, rs.Tracker(), t0.Add(71*time.Hour))
 	assert.Equal(t, 6, n, "three warnings for each item")
 	assert.Empty(t, rs.OverdueAt(clk.Now()))
 
-	n = slatest.AdvanceTo(clk, rs.tr, t0.Add(80*time.Hour))
+	n = slatest.AdvanceTo(clk, rs.Tracker(), t0.Add(80*time.Hour))
 	assert.Equal(t, 4, n, "breach and reminder for each item")
 	var got []string
 	for _, e := range rec.list() {
@@ -332,16 +294,16 @@ func TestRectificationOverdueEvents(t *testing.T) {
 		assert.Equal(t, RectOpen, e.State)
 	}
 	assert.Equal(t, []string{
-		"R4/rectification/warning/1/1 36h0m0s false",
-		"R5/rectification/warning/1/1 36h0m0s false",
-		"R4/rectification/warning/1/2 54h0m0s false",
-		"R5/rectification/warning/1/2 54h0m0s false",
-		"R4/rectification/warning/1/3 64h48m0s false",
-		"R5/rectification/warning/1/3 64h48m0s false",
-		"R4/rectification/breach/1/1 72h0m0s true",
-		"R5/rectification/breach/1/1 72h0m0s true",
-		"R4/rectification/reminder/1/1 72h15m0s true",
-		"R5/rectification/reminder/1/1 72h15m0s true",
+		"feedback.rectifications:R4/rectification/warning/1/1 36h0m0s false",
+		"feedback.rectifications:R5/rectification/warning/1/1 36h0m0s false",
+		"feedback.rectifications:R4/rectification/warning/1/2 54h0m0s false",
+		"feedback.rectifications:R5/rectification/warning/1/2 54h0m0s false",
+		"feedback.rectifications:R4/rectification/warning/1/3 64h48m0s false",
+		"feedback.rectifications:R5/rectification/warning/1/3 64h48m0s false",
+		"feedback.rectifications:R4/rectification/breach/1/1 72h0m0s true",
+		"feedback.rectifications:R5/rectification/breach/1/1 72h0m0s true",
+		"feedback.rectifications:R4/rectification/reminder/1/1 72h15m0s true",
+		"feedback.rectifications:R5/rectification/reminder/1/1 72h15m0s true",
 	}, got)
 	over := rs.Overdue()
 	require.Len(t, over, 2)
@@ -373,17 +335,20 @@ func TestRectificationCategoryDeadlineOnBusinessCalendar(t *testing.T) {
 		Friday: []sla.CalendarWindow{{Start: "09:00", End: "17:00"}},
 	}})
 	require.NoError(t, err)
-	quality, err := sla.NewSpec(sla.SpecDef{Metric: sla.Resolution, Within: sla.Duration(16 * time.Hour), Calendar: sla.CalendarBusiness}, cal)
-	require.NoError(t, err)
-	rs, _, rec := rectNew(t, RectificationConfig{ByCategory: map[string]*sla.Spec{CategoryProductQuality: quality}})
+	quality := sla.SpecDef{Metric: sla.Resolution, Within: sla.Duration(16 * time.Hour), Calendar: sla.CalendarBusiness}
+	cfg := RectificationConfig{ByCategory: map[string]sla.SpecDef{CategoryProductQuality: quality}}
+	_, err = NewRectifications(cfg)
+	require.ErrorIs(t, err, ErrInvalidConfig)
+	assert.ErrorContains(t, err, `by_category["product_quality"].calendar: sla: unknown calendar "business" (give it with WithCalendars)`)
+	rs, _, rec := rectNew(t, cfg, WithCalendars(sla.Registry{sla.CalendarBusiness: cal}))
 	in := rectInput("Q1")
 	in.Category = CategoryProductQuality
 	friday := time.Date(2026, 3, 6, 15, 0, 0, 0, time.UTC)
-	r, err := rs.OpenAt(in, friday)
+	r, err := rs.OpenAt(friday, in)
 	require.NoError(t, err)
 	// Two working days from Friday 15:00: Friday 2 h, Monday 8 h, Tuesday 6 h.
 	assert.Equal(t, time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC), r.Due)
-	r, err = rs.OpenAt(rectInput("L1"), friday)
+	r, err = rs.OpenAt(friday, rectInput("L1"))
 	require.NoError(t, err)
 	assert.Equal(t, friday.Add(72*time.Hour), r.Due, "other categories keep the default deadline")
 	rs.AdvanceTo(time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC))
@@ -406,43 +371,43 @@ func TestRectificationValidation(t *testing.T) {
 	var fe *FieldError
 	require.ErrorAs(t, err, &fe)
 
-	err = RectificationConfig{ByCategory: map[string]*sla.Spec{"": DefaultRectificationDeadline(), "x": nil}}.Validate()
+	err = RectificationConfig{ByCategory: map[string]sla.SpecDef{"": DefaultRectificationDeadline(), "x": {}}}.Validate()
 	require.ErrorIs(t, err, ErrInvalidConfig)
 	assert.Contains(t, err.Error(), `by_category[""]: empty category`)
-	assert.Contains(t, err.Error(), `by_category["x"]: nil spec`)
-	_, err = NewRectifications(nil, RectificationConfig{ByCategory: map[string]*sla.Spec{"x": nil}})
+	assert.Contains(t, err.Error(), `by_category["x"]: sla: metric: invalid metric name ""`)
+	_, err = NewRectifications(RectificationConfig{ByCategory: map[string]sla.SpecDef{"x": {}}})
 	require.ErrorIs(t, err, ErrInvalidConfig)
 
 	rs, _, _ := rectNew(t, RectificationConfig{})
-	_, err = rs.OpenAt(rectInput("R"), time.Time{})
+	_, err = rs.OpenAt(time.Time{}, rectInput("R"))
 	require.ErrorIs(t, err, ErrInvalidConfig)
-	_, err = rs.OpenAt(rectInput("R"), t0)
+	_, err = rs.OpenAt(t0, rectInput("R"))
 	require.NoError(t, err)
-	_, err = rs.OpenAt(rectInput("R"), t0)
+	_, err = rs.OpenAt(t0, rectInput("R"))
 	require.ErrorIs(t, err, ErrDuplicate)
 	_, err = rs.Get("nope")
 	require.ErrorIs(t, err, ErrNotFound)
-	_, err = rs.StartAt("nope", fsm.By{}, t0)
+	_, err = rs.StartAt(t0, "nope", fsm.By{})
 	require.ErrorIs(t, err, ErrNotFound)
-	_, err = rs.StartAt("R", fsm.By{}, t0.Add(-time.Second))
+	_, err = rs.StartAt(t0.Add(-time.Second), "R", fsm.By{})
 	require.ErrorIs(t, err, ErrTimeBackwards)
-	_, err = rs.StartAt("R", fsm.By{}, time.Time{})
+	_, err = rs.StartAt(time.Time{}, "R", fsm.By{})
 	require.ErrorIs(t, err, ErrTimeBackwards)
-	_, err = rs.VerifyAt("R", Verification{Passed: true}, t0)
+	_, err = rs.VerifyAt(t0, "R", Verification{Passed: true})
 	require.ErrorIs(t, err, fsm.ErrNotAllowed)
 }
 
 func TestRectificationTransfer(t *testing.T) {
 	rs, _, _ := rectNew(t, RectificationConfig{})
-	_, err := rs.OpenAt(rectInput("R"), t0)
+	_, err := rs.OpenAt(t0, rectInput("R"))
 	require.NoError(t, err)
-	r, err := rs.TransferAt("R", "ops.zhou", fsm.By{Actor: "lead", Reason: "north hub moved"}, t0.Add(time.Hour))
+	r, err := rs.TransferAt(t0.Add(time.Hour), "R", "ops.zhou", fsm.By{Actor: "lead", Reason: "north hub moved"})
 	require.NoError(t, err)
 	assert.Equal(t, "ops.zhou", r.Owner)
 	assert.Equal(t, "ops.li", r.FirstResponder)
-	_, err = rs.TransferAt("R", "ops.zhou", fsm.By{}, t0.Add(time.Hour))
+	_, err = rs.TransferAt(t0.Add(time.Hour), "R", "ops.zhou", fsm.By{})
 	require.ErrorIs(t, err, fsm.ErrInvalidTransfer)
-	_, err = rs.AddActionAt("R", CorrectiveAction{ID: "a9", Description: "x"}, t0.Add(time.Hour))
+	_, err = rs.AddActionAt(t0.Add(time.Hour), "R", CorrectiveAction{ID: "a9", Description: "x"})
 	require.NoError(t, err)
 	r, _ = rs.Get("R")
 	assert.Equal(t, "ops.zhou", r.Actions[2].Owner)
@@ -454,38 +419,38 @@ func rectScenario(t testing.TB) (*Rectifications, *clock.Mock) {
 	t.Helper()
 	rs, clk, _ := rectNew(t, RectificationConfig{})
 	for _, id := range []string{"open", "working", "done", "verified", "informed", "closed", "failed"} {
-		_, err := rs.OpenAt(rectInput(id), t0)
+		_, err := rs.OpenAt(t0, rectInput(id))
 		require.NoError(t, err)
 	}
 	at := t0.Add(time.Hour)
 	for _, id := range []string{"working", "done", "verified", "informed", "closed", "failed"} {
-		_, err := rs.StartAt(id, fsm.By{Actor: "ops.li", Reason: "go"}, at)
+		_, err := rs.StartAt(at, id, fsm.By{Actor: "ops.li", Reason: "go"})
 		require.NoError(t, err)
 	}
 	at = at.Add(time.Hour)
 	for _, id := range []string{"done", "verified", "informed", "closed", "failed"} {
 		rectDoAll(t, rs, id, at)
-		_, err := rs.CompleteAt(id, fsm.By{}, at)
+		_, err := rs.CompleteAt(at, id, fsm.By{})
 		require.NoError(t, err)
 	}
 	at = at.Add(time.Hour)
-	_, err := rs.VerifyAt("failed", Verification{Passed: false, Note: "recurred"}, at)
+	_, err := rs.VerifyAt(at, "failed", Verification{Passed: false, Note: "recurred"})
 	require.NoError(t, err)
 	for _, id := range []string{"verified", "informed", "closed"} {
-		_, err := rs.VerifyAt(id, Verification{Passed: true, VisitID: "V-" + id}, at)
+		_, err := rs.VerifyAt(at, id, Verification{Passed: true, VisitID: "V-" + id})
 		require.NoError(t, err)
 	}
 	for _, id := range []string{"informed", "closed"} {
-		_, err := rs.InformCustomerAt(id, Notice{By: "cs", Channel: "sms"}, at)
+		_, err := rs.InformCustomerAt(at, id, Notice{By: "cs", Channel: "sms"})
 		require.NoError(t, err)
 	}
-	_, err = rs.CloseAt("closed", fsm.By{}, at)
+	_, err = rs.CloseAt(at, "closed", fsm.By{})
 	require.NoError(t, err)
-	_, err = rs.TransferAt("open", "ops.zhou", fsm.By{Reason: "shift"}, at)
+	_, err = rs.TransferAt(at, "open", "ops.zhou", fsm.By{Reason: "shift"})
 	require.NoError(t, err)
 	// Deliver up to the first warning, then move the clock past the breach
 	// without delivering: the breach of the open items stays pending.
-	slatest.AdvanceTo(clk, rs.tr, t0.Add(40*time.Hour))
+	slatest.AdvanceTo(clk, rs.Tracker(), t0.Add(40*time.Hour))
 	clk.Set(t0.Add(75 * time.Hour))
 	return rs, clk
 }
@@ -498,7 +463,7 @@ func TestRectificationSnapshotRoundTrip(t *testing.T) {
 	var back RectificationsSnapshot
 	require.NoError(t, json.Unmarshal(data, &back))
 
-	restored, err := RestoreRectifications(clk, RectificationConfig{}, back)
+	restored, err := RestoreRectifications(back, WithClock(clk))
 	require.NoError(t, err)
 	assert.Equal(t, rs.List(), restored.List())
 	assert.Equal(t, snap, restored.Snapshot())
@@ -508,21 +473,21 @@ func TestRectificationSnapshotRoundTrip(t *testing.T) {
 	assert.Equal(t, rs.AttainmentAt(clk.Now()), restored.AttainmentAt(clk.Now()))
 
 	// Both deliver the same pending events from here on.
-	a, b := &rectRecorder{}, &rectRecorder{}
+	a, b := newRectRecorder(), newRectRecorder()
 	rs.OnEvent(a.add)
 	restored.OnEvent(b.add)
 	rs.AdvanceTo(clk.Now())
 	restored.AdvanceTo(clk.Now())
 	assert.NotEmpty(t, a.ids())
 	assert.Equal(t, a.ids(), b.ids())
-	assert.Contains(t, b.ids(), "open/rectification/breach/1/1")
+	assert.Contains(t, b.ids(), "feedback.rectifications:open/rectification/breach/1/1")
 
 	// The restored items carry on.
 	_, err = restored.InformCustomer("verified", Notice{By: "cs"})
 	require.NoError(t, err)
 	_, err = restored.Close("verified", fsm.By{})
 	require.NoError(t, err)
-	_, err = restored.StartAt("open", fsm.By{}, t0) // before the last change
+	_, err = restored.StartAt(t0, "open", fsm.By{}) // before the last change
 	require.ErrorIs(t, err, ErrTimeBackwards)
 	_, err = restored.Start("open", fsm.By{})
 	require.NoError(t, err)
@@ -543,35 +508,35 @@ func TestRectificationRestoreRejects(t *testing.T) {
 	s.Items[0].Item.ID = ""
 	s.Items[1].Lifecycle.State = "nowhere"
 	s.Items = append(s.Items, s.Items[2])
-	_, err := RestoreRectifications(clk, RectificationConfig{}, s)
+	_, err := RestoreRectifications(s, WithClock(clk))
 	require.Error(t, err)
-	for _, want := range []string{"version: unsupported snapshot version 9", "items[0]: feedback: id: empty",
-		"items[1].lifecycle", "items[7]: feedback: duplicate id"} {
+	for _, want := range []string{"version: format version 9, want 2", "feedback: items[0].item.id: empty",
+		"items[1]: lifecycle: fsm:", "items[7]: feedback: duplicate id"} {
 		assert.Contains(t, err.Error(), want)
 	}
 	assert.ErrorIs(t, err, fsm.ErrUnknownState)
 
 	s = clone()
-	s.Tracker.Records = s.Tracker.Records[1:] // an open item loses its clock
-	_, err = RestoreRectifications(clk, RectificationConfig{}, s)
+	s.Timeline.Records = s.Timeline.Records[1:] // the closed item loses its clock
+	_, err = RestoreRectifications(s, WithClock(clk))
 	require.ErrorIs(t, err, ErrInvalidConfig)
 	assert.Contains(t, err.Error(), "has no SLA clock")
 
 	s = clone()
 	s.Items = s.Items[1:] // a clock without its item
-	_, err = RestoreRectifications(clk, RectificationConfig{}, s)
+	_, err = RestoreRectifications(s, WithClock(clk))
 	require.ErrorIs(t, err, ErrInvalidConfig)
-	assert.Contains(t, err.Error(), "belongs to no item")
+	assert.Contains(t, err.Error(), "belongs to no rectification")
 
 	s = clone()
-	s.Tracker.Records[0].Pending = append(s.Tracker.Records[0].Pending, sla.Event{ID: sla.EventID{Clock: "ghost", Metric: RectificationMetric, Kind: sla.Breach, Cycle: 1, Step: 1}, At: t0})
-	_, err = RestoreRectifications(clk, RectificationConfig{}, s)
+	s.Timeline.Records[0].Pending = append(s.Timeline.Records[0].Pending, sla.Event{ID: sla.EventID{Namespace: RectificationsNamespace, Clock: "ghost", Metric: RectificationMetric, Kind: sla.Breach, Cycle: 1, Step: 1}, At: t0})
+	_, err = RestoreRectifications(s, WithClock(clk))
 	require.ErrorIs(t, err, ErrInvalidConfig)
-	assert.Contains(t, err.Error(), "belongs to no item")
+	assert.Contains(t, err.Error(), "belongs to no clock of the record")
 
-	other, err := sla.NewSpec(sla.SpecDef{Metric: sla.Resolution, Within: sla.Duration(time.Hour), Calendar: sla.CalendarAlways}, sla.AlwaysOpen())
-	require.NoError(t, err)
-	_, err = RestoreRectifications(clk, RectificationConfig{Deadline: other}, clone())
+	s = clone()
+	s.Config.Deadline = &sla.SpecDef{Metric: sla.Resolution, Within: sla.Duration(time.Hour), Calendar: sla.CalendarAlways}
+	_, err = RestoreRectifications(s, WithClock(clk))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "is not in the configuration")
 }
@@ -598,15 +563,15 @@ func TestRectificationConcurrent(t *testing.T) {
 			for i := 0; i < per; i++ {
 				id := fmt.Sprintf("w%d-%d", w, i)
 				at := t0.Add(time.Duration(i) * time.Minute)
-				if _, err := rs.OpenAt(rectInput(id), at); err != nil {
+				if _, err := rs.OpenAt(at, rectInput(id)); err != nil {
 					t.Error(err)
 					return
 				}
 				steps := []func() error{
-					func() error { _, err := rs.StartAt(id, fsm.By{}, at); return err },
-					func() error { _, err := rs.CompleteActionAt(id, "a1", fsm.By{}, at); return err },
-					func() error { _, err := rs.CompleteActionAt(id, "a2", fsm.By{}, at); return err },
-					func() error { _, err := rs.CompleteAt(id, fsm.By{}, at); return err },
+					func() error { _, err := rs.StartAt(at, id, fsm.By{}); return err },
+					func() error { _, err := rs.CompleteActionAt(at, id, "a1", fsm.By{}); return err },
+					func() error { _, err := rs.CompleteActionAt(at, id, "a2", fsm.By{}); return err },
+					func() error { _, err := rs.CompleteAt(at, id, fsm.By{}); return err },
 				}
 				if i%2 == 0 {
 					steps = steps[:1] // left running: these will be overdue
@@ -648,7 +613,7 @@ func TestRectificationErrorUnwrap(t *testing.T) {
 
 func TestRectificationRunStopsWithContext(t *testing.T) {
 	rs, _, _ := rectNew(t, RectificationConfig{})
-	_, err := rs.OpenAt(rectInput("R"), t0)
+	_, err := rs.OpenAt(t0, rectInput("R"))
 	require.NoError(t, err)
 	next, ok := rs.NextDeadline()
 	require.True(t, ok)

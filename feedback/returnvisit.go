@@ -1,14 +1,13 @@
 package feedback
 
 import (
-	"context"
+	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
-	"github.com/benbjohnson/clock"
 	"github.com/sqkit/sqkit/fsm"
 	"github.com/sqkit/sqkit/sla"
 )
@@ -102,20 +101,21 @@ const DefaultReturnVisitWithin = 48 * time.Hour
 const DefaultSatisfiedScore = 4
 
 // ReturnVisitConfig configures [ReturnVisits]. The zero value means a
-// return visit within 48 hours around the clock.
+// return visit within 48 hours around the clock. It is plain JSON (the
+// durations as Go duration strings) and travels in the snapshot; the
+// calendar it names is given with WithCalendars.
 type ReturnVisitConfig struct {
 	// Within is the time allowed for the visit after the complaint was
-	// resolved, in business time on Calendar (default 48 h).
+	// resolved, in business time on the calendar (default 48 h).
 	Within time.Duration `json:"within,omitempty"`
-	// Calendar measures Within (default sla.AlwaysOpen()); CalendarName
-	// names it in snapshots and event targets (default sla.CalendarAlways,
-	// or "custom" when Calendar is set).
-	Calendar     sla.BusinessTime `json:"-"`
-	CalendarName string           `json:"calendar,omitempty"`
+	// CalendarName names the calendar that measures Within: a calendar
+	// given with WithCalendars, or sla.CalendarAlways (the default, 24x7
+	// in UTC).
+	CalendarName string `json:"calendar,omitempty"`
 	// Reminders are business-time offsets after the deadline at which an
 	// overdue visit reminds its assignee again (default 15 minutes; an
 	// empty, non-nil slice means none).
-	Reminders []time.Duration `json:"reminders,omitempty"`
+	Reminders []time.Duration `json:"reminders"`
 	// HighRiskCategories are complaint categories that always count as
 	// high risk, whatever the complaint's own flag says.
 	HighRiskCategories []string `json:"high_risk_categories,omitempty"`
@@ -146,30 +146,25 @@ func (c ReturnVisitConfig) Validate() error {
 	return errors.Join(errs...)
 }
 
-// withDefaults fills the defaults and builds the deadline spec.
-func (c ReturnVisitConfig) withDefaults() (ReturnVisitConfig, *sla.Spec, error) {
+// withDefaults fills the defaults and builds the deadline with the
+// calendar from o.
+func (c ReturnVisitConfig) withDefaults(o options) (ReturnVisitConfig, *sla.Spec, error) {
+	if err := c.Validate(); err != nil {
+		return c, nil, err
+	}
 	if c.Within == 0 {
 		c.Within = DefaultReturnVisitWithin
 	}
-	if c.Calendar == nil {
-		c.Calendar = sla.AlwaysOpen()
-		if c.CalendarName == "" {
-			c.CalendarName = sla.CalendarAlways
-		}
-	}
-	if c.CalendarName == "" {
-		c.CalendarName = "custom"
-	}
+	c.CalendarName = cmp.Or(c.CalendarName, sla.CalendarAlways)
 	if c.Reminders == nil {
 		c.Reminders = []time.Duration{15 * time.Minute}
 	}
-	if c.SatisfiedScore == 0 {
-		c.SatisfiedScore = DefaultSatisfiedScore
-	}
+	c.Reminders = slices.Clone(c.Reminders)
+	c.SatisfiedScore = cmp.Or(c.SatisfiedScore, DefaultSatisfiedScore)
 	c.HighRiskCategories = slices.Clone(c.HighRiskCategories)
-	rem := make([]sla.Duration, len(c.Reminders))
-	for i, r := range c.Reminders {
-		rem[i] = sla.Duration(r)
+	bt, err := o.calendar(c.CalendarName)
+	if err != nil {
+		return c, nil, fieldErr("calendar", "%v (give it with WithCalendars)", err)
 	}
 	spec, err := sla.NewSpec(sla.SpecDef{
 		Policy:    "return_visit",
@@ -177,12 +172,56 @@ func (c ReturnVisitConfig) withDefaults() (ReturnVisitConfig, *sla.Spec, error) 
 		Within:    sla.Duration(c.Within),
 		Calendar:  c.CalendarName,
 		Warnings:  []sla.Rung{},
-		Reminders: rem,
-	}, c.Calendar)
+		Reminders: durations(c.Reminders),
+	}, bt)
 	if err != nil {
-		return c, nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+		return c, nil, fieldErr("within", "%v", err)
 	}
 	return c, spec, nil
+}
+
+// durations converts durations to their JSON form, keeping nil nil.
+func durations(ds []time.Duration) []sla.Duration {
+	if ds == nil {
+		return nil
+	}
+	out := make([]sla.Duration, len(ds))
+	for i, d := range ds {
+		out[i] = sla.Duration(d)
+	}
+	return out
+}
+
+// MarshalJSON writes the durations as Go duration strings.
+func (c ReturnVisitConfig) MarshalJSON() ([]byte, error) {
+	type plain ReturnVisitConfig
+	return json.Marshal(struct {
+		plain
+		Within    sla.Duration   `json:"within,omitempty"`
+		Reminders []sla.Duration `json:"reminders"`
+	}{plain(c), sla.Duration(c.Within), durations(c.Reminders)})
+}
+
+// UnmarshalJSON reads durations written as Go duration strings (or as
+// numbers of nanoseconds).
+func (c *ReturnVisitConfig) UnmarshalJSON(b []byte) error {
+	type plain ReturnVisitConfig
+	v := struct {
+		*plain
+		Within    sla.Duration   `json:"within,omitempty"`
+		Reminders []sla.Duration `json:"reminders"`
+	}{(*plain)(c), sla.Duration(c.Within), durations(c.Reminders)}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	c.Within, c.Reminders = v.Within.D(), nil
+	if v.Reminders != nil {
+		c.Reminders = make([]time.Duration, len(v.Reminders))
+		for i, r := range v.Reminders {
+			c.Reminders[i] = r.D()
+		}
+	}
+	return nil
 }
 
 // ResolvedComplaint describes a complaint that was just resolved and needs
@@ -252,8 +291,9 @@ func (o VisitOutcome) Validate() error {
 
 // ReturnVisit is a return visit as a plain value. The fields up to
 // CancelNote are the visit's own record; State, Assignee, Due and History
-// are read from its lifecycle machine and SLA clock by
-// [ReturnVisits.Get] and [ReturnVisits.List].
+// are read from its lifecycle machine and SLA clock by [ReturnVisits.Get]
+// and [ReturnVisits.List], which give every instant of the visit in the
+// location of the deadline's calendar (UTC for the default 24x7 one).
 type ReturnVisit struct {
 	ID            string `json:"id"`
 	ComplaintID   string `json:"complaint_id"`
@@ -280,9 +320,9 @@ type ReturnVisit struct {
 }
 
 // OverdueAt reports whether the visit is still to be made and its deadline
-// has been reached at now.
-func (v ReturnVisit) OverdueAt(now time.Time) bool {
-	return v.State == VisitScheduled && !v.Due.IsZero() && !now.Before(v.Due)
+// has been reached at at (due at t means overdue from t).
+func (v ReturnVisit) OverdueAt(at time.Time) bool {
+	return v.State == VisitScheduled && !v.Due.IsZero() && !at.Before(v.Due)
 }
 
 // Satisfied reports whether the visit was completed with a satisfaction of
@@ -318,10 +358,13 @@ func (v ReturnVisit) Response() (Response, bool) {
 	return Response{ID: v.ID, At: v.Outcome.At, Kind: SurveyCSAT, Score: float64(v.Outcome.Satisfaction)}, true
 }
 
-func (v *ReturnVisit) clone() ReturnVisit {
+// clone returns a deep copy with its instants in loc (nil: as recorded).
+func (v *ReturnVisit) clone(loc *time.Location) ReturnVisit {
 	c := *v
+	c.ScheduledAt, c.CancelledAt, c.Due = in(v.ScheduledAt, loc), in(v.CancelledAt, loc), in(v.Due, loc)
 	if v.Outcome != nil {
 		o := *v.Outcome
+		o.At = in(o.At, loc)
 		c.Outcome = &o
 	}
 	c.History = slices.Clone(v.History)
@@ -331,7 +374,8 @@ func (v *ReturnVisit) clone() ReturnVisit {
 // ReturnVisitEvent is an SLA event of a return visit: the breach when its
 // deadline passes with the visit not made (the visit is overdue), reminders
 // after it, or met when the visit was made in time. ID is stable, so a host
-// can deduplicate at-least-once delivery; At is the event's own instant.
+// can deduplicate at-least-once delivery; At is the event's own instant, in
+// the location of the deadline's calendar.
 type ReturnVisitEvent struct {
 	ID        sla.EventID `json:"id"`
 	Visit     string      `json:"visit"`
@@ -346,340 +390,3 @@ type ReturnVisitEvent struct {
 
 // Overdue reports whether the event says the visit is overdue.
 func (e ReturnVisitEvent) Overdue() bool { return e.Kind == sla.Breach || e.Kind == sla.Reminder }
-
-type rvItem struct {
-	v    ReturnVisit // own fields only
-	m    *fsm.Machine
-	last time.Time
-}
-
-// ReturnVisits schedules and records return visits for resolved
-// complaints. Each visit runs the lifecycle of [ReturnVisitSpec] on an
-// fsm.Machine and its deadline (48 hours by default) on an SLA clock in one
-// sla.Tracker owned by this value; the tracker's priority label is the
-// visit's mode, so AttainmentAt reports human and automated follow-ups
-// apart. A high-risk complaint gets a visit in VisitHuman mode with an
-// assignee, and an automated outcome for it is refused
-// (ErrHumanFollowUpRequired).
-//
-// SLA events reach OnEvent handlers when AdvanceTo, Advance or Run delivers
-// them; handlers run outside every lock and may call any method except
-// AdvanceTo, Advance and Run. Every operation takes its time from the
-// injected clock.Clock or, in its ...At form, explicitly. ReturnVisits is
-// safe for concurrent use; Get and List return copies.
-type ReturnVisits struct {
-	mu       sync.Mutex
-	clk      clock.Clock
-	cfg      ReturnVisitConfig
-	spec     *sla.Spec
-	highRisk map[string]bool
-	tr       *sla.Tracker
-	visits   map[string]*rvItem
-	handlers []func(ReturnVisitEvent)
-}
-
-// NewReturnVisits returns an empty set of visits. A nil clock means
-// clock.New().
-func NewReturnVisits(clk clock.Clock, cfg ReturnVisitConfig) (*ReturnVisits, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	cfg, spec, err := cfg.withDefaults()
-	if err != nil {
-		return nil, err
-	}
-	if clk == nil {
-		clk = clock.New()
-	}
-	v := &ReturnVisits{clk: clk, cfg: cfg, spec: spec, highRisk: map[string]bool{}, visits: map[string]*rvItem{}}
-	for _, c := range cfg.HighRiskCategories {
-		v.highRisk[c] = true
-	}
-	v.tr = sla.NewTracker(sla.WithClock(clk), sla.WithHandler(v.deliver))
-	return v, nil
-}
-
-// Config returns the configuration with its defaults filled in.
-func (rv *ReturnVisits) Config() ReturnVisitConfig {
-	c := rv.cfg
-	c.Reminders = slices.Clone(c.Reminders)
-	c.HighRiskCategories = slices.Clone(c.HighRiskCategories)
-	return c
-}
-
-// OnEvent registers a handler for SLA events of visits; handlers are called
-// in registration order, outside every lock.
-func (rv *ReturnVisits) OnEvent(h func(ReturnVisitEvent)) {
-	if h == nil {
-		return
-	}
-	rv.mu.Lock()
-	rv.handlers = append(rv.handlers, h)
-	rv.mu.Unlock()
-}
-
-func (rv *ReturnVisits) deliver(ev sla.Event) {
-	rv.mu.Lock()
-	out := ReturnVisitEvent{ID: ev.ID, Visit: ev.ID.Clock, Kind: ev.ID.Kind, At: ev.At, Mode: VisitMode(ev.Priority)}
-	if it, ok := rv.visits[ev.ID.Clock]; ok {
-		out.Complaint = it.v.ComplaintID
-		out.HighRisk = it.v.HighRisk
-		out.Assignee = it.m.Owner()
-		out.State = it.m.State()
-	}
-	hs := rv.handlers
-	rv.mu.Unlock()
-	for _, h := range hs {
-		h(out)
-	}
-}
-
-// AdvanceTo delivers, in deadline order, every SLA event due at or before
-// now and returns how many it delivered (see sla.Tracker.AdvanceTo).
-func (rv *ReturnVisits) AdvanceTo(now time.Time) int { return rv.tr.AdvanceTo(now) }
-
-// Advance is AdvanceTo at the clock's current time.
-func (rv *ReturnVisits) Advance() int { return rv.tr.Advance() }
-
-// Run delivers SLA events as they fall due on the clock until ctx ends (see
-// sla.Tracker.Run); it returns ctx.Err().
-func (rv *ReturnVisits) Run(ctx context.Context) error { return rv.tr.Run(ctx) }
-
-// NextDeadline returns the instant of the earliest undelivered SLA event.
-func (rv *ReturnVisits) NextDeadline() (time.Time, bool) { return rv.tr.NextDeadline() }
-
-// AttainmentAt returns the share of visits made within their deadline, per
-// mode ("human", "automated"). Cancelled visits are not counted.
-func (rv *ReturnVisits) AttainmentAt(at time.Time) []sla.Attainment {
-	return rv.tr.AttainmentAt(at, "")
-}
-
-// Schedule schedules the return visit of a complaint resolved now; see
-// ScheduleAt.
-func (rv *ReturnVisits) Schedule(c ResolvedComplaint) (ReturnVisit, error) {
-	return rv.ScheduleAt(c, rv.clk.Now())
-}
-
-// ScheduleAt schedules the return visit of a complaint resolved at time at:
-// the visit is due within the configured time (48 hours by default) in
-// business time. A complaint flagged high risk, or in one of the
-// configured high-risk categories, gets a human follow-up and must name its
-// Assignee; others get an automated one. It returns ErrDuplicate for a visit
-// id already in use.
-func (rv *ReturnVisits) ScheduleAt(c ResolvedComplaint, at time.Time) (ReturnVisit, error) {
-	err := c.Validate()
-	if at.IsZero() {
-		err = errors.Join(err, fieldErr("resolved_at", "zero time"))
-	}
-	highRisk := c.HighRisk || rv.highRisk[c.Category]
-	if highRisk && c.Assignee == "" {
-		err = errors.Join(err, fieldErr("assignee", "a high-risk complaint needs a person to follow up"))
-	}
-	if err != nil {
-		return ReturnVisit{}, err
-	}
-	mode := VisitAutomated
-	if highRisk {
-		mode = VisitHuman
-	}
-	rv.mu.Lock()
-	defer rv.mu.Unlock()
-	if _, dup := rv.visits[c.ID]; dup {
-		return ReturnVisit{}, fmt.Errorf("%w: return visit %q", ErrDuplicate, c.ID)
-	}
-	m, err := fsm.NewMachine(rvDefinition, fsm.WithID(c.ID), fsm.WithClock(rv.clk))
-	if err != nil {
-		return ReturnVisit{}, err
-	}
-	if c.Assignee != "" {
-		if _, err := m.AssignAt(at, c.Assignee, fsm.By{Reason: "scheduled"}); err != nil {
-			return ReturnVisit{}, err
-		}
-	}
-	if err := rv.tr.StartAt(at, sla.ClockKey{ID: c.ID}, rv.spec, string(mode)); err != nil {
-		return ReturnVisit{}, err
-	}
-	reason := c.RiskReason
-	if highRisk && reason == "" && !c.HighRisk {
-		reason = "high-risk category " + c.Category
-	}
-	it := &rvItem{v: ReturnVisit{
-		ID: c.ID, ComplaintID: c.ComplaintID, Customer: c.Customer, Category: c.Category,
-		Rectification: c.Rectification, HighRisk: highRisk, RiskReason: reason, Mode: mode, ScheduledAt: at,
-	}, m: m, last: at}
-	rv.visits[c.ID] = it
-	return rv.view(it), nil
-}
-
-func (rv *ReturnVisits) view(it *rvItem) ReturnVisit {
-	v := it.v.clone()
-	v.State = it.m.State()
-	v.Assignee = it.m.Owner()
-	v.History = it.m.History()
-	if c, ok := rv.tr.Clock(rv.key(it.v.ID)); ok {
-		if due, ok := c.Due(); ok {
-			v.Due = due
-		}
-	}
-	return v
-}
-
-func (rv *ReturnVisits) key(id string) sla.ClockKey {
-	return sla.ClockKey{ID: id, Metric: rv.spec.Metric()}
-}
-
-// Get returns a copy of visit id.
-func (rv *ReturnVisits) Get(id string) (ReturnVisit, error) {
-	rv.mu.Lock()
-	defer rv.mu.Unlock()
-	it, ok := rv.visits[id]
-	if !ok {
-		return ReturnVisit{}, fmt.Errorf("%w: return visit %q", ErrNotFound, id)
-	}
-	return rv.view(it), nil
-}
-
-// List returns copies of every visit, by scheduling time then id.
-func (rv *ReturnVisits) List() []ReturnVisit {
-	rv.mu.Lock()
-	out := make([]ReturnVisit, 0, len(rv.visits))
-	for _, it := range rv.visits {
-		out = append(out, rv.view(it))
-	}
-	rv.mu.Unlock()
-	sortByTimeThenID(out, rvScheduled)
-	return out
-}
-
-// rvScheduled is the order of visits in List and Snapshot.
-func rvScheduled(v *ReturnVisit) (time.Time, string) { return v.ScheduledAt, v.ID }
-
-// Overdue returns the visits overdue now; see OverdueAt.
-func (rv *ReturnVisits) Overdue() []ReturnVisit { return rv.OverdueAt(rv.clk.Now()) }
-
-// OverdueAt returns the visits still to be made whose deadline has been
-// reached at now, by deadline then id.
-func (rv *ReturnVisits) OverdueAt(now time.Time) []ReturnVisit {
-	return overdueByDue(rv.List(), now, ReturnVisit.OverdueAt, func(v *ReturnVisit) (time.Time, string) { return v.Due, v.ID })
-}
-
-// op runs f on visit id under the lock after checking the time; f does the
-// visit's own checks, fires the lifecycle event and updates the SLA clock.
-func (rv *ReturnVisits) op(id, name string, at time.Time, f func(it *rvItem) error) (ReturnVisit, error) {
-	rv.mu.Lock()
-	defer rv.mu.Unlock()
-	it, ok := rv.visits[id]
-	if !ok {
-		return ReturnVisit{}, fmt.Errorf("%w: return visit %q", ErrNotFound, id)
-	}
-	if err := checkNotBefore(at, it.last); err != nil {
-		return ReturnVisit{}, &VisitError{VisitID: id, Op: name, State: it.m.State(), Err: err}
-	}
-	if err := f(it); err != nil {
-		return ReturnVisit{}, err
-	}
-	it.last = at
-	return rv.view(it), nil
-}
-
-// Record records the outcome of visit id made now; see RecordAt.
-func (rv *ReturnVisits) Record(id string, o VisitOutcome) (ReturnVisit, error) {
-	return rv.RecordAt(id, o, rv.clk.Now())
-}
-
-// RecordAt records the outcome o of visit id, made at time at (o.At is set
-// to at, o.Late when at is past the deadline), completes the visit and stops
-// its SLA clock. An invalid outcome (satisfaction outside 1–5, unknown
-// mode, a human follow-up naming nobody) returns *FieldError values; an
-// automated outcome for a high-risk visit returns a *VisitError matching
-// ErrHumanFollowUpRequired; a visit not scheduled any more, one matching
-// fsm.ErrNotAllowed. Nothing changes on error.
-func (rv *ReturnVisits) RecordAt(id string, o VisitOutcome, at time.Time) (ReturnVisit, error) {
-	if err := o.Validate(); err != nil {
-		return ReturnVisit{}, err
-	}
-	return rv.op(id, "Record", at, func(it *rvItem) error {
-		state := it.m.State()
-		if state == VisitScheduled && it.v.HighRisk && o.Mode != VisitHuman {
-			return &VisitError{VisitID: id, Op: "Record", State: state, Err: ErrHumanFollowUpRequired}
-		}
-		if _, err := it.m.FireAt(context.Background(), at, VisitComplete, fsm.By{Actor: o.By, Reason: o.Note}); err != nil {
-			return &VisitError{VisitID: id, Op: "Record", State: state, Err: err}
-		}
-		o.At = at
-		if c, ok := rv.tr.Clock(rv.key(id)); ok {
-			o.Late = c.Breached(at)
-		}
-		it.v.Outcome = &o
-		if _, err := rv.tr.StopAt(at, rv.key(id)); err != nil {
-			return fmt.Errorf("feedback: return visit %q: SLA clock out of step: %w", id, err)
-		}
-		return nil
-	})
-}
-
-// Cancel cancels visit id now; see CancelAt.
-func (rv *ReturnVisits) Cancel(id string, by fsm.By) (ReturnVisit, error) {
-	return rv.CancelAt(id, by, rv.clk.Now())
-}
-
-// CancelAt cancels visit id at time at (for example because the customer
-// declined to be contacted), recording by.Reason. Its SLA clock is dropped
-// with any event not yet delivered, and it is not counted in the
-// attainment figures.
-func (rv *ReturnVisits) CancelAt(id string, by fsm.By, at time.Time) (ReturnVisit, error) {
-	return rv.op(id, "Cancel", at, func(it *rvItem) error {
-		state := it.m.State()
-		if _, err := it.m.FireAt(context.Background(), at, VisitCancel, by); err != nil {
-			return &VisitError{VisitID: id, Op: "Cancel", State: state, Err: err}
-		}
-		it.v.CancelledAt, it.v.CancelNote = at, by.Reason
-		rv.tr.Remove(rv.key(id))
-		return nil
-	})
-}
-
-// Assign hands visit id to a person now; see AssignAt.
-func (rv *ReturnVisits) Assign(id, to string, by fsm.By) (ReturnVisit, error) {
-	return rv.AssignAt(id, to, by, rv.clk.Now())
-}
-
-// AssignAt gives visit id to person to at time at: the first assignment of
-// an unassigned visit, or a transfer recording from whom, to whom, by whom
-// and why. Errors match fsm.ErrInvalidTransfer (to nobody or to the current
-// assignee) or fsm.ErrTerminal (a visit completed or cancelled).
-func (rv *ReturnVisits) AssignAt(id, to string, by fsm.By, at time.Time) (ReturnVisit, error) {
-	return rv.op(id, "Assign", at, func(it *rvItem) error {
-		var err error
-		if it.m.Owner() == "" {
-			_, err = it.m.AssignAt(at, to, by)
-		} else {
-			_, err = it.m.TransferAt(at, to, by)
-		}
-		if err != nil {
-			return fmt.Errorf("feedback: return visit %q: %w", id, err)
-		}
-		return nil
-	})
-}
-
-// ScheduleHook returns an fsm.Hook that schedules a return visit when a
-// complaint or ticket lifecycle resolves, so that the host does not have to
-// remember to: add it to the Spec's Hooks (or a Transition's) before
-// building the definition. After each transition the hook calls describe
-// with the machine and the transition's record; when describe returns ok,
-// the visit it describes is scheduled at the transition's own time
-// (r.At). A scheduling error (an invalid description, a duplicate visit
-// id) goes to onErr, which may be nil. The hook runs outside the machine's
-// lock, in the goroutine that fired the event.
-func (rv *ReturnVisits) ScheduleHook(describe func(m *fsm.Machine, r fsm.Record) (ResolvedComplaint, bool), onErr func(error)) fsm.Hook {
-	return func(_ context.Context, m *fsm.Machine, r fsm.Record) {
-		c, ok := describe(m, r)
-		if !ok {
-			return
-		}
-		if _, err := rv.ScheduleAt(c, r.At); err != nil && onErr != nil {
-			onErr(err)
-		}
-	}
-}

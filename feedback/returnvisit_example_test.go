@@ -15,7 +15,7 @@ import (
 func ExampleReturnVisits() {
 	clk := clock.NewMock()
 	clk.Set(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	rv, err := feedback.NewReturnVisits(clk, feedback.ReturnVisitConfig{}) // 48 h by default
+	rv, err := feedback.NewReturnVisits(feedback.ReturnVisitConfig{}, feedback.WithClock(clk)) // 48 h by default
 	if err != nil {
 		fmt.Println(err)
 		return

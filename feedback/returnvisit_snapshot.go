@@ -2,154 +2,198 @@ package feedback
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
-	"github.com/benbjohnson/clock"
 	"github.com/sqkit/sqkit/fsm"
+	"github.com/sqkit/sqkit/internal/cases"
 	"github.com/sqkit/sqkit/sla"
 )
 
-// rvSnapshotVersion is the current ReturnVisitsSnapshot format.
-const rvSnapshotVersion = 1
+// ReturnVisitsSnapshotVersion is the format version of
+// ReturnVisitsSnapshot. Restores refuse any other version with an error
+// naming it; version 1 (a whole tracker of its own, no configuration) is
+// refused too: restore it on the release that wrote it.
+const ReturnVisitsSnapshotVersion = 2
 
 // ReturnVisitRecord is one visit in a snapshot: the visit's own record (its
-// derived fields State, Assignee, Due and History left empty) and its
-// lifecycle machine's snapshot.
+// derived fields State, Assignee, Due and History empty) and its lifecycle
+// machine's snapshot.
 type ReturnVisitRecord struct {
 	Visit     ReturnVisit  `json:"visit"`
 	Lifecycle fsm.Snapshot `json:"lifecycle"`
 }
 
-// ReturnVisitsSnapshot is the serialisable state of a [ReturnVisits]: every
-// visit and the SLA tracker with the visits' clocks, undelivered events and
-// attainment counts.
+// ReturnVisitsSnapshot is the serialisable state of a [ReturnVisits]: its
+// configuration, every visit, and the engine's private timeline (the
+// visits' clocks, undelivered events and attainment counts). An engine on
+// the host's timeline (WithTracker) has no Timeline: the host snapshots its
+// tracker once for every engine.
 type ReturnVisitsSnapshot struct {
-	Version int                 `json:"version"`
-	Visits  []ReturnVisitRecord `json:"visits"`
-	Tracker sla.TrackerSnapshot `json:"tracker"`
+	Version  int                  `json:"version"`
+	Config   ReturnVisitConfig    `json:"config"`
+	Visits   []ReturnVisitRecord  `json:"visits"`
+	Timeline *sla.TrackerSnapshot `json:"timeline,omitempty"`
 }
 
 // Snapshot returns the state as a plain value, visits by scheduling time
 // then id. Store it as JSON and rebuild with RestoreReturnVisits.
 func (rv *ReturnVisits) Snapshot() ReturnVisitsSnapshot {
-	rv.mu.Lock()
-	s := ReturnVisitsSnapshot{Version: rvSnapshotVersion, Visits: make([]ReturnVisitRecord, 0, len(rv.visits))}
-	for _, it := range rv.visits {
-		s.Visits = append(s.Visits, ReturnVisitRecord{Visit: it.v.clone(), Lifecycle: it.m.Snapshot()})
-	}
-	s.Tracker = rv.tr.Snapshot()
-	rv.mu.Unlock()
-	sortByTimeThenID(s.Visits, func(r *ReturnVisitRecord) (time.Time, string) { return rvScheduled(&r.Visit) })
-	return s
+	visits, tl := cases.Snapshot(rv.eng, func(it *cases.Item[ReturnVisit]) ReturnVisitRecord {
+		return ReturnVisitRecord{Visit: it.Rec.clone(nil), Lifecycle: it.M.Snapshot()}
+	}, rv.order())
+	return ReturnVisitsSnapshot{Version: ReturnVisitsSnapshotVersion, Config: rv.Config(), Visits: visits, Timeline: tl}
 }
 
-// RestoreReturnVisits rebuilds a [ReturnVisits] from a snapshot with the
-// given clock (nil means clock.New()) and configuration, whose deadline
-// (Within, calendar name, reminders) must be the one the snapshot's clocks
-// were started with. Every problem is reported at once: an unsupported
-// version, invalid or duplicate visits, lifecycles the return visit
-// definition rejects, a completed visit without an outcome (or a scheduled
-// one with an outcome), a high-risk visit not in human mode, a visit that
-// is not cancelled without an SLA clock, a cancelled visit with one, and a
-// clock without a visit.
-func RestoreReturnVisits(clk clock.Clock, cfg ReturnVisitConfig, s ReturnVisitsSnapshot) (*ReturnVisits, error) {
-	rv, err := NewReturnVisits(clk, cfg)
+// RestoreReturnVisits rebuilds a [ReturnVisits] from a snapshot and the
+// options NewReturnVisits takes (the configuration is in the snapshot; the
+// calendar it names comes with WithCalendars). On the host's timeline
+// (WithTracker), restore that first with sla.RestoreTracker; the snapshot
+// then has no timeline of its own.
+//
+// The snapshot is checked as the live operations would check it, and every
+// problem is reported at once: the version; the configuration; each visit
+// (the complaint as ScheduleAt checks it, the mode its risk implies, an
+// assignee for a high-risk visit, an outcome exactly when completed, valid,
+// human for a high-risk visit and made when the lifecycle completed, a
+// cancellation exactly when cancelled, instants not before the scheduling,
+// no derived field); its lifecycle (as fsm.Restore checks it); and its
+// clock: none once cancelled, else one on the configured deadline, labelled
+// with the mode, running while scheduled and stopped at the outcome, whose
+// Late flag it confirms. A clock of the engine's namespace without a visit
+// is refused too.
+func RestoreReturnVisits(s ReturnVisitsSnapshot, opts ...Option) (*ReturnVisits, error) {
+	rv, o, err := newReturnVisits(s.Config, opts)
 	if err != nil {
-		return nil, err
+		return nil, prefix("config", err)
 	}
-	var errs []error
-	if s.Version != rvSnapshotVersion {
-		errs = append(errs, fieldErr("version", "unsupported snapshot version %d", s.Version))
-	}
-	clocks := map[string]bool{}
-	var pending []sla.Event
-	for _, r := range s.Tracker.Records {
-		clocks[r.ID] = len(r.Clocks) > 0
-		pending = append(pending, r.Pending...)
-	}
-	for i, rec := range s.Visits {
-		path := pathf("visits[%d]", i)
-		v := rec.Visit
-		req := ResolvedComplaint{ID: v.ID, ComplaintID: v.ComplaintID, Customer: v.Customer}
-		var problems []error
-		if err := req.Validate(); err != nil {
-			problems = append(problems, err)
-		}
-		if v.ScheduledAt.IsZero() {
-			problems = append(problems, fieldErr("scheduled_at", "zero time"))
-		}
-		if !v.Mode.valid() || (v.HighRisk && v.Mode != VisitHuman) {
-			problems = append(problems, fieldErr("mode", "mode %q for a visit with high risk %v", v.Mode, v.HighRisk))
-		}
-		if v.Outcome != nil {
-			if err := v.Outcome.Validate(); err != nil {
-				problems = append(problems, err)
-			}
-		}
-		if rec.Lifecycle.ID != v.ID {
-			problems = append(problems, fieldErr("lifecycle.id", "%q differs from the visit id %q", rec.Lifecycle.ID, v.ID))
-		}
-		if err := errors.Join(problems...); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", path, err))
-			continue
-		}
-		if _, dup := rv.visits[v.ID]; dup {
-			errs = append(errs, fmt.Errorf("%s: %w: return visit %q", path, ErrDuplicate, v.ID))
-			continue
-		}
-		m, err := fsm.Restore(rvDefinition, rec.Lifecycle, fsm.WithClock(rv.clk))
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s.lifecycle: %w", path, err))
-			continue
-		}
-		if (m.State() == VisitCompleted) != (v.Outcome != nil) {
-			errs = append(errs, fieldErr(path+".visit.outcome", "state %s with outcome %v", m.State(), v.Outcome != nil))
-			continue
-		}
-		if cancelled := m.State() == VisitCancelled; clocks[v.ID] == cancelled {
-			if cancelled {
-				errs = append(errs, fieldErr(path, "cancelled visit %q has an SLA clock", v.ID))
-			} else {
-				errs = append(errs, fieldErr(path, "visit %q has no SLA clock", v.ID))
-			}
-			continue
-		}
-		delete(clocks, v.ID)
-		it := &rvItem{v: v.clone(), m: m, last: rvLast(v, m)}
-		it.v.State, it.v.Assignee, it.v.Due, it.v.History = "", "", time.Time{}, nil
-		rv.visits[v.ID] = it
-	}
-	errs = append(errs, orphanErrors(clocks, pending, func(id string) bool { return rv.visits[id] != nil }, "visit")...)
-	if tr, err := sla.RestoreTracker(s.Tracker, sla.WithClock(rv.clk), sla.WithHandler(rv.deliver), sla.WithSpecResolver(rv.resolve)); err != nil {
-		errs = append(errs, fmt.Errorf("tracker: %w", err))
-	} else {
-		rv.tr = tr
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
+	rv.eng, err = cases.Restore(rv.caseSpec(), o.engine(), cases.Restored[ReturnVisitRecord]{
+		Version: s.Version, Want: ReturnVisitsSnapshotVersion, Items: s.Visits, Timeline: s.Timeline,
+	}, func(path string, rec ReturnVisitRecord) (*cases.Item[ReturnVisit], error) {
+		it, err := rv.build(rec, o)
+		return it, prefix(path, err)
+	}, rv.check)
+	if err != nil {
+		return nil, restoreErr(err)
 	}
 	return rv, nil
 }
 
-// resolve checks that a snapshot's clock was started with the configured
-// deadline.
+// resolve checks that a private timeline's clock was started with the
+// configured deadline.
 func (rv *ReturnVisits) resolve(def sla.SpecDef) (*sla.Spec, error) {
-	same, err := sameSpec(def, rv.spec)
-	if err != nil {
-		return nil, err
-	}
-	if same {
+	if sameDef(def, rv.spec.Def()) {
 		return rv.spec, nil
 	}
 	return nil, fieldErr("spec", "deadline %s within %s on %q is not the configured one", def.Metric, def.Within, def.Calendar)
 }
 
-// rvLast returns the latest instant recorded on a restored visit.
-func rvLast(v ReturnVisit, m *fsm.Machine) time.Time {
-	more := []time.Time{v.CancelledAt}
+// build checks one visit of a snapshot and rebuilds it.
+func (rv *ReturnVisits) build(rec ReturnVisitRecord, o options) (*cases.Item[ReturnVisit], error) {
+	v := rec.Visit
+	var errs []error
+	bad := func(path, format string, args ...any) { errs = append(errs, fieldErr(path, format, args...)) }
+	if err := (ResolvedComplaint{ID: v.ID, ComplaintID: v.ComplaintID, Customer: v.Customer}).Validate(); err != nil {
+		errs = append(errs, prefix("visit", err))
+	}
+	if v.ScheduledAt.IsZero() {
+		bad("visit.scheduled_at", "zero time")
+	}
+	if high := v.HighRisk || rv.highRisk[v.Category]; !v.Mode.valid() || v.HighRisk != high || (v.Mode == VisitHuman) != high {
+		bad("visit.mode", "mode %q for a visit with high risk %v in category %q", v.Mode, v.HighRisk, v.Category)
+	}
+	if v.State != "" || v.Assignee != "" || !v.Due.IsZero() || v.History != nil {
+		bad("visit", "state, assignee, due and history come from the lifecycle and the clock: leave them empty")
+	}
+	if v.Outcome != nil {
+		if err := v.Outcome.Validate(); err != nil {
+			errs = append(errs, prefix("visit.outcome", err))
+		} else if v.HighRisk && v.Outcome.Mode != VisitHuman {
+			bad("visit.outcome.mode", "%q for a high-risk visit: %v", v.Outcome.Mode, ErrHumanFollowUpRequired)
+		}
+	}
+	if rec.Lifecycle.ID != v.ID {
+		bad("lifecycle.id", "%q differs from the visit id %q", rec.Lifecycle.ID, v.ID)
+	}
+	m, err := fsm.Restore(rvDefinition, rec.Lifecycle, fsm.WithClock(o.clock))
+	if err != nil {
+		errs = append(errs, prefix("lifecycle", err))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if err := visitFits(v, m); err != nil {
+		return nil, err
+	}
+	var more []time.Time
 	if v.Outcome != nil {
 		more = append(more, v.Outcome.At)
 	}
-	return latestRecorded(v.ScheduledAt, m, more...)
+	return &cases.Item[ReturnVisit]{ID: v.ID, Rec: v.clone(nil), M: m, Last: cases.LatestRecorded(v.ScheduledAt, m, append(more, v.CancelledAt)...)}, nil
+}
+
+// visitFits checks that the visit's record is what its lifecycle's history
+// made of it.
+func visitFits(v ReturnVisit, m *fsm.Machine) error {
+	var errs []error
+	bad := func(path, format string, args ...any) { errs = append(errs, fieldErr(path, format, args...)) }
+	for i, h := range m.History() {
+		if h.At.Before(v.ScheduledAt) {
+			bad(pathf("lifecycle.history[%d].at", i), "%v is before the scheduling %v", h.At, v.ScheduledAt)
+		}
+	}
+	for i, t := range m.Transfers() {
+		if t.At.Before(v.ScheduledAt) {
+			bad(pathf("lifecycle.transfers[%d].at", i), "%v is before the scheduling %v", t.At, v.ScheduledAt)
+		}
+	}
+	var ended time.Time
+	if h := m.History(); len(h) > 0 {
+		ended = h[len(h)-1].At
+	}
+	switch st := m.State(); {
+	case (st == VisitCompleted) != (v.Outcome != nil):
+		bad("visit.outcome", "state %s with outcome %v", st, v.Outcome != nil)
+	case v.Outcome != nil && !v.Outcome.At.Equal(ended):
+		bad("visit.outcome.at", "%v, but the visit completed at %v", v.Outcome.At, ended)
+	}
+	switch st := m.State(); {
+	case (st == VisitCancelled) != !v.CancelledAt.IsZero():
+		bad("visit.cancelled_at", "state %s with cancelled_at %v", st, v.CancelledAt)
+	case !v.CancelledAt.IsZero() && !v.CancelledAt.Equal(ended):
+		bad("visit.cancelled_at", "%v, but the visit was cancelled at %v", v.CancelledAt, ended)
+	case v.CancelledAt.IsZero() && v.CancelNote != "":
+		bad("visit.cancel_note", "set on a visit not cancelled")
+	}
+	if v.HighRisk && m.FirstResponder() == "" {
+		bad("lifecycle.owner", "a high-risk visit has an assignee from its scheduling")
+	}
+	return errors.Join(errs...)
+}
+
+// check compares a restored visit with its record on the timeline.
+func (rv *ReturnVisits) check(it *cases.Item[ReturnVisit], rec sla.RecordSnapshot) error {
+	v := it.Rec
+	if it.M.State() == VisitCancelled {
+		if len(rec.Clocks) > 0 || rec.Timer != nil {
+			return fieldErr("clock", "cancelled visit %q has an SLA clock", v.ID)
+		}
+		return nil
+	}
+	want, last := sla.Running, v.ScheduledAt
+	if v.Outcome != nil {
+		want, last = sla.Stopped, v.Outcome.At
+	}
+	if err := checkClock(rec, rv.spec, string(v.Mode), want, last); err != nil {
+		return err
+	}
+	if v.Outcome != nil {
+		c, err := sla.RestoreClock(rec.Clocks[0].Clock, rv.spec)
+		if err != nil {
+			return prefix("clock", err)
+		}
+		if late := c.Breached(v.Outcome.At); late != v.Outcome.Late {
+			return fieldErr("visit.outcome.late", "%v, but the deadline was reached by the visit: %v", v.Outcome.Late, late)
+		}
+	}
+	return nil
 }

@@ -20,38 +20,6 @@ func rvComplaint(id string) ResolvedComplaint {
 	return ResolvedComplaint{ID: id, ComplaintID: "C-" + id, Customer: "cust-" + id, Category: CategoryLogistics}
 }
 
-type rvRecorder struct {
-	mu  sync.Mutex
-	evs []ReturnVisitEvent
-}
-
-func (r *rvRecorder) add(e ReturnVisitEvent) {
-	r.mu.Lock()
-	r.evs = append(r.evs, e)
-	r.mu.Unlock()
-}
-
-func (r *rvRecorder) ids() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []string
-	for _, e := range r.evs {
-		out = append(out, fmt.Sprintf("%s@%s", e.ID, e.At.Sub(t0)))
-	}
-	return out
-}
-
-func rvNew(t testing.TB, cfg ReturnVisitConfig) (*ReturnVisits, *clock.Mock, *rvRecorder) {
-	t.Helper()
-	clk := clock.NewMock()
-	clk.Set(t0)
-	rv, err := NewReturnVisits(clk, cfg)
-	require.NoError(t, err)
-	rec := &rvRecorder{}
-	rv.OnEvent(rec.add)
-	return rv, clk, rec
-}
-
 func TestReturnVisitSpecIsValid(t *testing.T) {
 	require.NoError(t, ReturnVisitSpec().Validate())
 	def := ReturnVisitDefinition()
@@ -92,7 +60,7 @@ func TestReturnVisitAutomatedWithin48h(t *testing.T) {
 	assert.Equal(t, Response{ID: "V1", At: clk.Now(), Kind: SurveyCSAT, Score: 5}, resp)
 
 	rv.AdvanceTo(clk.Now().Add(100 * time.Hour))
-	assert.Equal(t, []string{"V1/return_visit/met/1/1@20h0m0s"}, rec.ids())
+	assert.Equal(t, []string{"feedback.visits:V1/return_visit/met/1/1@20h0m0s"}, rec.ids())
 	att := rv.AttainmentAt(clk.Now())
 	require.Len(t, att, 1)
 	assert.Equal(t, "automated", att[0].Priority)
@@ -125,18 +93,18 @@ func TestReturnVisitHighRiskNeedsHuman(t *testing.T) {
 			rv, _, _ := rvNew(t, tc.cfg)
 			noAssignee := tc.c()
 			noAssignee.Assignee = ""
-			_, err := rv.ScheduleAt(noAssignee, t0)
+			_, err := rv.ScheduleAt(t0, noAssignee)
 			require.ErrorIs(t, err, ErrInvalidConfig)
 			assert.Contains(t, err.Error(), "assignee: a high-risk complaint needs a person to follow up")
 
-			v, err := rv.ScheduleAt(tc.c(), t0)
+			v, err := rv.ScheduleAt(t0, tc.c())
 			require.NoError(t, err)
 			assert.True(t, v.HighRisk)
 			assert.Equal(t, VisitHuman, v.Mode)
 			assert.Equal(t, "sup.zhang", v.Assignee)
 			assert.Equal(t, tc.why, v.RiskReason)
 
-			_, err = rv.RecordAt("H", VisitOutcome{Mode: VisitAutomated, Satisfaction: 5}, t0.Add(time.Hour))
+			_, err = rv.RecordAt(t0.Add(time.Hour), "H", VisitOutcome{Mode: VisitAutomated, Satisfaction: 5})
 			require.ErrorIs(t, err, ErrHumanFollowUpRequired)
 			require.ErrorIs(t, err, ErrInvalidTransition)
 			var ve *VisitError
@@ -148,7 +116,7 @@ func TestReturnVisitHighRiskNeedsHuman(t *testing.T) {
 			assert.Equal(t, VisitScheduled, got.State, "a refused outcome changes nothing")
 			assert.Nil(t, got.Outcome)
 
-			v, err = rv.RecordAt("H", VisitOutcome{Mode: VisitHuman, By: "sup.zhang", Satisfaction: 3, Recurred: true}, t0.Add(2*time.Hour))
+			v, err = rv.RecordAt(t0.Add(2*time.Hour), "H", VisitOutcome{Mode: VisitHuman, By: "sup.zhang", Satisfaction: 3, Recurred: true})
 			require.NoError(t, err)
 			assert.Equal(t, VisitCompleted, v.State)
 			ver, ok := v.Verification(DefaultSatisfiedScore)
@@ -166,23 +134,21 @@ func TestReturnVisitOverdueAndConfigurable(t *testing.T) {
 	require.NoError(t, err)
 	c := rvComplaint("B")
 	c.HighRisk, c.Assignee = true, "sup.zhang"
-	_, err = rv.ScheduleAt(c, t0.Add(time.Hour))
+	_, err = rv.ScheduleAt(t0.Add(time.Hour), c)
 	require.NoError(t, err)
 
-	slatest.AdvanceTo(clk, rv.tr, t0.Add(26*time.Hour))
+	slatest.AdvanceTo(clk, rv.Tracker(), t0.Add(26*time.Hour))
 	assert.Equal(t, []string{
-		"A/return_visit/breach/1/1@24h0m0s",
-		"B/return_visit/breach/1/1@25h0m0s",
-		"A/return_visit/reminder/1/1@25h0m0s",
-		"B/return_visit/reminder/1/1@26h0m0s",
+		"feedback.visits:A/return_visit/breach/1/1@24h0m0s",
+		"feedback.visits:B/return_visit/breach/1/1@25h0m0s",
+		"feedback.visits:A/return_visit/reminder/1/1@25h0m0s",
+		"feedback.visits:B/return_visit/reminder/1/1@26h0m0s",
 	}, rec.ids())
 	over := rv.Overdue()
 	require.Len(t, over, 2)
 	assert.Equal(t, []string{"A", "B"}, []string{over[0].ID, over[1].ID})
 
-	rec.mu.Lock()
-	b := rec.evs[1]
-	rec.mu.Unlock()
+	b := rec.list()[1]
 	assert.True(t, b.Overdue())
 	assert.True(t, b.HighRisk)
 	assert.Equal(t, VisitHuman, b.Mode)
@@ -201,8 +167,8 @@ func TestReturnVisitBusinessCalendar(t *testing.T) {
 		Monday: []sla.CalendarWindow{{Start: "09:00", End: "18:00"}}, Tuesday: []sla.CalendarWindow{{Start: "09:00", End: "18:00"}},
 	}})
 	require.NoError(t, err)
-	rv, _, _ := rvNew(t, ReturnVisitConfig{Within: 12 * time.Hour, Calendar: cal, CalendarName: sla.CalendarBusiness})
-	v, err := rv.ScheduleAt(rvComplaint("A"), time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC))
+	rv, _, _ := rvNew(t, ReturnVisitConfig{Within: 12 * time.Hour, CalendarName: sla.CalendarBusiness}, WithCalendars(sla.Registry{sla.CalendarBusiness: cal}))
+	v, err := rv.ScheduleAt(time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC), rvComplaint("A"))
 	require.NoError(t, err)
 	// Monday 12:00-18:00 (6 h), Tuesday 09:00-15:00 (6 h).
 	assert.Equal(t, time.Date(2026, 3, 3, 15, 0, 0, 0, time.UTC), v.Due)
@@ -251,9 +217,9 @@ func TestReturnVisitValidation(t *testing.T) {
 	for _, want := range []string{"within: negative", "reminders[1]", "high_risk_categories[0]: empty", "satisfied_score: 9"} {
 		assert.Contains(t, err.Error(), want)
 	}
-	_, err = NewReturnVisits(nil, ReturnVisitConfig{SatisfiedScore: 9})
+	_, err = NewReturnVisits(ReturnVisitConfig{SatisfiedScore: 9})
 	require.ErrorIs(t, err, ErrInvalidConfig)
-	rv, err := NewReturnVisits(nil, ReturnVisitConfig{})
+	rv, err := NewReturnVisits(ReturnVisitConfig{})
 	require.NoError(t, err)
 	cfg := rv.Config()
 	assert.Equal(t, DefaultReturnVisitWithin, cfg.Within)
@@ -265,19 +231,19 @@ func TestReturnVisitValidation(t *testing.T) {
 		assert.Contains(t, err.Error(), want)
 	}
 	rv, _, _ = rvNew(t, ReturnVisitConfig{})
-	_, err = rv.ScheduleAt(rvComplaint("A"), time.Time{})
+	_, err = rv.ScheduleAt(time.Time{}, rvComplaint("A"))
 	require.ErrorIs(t, err, ErrInvalidConfig)
-	_, err = rv.ScheduleAt(rvComplaint("A"), t0)
+	_, err = rv.ScheduleAt(t0, rvComplaint("A"))
 	require.NoError(t, err)
-	_, err = rv.ScheduleAt(rvComplaint("A"), t0)
+	_, err = rv.ScheduleAt(t0, rvComplaint("A"))
 	require.ErrorIs(t, err, ErrDuplicate)
 	_, err = rv.Get("nope")
 	require.ErrorIs(t, err, ErrNotFound)
-	_, err = rv.RecordAt("nope", VisitOutcome{Mode: VisitAutomated, Satisfaction: 3}, t0)
+	_, err = rv.RecordAt(t0, "nope", VisitOutcome{Mode: VisitAutomated, Satisfaction: 3})
 	require.ErrorIs(t, err, ErrNotFound)
-	_, err = rv.RecordAt("A", VisitOutcome{Mode: VisitAutomated, Satisfaction: 3}, t0.Add(-time.Minute))
+	_, err = rv.RecordAt(t0.Add(-time.Minute), "A", VisitOutcome{Mode: VisitAutomated, Satisfaction: 3})
 	require.ErrorIs(t, err, ErrTimeBackwards)
-	_, err = rv.RecordAt("A", VisitOutcome{Mode: VisitAutomated, Satisfaction: 9}, t0)
+	_, err = rv.RecordAt(t0, "A", VisitOutcome{Mode: VisitAutomated, Satisfaction: 9})
 	require.ErrorIs(t, err, ErrInvalidConfig)
 }
 
@@ -285,7 +251,7 @@ func TestReturnVisitValidation(t *testing.T) {
 // the item goes back to in progress.
 func TestReturnVisitVerifiesRectification(t *testing.T) {
 	rs, clk, _ := rectNew(t, RectificationConfig{})
-	rv, err := NewReturnVisits(clk, ReturnVisitConfig{})
+	rv, err := NewReturnVisits(ReturnVisitConfig{}, WithClock(clk))
 	require.NoError(t, err)
 	_, err = rs.Open(rectInput("R"))
 	require.NoError(t, err)
@@ -318,21 +284,21 @@ func rvScenario(t testing.TB) (*ReturnVisits, *clock.Mock) {
 		if id == "risky" {
 			c.Category, c.Assignee = "safety", "sup.zhang"
 		}
-		_, err := rv.ScheduleAt(c, t0.Add(time.Duration(i)*time.Minute))
+		_, err := rv.ScheduleAt(t0.Add(time.Duration(i)*time.Minute), c)
 		require.NoError(t, err)
 	}
 	at := t0.Add(time.Hour)
-	_, err := rv.RecordAt("done", VisitOutcome{Mode: VisitAutomated, Satisfaction: 5, Note: "ok"}, at)
+	_, err := rv.RecordAt(at, "done", VisitOutcome{Mode: VisitAutomated, Satisfaction: 5, Note: "ok"})
 	require.NoError(t, err)
-	_, err = rv.CancelAt("cancelled", fsm.By{Reason: "declined"}, at)
+	_, err = rv.CancelAt(at, "cancelled", fsm.By{Reason: "declined"})
 	require.NoError(t, err)
-	_, err = rv.AssignAt("waiting", "cs.wang", fsm.By{}, at)
+	_, err = rv.AssignAt(at, "waiting", "cs.wang", fsm.By{})
 	require.NoError(t, err)
-	slatest.AdvanceTo(clk, rv.tr, t0.Add(47*time.Hour))
+	slatest.AdvanceTo(clk, rv.Tracker(), t0.Add(47*time.Hour))
 	// Recorded after its deadline without AdvanceTo: its breach is
 	// pending; so are the breaches and reminders of the others.
 	clk.Set(t0.Add(49 * time.Hour))
-	v, err := rv.RecordAt("late", VisitOutcome{Mode: VisitHuman, By: "cs.liu", Satisfaction: 2, Recurred: true}, clk.Now())
+	v, err := rv.RecordAt(clk.Now(), "late", VisitOutcome{Mode: VisitHuman, By: "cs.liu", Satisfaction: 2, Recurred: true})
 	require.NoError(t, err)
 	require.True(t, v.Outcome.Late)
 	clk.Set(t0.Add(60 * time.Hour))
@@ -341,42 +307,40 @@ func rvScenario(t testing.TB) (*ReturnVisits, *clock.Mock) {
 
 func TestReturnVisitSnapshotRoundTrip(t *testing.T) {
 	rv, clk := rvScenario(t)
-	cfg := ReturnVisitConfig{HighRiskCategories: []string{"safety"}}
 	snap := rv.Snapshot()
 	data, err := json.Marshal(snap)
 	require.NoError(t, err)
 	var back ReturnVisitsSnapshot
 	require.NoError(t, json.Unmarshal(data, &back))
-	restored, err := RestoreReturnVisits(clk, cfg, back)
+	restored, err := RestoreReturnVisits(back, WithClock(clk))
 	require.NoError(t, err)
 	assert.Equal(t, rv.List(), restored.List())
 	assert.Equal(t, snap, restored.Snapshot())
 	assert.Equal(t, rv.AttainmentAt(clk.Now()), restored.AttainmentAt(clk.Now()))
 
-	a, b := &rvRecorder{}, &rvRecorder{}
+	a, b := newRVRecorder(), newRVRecorder()
 	rv.OnEvent(a.add)
 	restored.OnEvent(b.add)
 	rv.Advance()
 	restored.Advance()
 	assert.Equal(t, []string{
-		"waiting/return_visit/breach/1/1@48h0m0s",
-		"risky/return_visit/breach/1/1@48h3m0s",
-		"late/return_visit/breach/1/1@48h4m0s",
-		"waiting/return_visit/reminder/1/1@48h15m0s",
-		"risky/return_visit/reminder/1/1@48h18m0s",
-		"late/return_visit/reminder/1/1@48h19m0s", // fell due before it was recorded
+		"feedback.visits:waiting/return_visit/breach/1/1@48h0m0s",
+		"feedback.visits:risky/return_visit/breach/1/1@48h3m0s",
+		"feedback.visits:late/return_visit/breach/1/1@48h4m0s",
+		"feedback.visits:waiting/return_visit/reminder/1/1@48h15m0s",
+		"feedback.visits:risky/return_visit/reminder/1/1@48h18m0s",
+		"feedback.visits:late/return_visit/reminder/1/1@48h19m0s", // fell due before it was recorded
 	}, a.ids())
 	assert.Equal(t, a.ids(), b.ids())
 
-	_, err = restored.RecordAt("risky", VisitOutcome{Mode: VisitAutomated, Satisfaction: 5}, clk.Now())
+	_, err = restored.RecordAt(clk.Now(), "risky", VisitOutcome{Mode: VisitAutomated, Satisfaction: 5})
 	require.ErrorIs(t, err, ErrHumanFollowUpRequired, "the risk survives the round trip")
-	_, err = restored.RecordAt("waiting", VisitOutcome{Mode: VisitAutomated, Satisfaction: 5}, clk.Now())
+	_, err = restored.RecordAt(clk.Now(), "waiting", VisitOutcome{Mode: VisitAutomated, Satisfaction: 5})
 	require.NoError(t, err)
 }
 
 func TestReturnVisitRestoreRejects(t *testing.T) {
 	rv, clk := rvScenario(t)
-	cfg := ReturnVisitConfig{HighRiskCategories: []string{"safety"}}
 	clone := func() ReturnVisitsSnapshot {
 		data, err := json.Marshal(rv.Snapshot())
 		require.NoError(t, err)
@@ -394,47 +358,49 @@ func TestReturnVisitRestoreRejects(t *testing.T) {
 		return -1
 	}
 	s := clone()
-	s.Version = 2
+	s.Version = 9
 	s.Visits[idx(s, "waiting")].Visit.Customer = ""
 	s.Visits[idx(s, "risky")].Visit.Mode = VisitAutomated
 	s.Visits[idx(s, "done")].Visit.Outcome = nil
-	_, err := RestoreReturnVisits(clk, cfg, s)
+	_, err := RestoreReturnVisits(s, WithClock(clk))
 	require.Error(t, err)
-	for _, want := range []string{"version: unsupported", "customer: empty", `mode: mode "automated" for a visit with high risk true`,
+	for _, want := range []string{"version: format version 9, want 2", "customer: empty", `mode: mode "automated" for a visit with high risk true`,
 		"outcome: state completed with outcome false"} {
 		assert.Contains(t, err.Error(), want)
 	}
 
 	s = clone()
 	s.Visits = s.Visits[1:]
-	_, err = RestoreReturnVisits(clk, cfg, s)
+	_, err = RestoreReturnVisits(s, WithClock(clk))
 	require.ErrorIs(t, err, ErrInvalidConfig)
-	assert.Contains(t, err.Error(), "belongs to no visit")
+	assert.Contains(t, err.Error(), "belongs to no return visit")
 
 	s = clone()
 	var pending *sla.Event
-	for i := range s.Tracker.Records {
-		if len(s.Tracker.Records[i].Pending) > 0 && pending == nil {
-			pending = &s.Tracker.Records[i].Pending[0]
+	for i := range s.Timeline.Records {
+		if len(s.Timeline.Records[i].Pending) > 0 && pending == nil {
+			pending = &s.Timeline.Records[i].Pending[0]
 		}
 	}
 	require.NotNil(t, pending, "the late visit's breach is pending")
 	pending.ID.Clock = "ghost"
-	_, err = RestoreReturnVisits(clk, cfg, s)
+	_, err = RestoreReturnVisits(s, WithClock(clk))
 	require.ErrorIs(t, err, ErrInvalidConfig)
-	assert.Contains(t, err.Error(), "tracker.pending[0]: event ghost/return_visit/breach/1/1 belongs to no visit")
+	assert.Contains(t, err.Error(), "pending[0]: event feedback.visits:ghost/return_visit/breach/1/1 belongs to no clock of the record")
 
-	_, err = RestoreReturnVisits(clk, ReturnVisitConfig{Within: time.Hour}, clone())
+	s = clone()
+	s.Config.Within = time.Hour
+	_, err = RestoreReturnVisits(s, WithClock(clk))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "is not the configured one")
 
 	// A cancelled visit dropped its clock; one that has a clock again would
 	// breach after it was cancelled.
 	s = clone()
-	ghost := s.Tracker.Records[0]
-	ghost.ID = "cancelled"
-	s.Tracker.Records = append(s.Tracker.Records, ghost)
-	_, err = RestoreReturnVisits(clk, cfg, s)
+	ghost := s.Timeline.Records[0]
+	ghost.ID, ghost.Pending = "cancelled", nil
+	s.Timeline.Records = append(s.Timeline.Records, ghost)
+	_, err = RestoreReturnVisits(s, WithClock(clk))
 	require.ErrorIs(t, err, ErrInvalidConfig)
 	assert.Contains(t, err.Error(), `cancelled visit "cancelled" has an SLA clock`)
 }
@@ -462,12 +428,12 @@ func TestReturnVisitConcurrent(t *testing.T) {
 			for i := 0; i < per; i++ {
 				id := fmt.Sprintf("w%d-%d", w, i)
 				at := t0.Add(time.Duration(i) * time.Minute)
-				if _, err := rv.ScheduleAt(rvComplaint(id), at); err != nil {
+				if _, err := rv.ScheduleAt(at, rvComplaint(id)); err != nil {
 					t.Error(err)
 					return
 				}
 				if i%2 == 1 {
-					if _, err := rv.RecordAt(id, VisitOutcome{Mode: VisitAutomated, Satisfaction: 4}, at); err != nil {
+					if _, err := rv.RecordAt(at, id, VisitOutcome{Mode: VisitAutomated, Satisfaction: 4}); err != nil {
 						t.Error(err)
 						return
 					}
@@ -539,7 +505,7 @@ func TestReturnVisitScheduleHook(t *testing.T) {
 
 func TestReturnVisitRunStopsWithContext(t *testing.T) {
 	rv, _, _ := rvNew(t, ReturnVisitConfig{})
-	_, err := rv.ScheduleAt(rvComplaint("A"), t0)
+	_, err := rv.ScheduleAt(t0, rvComplaint("A"))
 	require.NoError(t, err)
 	next, ok := rv.NextDeadline()
 	require.True(t, ok)
@@ -556,14 +522,14 @@ func TestReturnVisitOverdueOrderedByDeadlineThenID(t *testing.T) {
 		Monday: []sla.CalendarWindow{{Start: "09:00", End: "18:00"}}, Tuesday: []sla.CalendarWindow{{Start: "09:00", End: "18:00"}},
 	}})
 	require.NoError(t, err)
-	rv, _, _ := rvNew(t, ReturnVisitConfig{Within: 12 * time.Hour, Calendar: cal, CalendarName: sla.CalendarBusiness})
+	rv, _, _ := rvNew(t, ReturnVisitConfig{Within: 12 * time.Hour, CalendarName: sla.CalendarBusiness}, WithCalendars(sla.Registry{sla.CalendarBusiness: cal}))
 	// Both are scheduled before Monday's opening, so both fall due on
 	// Tuesday at 15:00; B was scheduled first, A has the smaller id.
-	_, err = rv.ScheduleAt(rvComplaint("B"), time.Date(2026, 3, 2, 7, 0, 0, 0, time.UTC))
+	_, err = rv.ScheduleAt(time.Date(2026, 3, 2, 7, 0, 0, 0, time.UTC), rvComplaint("B"))
 	require.NoError(t, err)
-	_, err = rv.ScheduleAt(rvComplaint("A"), time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC))
+	_, err = rv.ScheduleAt(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC), rvComplaint("A"))
 	require.NoError(t, err)
-	_, err = rv.ScheduleAt(rvComplaint("C"), time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
+	_, err = rv.ScheduleAt(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC), rvComplaint("C"))
 	require.NoError(t, err)
 	var ids []string
 	for _, v := range rv.List() {
@@ -579,16 +545,16 @@ func TestReturnVisitOverdueOrderedByDeadlineThenID(t *testing.T) {
 
 func TestReturnVisitTimeBackwardsIsAVisitError(t *testing.T) {
 	rv, _, _ := rvNew(t, ReturnVisitConfig{})
-	_, err := rv.ScheduleAt(rvComplaint("A"), t0)
+	_, err := rv.ScheduleAt(t0, rvComplaint("A"))
 	require.NoError(t, err)
-	_, err = rv.CancelAt("A", fsm.By{}, t0.Add(-time.Minute))
+	_, err = rv.CancelAt(t0.Add(-time.Minute), "A", fsm.By{})
 	require.ErrorIs(t, err, ErrTimeBackwards)
 	require.ErrorIs(t, err, ErrInvalidTransition)
 	var ve *VisitError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "Cancel", ve.Op)
 	assert.Equal(t, VisitScheduled, ve.State)
-	_, err = rv.AssignAt("A", "cs.wang", fsm.By{}, time.Time{})
+	_, err = rv.AssignAt(time.Time{}, "A", "cs.wang", fsm.By{})
 	require.ErrorIs(t, err, ErrTimeBackwards)
 	v, err := rv.Get("A")
 	require.NoError(t, err)

@@ -1,0 +1,105 @@
+package feedback
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/benbjohnson/clock"
+	"github.com/stretchr/testify/require"
+)
+
+// fuzzRestore feeds mutated snapshots to restore: it must never panic, and
+// whatever it accepts must snapshot again to a value it restores to the
+// same snapshot, and use (the operations of the restored value) must not
+// panic either. Seeds are snapshots; the large ones want a short
+// minimisation, e.g. -fuzztime=20s -fuzzminimizetime=1s.
+func fuzzRestore[S, X any](f *testing.F, restore func(S) (X, error), snapshot func(X) S, use func(X), seeds ...any) {
+	for _, s := range seeds {
+		data, ok := s.([]byte)
+		if !ok {
+			var err error
+			data, err = json.Marshal(s)
+			require.NoError(f, err)
+		}
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var s S
+		if json.Unmarshal(data, &s) != nil {
+			return
+		}
+		x, err := restore(s)
+		if err != nil {
+			return
+		}
+		snap := snapshot(x)
+		again, err := restore(snap)
+		require.NoError(t, err)
+		require.Equal(t, snap, snapshot(again))
+		use(x)
+	})
+}
+
+// later is far enough for every deadline of the scenarios to fall due.
+var later = t0.Add(365 * 24 * time.Hour)
+
+func FuzzRestoreRectifications(f *testing.F) {
+	rs, _ := rectScenario(f)
+	restore := func(s RectificationsSnapshot) (*Rectifications, error) {
+		return RestoreRectifications(s, WithClock(clock.NewMock()))
+	}
+	fuzzRestore(f, restore, (*Rectifications).Snapshot, func(r *Rectifications) {
+		_ = r.List()
+		_ = r.OverdueAt(later)
+		_ = r.AttainmentAt(later)
+		r.AdvanceTo(later)
+	}, rs.Snapshot(),
+		[]byte(`{"version":2,"items":[],"timeline":{"version":2,"records":[]}}`),
+		[]byte(`{"version":2,"items":[{"item":{"id":"x"},"lifecycle":{"id":"x","state":"closed"}}]}`))
+}
+
+func FuzzRestoreReturnVisits(f *testing.F) {
+	rv, _ := rvScenario(f)
+	restore := func(s ReturnVisitsSnapshot) (*ReturnVisits, error) {
+		return RestoreReturnVisits(s, WithClock(clock.NewMock()))
+	}
+	fuzzRestore(f, restore, (*ReturnVisits).Snapshot, func(r *ReturnVisits) {
+		_ = r.List()
+		_ = r.OverdueAt(later)
+		_ = r.AttainmentAt(later)
+		r.AdvanceTo(later)
+	}, rv.Snapshot(), []byte(`{"version":2,"visits":[],"timeline":{"version":2,"records":[]}}`))
+}
+
+func FuzzRestoreAggregator(f *testing.F) {
+	fuzzRestore(f, func(s AggregatorSnapshot) (*Aggregator, error) { return RestoreAggregator(s) }, (*Aggregator).Snapshot,
+		func(a *Aggregator) {
+			_ = a.Total()
+			_ = a.Reports()
+			_ = a.AddOrders(t0, 1)
+		}, aggregatorGolden(f).Snapshot())
+}
+
+func FuzzRestoreCategoryTally(f *testing.F) {
+	tally, err := NewCategoryTally(Day, time.UTC)
+	require.NoError(f, err)
+	require.NoError(f, tally.AddN(t0, "a", 3))
+	require.NoError(f, tally.AddN(t0.Add(24*time.Hour), "b", 2))
+	fuzzRestore(f, func(s TallySnapshot) (*CategoryTally, error) { return RestoreCategoryTally(s) }, (*CategoryTally).Snapshot,
+		func(t *CategoryTally) {
+			_ = t.TopMovers(t0.Add(24*time.Hour), 0)
+			_ = t.Add(t0, "c")
+		}, tally.Snapshot())
+}
+
+func FuzzRestoreBook(f *testing.F) {
+	fuzzRestore(f, func(s BookSnapshot) (*Book, error) { return RestoreBook(s) }, (*Book).Snapshot,
+		func(b *Book) {
+			_ = b.OverdueAt(later)
+			for _, c := range b.List() {
+				_, _ = NewReview(Window{Granularity: Year, Start: c.OpenedAt, End: later}, b.List(), nil)
+				_ = b.CloseAt(later, c.ID)
+			}
+		}, bookGolden(f).Snapshot())
+}

@@ -5,17 +5,15 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/benbjohnson/clock"
 	"github.com/sqkit/sqkit/feedback"
 )
 
 // Resolved complaints get a return visit within 48 hours. The high-risk
 // one needs a person to follow up; an automated survey is refused for it.
-// A visit that is not made in time is an overdue event.
+// A visit that is not made in time is an overdue event. Every operation
+// here takes its instant explicitly, first.
 func ExampleReturnVisits() {
-	clk := clock.NewMock()
-	clk.Set(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	rv, err := feedback.NewReturnVisits(feedback.ReturnVisitConfig{}, feedback.WithClock(clk)) // 48 h by default
+	rv, err := feedback.NewReturnVisits(feedback.ReturnVisitConfig{}) // 48 h by default
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -25,24 +23,23 @@ func ExampleReturnVisits() {
 			fmt.Printf("overdue: %s (%s) at %s\n", e.Visit, e.Mode, e.At.Format("Jan 2 15:04"))
 		}
 	})
-
-	v, _ := rv.Schedule(feedback.ResolvedComplaint{ID: "V-1", ComplaintID: "C-1", Customer: "cust-8"})
+	resolved := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	v, _ := rv.ScheduleAt(resolved, feedback.ResolvedComplaint{ID: "V-1", ComplaintID: "C-1", Customer: "cust-8"})
 	fmt.Println(v.ID, v.Mode, "due", v.Due.Format("Jan 2 15:04"))
-	h, _ := rv.Schedule(feedback.ResolvedComplaint{
+	h, _ := rv.ScheduleAt(resolved, feedback.ResolvedComplaint{
 		ID: "V-2", ComplaintID: "C-2", Customer: "cust-9",
 		HighRisk: true, RiskReason: "third complaint this month", Assignee: "sup.zhang",
 	})
 	fmt.Println(h.ID, h.Mode, "assigned to", h.Assignee)
 
-	clk.Add(6 * time.Hour)
-	_, err = rv.Record("V-2", feedback.VisitOutcome{Mode: feedback.VisitAutomated, Satisfaction: 5})
+	called := resolved.Add(6 * time.Hour)
+	_, err = rv.RecordAt(called, "V-2", feedback.VisitOutcome{Mode: feedback.VisitAutomated, Satisfaction: 5})
 	fmt.Println(errors.Is(err, feedback.ErrHumanFollowUpRequired))
-	h, _ = rv.Record("V-2", feedback.VisitOutcome{Mode: feedback.VisitHuman, By: "sup.zhang", Satisfaction: 4})
+	h, _ = rv.RecordAt(called, "V-2", feedback.VisitOutcome{Mode: feedback.VisitHuman, By: "sup.zhang", Satisfaction: 4})
 	ver, _ := h.Verification(feedback.DefaultSatisfiedScore)
 	fmt.Println(h.State, "satisfaction", h.Outcome.Satisfaction, "recurred", h.Outcome.Recurred, "verification passed", ver.Passed)
 
-	clk.Add(48 * time.Hour)
-	rv.Advance()
+	rv.AdvanceTo(called.Add(48 * time.Hour))
 	// Output:
 	// V-1 automated due Mar 4 09:00
 	// V-2 human assigned to sup.zhang

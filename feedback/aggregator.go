@@ -194,12 +194,7 @@ type WindowCounters struct {
 func (a *Aggregator) Counters() []WindowCounters {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	slots := a.sorted()
-	out := make([]WindowCounters, len(slots))
-	for i, s := range slots {
-		out[i] = WindowCounters{Window: s.w, Counters: s.v}
-	}
-	return out
+	return collect(&a.windowed, func(s *slot[Counters]) WindowCounters { return WindowCounters{Window: s.w, Counters: s.v} })
 }
 
 // Reports returns the report of every window that has data, oldest first.

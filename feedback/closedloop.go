@@ -3,8 +3,6 @@ package feedback
 import (
 	"cmp"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -27,45 +25,41 @@ type loop[R, E any] struct {
 	view func(it *cases.Item[R]) R
 	// since is the instant an item was opened (the order of List).
 	since func(r *R) time.Time
-	// overdue reports whether an item is overdue at an instant, and due
-	// its deadline.
+	// overdue reports whether an item is overdue at an instant, due its
+	// deadline, and id its id.
 	overdue func(r *R, at time.Time) bool
 	due     func(r *R) time.Time
+	id      func(r *R) string
 }
-
-// OnEvent registers a handler of the engine's events; handlers are called
-// in registration order, in the goroutine that advances the timeline, with
-// no lock held: they may call any method except AdvanceTo, Advance and Run.
-func (l *loop[R, E]) OnEvent(h func(E)) { l.eng.OnEvent(h) }
 
 // AdvanceTo delivers, in deadline order, every event of the engine's
 // timeline due at or before at, and returns how many it delivered (see
 // sla.Tracker.AdvanceTo). On the host's timeline (WithTracker) that is
 // every engine's events: the host may as well call its tracker's
 // AdvanceTo.
-func (l *loop[R, E]) AdvanceTo(at time.Time) int { return l.eng.Tracker().AdvanceTo(at) }
+func (x *loop[R, E]) AdvanceTo(at time.Time) int { return x.eng.Tracker().AdvanceTo(at) }
 
 // Advance is AdvanceTo at the clock's current time.
-func (l *loop[R, E]) Advance() int { return l.AdvanceTo(l.eng.Clock().Now()) }
+func (x *loop[R, E]) Advance() int { return x.AdvanceTo(x.eng.Clock().Now()) }
 
 // Run delivers the events of the engine's timeline as they fall due on the
 // timeline's clock until ctx ends (see sla.Tracker.Run); it returns
 // ctx.Err(). On the host's timeline, run the tracker once instead.
-func (l *loop[R, E]) Run(ctx context.Context) error { return l.eng.Tracker().Run(ctx) }
+func (x *loop[R, E]) Run(ctx context.Context) error { return x.eng.Tracker().Run(ctx) }
 
 // NextDeadline returns the instant of the earliest undelivered event of
 // the engine's timeline.
-func (l *loop[R, E]) NextDeadline() (time.Time, bool) { return l.eng.Tracker().NextDeadline() }
+func (x *loop[R, E]) NextDeadline() (time.Time, bool) { return x.eng.Tracker().NextDeadline() }
 
 // Tracker returns the timeline the engine schedules on: the host's
 // (WithTracker) or its own.
-func (l *loop[R, E]) Tracker() *sla.Tracker { return l.eng.Tracker() }
+func (x *loop[R, E]) Tracker() *sla.Tracker { return x.eng.Tracker() }
 
 // Namespace returns the engine's namespace on its timeline.
-func (l *loop[R, E]) Namespace() string { return l.eng.Namespace() }
+func (x *loop[R, E]) Namespace() string { return x.eng.Namespace() }
 
 // Len returns the number of items.
-func (l *loop[R, E]) Len() int { return l.eng.Len() }
+func (x *loop[R, E]) Len() int { return x.eng.Len() }
 
 // order is the order of List and of snapshots: opening instant, then id.
 func (l *loop[R, E]) order() func(a, b *cases.Item[R]) int {
@@ -81,19 +75,29 @@ func (l *loop[R, E]) get(id string) (R, error) {
 	return r, nil
 }
 
-// list returns copies of every item, by opening instant then id.
+// list returns copies of every item, by opening instant, then id.
 func (l *loop[R, E]) list() []R { return cases.List(l.eng, l.view, l.order()) }
 
-// overdueAt returns the items overdue at at, by deadline then id.
-func (l *loop[R, E]) overdueAt(at time.Time, id func(r *R) string) []R {
+// overdueAt returns the items overdue at at, by deadline, then id.
+func (l *loop[R, E]) overdueAt(at time.Time) []R {
 	var out []R
 	for _, r := range l.list() {
 		if l.overdue(&r, at) {
 			out = append(out, r)
 		}
 	}
-	slices.SortFunc(out, func(a, b R) int { return cmp.Or(l.due(&a).Compare(l.due(&b)), cmp.Compare(id(&a), id(&b))) })
+	slices.SortFunc(out, func(a, b R) int { return cmp.Or(l.due(&a).Compare(l.due(&b)), cmp.Compare(l.id(&a), l.id(&b))) })
 	return out
+}
+
+// AttainmentAt returns the deadline attainment of the engine's items at at
+// (sla.Tracker.AttainmentAt in the engine's namespace), by metric and by
+// the clocks' priority label: the category of a rectification item, the
+// mode of a return visit. Met means the work was done (the item verified,
+// the visit made) within its deadline; closed items stay counted,
+// cancelled visits are not.
+func (x *loop[R, E]) AttainmentAt(at time.Time) []sla.Attainment {
+	return x.eng.Tracker().AttainmentAt(at, x.eng.Namespace())
 }
 
 // do runs op on item id at at under the engine's lock, after the time
@@ -116,59 +120,4 @@ func fire[R any](it *cases.Item[R], at time.Time, ev fsm.Event, by fsm.By, wrap 
 		return wrap(it, err)
 	}
 	return nil
-}
-
-// in returns t in loc, leaving the zero instant and a nil loc alone.
-func in(t time.Time, loc *time.Location) time.Time {
-	if t.IsZero() || loc == nil {
-		return t
-	}
-	return t.In(loc)
-}
-
-// historyIn returns the machine's history with its instants in loc.
-func historyIn(m *fsm.Machine, loc *time.Location) []fsm.Record {
-	h := m.History()
-	for i := range h {
-		h[i].At = in(h[i].At, loc)
-	}
-	return h
-}
-
-// calendarLocation returns the location of a calendar that has one (an
-// *sla.Calendar does), else nil.
-func calendarLocation(bt sla.BusinessTime) *time.Location {
-	if c, ok := bt.(interface{ Location() *time.Location }); ok {
-		return c.Location()
-	}
-	return nil
-}
-
-// dueOf returns the instant the clock under key falls (or fell) due, zero
-// when it is not determined (see sla.Clock.Due).
-func dueOf(tr *sla.Tracker, key sla.ClockKey) time.Time {
-	if c, ok := tr.Clock(key); ok {
-		if due, ok := c.Due(); ok {
-			return due
-		}
-	}
-	return time.Time{}
-}
-
-// sameDef reports whether two targets are the same, compared as the JSON a
-// snapshot stores them in.
-func sameDef(a, b sla.SpecDef) bool {
-	x, errA := json.Marshal(a)
-	y, errB := json.Marshal(b)
-	return errA == nil && errB == nil && string(x) == string(y)
-}
-
-// restoreErr makes a restore's error match ErrInvalidConfig, also when the
-// problem is one the timeline's own restore found (those match
-// sla.ErrInvalid as well).
-func restoreErr(err error) error {
-	if err == nil || errors.Is(err, ErrInvalidConfig) {
-		return err
-	}
-	return fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 }

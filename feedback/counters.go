@@ -120,24 +120,14 @@ func (c *Counters) addRecord(r *Record, slT time.Duration) {
 			c.Handling.Add(r.Handling.Seconds())
 		}
 	}
-	if r.FCR != Unknown {
-		c.FCRKnown++
-		if r.FCR == Yes {
-			c.FCRResolved++
-		}
-	}
+	r.FCR.count(&c.FCRKnown, &c.FCRResolved)
 	if r.Complaint {
 		c.Complaints++
 	}
 	if r.CycleTime > 0 {
 		c.CycleTime.Add(r.CycleTime.Seconds())
 	}
-	if r.Compliant != Unknown {
-		c.ComplianceKnown++
-		if r.Compliant == Yes {
-			c.Compliant++
-		}
-	}
+	r.Compliant.count(&c.ComplianceKnown, &c.Compliant)
 }
 
 // Report is every metric of one window, each with its interval and sample

@@ -33,6 +33,8 @@ func (c Cycle) Validate() error {
 	}
 	if err := c.Plan.Validate(); err != nil {
 		errs = append(errs, err)
+	} else if c.Plan.Baseline.Metric != c.Plan.Metric {
+		bad("plan.baseline.metric", "empty; NewCycle sets it to the plan's metric")
 	}
 	entered := c.validateHistory(bad)
 	c.validateActions(entered, bad)

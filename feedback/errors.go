@@ -97,6 +97,18 @@ func (e *TransitionError) Unwrap() []error {
 
 func pathf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
+// missing reports, as *FieldError values, the fields of a path-value list
+// ("id", in.ID, "owner", in.Owner, ...) whose value is empty.
+func missing(fields ...string) []error {
+	var errs []error
+	for i := 0; i+1 < len(fields); i += 2 {
+		if fields[i+1] == "" {
+			errs = append(errs, fieldErr(fields[i], "empty"))
+		}
+	}
+	return errs
+}
+
 // prefix moves the field paths of the *FieldError values in err under path
 // ("id" under "cycles[2]" becomes "cycles[2].id"); other errors read
 // "path: error".

@@ -69,13 +69,7 @@ func aggregatorGolden(t testing.TB) *Aggregator {
 
 func TestGoldenAggregatorSnapshot(t *testing.T) {
 	a := aggregatorGolden(t)
-	goldenSnapshot(t, "aggregator_snapshot.json", a.Snapshot(), func(s AggregatorSnapshot) (AggregatorSnapshot, error) {
-		b, err := RestoreAggregator(s)
-		if err != nil {
-			return AggregatorSnapshot{}, err
-		}
-		return b.Snapshot(), nil
-	})
+	goldenSnapshot(t, "aggregator_snapshot.json", a.Snapshot(), resnapshot(RestoreAggregator))
 	// Version 1 wrote the threshold in nanoseconds; it is still read.
 	v1 := a.Snapshot()
 	v1.Version = 1
@@ -95,11 +89,5 @@ func TestGoldenTallySnapshot(t *testing.T) {
 	for i := range 20 {
 		require.NoError(t, tally.Add(t0.Add(time.Duration(i)*17*time.Hour), []string{CategoryLogistics, CategoryProductQuality, ""}[i%3]))
 	}
-	goldenSnapshot(t, "tally_snapshot.json", tally.Snapshot(), func(s TallySnapshot) (TallySnapshot, error) {
-		b, err := RestoreCategoryTally(s)
-		if err != nil {
-			return TallySnapshot{}, err
-		}
-		return b.Snapshot(), nil
-	})
+	goldenSnapshot(t, "tally_snapshot.json", tally.Snapshot(), resnapshot(RestoreCategoryTally))
 }

@@ -118,6 +118,16 @@ const (
 	No
 )
 
+// count adds a known flag to known, and Yes to yes too.
+func (f Flag) count(known, yes *int64) {
+	if f != Unknown {
+		*known++
+		if f == Yes {
+			*yes++
+		}
+	}
+}
+
 // FlagOf returns Yes for true and No for false.
 func FlagOf(b bool) Flag {
 	if b {

@@ -179,19 +179,13 @@ func TestAggregatorOutOfOrderAndConcurrent(t *testing.T) {
 	sh := mustLoc(t, "Asia/Shanghai")
 	a, err := NewAggregator(Day, sh, Config{})
 	require.NoError(t, err)
-	var wg sync.WaitGroup
-	for g := 0; g < 4; g++ {
-		wg.Add(1)
-		go func(g int) {
-			defer wg.Done()
-			for i := 0; i < 500; i++ {
-				// Alternate between two days so the cache keeps missing.
-				at := t0.Add(time.Duration((i+g)%2) * 24 * time.Hour)
-				assert.NoError(t, a.AddResponse(Response{At: at, Kind: SurveyCSAT, Score: float64(1 + i%5)}))
-			}
-		}(g)
-	}
-	wg.Wait()
+	parallel(4, func(g int) {
+		for i := range 500 {
+			// Alternate between two days so the cache keeps missing.
+			at := t0.Add(time.Duration((i+g)%2) * 24 * time.Hour)
+			assert.NoError(t, a.AddResponse(Response{At: at, Kind: SurveyCSAT, Score: float64(1 + i%5)}))
+		}
+	})
 	reps := a.Reports()
 	require.Len(t, reps, 2)
 	assert.EqualValues(t, 1000, reps[0].CSAT.N)
@@ -353,4 +347,18 @@ func TestTotalMergesWindowsOldestFirst(t *testing.T) {
 		require.Equal(t, math.Float64bits(wantAHT.Value), math.Float64bits(got.Value))
 		require.Equal(t, math.Float64bits(wantAHT.StdErr), math.Float64bits(got.StdErr))
 	}
+}
+
+// parallel runs f(0) to f(n-1) in goroutines of their own and waits for
+// them all.
+func parallel(n int, f func(g int)) {
+	var wg sync.WaitGroup
+	for g := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(g)
+		}()
+	}
+	wg.Wait()
 }

@@ -1,7 +1,6 @@
 package feedback
 
 import (
-	"encoding/json"
 	"testing"
 	"time"
 
@@ -48,13 +47,7 @@ func bookGolden(t testing.TB) *Book {
 }
 
 func TestGoldenBookSnapshot(t *testing.T) {
-	goldenSnapshot(t, "book_snapshot.json", bookGolden(t).Snapshot(), func(s BookSnapshot) (BookSnapshot, error) {
-		b, err := RestoreBook(s)
-		if err != nil {
-			return BookSnapshot{}, err
-		}
-		return b.Snapshot(), nil
-	})
+	goldenSnapshot(t, "book_snapshot.json", bookGolden(t).Snapshot(), resnapshot(RestoreBook))
 }
 
 // Every cycle operation refuses an instant before the cycle's last change,
@@ -118,11 +111,7 @@ func TestRestoreBookRefusesWhatOperationsCannotProduce(t *testing.T) {
 		t.Fatalf("no cycle %q", id)
 		return nil
 	}
-	for _, tc := range []struct {
-		name  string
-		spoil func(s *BookSnapshot)
-		want  string
-	}{
+	refuses(t, good, resnapshot(RestoreBook), []refusal[BookSnapshot]{
 		{"history back in time", func(s *BookSnapshot) {
 			c := find(s, "c1")
 			c.History[1].At = c.History[0].At.Add(-time.Hour)
@@ -151,19 +140,9 @@ func TestRestoreBookRefusesWhatOperationsCannotProduce(t *testing.T) {
 		{"next not in the book", func(s *BookSnapshot) {
 			s.Cycles = append(s.Cycles[:1], s.Cycles[2:]...)
 		}, `cycles[0].next: "c2" is no cycle of the book`},
+		{"baseline without its metric", func(s *BookSnapshot) { find(s, "c3").Plan.Baseline.Metric = "" }, "cycles[2].plan.baseline.metric"},
 		{"previous not continued", func(s *BookSnapshot) { find(s, "c3").Previous = "c2" }, `cycles[2].previous: "c2"`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var s BookSnapshot
-			data, err := json.Marshal(good)
-			require.NoError(t, err)
-			require.NoError(t, json.Unmarshal(data, &s))
-			tc.spoil(&s)
-			_, err = RestoreBook(s)
-			require.ErrorIs(t, err, ErrInvalidConfig)
-			assert.ErrorContains(t, err, tc.want)
-		})
-	}
+	})
 }
 
 // An action due at t is overdue from t, like rectification items and return

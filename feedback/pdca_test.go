@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
-	"sync"
 	"testing"
 	"time"
 
@@ -281,19 +280,12 @@ func TestBookErrorsAndConcurrency(t *testing.T) {
 	assert.Equal(t, "ops.li", c2.Plan.Actions[0].Owner)
 
 	require.NoError(t, b.StartDo("c1"))
-	var wg sync.WaitGroup
-	for g := 0; g < 4; g++ {
-		wg.Add(1)
-		go func(g int) {
-			defer wg.Done()
-			for i := 0; i <= 100; i++ {
-				assert.NoError(t, b.UpdateAction("c1", []string{"a1", "a2"}[g%2], i, ""))
-				_ = b.List()
-				_ = b.Snapshot()
-			}
-		}(g)
-	}
-	wg.Wait()
+	parallel(4, func(g int) {
+		for i := range 101 {
+			assert.NoError(t, b.UpdateAction("c1", []string{"a1", "a2"}[g%2], i, ""))
+			_, _ = b.List(), b.Snapshot()
+		}
+	})
 	c, _ = b.Get("c1")
 	assert.True(t, c.Plan.Actions[0].Done())
 	assert.True(t, c.Plan.Actions[1].Done())

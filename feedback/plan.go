@@ -20,13 +20,7 @@ const (
 	PhaseClosed Phase = "closed"
 )
 
-func (p Phase) valid() bool {
-	switch p {
-	case PhasePlan, PhaseDo, PhaseCheck, PhaseAct, PhaseClosed:
-		return true
-	}
-	return false
-}
+func (p Phase) valid() bool { return p == PhaseClosed || nextPhase[p] != "" }
 
 // Direction says which way a metric improves.
 type Direction string

@@ -82,22 +82,7 @@ type RectificationInput struct {
 // Validate reports every problem of the input at once (errors.Join of
 // *FieldError values matching ErrInvalidConfig).
 func (in RectificationInput) Validate() error {
-	var errs []error
-	if in.ID == "" {
-		errs = append(errs, fieldErr("id", "empty"))
-	}
-	if in.Source.Kind == "" {
-		errs = append(errs, fieldErr("source.kind", "empty"))
-	}
-	if in.Source.ID == "" {
-		errs = append(errs, fieldErr("source.id", "empty"))
-	}
-	if in.Category == "" {
-		errs = append(errs, fieldErr("category", "empty"))
-	}
-	if in.Owner == "" {
-		errs = append(errs, fieldErr("owner", "empty"))
-	}
+	errs := missing("id", in.ID, "source.kind", in.Source.Kind, "source.id", in.Source.ID, "category", in.Category, "owner", in.Owner)
 	seen := map[string]bool{}
 	for i, a := range in.Actions {
 		errs = append(errs, rectValidateAction(pathf("actions[%d]", i), a, seen)...)
@@ -161,49 +146,16 @@ func (r Rectification) OverdueAt(at time.Time) bool {
 	return (r.State == RectOpen || r.State == RectInProgress) && !r.Due.IsZero() && !at.Before(r.Due)
 }
 
-// clone returns a deep copy with its instants in loc (nil: as recorded).
-func (r *Rectification) clone(loc *time.Location) Rectification {
-	c := *r
-	c.OpenedAt, c.ClosedAt, c.Due = in(r.OpenedAt, loc), in(r.ClosedAt, loc), in(r.Due, loc)
-	c.Actions = slices.Clone(r.Actions)
-	for i := range c.Actions {
-		a := &c.Actions[i]
-		a.AddedAt, a.DoneAt = in(a.AddedAt, loc), in(a.DoneAt, loc)
-	}
-	c.Verifications = slices.Clone(r.Verifications)
-	for i := range c.Verifications {
-		c.Verifications[i].At = in(c.Verifications[i].At, loc)
-	}
-	if r.Notice != nil {
-		n := *r.Notice
-		n.At = in(n.At, loc)
-		c.Notice = &n
-	}
-	c.History = slices.Clone(r.History)
-	return c
-}
-
 // RectificationEvent is an SLA event of a rectification item: a warning as
 // its deadline approaches, the breach when the deadline passes with the
 // work not done (the item is overdue), reminders after it, or met when the
-// item was verified within its deadline. ID is stable (item, metric, kind,
-// cycle, step), so a host can deduplicate at-least-once delivery; At is the
-// event's own instant, never the later time it was delivered, in the
-// location of the item's deadline calendar.
+// item was verified within its deadline.
 type RectificationEvent struct {
-	ID       sla.EventID `json:"id"`
-	Item     string      `json:"item"`
-	Kind     sla.Kind    `json:"kind"`
-	At       time.Time   `json:"at"`
-	Category string      `json:"category"`
-	Owner    string      `json:"owner,omitempty"`
-	// State is the item's state when the event was delivered.
-	State fsm.State `json:"state,omitempty"`
+	CaseEvent
+	Item     string `json:"item"`
+	Category string `json:"category"`
+	Owner    string `json:"owner,omitempty"`
 }
-
-// Overdue reports whether the event says the item is overdue (a breach or a
-// reminder after it).
-func (e RectificationEvent) Overdue() bool { return e.Kind == sla.Breach || e.Kind == sla.Reminder }
 
 // RectificationConfig chooses the SLA deadline of rectification items as
 // plain targets (sla.SpecDef), so it is JSON and travels in the snapshot;

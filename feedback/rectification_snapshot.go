@@ -3,8 +3,6 @@ package feedback
 import (
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/sqkit/sqkit/fsm"
@@ -18,34 +16,16 @@ import (
 // refused too: restore it on the release that wrote it.
 const RectificationsSnapshotVersion = 2
 
-// RectificationRecord is one item in a snapshot: the item's own record
-// (its derived fields State, Owner, FirstResponder, Due and History empty)
-// and its lifecycle machine's snapshot, which holds the state, owner,
-// transfers and history.
-type RectificationRecord struct {
-	Item      Rectification `json:"item"`
-	Lifecycle fsm.Snapshot  `json:"lifecycle"`
-}
+// RectificationRecord is one item of a RectificationsSnapshot.
+type RectificationRecord = CaseRecord[Rectification]
 
-// RectificationsSnapshot is the serialisable state of a [Rectifications]:
-// its configuration, every item, and the engine's private timeline (the
-// items' clocks, the events not yet delivered and the attainment counts).
-// An engine on the host's timeline (WithTracker) has no Timeline: the host
-// snapshots its tracker once for every engine.
-type RectificationsSnapshot struct {
-	Version  int                   `json:"version"`
-	Config   RectificationConfig   `json:"config"`
-	Items    []RectificationRecord `json:"items"`
-	Timeline *sla.TrackerSnapshot  `json:"timeline,omitempty"`
-}
+// RectificationsSnapshot is the serialisable state of a [Rectifications].
+type RectificationsSnapshot = CaseSnapshot[RectificationConfig, Rectification]
 
 // Snapshot returns the state as a plain value, items by opening time then
 // id. Store it as JSON and rebuild with RestoreRectifications.
 func (rs *Rectifications) Snapshot() RectificationsSnapshot {
-	items, tl := cases.Snapshot(rs.eng, func(it *cases.Item[Rectification]) RectificationRecord {
-		return RectificationRecord{Item: it.Rec.clone(nil), Lifecycle: it.M.Snapshot()}
-	}, rs.order())
-	return RectificationsSnapshot{Version: RectificationsSnapshotVersion, Config: rs.Config(), Items: items, Timeline: tl}
+	return snapshot(&rs.loop, RectificationsSnapshotVersion, rs.Config(), func(r *Rectification) Rectification { return r.clone(nil) })
 }
 
 // RestoreRectifications rebuilds a [Rectifications] from a snapshot and
@@ -70,26 +50,13 @@ func RestoreRectifications(s RectificationsSnapshot, opts ...Option) (*Rectifica
 	if err != nil {
 		return nil, prefix("config", err)
 	}
-	rs.eng, err = cases.Restore(rs.spec(), o.engine(), cases.Restored[RectificationRecord]{
-		Version: s.Version, Want: RectificationsSnapshotVersion, Items: s.Items, Timeline: s.Timeline,
-	}, func(path string, rec RectificationRecord) (*cases.Item[Rectification], error) {
-		it, err := buildRectification(rec, o)
-		return it, prefix(path, err)
+	err = restore(&rs.loop, rs.spec(), o, RectificationsSnapshotVersion, s, func(rec RectificationRecord) (*cases.Item[Rectification], error) {
+		return buildRectification(rec, o)
 	}, rs.check)
 	if err != nil {
-		return nil, restoreErr(err)
+		return nil, err
 	}
 	return rs, nil
-}
-
-// resolve finds the configured target a private timeline's clock names.
-func (rs *Rectifications) resolve(def sla.SpecDef) (*sla.Spec, error) {
-	for _, s := range append([]*sla.Spec{rs.specs.def}, slices.Collect(maps.Values(rs.specs.by))...) {
-		if sameDef(def, s.Def()) {
-			return s, nil
-		}
-	}
-	return nil, fieldErr("spec", "deadline %s within %s on %q is not in the configuration", def.Metric, def.Within, def.Calendar)
 }
 
 // buildRectification checks one item of a snapshot and rebuilds it.
@@ -212,7 +179,11 @@ func rectFits(r Rectification, m *fsm.Machine) error {
 
 // actionsDone says why the work of r is not all done, or nil.
 func actionsDone(r Rectification) error {
-	if len(r.Actions) == 0 || slices.ContainsFunc(r.Actions, func(a CorrectiveAction) bool { return !a.Done() }) {
+	done := len(r.Actions) > 0
+	for _, a := range r.Actions {
+		done = done && a.Done()
+	}
+	if !done {
 		return fmt.Errorf("%w: an action is not done, or there is none", ErrActionsIncomplete)
 	}
 	return nil
@@ -234,29 +205,4 @@ func (rs *Rectifications) check(it *cases.Item[Rectification], rec sla.RecordSna
 		}
 	}
 	return checkClock(rec, spec, it.Rec.Category, rectClock[it.M.State()], last)
-}
-
-// checkClock checks that a record holds one clock and no timer: on spec,
-// labelled priority, in its first cycle, in status want, last changed at
-// last.
-func checkClock(rec sla.RecordSnapshot, spec *sla.Spec, priority string, want sla.Status, last time.Time) error {
-	if len(rec.Clocks) != 1 || rec.Timer != nil {
-		return fieldErr("clock", "has no SLA clock (or more than one, or a timer): %d clocks", len(rec.Clocks))
-	}
-	c := rec.Clocks[0]
-	var errs []error
-	bad := func(path, format string, args ...any) { errs = append(errs, fieldErr(path, format, args...)) }
-	if !sameDef(c.Clock.Spec, spec.Def()) {
-		bad("clock.spec", "deadline %s within %s on %q is not the configured one", c.Clock.Spec.Metric, c.Clock.Spec.Within, c.Clock.Spec.Calendar)
-	}
-	if c.Priority != priority {
-		bad("clock.priority", "%q, want %q", c.Priority, priority)
-	}
-	if c.Clock.Status != want || c.Clock.Cycle != 1 {
-		bad("clock.status", "%s in cycle %d, but the lifecycle implies %s in cycle 1", c.Clock.Status, c.Clock.Cycle, want)
-	}
-	if !c.Clock.LastChange.Equal(last) {
-		bad("clock.last_change", "%v, but the lifecycle last moved it at %v", c.Clock.LastChange, last)
-	}
-	return errors.Join(errs...)
 }

@@ -1,63 +1,18 @@
 package feedback
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/benbjohnson/clock"
 	"github.com/sqkit/sqkit/fsm"
 	"github.com/sqkit/sqkit/sla"
 	"github.com/sqkit/sqkit/sla/slatest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-func rectInput(id string) RectificationInput {
-	return RectificationInput{
-		ID:       id,
-		Source:   Source{Kind: SourceComplaint, ID: "C-" + id},
-		Category: CategoryLogistics,
-		Owner:    "ops.li",
-		Problem:  "parcels crushed in the north hub",
-		Actions: []CorrectiveAction{
-			{ID: "a1", Description: "re-train hub staff on fragile handling"},
-			{ID: "a2", Description: "add corner protectors", Owner: "pack.zhao"},
-		},
-		By: "qa.chen",
-	}
-}
-
-// rectDoAll completes every open action of item id at at.
-func rectDoAll(t testing.TB, rs *Rectifications, id string, at time.Time) {
-	t.Helper()
-	r, err := rs.Get(id)
-	require.NoError(t, err)
-	for _, a := range r.Actions {
-		_, err := rs.CompleteActionAt(at, id, a.ID, fsm.By{Actor: a.Owner, Reason: "done"})
-		require.NoError(t, err)
-	}
-}
-
-func TestRectificationSpecIsValid(t *testing.T) {
-	require.NoError(t, RectificationSpec().Validate())
-	def := RectificationDefinition()
-	assert.Equal(t, RectOpen, def.Initial())
-	assert.True(t, def.IsTerminal(RectClosed))
-	// The only way into closed is from customer_informed.
-	for _, s := range def.States() {
-		for _, ev := range def.EventsFrom(s) {
-			if ev == RectClose {
-				assert.Equal(t, RectCustomerInformed, s)
-			}
-		}
-	}
-	assert.Contains(t, def.Mermaid(), "customer_informed --> closed : close")
-}
 
 func TestRectificationFullLoop(t *testing.T) {
 	rs, clk, rec := rectNew(t, RectificationConfig{})
@@ -413,64 +368,16 @@ func TestRectificationTransfer(t *testing.T) {
 	assert.Equal(t, "ops.zhou", r.Actions[2].Owner)
 }
 
-// rectScenario builds items in every state, one overdue, with undelivered
-// events pending.
-func rectScenario(t testing.TB) (*Rectifications, *clock.Mock) {
-	t.Helper()
-	rs, clk, _ := rectNew(t, RectificationConfig{})
-	for _, id := range []string{"open", "working", "done", "verified", "informed", "closed", "failed"} {
-		_, err := rs.OpenAt(t0, rectInput(id))
-		require.NoError(t, err)
-	}
-	at := t0.Add(time.Hour)
-	for _, id := range []string{"working", "done", "verified", "informed", "closed", "failed"} {
-		_, err := rs.StartAt(at, id, fsm.By{Actor: "ops.li", Reason: "go"})
-		require.NoError(t, err)
-	}
-	at = at.Add(time.Hour)
-	for _, id := range []string{"done", "verified", "informed", "closed", "failed"} {
-		rectDoAll(t, rs, id, at)
-		_, err := rs.CompleteAt(at, id, fsm.By{})
-		require.NoError(t, err)
-	}
-	at = at.Add(time.Hour)
-	_, err := rs.VerifyAt(at, "failed", Verification{Passed: false, Note: "recurred"})
-	require.NoError(t, err)
-	for _, id := range []string{"verified", "informed", "closed"} {
-		_, err := rs.VerifyAt(at, id, Verification{Passed: true, VisitID: "V-" + id})
-		require.NoError(t, err)
-	}
-	for _, id := range []string{"informed", "closed"} {
-		_, err := rs.InformCustomerAt(at, id, Notice{By: "cs", Channel: "sms"})
-		require.NoError(t, err)
-	}
-	_, err = rs.CloseAt(at, "closed", fsm.By{})
-	require.NoError(t, err)
-	_, err = rs.TransferAt(at, "open", "ops.zhou", fsm.By{Reason: "shift"})
-	require.NoError(t, err)
-	// Deliver up to the first warning, then move the clock past the breach
-	// without delivering: the breach of the open items stays pending.
-	slatest.AdvanceTo(clk, rs.Tracker(), t0.Add(40*time.Hour))
-	clk.Set(t0.Add(75 * time.Hour))
-	return rs, clk
-}
-
 func TestRectificationSnapshotRoundTrip(t *testing.T) {
 	rs, clk := rectScenario(t)
-	snap := rs.Snapshot()
-	data, err := json.Marshal(snap)
+	restored := restoredLikeIt(t, rs, func(s RectificationsSnapshot) (*Rectifications, error) {
+		return RestoreRectifications(s, WithClock(clk))
+	}, clk.Now())
+	data, err := json.Marshal(rs.Snapshot())
 	require.NoError(t, err)
-	var back RectificationsSnapshot
-	require.NoError(t, json.Unmarshal(data, &back))
-
-	restored, err := RestoreRectifications(back, WithClock(clk))
-	require.NoError(t, err)
-	assert.Equal(t, rs.List(), restored.List())
-	assert.Equal(t, snap, restored.Snapshot())
 	data2, err := json.Marshal(restored.Snapshot())
 	require.NoError(t, err)
 	assert.JSONEq(t, string(data), string(data2))
-	assert.Equal(t, rs.AttainmentAt(clk.Now()), restored.AttainmentAt(clk.Now()))
 
 	// Both deliver the same pending events from here on.
 	a, b := newRectRecorder(), newRectRecorder()
@@ -496,13 +403,7 @@ func TestRectificationSnapshotRoundTrip(t *testing.T) {
 func TestRectificationRestoreRejects(t *testing.T) {
 	rs, clk := rectScenario(t)
 	good := rs.Snapshot()
-	clone := func() RectificationsSnapshot {
-		var s RectificationsSnapshot
-		data, err := json.Marshal(good)
-		require.NoError(t, err)
-		require.NoError(t, json.Unmarshal(data, &s))
-		return s
-	}
+	clone := func() RectificationsSnapshot { return roundTrip(t, good) }
 	s := clone()
 	s.Version = 9
 	s.Items[0].Item.ID = ""
@@ -541,69 +442,6 @@ func TestRectificationRestoreRejects(t *testing.T) {
 	assert.Contains(t, err.Error(), "is not in the configuration")
 }
 
-func TestRectificationConcurrent(t *testing.T) {
-	rs, clk, _ := rectNew(t, RectificationConfig{})
-	var seen sync.Map
-	rs.OnEvent(func(e RectificationEvent) {
-		// Handlers may call back into the set.
-		r, err := rs.Get(e.Item)
-		var w, i int
-		if _, serr := fmt.Sscanf(e.Item, "w%d-%d", &w, &i); serr == nil && err == nil && i%2 == 0 {
-			// Odd items may or may not see events, depending on how far
-			// the concurrent AdvanceTo got before they were done.
-			seen.Store(e.ID.String(), r.State)
-		}
-	})
-	const workers, per = 8, 20
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for i := 0; i < per; i++ {
-				id := fmt.Sprintf("w%d-%d", w, i)
-				at := t0.Add(time.Duration(i) * time.Minute)
-				if _, err := rs.OpenAt(at, rectInput(id)); err != nil {
-					t.Error(err)
-					return
-				}
-				steps := []func() error{
-					func() error { _, err := rs.StartAt(at, id, fsm.By{}); return err },
-					func() error { _, err := rs.CompleteActionAt(at, id, "a1", fsm.By{}); return err },
-					func() error { _, err := rs.CompleteActionAt(at, id, "a2", fsm.By{}); return err },
-					func() error { _, err := rs.CompleteAt(at, id, fsm.By{}); return err },
-				}
-				if i%2 == 0 {
-					steps = steps[:1] // left running: these will be overdue
-				}
-				for _, s := range steps {
-					if err := s(); err != nil {
-						t.Error(err)
-						return
-					}
-				}
-				_ = rs.List()
-				_ = rs.Snapshot()
-			}
-		}(w)
-	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for i := 0; i < 50; i++ {
-			rs.AdvanceTo(t0.Add(time.Duration(i) * 2 * time.Hour))
-		}
-	}()
-	wg.Wait()
-	rs.AdvanceTo(t0.Add(100 * time.Hour))
-	clk.Set(t0.Add(100 * time.Hour))
-	assert.Len(t, rs.Overdue(), workers*per/2)
-	n := 0
-	seen.Range(func(k, v any) bool { n++; return true })
-	// Each left-running item: 3 warnings, breach, reminder.
-	assert.Equal(t, workers*per/2*5, n)
-}
-
 func TestRectificationErrorUnwrap(t *testing.T) {
 	err := error(&RectificationError{ItemID: "x", Op: "Close", State: RectOpen, Err: fsm.ErrNotAllowed})
 	assert.True(t, errors.Is(err, ErrInvalidTransition))
@@ -615,12 +453,5 @@ func TestRectificationRunStopsWithContext(t *testing.T) {
 	rs, _, _ := rectNew(t, RectificationConfig{})
 	_, err := rs.OpenAt(t0, rectInput("R"))
 	require.NoError(t, err)
-	next, ok := rs.NextDeadline()
-	require.True(t, ok)
-	assert.Equal(t, t0.Add(36*time.Hour), next, "the first warning, at 50 %")
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- rs.Run(ctx) }()
-	cancel()
-	require.ErrorIs(t, <-done, context.Canceled)
+	runStops(t, rs, t0.Add(36*time.Hour)) // the first warning, at 50 %
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"time"
 
 	"github.com/sqkit/sqkit/fsm"
@@ -68,6 +69,7 @@ func newRectifications(cfg RectificationConfig, opts []Option) (*Rectifications,
 		since:   func(r *Rectification) time.Time { return r.OpenedAt },
 		overdue: func(r *Rectification, at time.Time) bool { return r.OverdueAt(at) },
 		due:     func(r *Rectification) time.Time { return r.Due },
+		id:      func(r *Rectification) string { return r.ID },
 	}
 	return rs, o, nil
 }
@@ -81,6 +83,24 @@ func (rs *Rectifications) spec() cases.Spec[Rectification, RectificationEvent] {
 	}
 }
 
+// OnEvent registers a handler of the items' SLA events: handlers run in
+// registration order, in the goroutine that advances the timeline, with no
+// lock held, and may call any method except AdvanceTo, Advance and Run.
+func (rs *Rectifications) OnEvent(h func(RectificationEvent)) { rs.eng.OnEvent(h) }
+
+// Get returns a copy of item id, or an error matching ErrNotFound.
+func (rs *Rectifications) Get(id string) (Rectification, error) { return rs.get(id) }
+
+// List returns copies of every item, by opening time then id.
+func (rs *Rectifications) List() []Rectification { return rs.list() }
+
+// Overdue is OverdueAt at the clock's current time.
+func (rs *Rectifications) Overdue() []Rectification { return rs.overdueAt(rs.eng.Clock().Now()) }
+
+// OverdueAt returns the items overdue at at: its corrective work is not done (open or in progress) and
+// the deadline reached (due at t means overdue from t), by deadline then id.
+func (rs *Rectifications) OverdueAt(at time.Time) []Rectification { return rs.overdueAt(at) }
+
 // Config returns the configuration with its defaults filled in.
 func (rs *Rectifications) Config() RectificationConfig {
 	c := rs.cfg
@@ -93,12 +113,22 @@ func (rs *Rectifications) Config() RectificationConfig {
 // event turns an event of an item's clock into a RectificationEvent (under
 // the engine's lock).
 func (rs *Rectifications) event(it *cases.Item[Rectification], ev sla.Event) []RectificationEvent {
-	out := RectificationEvent{ID: ev.ID, Item: ev.ID.Clock, Kind: ev.ID.Kind, At: ev.At, Category: ev.Priority}
+	out := RectificationEvent{CaseEvent: caseEvent(ev, nil, ""), Item: ev.ID.Clock, Category: ev.Priority}
 	if it != nil {
-		out.Category, out.Owner, out.State = it.Rec.Category, it.M.Owner(), it.M.State()
-		out.At = in(ev.At, rs.location(it))
+		out.CaseEvent = caseEvent(ev, rs.location(it), it.M.State())
+		out.Category, out.Owner = it.Rec.Category, it.M.Owner()
 	}
 	return []RectificationEvent{out}
+}
+
+// resolve finds the configured target a private timeline's clock names.
+func (rs *Rectifications) resolve(def sla.SpecDef) (*sla.Spec, error) {
+	for _, s := range append([]*sla.Spec{rs.specs.def}, slices.Collect(maps.Values(rs.specs.by))...) {
+		if sameDef(def, s.Def()) {
+			return s, nil
+		}
+	}
+	return nil, fieldErr("spec", "deadline %s within %s on %q is not in the configuration", def.Metric, def.Within, def.Calendar)
 }
 
 // location is the location of the item's deadline calendar.
@@ -122,11 +152,19 @@ func (rs *Rectifications) view(it *cases.Item[Rectification]) Rectification {
 	return r
 }
 
-// AttainmentAt returns the deadline attainment of the items per category
-// at at (sla.Tracker.AttainmentAt in the engine's namespace): met means
-// verified within the deadline. Closed items stay counted.
-func (rs *Rectifications) AttainmentAt(at time.Time) []sla.Attainment {
-	return rs.eng.Tracker().AttainmentAt(at, rs.eng.Namespace())
+// clone returns a deep copy with its instants in loc (nil: as recorded).
+func (r *Rectification) clone(loc *time.Location) Rectification {
+	c := *r
+	c.Actions, c.Verifications, c.History = slices.Clone(r.Actions), slices.Clone(r.Verifications), slices.Clone(r.History)
+	inAll(loc, &c.OpenedAt, &c.ClosedAt, &c.Due)
+	for i := range c.Actions {
+		inAll(loc, &c.Actions[i].AddedAt, &c.Actions[i].DoneAt)
+	}
+	for i := range c.Verifications {
+		inAll(loc, &c.Verifications[i].At)
+	}
+	c.Notice = copyIn(r.Notice, loc, func(n *Notice) *time.Time { return &n.At })
+	return c
 }
 
 // Open adds a new item in state open, now; see OpenAt.
@@ -179,21 +217,6 @@ func newAction(a CorrectiveAction, owner string, at time.Time) CorrectiveAction 
 		a.Owner = owner
 	}
 	return a
-}
-
-// Get returns a copy of item id.
-func (rs *Rectifications) Get(id string) (Rectification, error) { return rs.get(id) }
-
-// List returns copies of every item, by opening time then id.
-func (rs *Rectifications) List() []Rectification { return rs.list() }
-
-// Overdue returns the items overdue now; see OverdueAt.
-func (rs *Rectifications) Overdue() []Rectification { return rs.OverdueAt(rs.eng.Clock().Now()) }
-
-// OverdueAt returns the items whose corrective work is past its deadline at
-// at (open or in progress, deadline reached), by deadline then id.
-func (rs *Rectifications) OverdueAt(at time.Time) []Rectification {
-	return rs.overdueAt(at, func(r *Rectification) string { return r.ID })
 }
 
 // op runs f on item id at at: the time guard, then f, which does the

@@ -7,6 +7,8 @@ import (
 
 	"github.com/benbjohnson/clock"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sqkit/sqkit/sla"
 )
 
 // fuzzRestore feeds mutated snapshots to restore: it must never panic, and
@@ -44,32 +46,30 @@ func fuzzRestore[S, X any](f *testing.F, restore func(S) (X, error), snapshot fu
 // later is far enough for every deadline of the scenarios to fall due.
 var later = t0.Add(365 * 24 * time.Hour)
 
+// useEngine reads a restored engine and drives its timeline past every
+// deadline.
+func useEngine(x interface {
+	AttainmentAt(at time.Time) []sla.Attainment
+	AdvanceTo(at time.Time) int
+}) {
+	_ = x.AttainmentAt(later)
+	x.AdvanceTo(later)
+}
+
+// emptyEngine is the snapshot of an engine without items.
+var emptyEngine = []byte(`{"version":2,"items":[],"timeline":{"version":2,"records":[]}}`)
+
 func FuzzRestoreRectifications(f *testing.F) {
 	rs, _ := rectScenario(f)
-	restore := func(s RectificationsSnapshot) (*Rectifications, error) {
-		return RestoreRectifications(s, WithClock(clock.NewMock()))
-	}
-	fuzzRestore(f, restore, (*Rectifications).Snapshot, func(r *Rectifications) {
-		_ = r.List()
-		_ = r.OverdueAt(later)
-		_ = r.AttainmentAt(later)
-		r.AdvanceTo(later)
-	}, rs.Snapshot(),
-		[]byte(`{"version":2,"items":[],"timeline":{"version":2,"records":[]}}`),
+	fuzzRestore(f, bind(RestoreRectifications, WithClock(clock.NewMock())), (*Rectifications).Snapshot,
+		func(r *Rectifications) { _, _ = r.OverdueAt(later), r.List(); useEngine(r) }, rs.Snapshot(), emptyEngine,
 		[]byte(`{"version":2,"items":[{"item":{"id":"x"},"lifecycle":{"id":"x","state":"closed"}}]}`))
 }
 
 func FuzzRestoreReturnVisits(f *testing.F) {
 	rv, _ := rvScenario(f)
-	restore := func(s ReturnVisitsSnapshot) (*ReturnVisits, error) {
-		return RestoreReturnVisits(s, WithClock(clock.NewMock()))
-	}
-	fuzzRestore(f, restore, (*ReturnVisits).Snapshot, func(r *ReturnVisits) {
-		_ = r.List()
-		_ = r.OverdueAt(later)
-		_ = r.AttainmentAt(later)
-		r.AdvanceTo(later)
-	}, rv.Snapshot(), []byte(`{"version":2,"visits":[],"timeline":{"version":2,"records":[]}}`))
+	fuzzRestore(f, bind(RestoreReturnVisits, WithClock(clock.NewMock())), (*ReturnVisits).Snapshot,
+		func(r *ReturnVisits) { _, _ = r.OverdueAt(later), r.List(); useEngine(r) }, rv.Snapshot(), emptyEngine)
 }
 
 func FuzzRestoreAggregator(f *testing.F) {

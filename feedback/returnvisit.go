@@ -248,17 +248,7 @@ type ResolvedComplaint struct {
 
 // Validate reports every problem of the request at once.
 func (c ResolvedComplaint) Validate() error {
-	var errs []error
-	if c.ID == "" {
-		errs = append(errs, fieldErr("id", "empty"))
-	}
-	if c.ComplaintID == "" {
-		errs = append(errs, fieldErr("complaint_id", "empty"))
-	}
-	if c.Customer == "" {
-		errs = append(errs, fieldErr("customer", "empty"))
-	}
-	return errors.Join(errs...)
+	return errors.Join(missing("id", c.ID, "complaint_id", c.ComplaintID, "customer", c.Customer)...)
 }
 
 // VisitOutcome is what a return visit found: how it was made, by whom, the
@@ -358,35 +348,14 @@ func (v ReturnVisit) Response() (Response, bool) {
 	return Response{ID: v.ID, At: v.Outcome.At, Kind: SurveyCSAT, Score: float64(v.Outcome.Satisfaction)}, true
 }
 
-// clone returns a deep copy with its instants in loc (nil: as recorded).
-func (v *ReturnVisit) clone(loc *time.Location) ReturnVisit {
-	c := *v
-	c.ScheduledAt, c.CancelledAt, c.Due = in(v.ScheduledAt, loc), in(v.CancelledAt, loc), in(v.Due, loc)
-	if v.Outcome != nil {
-		o := *v.Outcome
-		o.At = in(o.At, loc)
-		c.Outcome = &o
-	}
-	c.History = slices.Clone(v.History)
-	return c
-}
-
 // ReturnVisitEvent is an SLA event of a return visit: the breach when its
 // deadline passes with the visit not made (the visit is overdue), reminders
-// after it, or met when the visit was made in time. ID is stable, so a host
-// can deduplicate at-least-once delivery; At is the event's own instant, in
-// the location of the deadline's calendar.
+// after it, or met when the visit was made in time.
 type ReturnVisitEvent struct {
-	ID        sla.EventID `json:"id"`
-	Visit     string      `json:"visit"`
-	Complaint string      `json:"complaint,omitempty"`
-	Kind      sla.Kind    `json:"kind"`
-	At        time.Time   `json:"at"`
-	Mode      VisitMode   `json:"mode"`
-	HighRisk  bool        `json:"high_risk,omitempty"`
-	Assignee  string      `json:"assignee,omitempty"`
-	State     fsm.State   `json:"state,omitempty"`
+	CaseEvent
+	Visit     string    `json:"visit"`
+	Complaint string    `json:"complaint,omitempty"`
+	Mode      VisitMode `json:"mode"`
+	HighRisk  bool      `json:"high_risk,omitempty"`
+	Assignee  string    `json:"assignee,omitempty"`
 }
-
-// Overdue reports whether the event says the visit is overdue.
-func (e ReturnVisitEvent) Overdue() bool { return e.Kind == sla.Breach || e.Kind == sla.Reminder }

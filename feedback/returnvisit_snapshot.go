@@ -15,33 +15,16 @@ import (
 // refused too: restore it on the release that wrote it.
 const ReturnVisitsSnapshotVersion = 2
 
-// ReturnVisitRecord is one visit in a snapshot: the visit's own record (its
-// derived fields State, Assignee, Due and History empty) and its lifecycle
-// machine's snapshot.
-type ReturnVisitRecord struct {
-	Visit     ReturnVisit  `json:"visit"`
-	Lifecycle fsm.Snapshot `json:"lifecycle"`
-}
+// ReturnVisitRecord is one visit of a ReturnVisitsSnapshot.
+type ReturnVisitRecord = CaseRecord[ReturnVisit]
 
-// ReturnVisitsSnapshot is the serialisable state of a [ReturnVisits]: its
-// configuration, every visit, and the engine's private timeline (the
-// visits' clocks, undelivered events and attainment counts). An engine on
-// the host's timeline (WithTracker) has no Timeline: the host snapshots its
-// tracker once for every engine.
-type ReturnVisitsSnapshot struct {
-	Version  int                  `json:"version"`
-	Config   ReturnVisitConfig    `json:"config"`
-	Visits   []ReturnVisitRecord  `json:"visits"`
-	Timeline *sla.TrackerSnapshot `json:"timeline,omitempty"`
-}
+// ReturnVisitsSnapshot is the serialisable state of a [ReturnVisits].
+type ReturnVisitsSnapshot = CaseSnapshot[ReturnVisitConfig, ReturnVisit]
 
 // Snapshot returns the state as a plain value, visits by scheduling time
 // then id. Store it as JSON and rebuild with RestoreReturnVisits.
 func (rv *ReturnVisits) Snapshot() ReturnVisitsSnapshot {
-	visits, tl := cases.Snapshot(rv.eng, func(it *cases.Item[ReturnVisit]) ReturnVisitRecord {
-		return ReturnVisitRecord{Visit: it.Rec.clone(nil), Lifecycle: it.M.Snapshot()}
-	}, rv.order())
-	return ReturnVisitsSnapshot{Version: ReturnVisitsSnapshotVersion, Config: rv.Config(), Visits: visits, Timeline: tl}
+	return snapshot(&rv.loop, ReturnVisitsSnapshotVersion, rv.Config(), func(v *ReturnVisit) ReturnVisit { return v.clone(nil) })
 }
 
 // RestoreReturnVisits rebuilds a [ReturnVisits] from a snapshot and the
@@ -66,14 +49,11 @@ func RestoreReturnVisits(s ReturnVisitsSnapshot, opts ...Option) (*ReturnVisits,
 	if err != nil {
 		return nil, prefix("config", err)
 	}
-	rv.eng, err = cases.Restore(rv.caseSpec(), o.engine(), cases.Restored[ReturnVisitRecord]{
-		Version: s.Version, Want: ReturnVisitsSnapshotVersion, Items: s.Visits, Timeline: s.Timeline,
-	}, func(path string, rec ReturnVisitRecord) (*cases.Item[ReturnVisit], error) {
-		it, err := rv.build(rec, o)
-		return it, prefix(path, err)
+	err = restore(&rv.loop, rv.caseSpec(), o, ReturnVisitsSnapshotVersion, s, func(rec ReturnVisitRecord) (*cases.Item[ReturnVisit], error) {
+		return rv.build(rec, o)
 	}, rv.check)
 	if err != nil {
-		return nil, restoreErr(err)
+		return nil, err
 	}
 	return rv, nil
 }
@@ -89,26 +69,26 @@ func (rv *ReturnVisits) resolve(def sla.SpecDef) (*sla.Spec, error) {
 
 // build checks one visit of a snapshot and rebuilds it.
 func (rv *ReturnVisits) build(rec ReturnVisitRecord, o options) (*cases.Item[ReturnVisit], error) {
-	v := rec.Visit
+	v := rec.Item
 	var errs []error
 	bad := func(path, format string, args ...any) { errs = append(errs, fieldErr(path, format, args...)) }
 	if err := (ResolvedComplaint{ID: v.ID, ComplaintID: v.ComplaintID, Customer: v.Customer}).Validate(); err != nil {
-		errs = append(errs, prefix("visit", err))
+		errs = append(errs, prefix("item", err))
 	}
 	if v.ScheduledAt.IsZero() {
-		bad("visit.scheduled_at", "zero time")
+		bad("item.scheduled_at", "zero time")
 	}
 	if high := v.HighRisk || rv.highRisk[v.Category]; !v.Mode.valid() || v.HighRisk != high || (v.Mode == VisitHuman) != high {
-		bad("visit.mode", "mode %q for a visit with high risk %v in category %q", v.Mode, v.HighRisk, v.Category)
+		bad("item.mode", "mode %q for a visit with high risk %v in category %q", v.Mode, v.HighRisk, v.Category)
 	}
 	if v.State != "" || v.Assignee != "" || !v.Due.IsZero() || v.History != nil {
-		bad("visit", "state, assignee, due and history come from the lifecycle and the clock: leave them empty")
+		bad("item", "state, assignee, due and history come from the lifecycle and the clock: leave them empty")
 	}
 	if v.Outcome != nil {
 		if err := v.Outcome.Validate(); err != nil {
-			errs = append(errs, prefix("visit.outcome", err))
+			errs = append(errs, prefix("item.outcome", err))
 		} else if v.HighRisk && v.Outcome.Mode != VisitHuman {
-			bad("visit.outcome.mode", "%q for a high-risk visit: %v", v.Outcome.Mode, ErrHumanFollowUpRequired)
+			bad("item.outcome.mode", "%q for a high-risk visit: %v", v.Outcome.Mode, ErrHumanFollowUpRequired)
 		}
 	}
 	if rec.Lifecycle.ID != v.ID {
@@ -152,17 +132,17 @@ func visitFits(v ReturnVisit, m *fsm.Machine) error {
 	}
 	switch st := m.State(); {
 	case (st == VisitCompleted) != (v.Outcome != nil):
-		bad("visit.outcome", "state %s with outcome %v", st, v.Outcome != nil)
+		bad("item.outcome", "state %s with outcome %v", st, v.Outcome != nil)
 	case v.Outcome != nil && !v.Outcome.At.Equal(ended):
-		bad("visit.outcome.at", "%v, but the visit completed at %v", v.Outcome.At, ended)
+		bad("item.outcome.at", "%v, but the visit completed at %v", v.Outcome.At, ended)
 	}
 	switch st := m.State(); {
 	case (st == VisitCancelled) != !v.CancelledAt.IsZero():
-		bad("visit.cancelled_at", "state %s with cancelled_at %v", st, v.CancelledAt)
+		bad("item.cancelled_at", "state %s with cancelled_at %v", st, v.CancelledAt)
 	case !v.CancelledAt.IsZero() && !v.CancelledAt.Equal(ended):
-		bad("visit.cancelled_at", "%v, but the visit was cancelled at %v", v.CancelledAt, ended)
+		bad("item.cancelled_at", "%v, but the visit was cancelled at %v", v.CancelledAt, ended)
 	case v.CancelledAt.IsZero() && v.CancelNote != "":
-		bad("visit.cancel_note", "set on a visit not cancelled")
+		bad("item.cancel_note", "set on a visit not cancelled")
 	}
 	if v.HighRisk && m.FirstResponder() == "" {
 		bad("lifecycle.owner", "a high-risk visit has an assignee from its scheduling")
@@ -192,7 +172,7 @@ func (rv *ReturnVisits) check(it *cases.Item[ReturnVisit], rec sla.RecordSnapsho
 			return prefix("clock", err)
 		}
 		if late := c.Breached(v.Outcome.At); late != v.Outcome.Late {
-			return fieldErr("visit.outcome.late", "%v, but the deadline was reached by the visit: %v", v.Outcome.Late, late)
+			return fieldErr("item.outcome.late", "%v, but the deadline was reached by the visit: %v", v.Outcome.Late, late)
 		}
 	}
 	return nil

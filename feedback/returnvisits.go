@@ -68,6 +68,7 @@ func newReturnVisits(cfg ReturnVisitConfig, opts []Option) (*ReturnVisits, optio
 		since:   func(v *ReturnVisit) time.Time { return v.ScheduledAt },
 		overdue: func(v *ReturnVisit, at time.Time) bool { return v.OverdueAt(at) },
 		due:     func(v *ReturnVisit) time.Time { return v.Due },
+		id:      func(v *ReturnVisit) string { return v.ID },
 	}
 	return rv, o, nil
 }
@@ -81,6 +82,24 @@ func (rv *ReturnVisits) caseSpec() cases.Spec[ReturnVisit, ReturnVisitEvent] {
 	}
 }
 
+// OnEvent registers a handler of the visits' SLA events: handlers run in
+// registration order, in the goroutine that advances the timeline, with no
+// lock held, and may call any method except AdvanceTo, Advance and Run.
+func (rv *ReturnVisits) OnEvent(h func(ReturnVisitEvent)) { rv.eng.OnEvent(h) }
+
+// Get returns a copy of visit id, or an error matching ErrNotFound.
+func (rv *ReturnVisits) Get(id string) (ReturnVisit, error) { return rv.get(id) }
+
+// List returns copies of every visit, by scheduling time then id.
+func (rv *ReturnVisits) List() []ReturnVisit { return rv.list() }
+
+// Overdue is OverdueAt at the clock's current time.
+func (rv *ReturnVisits) Overdue() []ReturnVisit { return rv.overdueAt(rv.eng.Clock().Now()) }
+
+// OverdueAt returns the visits overdue at at: it is still to be made and
+// the deadline reached (due at t means overdue from t), by deadline then id.
+func (rv *ReturnVisits) OverdueAt(at time.Time) []ReturnVisit { return rv.overdueAt(at) }
+
 // Config returns the configuration with its defaults filled in.
 func (rv *ReturnVisits) Config() ReturnVisitConfig {
 	c := rv.cfg
@@ -92,9 +111,9 @@ func (rv *ReturnVisits) Config() ReturnVisitConfig {
 // event turns an event of a visit's clock into a ReturnVisitEvent (under
 // the engine's lock).
 func (rv *ReturnVisits) event(it *cases.Item[ReturnVisit], ev sla.Event) []ReturnVisitEvent {
-	out := ReturnVisitEvent{ID: ev.ID, Visit: ev.ID.Clock, Kind: ev.ID.Kind, At: in(ev.At, rv.loc), Mode: VisitMode(ev.Priority)}
+	out := ReturnVisitEvent{CaseEvent: caseEvent(ev, rv.loc, ""), Visit: ev.ID.Clock, Mode: VisitMode(ev.Priority)}
 	if it != nil {
-		out.Complaint, out.HighRisk, out.Assignee, out.State = it.Rec.ComplaintID, it.Rec.HighRisk, it.M.Owner(), it.M.State()
+		out.State, out.Complaint, out.HighRisk, out.Assignee = it.M.State(), it.Rec.ComplaintID, it.Rec.HighRisk, it.M.Owner()
 	}
 	return []ReturnVisitEvent{out}
 }
@@ -114,11 +133,13 @@ func (rv *ReturnVisits) view(it *cases.Item[ReturnVisit]) ReturnVisit {
 	return v
 }
 
-// AttainmentAt returns the share of visits made within their deadline at
-// at, per mode ("human", "automated") (sla.Tracker.AttainmentAt in the
-// engine's namespace). Cancelled visits are not counted.
-func (rv *ReturnVisits) AttainmentAt(at time.Time) []sla.Attainment {
-	return rv.eng.Tracker().AttainmentAt(at, rv.eng.Namespace())
+// clone returns a deep copy with its instants in loc (nil: as recorded).
+func (v *ReturnVisit) clone(loc *time.Location) ReturnVisit {
+	c := *v
+	c.History = slices.Clone(v.History)
+	inAll(loc, &c.ScheduledAt, &c.CancelledAt, &c.Due)
+	c.Outcome = copyIn(v.Outcome, loc, func(o *VisitOutcome) *time.Time { return &o.At })
+	return c
 }
 
 // Schedule schedules the return visit of a complaint resolved now; see
@@ -174,21 +195,6 @@ func (rv *ReturnVisits) ScheduleAt(at time.Time, c ResolvedComplaint) (ReturnVis
 		return it, nil, nil
 	})
 	return out, err
-}
-
-// Get returns a copy of visit id.
-func (rv *ReturnVisits) Get(id string) (ReturnVisit, error) { return rv.get(id) }
-
-// List returns copies of every visit, by scheduling time then id.
-func (rv *ReturnVisits) List() []ReturnVisit { return rv.list() }
-
-// Overdue returns the visits overdue now; see OverdueAt.
-func (rv *ReturnVisits) Overdue() []ReturnVisit { return rv.OverdueAt(rv.eng.Clock().Now()) }
-
-// OverdueAt returns the visits still to be made whose deadline has been
-// reached at at, by deadline then id.
-func (rv *ReturnVisits) OverdueAt(at time.Time) []ReturnVisit {
-	return rv.overdueAt(at, func(v *ReturnVisit) string { return v.ID })
 }
 
 // visitErr shapes a refusal of operation op as a *VisitError.

@@ -97,12 +97,7 @@ func windowCounts(w Window, s *slot[tallyCounts]) WindowCounts {
 func (t *CategoryTally) All() []WindowCounts {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	slots := t.sorted()
-	out := make([]WindowCounts, len(slots))
-	for i, s := range slots {
-		out[i] = windowCounts(s.w, s)
-	}
-	return out
+	return collect(&t.windowed, func(s *slot[tallyCounts]) WindowCounts { return windowCounts(s.w, s) })
 }
 
 // Mover is one category's change between a window and the one before it.

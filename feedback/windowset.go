@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 )
@@ -72,11 +73,16 @@ func (ws *windowed[V]) window(t time.Time) (Window, *slot[V]) {
 
 // sorted returns the slots oldest first.
 func (ws *windowed[V]) sorted() []*slot[V] {
-	out := make([]*slot[V], 0, len(ws.m))
-	for _, s := range ws.m {
-		out = append(out, s)
+	return slices.SortedFunc(maps.Values(ws.m), func(a, b *slot[V]) int { return cmp.Compare(a.w.Start.Unix(), b.w.Start.Unix()) })
+}
+
+// collect returns f of every slot, oldest first.
+func collect[V, T any](ws *windowed[V], f func(s *slot[V]) T) []T {
+	slots := ws.sorted()
+	out := make([]T, len(slots))
+	for i, s := range slots {
+		out[i] = f(s)
 	}
-	slices.SortFunc(out, func(a, b *slot[V]) int { return cmp.Compare(a.w.Start.Unix(), b.w.Start.Unix()) })
 	return out
 }
 

@@ -24,10 +24,10 @@ type loopState struct {
 
 func (s *sim) setupLoop() error {
 	var err error
-	if s.visits, err = feedback.NewReturnVisits(s.clk, feedback.ReturnVisitConfig{}); err != nil {
+	if s.visits, err = feedback.NewReturnVisits(feedback.ReturnVisitConfig{}, feedback.WithClock(s.clk), feedback.WithTracker(s.tracker)); err != nil {
 		return err
 	}
-	s.rects, err = feedback.NewRectifications(s.clk, feedback.RectificationConfig{})
+	s.rects, err = feedback.NewRectifications(feedback.RectificationConfig{}, feedback.WithClock(s.clk), feedback.WithTracker(s.tracker))
 	s.loop.visit = map[string]string{}
 	return err
 }
@@ -53,7 +53,7 @@ func (s *sim) scheduleVisit(t *ticket, at time.Time) error {
 			break
 		}
 	}
-	v, err := s.visits.ScheduleAt(rc, at)
+	v, err := s.visits.ScheduleAt(at, rc)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (s *sim) makeVisit(id string, t *ticket, by string, at time.Time) error {
 	} else if s.rng.Float64() < 0.15 {
 		o.Satisfaction = 3
 	}
-	if v, err = s.visits.RecordAt(id, o, at); err != nil {
+	if v, err = s.visits.RecordAt(at, id, o); err != nil {
 		return err
 	}
 	if r, ok := v.Response(); ok {
@@ -99,7 +99,7 @@ func (s *sim) makeVisit(id string, t *ticket, by string, at time.Time) error {
 	}
 	ver, _ := v.Verification(feedback.DefaultSatisfiedScore)
 	ver.By = "quality-lead"
-	item, err := s.rects.VerifyAt(v.Rectification, ver, at)
+	item, err := s.rects.VerifyAt(at, v.Rectification, ver)
 	if err != nil {
 		return err
 	}
@@ -108,24 +108,24 @@ func (s *sim) makeVisit(id string, t *ticket, by string, at time.Time) error {
 	if item.State != feedback.RectVerified {
 		// the problem came back: one more action, then wait for another visit
 		n := len(item.Actions) + 1
-		if _, err := s.rects.AddActionAt(item.ID, feedback.CorrectiveAction{
+		if _, err := s.rects.AddActionAt(at, item.ID, feedback.CorrectiveAction{
 			ID: fmt.Sprintf("a%d", n), Description: "re-check the fix after a failed return visit (" + id + ")",
-		}, at); err != nil {
+		}); err != nil {
 			return err
 		}
 		s.after(s.cal.Add(at, 4*time.Hour), func(at time.Time) error {
-			if _, err := s.rects.CompleteActionAt(item.ID, fmt.Sprintf("a%d", n), fsm.By{Actor: "quality-lead"}, at); err != nil {
+			if _, err := s.rects.CompleteActionAt(at, item.ID, fmt.Sprintf("a%d", n), fsm.By{Actor: "quality-lead"}); err != nil {
 				return err
 			}
 			return s.rectDone(item.ID, at)
 		})
 		return nil
 	}
-	if _, err := s.rects.InformCustomerAt(item.ID, feedback.Notice{By: "customer-care", Channel: "phone",
-		Note: stories[item.Category].notice}, at); err != nil {
+	if _, err := s.rects.InformCustomerAt(at, item.ID, feedback.Notice{By: "customer-care", Channel: "phone",
+		Note: stories[item.Category].notice}); err != nil {
 		return err
 	}
-	_, err = s.rects.CloseAt(item.ID, fsm.By{Actor: "quality-lead", Reason: "verified by " + id}, at)
+	_, err = s.rects.CloseAt(at, item.ID, fsm.By{Actor: "quality-lead", Reason: "verified by " + id})
 	return err
 }
 
@@ -139,7 +139,7 @@ func (s *sim) rectCategory(id string) string {
 
 // rectDone completes the item's work; it then waits for a verifying visit.
 func (s *sim) rectDone(id string, at time.Time) error {
-	if _, err := s.rects.CompleteAt(id, fsm.By{Actor: "quality-lead", Reason: "all actions done"}, at); err != nil {
+	if _, err := s.rects.CompleteAt(at, id, fsm.By{Actor: "quality-lead", Reason: "all actions done"}); err != nil {
 		return err
 	}
 	s.loop.waiting = append(s.loop.waiting, id)
@@ -150,28 +150,28 @@ func (s *sim) rectDone(id string, at time.Time) error {
 // the quality team's work on it in working hours.
 func (s *sim) openRectification(incident, team, category, title string, at time.Time) error {
 	id := "R-" + incident
-	if _, err := s.rects.OpenAt(feedback.RectificationInput{
+	if _, err := s.rects.OpenAt(at, feedback.RectificationInput{
 		ID: id, Source: feedback.Source{Kind: "incident", ID: incident}, Category: category,
 		Owner: "quality-lead", Problem: title + " (" + team + ")", By: "incident-commander",
 		Actions: []feedback.CorrectiveAction{
 			{ID: "a1", Description: stories[category].actions[0]},
 			{ID: "a2", Description: stories[category].actions[1]},
 		},
-	}, at); err != nil {
+	}); err != nil {
 		return err
 	}
 	start := s.cal.Add(at, s.minutes(30, 90))
 	s.after(start, func(at time.Time) error {
-		_, err := s.rects.StartAt(id, fsm.By{Actor: "quality-lead"}, at)
+		_, err := s.rects.StartAt(at, id, fsm.By{Actor: "quality-lead"})
 		return err
 	})
 	a1 := s.cal.Add(start, s.minutes(120, 300))
 	s.after(a1, func(at time.Time) error {
-		_, err := s.rects.CompleteActionAt(id, "a1", fsm.By{Actor: "quality-lead"}, at)
+		_, err := s.rects.CompleteActionAt(at, id, "a1", fsm.By{Actor: "quality-lead"})
 		return err
 	})
 	s.after(s.cal.Add(a1, s.minutes(600, 1500)), func(at time.Time) error {
-		if _, err := s.rects.CompleteActionAt(id, "a2", fsm.By{Actor: "quality-lead"}, at); err != nil {
+		if _, err := s.rects.CompleteActionAt(at, id, "a2", fsm.By{Actor: "quality-lead"}); err != nil {
 			return err
 		}
 		return s.rectDone(id, at)

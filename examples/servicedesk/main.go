@@ -61,9 +61,11 @@
 //
 // # Time and determinism
 //
-// The engines of the packages keep their own deadline queues; the
-// simulation keeps an agenda of desk events and, before each, advances every
-// engine to it, earliest deadline first. Every call passes its instant
+// Every engine of the packages schedules on the desk's one timeline (an
+// sla.Tracker passed to each with its WithTracker option): SLA clocks, the
+// board's next evaluation, obligations, incidents, return visits and
+// rectification items. The simulation keeps an agenda of desk events and,
+// before each, advances the timeline to it. Every call passes its instant
 // explicitly (the ...At forms) and the clock.NewMock every component is
 // given moves once per simulated day. The same flags give byte-identical
 // output: the terminal report, report.html and data.json.

@@ -226,9 +226,11 @@ func (s *sim) schedule(e *event) {
 }
 
 // run processes the agenda up to the end of the last day. Before each
-// event the engines deliver every deadline due by then (SLA warnings and
-// breaches, obligation and incident deadlines), so they and desk events
-// interleave in time order. The mock clock is
+// event the desk's one timeline delivers every deadline due by then, for
+// every engine on it (SLA warnings and breaches, the board's holds and
+// dwells, obligation and incident deadlines, return visits and
+// rectification items), so they and desk events interleave in time order.
+// The mock clock is
 // moved once per simulated day: every package call takes its instant
 // explicitly (the ...At forms), and each Set of a benbjohnson mock costs
 // a millisecond of real time.
@@ -239,7 +241,7 @@ func (s *sim) run(ctx context.Context) error {
 			break
 		}
 		s.agenda.pop()
-		s.advance(e.at)
+		s.tracker.AdvanceTo(e.at)
 		if err := s.handle(ctx, e); err != nil {
 			return fmt.Errorf("servicedesk: %s: %w", e.at.In(s.loc).Format("2006-01-02 15:04"), err)
 		}
@@ -250,35 +252,8 @@ func (s *sim) run(ctx context.Context) error {
 			s.clk.Set(e.at)
 		}
 	}
-	s.advance(s.end)
+	s.tracker.AdvanceTo(s.end)
 	return nil
-}
-
-// engine is a time-driven engine of a package: an SLA tracker, the
-// obligations of warning levels, the incident manager, return visits,
-// rectification items.
-type engine interface {
-	NextDeadline() (time.Time, bool)
-	AdvanceTo(t time.Time) int
-}
-
-// advance fires every engine deadline due by t, earliest first across the
-// engines, so SLA breaches, missed obligations and missed incident
-// milestones happen in time order.
-func (s *sim) advance(t time.Time) {
-	engines := []engine{s.tracker, s.visits, s.rects}
-	for {
-		best, bestAt := -1, time.Time{}
-		for i, e := range engines {
-			if at, ok := e.NextDeadline(); ok && !at.After(t) && (best < 0 || at.Before(bestAt)) {
-				best, bestAt = i, at
-			}
-		}
-		if best < 0 {
-			return
-		}
-		engines[best].AdvanceTo(bestAt)
-	}
 }
 
 func (s *sim) handle(ctx context.Context, e *event) error {

@@ -108,7 +108,7 @@ func (s *sim) setupWatch() error {
 	if s.tally, err = feedback.NewCategoryTally(feedback.Day, s.loc); err != nil {
 		return err
 	}
-	s.pdca = feedback.NewBook(s.clk)
+	s.pdca = feedback.NewBook(feedback.WithClock(s.clk))
 	s.out.Days = make([]DayStat, s.cfg.Days)
 	for d := range s.out.Days {
 		s.out.Days[d].Date = s.dayStart(d).Format("2006-01-02")
@@ -497,7 +497,7 @@ func (s *sim) pdcaDay(d int, at time.Time) error {
 				continue
 			}
 			progress := min(100, a.Progress+steps[a.ID])
-			if err := s.pdca.UpdateActionAt(p.id, a.ID, progress, fmt.Sprintf("day %d", d+1), at); err != nil {
+			if err := s.pdca.UpdateActionAt(at, p.id, a.ID, progress, fmt.Sprintf("day %d", d+1)); err != nil {
 				return err
 			}
 			if progress == 100 {
@@ -507,7 +507,7 @@ func (s *sim) pdcaDay(d int, at time.Time) error {
 			}
 		}
 		if done {
-			if err := s.pdca.StartCheckAt(p.id, at); err != nil {
+			if err := s.pdca.StartCheckAt(at, p.id); err != nil {
 				return err
 			}
 			// check on the first full ISO week after the actions
@@ -526,16 +526,16 @@ func (s *sim) pdcaDay(d int, at time.Time) error {
 		if err != nil {
 			return err
 		}
-		res, err := s.pdca.CheckAt(p.id, w, s.weekly.ReportAt(noon).ComplaintRate, at)
+		res, err := s.pdca.CheckAt(at, p.id, w, s.weekly.ReportAt(noon).ComplaintRate)
 		if err != nil {
 			return err
 		}
 		switch res.Verdict {
 		case feedback.Met: // act: the change becomes the standard
-			if err := s.pdca.StandardiseAt(p.id, pdcaActions[p.category][1]+" becomes standard practice", at); err != nil {
+			if err := s.pdca.StandardiseAt(at, p.id, pdcaActions[p.category][1]+" becomes standard practice"); err != nil {
 				return err
 			}
-			return s.pdca.CloseAt(p.id, at)
+			return s.pdca.CloseAt(at, p.id)
 		case feedback.NotMet: // act: a next cycle takes the problem on from the measured value
 			p.round++
 			next := fmt.Sprintf("PDCA-%d", p.round)
@@ -548,11 +548,11 @@ func (s *sim) pdcaDay(d int, at time.Time) error {
 					{ID: "A2", Description: acts[1] + ", second round", Owner: "operations-manager", Deadline: at.Add(5 * 24 * time.Hour)},
 				},
 			}
-			if _, err := s.pdca.StartNextAt(p.id, next, plan, at); err != nil {
+			if _, err := s.pdca.StartNextAt(at, p.id, next, plan); err != nil {
 				return err
 			}
 			p.id, p.checkDue = next, -1
-			return s.pdca.StartDoAt(next, at)
+			return s.pdca.StartDoAt(at, next)
 		default: // inconclusive: measure again a week later
 			p.checkDue = d + 7
 		}
@@ -627,8 +627,8 @@ func (s *sim) pdcaOpen(d int, at time.Time) error {
 	}
 	p.round = 1
 	p.id, p.category, p.checkDue = "PDCA-1", worst, -1
-	if _, err := s.pdca.OpenAt(p.id, plan, at); err != nil {
+	if _, err := s.pdca.OpenAt(at, p.id, plan); err != nil {
 		return err
 	}
-	return s.pdca.StartDoAt(p.id, at)
+	return s.pdca.StartDoAt(at, p.id)
 }

@@ -136,9 +136,13 @@ func TestRestoreObligationsRefusesWhatDoesNotFit(t *testing.T) {
 		}, "items[1]"},
 		{"escalation without a miss", func(s *ObligationSnapshot) { s.Items[0].Escalated = &Change{Subject: "east"} },
 			"items[0].escalated"},
-		{"clock stopped while open", func(s *ObligationSnapshot) { recordOf(s.Timeline, "east/rectification-plan/1").Clocks[0].Clock.Status = sla.Stopped },
+		{"clock stopped while open", func(s *ObligationSnapshot) {
+			recordOf(s.Timeline, "east/rectification-plan/1").Clocks[0].Clock.Status = sla.Stopped
+		},
 			`obligation "east/rectification-plan/1"`},
-		{"clock on another target", func(s *ObligationSnapshot) { recordOf(s.Timeline, "west/rectification-plan/4").Clocks[0].Priority = "other" },
+		{"clock on another target", func(s *ObligationSnapshot) {
+			recordOf(s.Timeline, "west/rectification-plan/4").Clocks[0].Priority = "other"
+		},
 			`obligation "west/rectification-plan/4"`},
 		{"clock missing", func(s *ObligationSnapshot) {
 			recordOf(s.Timeline, "north/rectification-plan/2").ID = "ghost"

@@ -418,7 +418,7 @@ func TestRectificationRestoreRejects(t *testing.T) {
 	assert.ErrorIs(t, err, fsm.ErrUnknownState)
 
 	s = clone()
-	s.Timeline.Records = s.Timeline.Records[1:] // the closed item loses its clock
+	s.Timeline.Records = s.Timeline.Records[1:] // an item loses its clock
 	_, err = RestoreRectifications(s, WithClock(clk))
 	require.ErrorIs(t, err, ErrInvalidConfig)
 	assert.Contains(t, err.Error(), "has no SLA clock")

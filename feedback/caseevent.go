@@ -3,7 +3,6 @@ package feedback
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/sqkit/sqkit/fsm"
@@ -93,16 +92,6 @@ func sameDef(a, b sla.SpecDef) bool {
 	x, errA := json.Marshal(a)
 	y, errB := json.Marshal(b)
 	return errA == nil && errB == nil && string(x) == string(y)
-}
-
-// restoreErr makes a restore's error match ErrInvalidConfig, also when the
-// problem is one the timeline's own restore found (those match
-// sla.ErrInvalid as well).
-func restoreErr(err error) error {
-	if err == nil || errors.Is(err, ErrInvalidConfig) {
-		return err
-	}
-	return fmt.Errorf("%w: %w", ErrInvalidConfig, err)
 }
 
 // checkClock checks that a record holds one clock and no timer: on spec,

@@ -50,5 +50,5 @@ func restore[C, R, E any](l *loop[R, E], spec cases.Spec[R, E], o options, versi
 		it, err := build(rec)
 		return it, prefix(path, err)
 	}, check)
-	return restoreErr(err)
+	return err
 }

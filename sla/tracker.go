@@ -333,6 +333,10 @@ func (t *Tracker) Stats() Stats {
 		Timers: t.ntimers, Queued: t.heap.Len()}
 }
 
+// TimeSource returns the clock the tracker reads "now" from: engines given
+// the tracker default to it, so a host injects its clock once.
+func (t *Tracker) TimeSource() clock.Clock { return t.clk }
+
 // Len returns the number of clocks held (timers not included).
 func (t *Tracker) Len() int {
 	t.mu.Lock()

@@ -93,6 +93,9 @@ func New[R, E any](spec Spec[R, E], o Options) (*Engine[R, E], error) {
 func newEngine[R, E any](spec Spec[R, E], o Options) *Engine[R, E] {
 	e := &Engine[R, E]{spec: spec, clk: o.Clock, tr: o.Tracker, ns: cmp.Or(o.Namespace, spec.Namespace),
 		items: map[string]*Item[R]{}}
+	if e.clk == nil && e.tr != nil {
+		e.clk = e.tr.TimeSource()
+	}
 	if e.clk == nil {
 		e.clk = clock.New()
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/benbjohnson/clock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -141,4 +142,12 @@ func TestEngineSnapshotRestore(t *testing.T) {
 	shared.OnEvent(func(s string) { got = append(got, s) })
 	tr.AdvanceTo(t0.Add(2 * time.Hour))
 	assert.Equal(t, []string{"A breach", "B breach"}, got)
+}
+
+func TestEngineTakesTheTrackersClock(t *testing.T) {
+	mock := clock.NewMock()
+	tr := sla.NewTracker(sla.WithClock(mock))
+	e, err := New(testSpec(), Options{Tracker: tr})
+	require.NoError(t, err)
+	assert.Same(t, mock, e.Clock(), "an engine on a shared tracker reads the host's clock unless given its own")
 }

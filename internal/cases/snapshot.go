@@ -72,7 +72,7 @@ func Restore[R, E, V any](spec Spec[R, E], o Options, s Restored[V],
 		}
 		tr, err := sla.RestoreTracker(*s.Timeline, opts...)
 		if err != nil {
-			errs = append(errs, sqerr.Prefix("timeline", err))
+			errs = append(errs, fmt.Errorf("%w: %w", spec.Invalid, sqerr.Prefix("timeline", err)))
 		}
 		e.tr = tr
 	}
@@ -83,7 +83,8 @@ func Restore[R, E, V any](spec Spec[R, E], o Options, s Restored[V],
 		case err != nil:
 			errs = append(errs, err)
 		case e.items[it.ID] != nil:
-			errs = append(errs, fmt.Errorf("%s: %w: %s %q", path, spec.Duplicate, spec.Noun, it.ID))
+			errs = append(errs, errors.Join(sqerr.Field(spec.Invalid, path, "second %s %q", spec.Noun, it.ID),
+				fmt.Errorf("%s: %w: %s %q", path, spec.Duplicate, spec.Noun, it.ID)))
 		default:
 			e.items[it.ID] = it
 		}

@@ -2,6 +2,7 @@ package emergency
 
 import (
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -60,6 +61,7 @@ type subj struct {
 // after the lock is released.
 type Board struct {
 	clk       clock.Clock
+	log       *slog.Logger
 	observers []func(Change)
 	cfg       Config
 	rules     []compiledRule
@@ -101,6 +103,7 @@ func buildBoard(cfg Config, o options) *Board {
 	b := &Board{
 		clk:       o.clk,
 		observers: o.observers,
+		log:       o.log,
 		cfg:       cloneConfig(cfg),
 		byName:    map[string]int{},
 		measures:  map[string]*measure{},

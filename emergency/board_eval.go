@@ -1,6 +1,8 @@
 package emergency
 
 import (
+	"context"
+	"log/slog"
 	"slices"
 	"time"
 )
@@ -74,6 +76,10 @@ func (b *Board) takeChanges(buf []Change) []Change {
 
 func (b *Board) notify(changes []Change) {
 	for _, c := range changes {
+		if b.log != nil && b.log.Enabled(context.Background(), slog.LevelDebug) {
+			b.log.Debug("emergency level changed", "subject", c.Subject, "from", c.From.String(), "to", c.To.String(),
+				"rule", c.Evidence.Rule, "kind", string(c.Evidence.Kind), "at", c.At)
+		}
 		for _, f := range b.observers {
 			f(c)
 		}

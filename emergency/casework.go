@@ -152,7 +152,7 @@ func snapshotProblems(err error) error {
 
 // engineOptions are the case engine's options from the package's.
 func engineOptions(o options) cases.Options {
-	return cases.Options{Clock: o.clk, Tracker: o.tracker, Namespace: o.namespace}
+	return cases.Options{Clock: o.clk, Tracker: o.tracker, Namespace: o.namespace, Logger: o.log}
 }
 
 // later returns the later of two instants.

@@ -257,6 +257,9 @@ func (o *Obligations) dispatch(e oblEffect) {
 		changes, err := boardAt(o.board, ob.Subject, e.ev.At, func(t time.Time) ([]Change, error) {
 			return o.board.EscalateAt(t, ob.Subject, ob.EscalationSource(), reason)
 		})
+		if err != nil {
+			o.eng.Warn("obligation escalation refused by the board", "record", ob.ID, "subject", ob.Subject, "error", err)
+		}
 		if err == nil && len(changes) > 0 {
 			_ = o.eng.Locked(func() ([]oblEffect, error) {
 				c := changes[0]
@@ -266,9 +269,11 @@ func (o *Obligations) dispatch(e oblEffect) {
 			})
 		}
 	case e.lift:
-		_, _ = boardAt(o.board, ob.Subject, e.ev.At, func(t time.Time) ([]Change, error) {
+		if _, err := boardAt(o.board, ob.Subject, e.ev.At, func(t time.Time) ([]Change, error) {
 			return o.board.LiftFloorAt(t, ob.Subject, ob.EscalationSource(), "obligation "+string(ob.State)+" by "+ob.ClosedBy)
-		})
+		}); err != nil {
+			o.eng.Warn("obligation escalation not lifted: the board refused", "record", ob.ID, "subject", ob.Subject, "error", err)
+		}
 	}
 	for _, h := range o.handlers {
 		h(e.ev)

@@ -1,6 +1,8 @@
 package emergency
 
 import (
+	"log/slog"
+
 	"github.com/benbjohnson/clock"
 
 	"github.com/sqkit/sqkit/sla"
@@ -24,6 +26,7 @@ type options struct {
 	incHandlers []func(IncidentEvent)
 	plans       *PlanLibrary
 	board       *Board
+	log         *slog.Logger
 }
 
 func collect(opts []Option) options {
@@ -45,6 +48,20 @@ func WithClock(c clock.Clock) Option {
 	return func(o *options) {
 		if c != nil {
 			o.clk = c
+		}
+	}
+}
+
+// WithLogger sends the engines' log to l (default: none): level changes,
+// obligations and incidents opened and changed, deadlines delivered at
+// Debug, and failures that happen while a deadline is delivered (a board
+// that refuses an escalation) at Warn, with stable keys (namespace, record,
+// subject, event_id, kind, from, to, rule) and ids only, never customer
+// text (no titles, notes or reasons). A nil logger is ignored.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) {
+		if l != nil {
+			o.log = l
 		}
 	}
 }

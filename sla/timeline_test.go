@@ -1,8 +1,10 @@
 package sla
 
 import (
+	"bytes"
 	"encoding/json"
 	"flag"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
@@ -279,4 +281,24 @@ func TestTimelineRestoreKeepsEqualInstantOrder(t *testing.T) {
 		"A/resolution/breach/1/1@10:00", "K/timer/1@10:00"}
 	assert.Equal(t, want, rec.ids())
 	assert.Equal(t, want, rec2.ids())
+}
+
+// TestTrackerLog: deliveries and record moves are logged at Debug with ids,
+// never the priority label or anything else a host passed in.
+func TestTrackerLog(t *testing.T) {
+	var buf bytes.Buffer
+	tr := NewTracker(WithLogger(slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	require.NoError(t, tr.Register("eng", func(Event) {}))
+	spec := tkSpecMetric(t, Resolution, time.Hour)
+	require.NoError(t, tr.StartAt(tkT0, ClockKey{Namespace: "eng", ID: "T-1"}, spec, "vip Zhang Wei"))
+	r, ok := tr.Unload(RecordKey{Namespace: "eng", ID: "T-1"})
+	require.True(t, ok)
+	require.NoError(t, tr.Load(r))
+	tr.AdvanceTo(tkT0.Add(2 * time.Hour))
+	out := buf.String()
+	for _, want := range []string{`"msg":"sla namespace registered"`, `"msg":"sla record unloaded"`, `"msg":"sla record loaded"`,
+		`"msg":"sla event delivered","namespace":"eng","record":"T-1","event_id":"eng:T-1/resolution/breach/1/1","kind":"breach"`, `"late":3600000000000`} {
+		assert.Contains(t, out, want)
+	}
+	assert.NotContains(t, out, "Zhang")
 }

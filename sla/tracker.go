@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"slices"
 	"strconv"
@@ -117,6 +118,18 @@ func WithObserver(f func(e Event, deliveredAt time.Time)) Option {
 	}
 }
 
+// WithLogger sends the tracker's log to l (default: none): each delivery
+// and each namespace registered, record loaded or unloaded at Debug, with
+// the stable keys namespace, record, event_id, kind, at and late. Records
+// carry ids only, never customer text. A nil logger is ignored.
+func WithLogger(l *slog.Logger) Option {
+	return func(t *Tracker) {
+		if l != nil {
+			t.log = l
+		}
+	}
+}
+
 // WithCapacity pre-sizes the tracker for n records.
 func WithCapacity(n int) Option { return func(t *Tracker) { t.capacity = max(n, 0) } }
 
@@ -210,6 +223,7 @@ type Tracker struct {
 	ntimers   int
 	byStatus  [Stopped + 1]int // clocks by status
 	observers []func(Event, time.Time)
+	log       *slog.Logger // nil: no log
 	prios     []string // priority labels by prioID
 	prioIdx   map[string]prioID
 	late      map[*entry][]Event // events fallen due before a change, not yet delivered
@@ -274,6 +288,9 @@ func (t *Tracker) Register(ns string, h Handler) error {
 		return fmt.Errorf("%w: %q", ErrNamespaceTaken, ns)
 	}
 	sp.registered, sp.handlers = true, []Handler{h}
+	if t.debug() {
+		t.log.Debug("sla namespace registered", "namespace", ns)
+	}
 	return nil
 }
 
@@ -314,6 +331,12 @@ func (t *Tracker) prioLocked(p string) prioID {
 	t.prios = append(t.prios, p)
 	t.prioIdx[p] = id
 	return id
+}
+
+// debug reports whether Debug records are wanted (checked before building
+// one, so that a tracker without a logger pays nothing).
+func (t *Tracker) debug() bool {
+	return t.log != nil && t.log.Enabled(context.Background(), slog.LevelDebug)
 }
 
 // Stats counts a tracker's clocks by status, its timers, and the deadlines
@@ -454,6 +477,10 @@ func (t *Tracker) AdvanceTo(now time.Time) int {
 		}
 		for _, o := range t.observers {
 			o(ev, now)
+		}
+		if t.debug() {
+			t.log.Debug("sla event delivered", "namespace", ev.ID.Namespace, "record", ev.ID.Clock,
+				"event_id", ev.ID.String(), "kind", ev.ID.Kind.String(), "at", ev.At, "late", now.Sub(ev.At))
 		}
 		n++
 	}

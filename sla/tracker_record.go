@@ -98,6 +98,9 @@ func (t *Tracker) Unload(key RecordKey) (RecordSnapshot, bool) {
 		t.heap.Remove(e)
 		t.dropLocked(e)
 	}
+	if t.debug() {
+		t.log.Debug("sla record unloaded", "namespace", key.Namespace, "record", key.ID)
+	}
 	return r, true
 }
 
@@ -154,7 +157,13 @@ func (t *Tracker) Load(r RecordSnapshot) error {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.loadLocked(r.Key(), es)
+	if err := t.loadLocked(r.Key(), es); err != nil {
+		return err
+	}
+	if t.debug() {
+		t.log.Debug("sla record loaded", "namespace", r.Namespace, "record", r.ID, "clocks", len(r.Clocks), "pending", len(r.Pending))
+	}
+	return nil
 }
 
 func (t *Tracker) loadLocked(key RecordKey, es []*builtEntry) error {

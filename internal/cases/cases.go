@@ -13,8 +13,10 @@ package cases
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sync"
 	"time"
@@ -62,6 +64,9 @@ type Options struct {
 	Clock     clock.Clock
 	Tracker   *sla.Tracker
 	Namespace string
+	// Logger receives the engine's log (nil: none): items opened and
+	// changed and deadlines delivered at Debug, with ids only.
+	Logger *slog.Logger
 }
 
 // Engine holds the items of one engine. It is safe for concurrent use;
@@ -75,6 +80,7 @@ type Engine[R, E any] struct {
 	mu       sync.Mutex
 	items    map[string]*Item[R]
 	handlers []func(E) // copy on write
+	log      *slog.Logger
 }
 
 // New returns an empty engine on o.Tracker (registering its namespace) or,
@@ -92,7 +98,7 @@ func New[R, E any](spec Spec[R, E], o Options) (*Engine[R, E], error) {
 
 func newEngine[R, E any](spec Spec[R, E], o Options) *Engine[R, E] {
 	e := &Engine[R, E]{spec: spec, clk: o.Clock, tr: o.Tracker, ns: cmp.Or(o.Namespace, spec.Namespace),
-		items: map[string]*Item[R]{}}
+		items: map[string]*Item[R]{}, log: o.Logger}
 	if e.clk == nil && e.tr != nil {
 		e.clk = e.tr.TimeSource()
 	}
@@ -137,8 +143,25 @@ func (e *Engine[R, E]) Emit(events []E) {
 	}
 }
 
+// Debug logs msg at Debug with the engine's namespace and args (ids only,
+// never customer text), when the engine has a logger that wants it.
+func (e *Engine[R, E]) Debug(msg string, args ...any) {
+	if e.log != nil && e.log.Enabled(context.Background(), slog.LevelDebug) {
+		e.log.Debug(msg, append([]any{"namespace", e.ns}, args...)...)
+	}
+}
+
+// Warn logs a failure the engine could not return to a caller (it happened
+// while a deadline was delivered).
+func (e *Engine[R, E]) Warn(msg string, args ...any) {
+	if e.log != nil {
+		e.log.Warn(msg, append([]any{"namespace", e.ns}, args...)...)
+	}
+}
+
 // deliver is the engine's handler on the timeline.
 func (e *Engine[R, E]) deliver(ev sla.Event) {
+	e.Debug("case deadline", "record", ev.ID.Clock, "event_id", ev.ID.String(), "kind", ev.ID.Kind.String(), "at", ev.At)
 	e.mu.Lock()
 	out := e.spec.OnEvent(e.items[ev.ID.Clock], ev)
 	e.mu.Unlock()
@@ -174,6 +197,9 @@ func (e *Engine[R, E]) Add(at time.Time, id string, create func() (*Item[R], []E
 		e.items[id] = it
 		return events, nil
 	})
+	if err == nil {
+		e.Debug("case opened", "record", id, "at", at)
+	}
 	return it, err
 }
 
@@ -199,7 +225,17 @@ func (e *Engine[R, E]) Do(at time.Time, id string, wrap func(*Item[R], error) er
 		it.Last = at
 		return events, nil
 	})
+	if err == nil {
+		e.Debug("case changed", "record", id, "at", at, "state", stateOf(it))
+	}
 	return it, err
+}
+
+func stateOf[R any](it *Item[R]) string {
+	if it.M == nil {
+		return ""
+	}
+	return string(it.M.State())
 }
 
 // Get calls view on item id under the lock.

@@ -108,5 +108,6 @@ func Restore[R, E, V any](spec Spec[R, E], o Options, s Restored[V],
 	if err := e.tr.Register(e.ns, e.deliver); err != nil {
 		return nil, err
 	}
+	e.Debug("cases restored", "items", len(e.items))
 	return e, nil
 }

@@ -224,7 +224,7 @@ type Tracker struct {
 	byStatus  [Stopped + 1]int // clocks by status
 	observers []func(Event, time.Time)
 	log       *slog.Logger // nil: no log
-	prios     []string // priority labels by prioID
+	prios     []string     // priority labels by prioID
 	prioIdx   map[string]prioID
 	late      map[*entry][]Event // events fallen due before a change, not yet delivered
 	spaces    []space

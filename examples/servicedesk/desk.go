@@ -7,6 +7,7 @@ import (
 
 	"github.com/sqkit/sqkit/fsm"
 	"github.com/sqkit/sqkit/sla"
+	"github.com/sqkit/sqkit/sla/workforce"
 )
 
 // The desk: where it is, when it works, who calls it and how urgently.
@@ -35,13 +36,21 @@ const (
 // deskCalendar is the desk's business calendar: weekdays 08:00-12:00 and
 // 13:00-20:00, weekends 09:00-17:00 (Sundays 10:00-16:00), closed at night.
 func deskCalendar() (*sla.Calendar, error) {
-	day := []sla.CalendarWindow{{Start: "08:00", End: "12:00"}, {Start: "13:00", End: "20:00"}}
-	return sla.NewCalendar(sla.CalendarSpec{
+	return sla.NewCalendar(weekSpec("08:00", "20:00"))
+}
+
+// weekSpec is a calendar in the desk's location open on weekdays from
+// `from` to `to` with the desk's lunch break (12:00-13:00), and on weekends
+// for the desk's weekend hours: the desk's own calendar and its agents'
+// shifts.
+func weekSpec(from, to string) sla.CalendarSpec {
+	day := []sla.CalendarWindow{{Start: from, End: "12:00"}, {Start: "13:00", End: to}}
+	return sla.CalendarSpec{
 		Location: deskLocation,
 		Week: sla.CalendarWeek{Monday: day, Tuesday: day, Wednesday: day, Thursday: day, Friday: day,
 			Saturday: []sla.CalendarWindow{{Start: "09:00", End: "17:00"}},
 			Sunday:   []sla.CalendarWindow{{Start: "10:00", End: "16:00"}}},
-	})
+	}
 }
 
 // deskPolicy is the desk's SLA policy, built from the seed figures: tickets
@@ -134,6 +143,8 @@ type ticket struct {
 	handling      time.Duration
 	firstResponse time.Time
 	firstBy       *agent
+	firstOwner    string    // the first responder the dispatcher named
+	desk          deskState // where the case is in the dispatcher
 	resolvedAt    time.Time
 	resolvedBy    *agent
 	frBreached    bool
@@ -209,7 +220,7 @@ func (s *sim) arrive(ctx context.Context, t *ticket, at time.Time) error {
 			return err
 		}
 	}
-	return s.enqueue(ctx, t, false, at)
+	return s.enqueue(ctx, t, at)
 }
 
 // respond stops the first-response clock: the agent's first answer.
@@ -228,24 +239,13 @@ func (s *sim) respond(t *ticket, a *agent, at time.Time) error {
 	return nil
 }
 
-// takeOver makes a the owner of t, recording a transfer when someone else
-// had it: the first responder stays accountable.
-func (s *sim) takeOver(t *ticket, a *agent, at time.Time, reason string) error {
-	if t.m.Owner() == a.name {
-		return nil
-	}
-	s.out.Flow.Transfers++
-	_, err := t.m.TransferAt(at, a.name, by(t.m.Owner(), reason))
-	return err
-}
-
-// pickUp is what agent a does when it takes t from a queue at at; it
+// pickUp is what agent a does when the dispatcher gives it t (asg); it
 // returns the business time the work takes.
-func (s *sim) pickUp(ctx context.Context, a *agent, t *ticket, at time.Time) (time.Duration, error) {
-	m := t.m
+func (s *sim) pickUp(ctx context.Context, a *agent, t *ticket, asg workforce.Assignment) (time.Duration, error) {
+	m, at := t.m, asg.At
 	switch t.stage {
 	case stNew:
-		if _, err := m.AssignAt(at, a.name, by("dispatcher", "next in the "+t.team+" queue")); err != nil {
+		if err := s.own(t, asg, "next in the "+t.team+" queue"); err != nil {
 			return 0, err
 		}
 		if _, err := m.FireAt(ctx, at, fsm.TicketAssign, by("dispatcher", t.priority)); err != nil {
@@ -259,12 +259,12 @@ func (s *sim) pickUp(ctx context.Context, a *agent, t *ticket, at time.Time) (ti
 		}
 		return expMinutes(s.rng, 3, 6, 60), nil
 	case stFollowUp:
-		if err := s.takeOver(t, a, at, "customer answered; picked up by the next free agent"); err != nil {
+		if err := s.own(t, asg, "customer answered"); err != nil {
 			return 0, err
 		}
 		return expMinutes(s.rng, 2, 4, 45), nil
 	case stTier2:
-		if err := s.takeOver(t, a, at, "escalated to a senior agent"); err != nil {
+		if err := s.own(t, asg, "escalated to a senior agent"); err != nil {
 			return 0, err
 		}
 		if _, err := m.FireAt(ctx, at, fsm.TicketStart, by(a.name, "senior takes over")); err != nil {
@@ -272,7 +272,7 @@ func (s *sim) pickUp(ctx context.Context, a *agent, t *ticket, at time.Time) (ti
 		}
 		return expMinutes(s.rng, 6, 10, 90), nil
 	case stReopened:
-		if err := s.takeOver(t, a, at, "reopened"); err != nil {
+		if err := s.own(t, asg, "reopened"); err != nil {
 			return 0, err
 		}
 		if _, err := m.FireAt(ctx, at, fsm.TicketStart, by(a.name, "looking at the reopened ticket")); err != nil {
@@ -280,7 +280,7 @@ func (s *sim) pickUp(ctx context.Context, a *agent, t *ticket, at time.Time) (ti
 		}
 		return expMinutes(s.rng, 3, 5, 45), nil
 	case stComplaint:
-		if _, err := m.AssignAt(at, a.name, by("dispatcher", "complaint, "+t.category)); err != nil {
+		if err := s.own(t, asg, "complaint, "+t.category); err != nil {
 			return 0, err
 		}
 		if _, err := m.FireAt(ctx, at, fsm.ComplaintInvestigate, by(a.name, "complaint received")); err != nil {
@@ -291,7 +291,7 @@ func (s *sim) pickUp(ctx context.Context, a *agent, t *ticket, at time.Time) (ti
 		}
 		return expMinutes(s.rng, 5, 8, 60), nil
 	case stApproval:
-		if err := s.takeOver(t, a, at, fmt.Sprintf("refund of %d above the front-line limit of %d", t.amount, approvalLimit)); err != nil {
+		if err := s.own(t, asg, fmt.Sprintf("refund of %d above the front-line limit of %d", t.amount, approvalLimit)); err != nil {
 			return 0, err
 		}
 		if _, err := m.ApproveAt(at, "lead-"+t.team, "refund approved"); err != nil {
@@ -303,7 +303,7 @@ func (s *sim) pickUp(ctx context.Context, a *agent, t *ticket, at time.Time) (ti
 		t.stage = stHandling
 		return expMinutes(s.rng, 6, 12, 90), nil
 	case stRework:
-		if err := s.takeOver(t, a, at, "customer not satisfied; rework"); err != nil {
+		if err := s.own(t, asg, "customer not satisfied; rework"); err != nil {
 			return 0, err
 		}
 		if _, err := m.FireAt(ctx, at, fsm.ComplaintRework, by(a.name, "customer not satisfied")); err != nil {
@@ -343,7 +343,7 @@ func (s *sim) afterWork(ctx context.Context, a *agent, t *ticket, at time.Time) 
 			}
 			t.escalated, t.stage = true, stTier2
 			s.out.Flow.EscalatedTickets++
-			return 0, s.enqueue(ctx, t, true, at)
+			return 0, s.offer(t, at) // the dispatcher gives it to a senior once this agent is done
 		}
 		if _, err := m.FireAt(ctx, at, fsm.TicketResolve, by(a.name, "solution given")); err != nil {
 			return 0, err
@@ -382,7 +382,7 @@ func (s *sim) afterWork(ctx context.Context, a *agent, t *ticket, at time.Time) 
 			}
 			t.escalated, t.stage = true, stApproval
 			s.out.Flow.Approvals++
-			return 0, s.enqueue(ctx, t, true, at)
+			return 0, s.offer(t, at) // the dispatcher gives it to a senior once this agent is done
 		}
 		if _, err := m.FireAt(ctx, at, fsm.ComplaintHandle, by(a.name, "handled directly")); err != nil {
 			return 0, err
@@ -411,7 +411,7 @@ func (s *sim) customerReply(ctx context.Context, t *ticket, at time.Time) error 
 		return err
 	}
 	t.stage = stFollowUp
-	return s.enqueue(ctx, t, false, at)
+	return s.enqueue(ctx, t, at)
 }
 
 func (s *sim) reopen(ctx context.Context, t *ticket, at time.Time) error {
@@ -423,7 +423,7 @@ func (s *sim) reopen(ctx context.Context, t *ticket, at time.Time) error {
 	}
 	t.reopened, t.stage = true, stReopened
 	s.out.Flow.Reopened++
-	return s.enqueue(ctx, t, false, at)
+	return s.enqueue(ctx, t, at)
 }
 
 func (s *sim) closeTicket(ctx context.Context, t *ticket, at time.Time) error {
@@ -447,7 +447,7 @@ func (s *sim) complaintFeedback(ctx context.Context, t *ticket, at time.Time) er
 		}
 		t.reworked, t.stage = true, stRework
 		s.out.Flow.Reworked++
-		return s.enqueue(ctx, t, false, at)
+		return s.enqueue(ctx, t, at)
 	}
 	owner := t.m.Owner()
 	for _, item := range []string{fsm.ItemSolution, fsm.ItemProgress, fsm.ItemCustomerFeedback,

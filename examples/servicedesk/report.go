@@ -100,6 +100,7 @@ type Flow struct {
 	TaskForce        int `json:"task_force"`         // complaints sent to the special task force (tier 3)
 	Reworked         int `json:"reworked"`           // complaints handled again after the customer's feedback
 	Transfers        int `json:"transfers"`          // hand-overs to another agent
+	BackToOwner      int `json:"back_to_owner"`      // cases that came back and went to the agent who had them
 }
 
 // Signal is an event the desk signalled to the warning board (a mass
@@ -234,8 +235,8 @@ func writeText(w io.Writer, r *Result) error {
 	p.f("arrivals %d: %d tickets, %d complaints (%d about the faulty batch); closed %d, open at the end %d\n",
 		arrivals, arrivals-complaints, complaints, surge, r.Closed, r.OpenAtEnd)
 	fl := r.Flow
-	p.f("tickets: %d waited on the customer, %d escalated to a senior, %d reopened; complaints: %d refunds approved at tier 2, %d sent to the task force at tier 3, %d reworked; %d transfers\n",
-		fl.WaitedOnCustomer, fl.EscalatedTickets, fl.Reopened, fl.Approvals, fl.TaskForce, fl.Reworked, fl.Transfers)
+	p.f("tickets: %d waited on the customer, %d escalated to a senior, %d reopened; complaints: %d refunds approved at tier 2, %d sent to the task force at tier 3, %d reworked; %d transfers, %d cases back with their owner\n",
+		fl.WaitedOnCustomer, fl.EscalatedTickets, fl.Reopened, fl.Approvals, fl.TaskForce, fl.Reworked, fl.Transfers, fl.BackToOwner)
 	p.f("%-10s %-3s %8s %10s %8s %9s %9s\n", "date", "day", "arrivals", "complaints", "FR in %", "SLA warn", "backlog")
 	for _, d := range r.Days {
 		att := "-"

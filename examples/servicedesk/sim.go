@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"container/heap"
 	"context"
 	"errors"
@@ -17,6 +16,7 @@ import (
 	"github.com/sqkit/sqkit/feedback"
 	"github.com/sqkit/sqkit/fsm"
 	"github.com/sqkit/sqkit/sla"
+	"github.com/sqkit/sqkit/sla/workforce"
 )
 
 // Config is one simulation run. The zero value is not usable; start from
@@ -74,7 +74,7 @@ const (
 	evClose                              // a resolved ticket closes after 24h
 	evReopen                             // the customer reopens a resolved ticket
 	evFeedback                           // the customer answers a complaint's feedback call
-	evDispatch                           // the desk opens: idle agents pick work
+	evDispatch                           // a shift starts: agents coming on duty pick work
 	evDayEnd                             // local midnight: daily figures, rules, PDCA
 	evDo                                 // a scheduled action of the desk's people
 )
@@ -145,12 +145,10 @@ type sim struct {
 	seq      uint64
 	arrivals int // arrivals drawn so far, numbering the cases
 
-	agents  []*agent
-	queues  map[string]*workQueue // per team: front-line queue
-	seniors map[string]*workQueue // per team: escalations and approvals
-	tickets map[string]*ticket
-
-	dispatchAt time.Time // pending evDispatch, zero if none
+	agents      []*agent
+	agentByName map[string]*agent
+	desk        *workforce.Dispatcher // who works on what
+	tickets     map[string]*ticket
 
 	// desk state touched by the emergency and improvement adapters
 	surge float64 // intensity of the faulty-batch surge, 0 when over
@@ -186,8 +184,6 @@ func newSim(cfg Config) (*sim, error) {
 		clk:     clock.NewMock(),
 		loc:     loc,
 		start:   simStart(loc),
-		queues:  map[string]*workQueue{},
-		seniors: map[string]*workQueue{},
 		tickets: map[string]*ticket{},
 		out:     &Result{Config: cfg},
 	}
@@ -202,7 +198,9 @@ func newSim(cfg Config) (*sim, error) {
 	if err := s.setupWatch(); err != nil {
 		return nil, err
 	}
-	s.setupAgents()
+	if err := s.setupAgents(); err != nil {
+		return nil, err
+	}
 	s.scheduleArrivals()
 	for d := 0; d < cfg.Days; d++ {
 		s.schedule(&event{at: s.dayStart(d + 1), kind: evDayEnd, day: d})
@@ -270,8 +268,8 @@ func (s *sim) handle(ctx context.Context, e *event) error {
 		return s.reopen(ctx, e.t, e.at)
 	case evFeedback:
 		return s.complaintFeedback(ctx, e.t, e.at)
-	case evDispatch:
-		s.dispatchAt = time.Time{}
+	case evDispatch: // a shift starts: clocks that ran while the desk was closed are read again
+		s.desk.RefreshAt(e.at)
 		return s.dispatch(ctx, e.at)
 	case evDayEnd:
 		return s.dayEnd(ctx, e.day, e.at)
@@ -383,148 +381,4 @@ func expMinutes(r *rand.Rand, minM, meanM, maxM float64) time.Duration {
 	m := minM + r.ExpFloat64()*meanM
 	m = math.Min(m, maxM)
 	return time.Duration(m*60) * time.Second
-}
-
-// ---- agents and queues ----
-
-// agent is one member of the desk.
-type agent struct {
-	name   string
-	team   string
-	senior bool
-	busy   bool
-	stats  agentStats
-}
-
-// agentStats are the month's figures of one agent, for the scorecard.
-type agentStats struct {
-	Resolved    int           `json:"resolved"`
-	FRMet       int           `json:"fr_met"`
-	FRBreached  int           `json:"fr_breached"`
-	CSATAnswers int           `json:"csat_answers"`
-	CSATHappy   int           `json:"csat_satisfied"`
-	FCRKnown    int           `json:"fcr_known"`
-	FCRYes      int           `json:"fcr_yes"`
-	Work        time.Duration `json:"work"`
-	WorkItems   int           `json:"work_items"`
-}
-
-// workQueue orders waiting work by priority rank, then by arrival.
-type workQueue struct {
-	items []*ticket
-}
-
-func (q *workQueue) Len() int { return len(q.items) }
-func (q *workQueue) Less(i, j int) bool {
-	a, b := q.items[i], q.items[j]
-	if c := cmp.Compare(a.rank(), b.rank()); c != 0 {
-		return c < 0
-	}
-	return a.n < b.n
-}
-func (q *workQueue) Swap(i, j int) { q.items[i], q.items[j] = q.items[j], q.items[i] }
-func (q *workQueue) Push(x any)    { q.items = append(q.items, x.(*ticket)) }
-func (q *workQueue) Pop() any {
-	old := q.items
-	t := old[len(old)-1]
-	q.items = old[:len(old)-1]
-	return t
-}
-
-func (s *sim) setupAgents() {
-	// split agents over teams in proportion to their channel share
-	share := map[string]float64{}
-	for i, ch := range channels {
-		share[channelTeam[ch]] += channelWeight[i]
-	}
-	counts := make([]int, len(teams))
-	left := s.cfg.Agents
-	for i, tm := range teams {
-		counts[i] = max(1, int(float64(s.cfg.Agents)*share[tm]))
-		left -= counts[i]
-	}
-	for i := 0; left > 0; i = (i + 1) % len(teams) {
-		counts[i]++
-		left--
-	}
-	for i := 0; left < 0; i = (i + 1) % len(teams) {
-		if counts[i] > 1 {
-			counts[i]--
-			left++
-		}
-	}
-	for i, tm := range teams {
-		s.queues[tm] = &workQueue{}
-		s.seniors[tm] = &workQueue{}
-		for k := 0; k < counts[i]; k++ {
-			a := &agent{name: fmt.Sprintf("%s-%02d", tm, k+1), team: tm, senior: k%5 == 0}
-			s.agents = append(s.agents, a)
-		}
-	}
-}
-
-// enqueue puts t on its team's front-line queue (or the seniors' queue)
-// and lets idle agents pick work.
-func (s *sim) enqueue(ctx context.Context, t *ticket, senior bool, at time.Time) error {
-	if senior {
-		heap.Push(s.seniors[t.team], t)
-	} else {
-		heap.Push(s.queues[t.team], t)
-	}
-	return s.dispatch(ctx, at)
-}
-
-// dispatch gives waiting work to idle agents while the desk is open; when
-// it is closed it schedules itself for the next opening.
-func (s *sim) dispatch(ctx context.Context, at time.Time) error {
-	if !s.cal.IsOpen(at) {
-		next := s.cal.NextOpen(at)
-		if s.dispatchAt.IsZero() || next.Before(s.dispatchAt) {
-			s.dispatchAt = next
-			s.schedule(&event{at: next, kind: evDispatch})
-		}
-		return nil
-	}
-	for _, a := range s.agents {
-		if a.busy {
-			continue
-		}
-		var t *ticket
-		if a.senior && s.seniors[a.team].Len() > 0 {
-			t = heap.Pop(s.seniors[a.team]).(*ticket)
-		} else if s.queues[a.team].Len() > 0 {
-			t = heap.Pop(s.queues[a.team]).(*ticket)
-		}
-		if t == nil {
-			continue
-		}
-		w, err := s.pickUp(ctx, a, t, at)
-		if err != nil {
-			return fmt.Errorf("%s: %w", t.id, err)
-		}
-		s.startWork(a, t, at, w)
-	}
-	return nil
-}
-
-// startWork keeps a busy for w of business time on t.
-func (s *sim) startWork(a *agent, t *ticket, at time.Time, w time.Duration) {
-	a.busy = true
-	a.stats.Work += w
-	a.stats.WorkItems++
-	t.handling += w
-	s.schedule(&event{at: s.cal.Add(at, w), kind: evWorkDone, a: a, t: t})
-}
-
-func (s *sim) workDone(ctx context.Context, a *agent, t *ticket, at time.Time) error {
-	a.busy = false
-	next, err := s.afterWork(ctx, a, t, at)
-	if err != nil {
-		return fmt.Errorf("%s: %w", t.id, err)
-	}
-	if next > 0 { // the same agent carries on with the next step
-		s.startWork(a, t, at, next)
-		return nil
-	}
-	return s.dispatch(ctx, at)
 }

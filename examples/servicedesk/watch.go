@@ -435,9 +435,7 @@ func (s *sim) dayEnd(_ context.Context, d int, at time.Time) error {
 		s.watch.complaints[tm] = append(s.watch.complaints[tm], td.complaints)
 		*td = teamDay{maxLevel: lvl}
 	}
-	for _, tm := range teams {
-		day.Backlog += s.queues[tm].Len() + s.seniors[tm].Len()
-	}
+	day.Backlog, _ = s.desk.Len()
 	if err := s.incidentDay(at); err != nil {
 		return err
 	}

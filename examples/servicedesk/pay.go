@@ -111,7 +111,7 @@ func (s *sim) monthEnd() error {
 		}
 		entries = append(entries, incentive.Entry{ID: a.name, Score: st.Score})
 		s.out.Statements = append(s.out.Statements, st)
-		s.out.Agents = append(s.out.Agents, AgentSummary{Name: a.name, Team: a.team, Senior: a.senior, Stats: a.stats, Points: bank.Balance(a.name)})
+		s.out.Agents = append(s.out.Agents, AgentSummary{Name: a.name, Team: a.team, Senior: a.senior, Shift: a.shift, Skills: a.skills, Stats: a.stats, Points: bank.Balance(a.name)})
 	}
 	ranked, err := incentive.Rank(entries, incentive.SeedBottomShare())
 	if err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -33,6 +32,7 @@ type Result struct {
 	Incidents        []emergency.Incident        `json:"incidents"`
 	IncidentEvents   []emergency.IncidentEvent   `json:"incident_events"`
 
+	Staffing          StaffingSummary          `json:"staffing"`
 	Flow              Flow                     `json:"flow"`
 	Closed            int                      `json:"closed"`
 	OpenAtEnd         int                      `json:"open_at_end"`
@@ -154,11 +154,13 @@ func summariseVisits(vs []feedback.ReturnVisit, end time.Time) VisitSummary {
 
 // AgentSummary is one agent's month.
 type AgentSummary struct {
-	Name   string     `json:"name"`
-	Team   string     `json:"team"`
-	Senior bool       `json:"senior,omitempty"`
-	Stats  agentStats `json:"stats"`
-	Points int64      `json:"points"`
+	Name   string         `json:"name"`
+	Team   string         `json:"team"`
+	Senior bool           `json:"senior,omitempty"`
+	Shift  string         `json:"shift"`
+	Skills map[string]int `json:"skills"`
+	Stats  agentStats     `json:"stats"`
+	Points int64          `json:"points"`
 }
 
 // finish collects the month's figures after the last day.
@@ -246,17 +248,12 @@ func writeText(w io.Writer, r *Result) error {
 		p.f("%-10s %-3s %8d %10d %8s %9d %9d\n", d.Date, d.Weekday, d.Arrivals, d.Complaints, att, d.SLAWarnings, d.Backlog)
 	}
 
+	writeStaffing(p, r, ts)
+
 	p.section("SLA attainment per priority")
-	p.f("%-15s %-10s %7s %9s %8s %11s\n", "metric", "priority", "met", "breached", "open", "attainment")
-	att := slices.Clone(r.Attainment)
-	slices.SortStableFunc(att, func(a, b sla.Attainment) int {
-		if c := cmp.Compare(a.Metric, b.Metric); c != 0 {
-			return c
-		}
-		return cmp.Compare(priorityOrder(a.Priority), priorityOrder(b.Priority))
-	})
-	for _, a := range att {
-		p.f("%-15s %-10s %7d %9d %8d %10.1f%%\n", a.Metric, a.Priority, a.Met, a.Breached, a.InProgress, a.PercentMet)
+	p.f("%-15s %-10s %-40s %7s %9s %8s %11s\n", "metric", "priority", "target", "met", "breached", "open", "attainment")
+	for _, a := range attainmentRows(r) {
+		p.f("%-15s %-10s %-40s %7d %9d %8d %10.1f%%\n", a.Metric, a.Priority, a.Target, a.Met, a.Breached, a.InProgress, a.PercentMet)
 	}
 	var warn, breach, remind int
 	for _, d := range r.Days {
@@ -518,13 +515,6 @@ func since(a, b time.Time) string {
 	return fmt.Sprintf("%dm", m)
 }
 
-func priorityOrder(p string) int {
-	if i := slices.Index(priorities, p); i >= 0 {
-		return i
-	}
-	return len(priorities)
-}
-
 func short(h string) string {
 	if len(h) > 12 {
 		return h[:12]
@@ -545,6 +535,11 @@ func evidence(e emergency.Evidence) string {
 		return fmt.Sprintf("%s: rate %.1f vs %.1f", e.Rule, e.Value, e.Baseline)
 	case emergency.KindEvent:
 		return fmt.Sprintf("%s: %s %s", e.Rule, e.Event, e.Detail)
+	case emergency.KindShortage:
+		if e.Demand <= 0 {
+			return fmt.Sprintf("%s: %.0f agents on duty, none needed (bound %.2f)", e.Rule, e.Available, e.Bound)
+		}
+		return fmt.Sprintf("%s: %.0f agents on duty for %.0f needed (coverage %.2f, bound %.2f)", e.Rule, e.Available, e.Demand, e.Value, e.Bound)
 	case emergency.KindFloor:
 		return fmt.Sprintf("floor %s: %s", e.Rule, e.Detail)
 	}

@@ -341,19 +341,3 @@ func (s *sim) enqueue(ctx context.Context, t *ticket, at time.Time) error {
 	}
 	return s.dispatch(ctx, at)
 }
-
-// assignShifts puts a team's agents on shifts: early and late in turn, the
-// whole day for an agent alone in its team.
-func (s *sim) assignShifts(team []*agent) error {
-	for k, a := range team {
-		switch {
-		case len(team) == 1:
-			a.shift = shiftDay
-		case k%2 == 0:
-			a.shift = shiftEarly
-		default:
-			a.shift = shiftLate
-		}
-	}
-	return nil
-}

@@ -148,6 +148,7 @@ type sim struct {
 	agents      []*agent
 	agentByName map[string]*agent
 	desk        *workforce.Dispatcher // who works on what
+	staff       *staffing             // forecasts, plans and the roster check
 	tickets     map[string]*ticket
 
 	// desk state touched by the emergency and improvement adapters
@@ -198,7 +199,13 @@ func newSim(cfg Config) (*sim, error) {
 	if err := s.setupWatch(); err != nil {
 		return nil, err
 	}
+	if err := s.setupStaffing(); err != nil {
+		return nil, err
+	}
 	if err := s.setupAgents(); err != nil {
+		return nil, err
+	}
+	if err := s.planDay(0); err != nil {
 		return nil, err
 	}
 	s.scheduleArrivals()

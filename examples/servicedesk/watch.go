@@ -33,13 +33,19 @@ const (
 //     orange, 45 % red, with hysteresis and a day's dwell before lowering;
 //   - a mass complaint (a team's complaints in one day at 2.5 times its
 //     mean of the last 7 days, and at least 15): red at once, lowering 48
-//     hours after the last one or when the incident is resolved.
+//     hours after the last one or when the incident is resolved;
+//   - staffing short: the agents on duty cover 75 % or less of the agents
+//     the day's plan needs, at every hour's check for more than two hours:
+//     yellow, lowering once they cover 90 % (or the desk closes).
 func boardConfig() emergency.Config {
 	up := emergency.NewChangeRule(ruleComplaintsUp, measureComplaints)
 	doubled := emergency.NewChangeRule(ruleComplaintsSurge, measureComplaints)
 	doubled.Level, doubled.MinIncrease, doubled.MinVolume, doubled.Alpha = emergency.Orange, 1.0, 40, 0.01
+	shortage := emergency.NewShortageRule(ruleShortage, measureOnDuty, measureNeeded)
+	shortage.Enter, shortage.Exit, shortage.Hold = 0.75, 0.9, sla.Duration(150*time.Minute)
 	return emergency.Config{
-		Changes: []emergency.ChangeRule{up, doubled},
+		Changes:   []emergency.ChangeRule{up, doubled},
+		Shortages: []emergency.ShortageRule{shortage},
 		Thresholds: []emergency.ThresholdRule{{
 			Name: ruleAttainment, Measure: measureFRAttainment, Direction: emergency.LowerIsWorse,
 			Steps: []emergency.Step{
@@ -288,6 +294,7 @@ func (s *sim) countArrival(t *ticket, at time.Time) {
 	if d < 0 || d >= len(s.out.Days) {
 		return
 	}
+	s.countDemand(t, at)
 	day := &s.out.Days[d]
 	day.Arrivals++
 	if t.complaint {
@@ -441,6 +448,12 @@ func (s *sim) dayEnd(_ context.Context, d int, at time.Time) error {
 	}
 	if err := s.pdcaDay(d, at); err != nil {
 		return err
+	}
+	s.closeDemandDay(d)
+	if d+1 < s.cfg.Days {
+		if err := s.planDay(d + 1); err != nil {
+			return err
+		}
 	}
 	if d+1 == s.cfg.SurgeDay {
 		s.surge = 1

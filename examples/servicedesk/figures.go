@@ -25,6 +25,15 @@ type keyFigure struct {
 	Note     string
 }
 
+// line is the figure as one line of the terminal report.
+func (f keyFigure) line() string {
+	s := fmt.Sprintf("%-26s %s", f.Name, f.Value)
+	if f.Interval != "" {
+		s += " [" + f.Interval + "]"
+	}
+	return s + "  " + f.Note
+}
+
 // keyFigures returns the month's headline figures in reading order.
 func keyFigures(r *Result) []keyFigure {
 	fb := r.Feedback

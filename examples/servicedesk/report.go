@@ -212,6 +212,7 @@ func (s *sim) finish() (*Result, error) {
 	if err := s.monthEnd(); err != nil {
 		return nil, err
 	}
+	inZone(r, s.loc)
 	return r, nil
 }
 
@@ -226,6 +227,11 @@ func writeText(w io.Writer, r *Result) error {
 	c := r.Config
 	p.f("sqkit service desk: %d days from %s (%s), %d agents, %d arrivals a day on average, seed %d\n",
 		c.Days, r.Start.In(loc).Format("Mon 2006-01-02"), r.Location, c.Agents, c.PerDay, c.Seed)
+
+	p.section("Key figures")
+	for _, f := range keyFigures(r) {
+		p.f("%s\n", f.line())
+	}
 
 	p.section("Volume")
 	var arrivals, complaints, surge int
@@ -333,10 +339,7 @@ func writeText(w io.Writer, r *Result) error {
 	}
 
 	p.section("Feedback")
-	fb := r.Feedback
-	for _, f := range []feedback.Figure{fb.CSAT, fb.NPS, fb.FCR, fb.AHT, fb.ASA, fb.CycleTime, r.ComplaintRate} {
-		p.f("%s\n", f)
-	}
+	p.f("CSAT, NPS, FCR, AHT, ASA, cycle time and the complaint rate: see the key figures\n")
 	cats := make([]string, 0, len(r.Categories))
 	for k := range r.Categories {
 		cats = append(cats, k)

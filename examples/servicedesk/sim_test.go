@@ -364,12 +364,12 @@ func TestOutFilesSameBytes(t *testing.T) {
 	}
 
 	page := string(files[0]["report.html"])
-	for _, h := range []string{"Daily volume", "Daily first-response attainment", "Warning levels", "SLA attainment per priority", "Warnings"} {
-		assert.Contains(t, page, "<h2>"+h+"</h2>")
+	for _, h := range []string{"Key figures", "Daily volume", "Daily first-response attainment", "Warning levels", "Staffing", "SLA attainment per priority", "Warnings"} {
+		assert.Contains(t, page, `">`+h+"</h2>")
 	}
-	assert.Equal(t, 3, strings.Count(page, "<svg "), "three inline charts")
+	assert.Equal(t, 4, strings.Count(page, "<svg "), "four inline charts")
 	assert.Equal(t, 9, strings.Count(page, " tickets</title></rect>"), "a volume bar a day")
-	assert.Equal(t, 4, strings.Count(page, "<polyline "), "an attainment line per team and the desk's")
+	assert.Equal(t, 5, strings.Count(page, "<polyline "), "an attainment line per team and the desk's, and the scheduled agents")
 	assert.Equal(t, 9*len(teams), strings.Count(page, ": none</title></rect>")+strings.Count(page, ": yellow</title></rect>")+
 		strings.Count(page, ": orange</title></rect>")+strings.Count(page, ": red</title></rect>"), "a level cell per team and day")
 	for _, external := range []string{"<script", "src=", "href=", "url(", "@import"} {

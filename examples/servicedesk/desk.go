@@ -239,10 +239,38 @@ func (s *sim) respond(t *ticket, a *agent, at time.Time) error {
 	return nil
 }
 
+// resumeWork is what an agent does on a case that comes back to the
+// queue: why the dispatcher gave it, the event the agent fires (if any)
+// and the minutes the work takes (at least, mean extra, at most).
+var resumeWork = map[stage]struct {
+	why, reason       string
+	event             fsm.Event
+	least, mean, most float64
+}{
+	stFollowUp: {why: "customer answered", least: 2, mean: 4, most: 45},
+	stTier2:    {"escalated to a senior agent", "senior takes over", fsm.TicketStart, 6, 10, 90},
+	stReopened: {"reopened", "looking at the reopened ticket", fsm.TicketStart, 3, 5, 45},
+	stRework:   {"customer not satisfied; rework", "customer not satisfied", fsm.ComplaintRework, 5, 8, 60},
+}
+
 // pickUp is what agent a does when the dispatcher gives it t (asg); it
 // returns the business time the work takes.
 func (s *sim) pickUp(ctx context.Context, a *agent, t *ticket, asg workforce.Assignment) (time.Duration, error) {
 	m, at := t.m, asg.At
+	if w, ok := resumeWork[t.stage]; ok {
+		if err := s.own(t, asg, w.why); err != nil {
+			return 0, err
+		}
+		if w.event != "" {
+			if _, err := m.FireAt(ctx, at, w.event, by(a.name, w.reason)); err != nil {
+				return 0, err
+			}
+		}
+		if t.stage == stRework {
+			t.stage = stHandling
+		}
+		return expMinutes(s.rng, w.least, w.mean, w.most), nil
+	}
 	switch t.stage {
 	case stNew:
 		if err := s.own(t, asg, "next in the "+t.team+" queue"); err != nil {
@@ -258,27 +286,6 @@ func (s *sim) pickUp(ctx context.Context, a *agent, t *ticket, asg workforce.Ass
 			return 0, err
 		}
 		return expMinutes(s.rng, 3, 6, 60), nil
-	case stFollowUp:
-		if err := s.own(t, asg, "customer answered"); err != nil {
-			return 0, err
-		}
-		return expMinutes(s.rng, 2, 4, 45), nil
-	case stTier2:
-		if err := s.own(t, asg, "escalated to a senior agent"); err != nil {
-			return 0, err
-		}
-		if _, err := m.FireAt(ctx, at, fsm.TicketStart, by(a.name, "senior takes over")); err != nil {
-			return 0, err
-		}
-		return expMinutes(s.rng, 6, 10, 90), nil
-	case stReopened:
-		if err := s.own(t, asg, "reopened"); err != nil {
-			return 0, err
-		}
-		if _, err := m.FireAt(ctx, at, fsm.TicketStart, by(a.name, "looking at the reopened ticket")); err != nil {
-			return 0, err
-		}
-		return expMinutes(s.rng, 3, 5, 45), nil
 	case stComplaint:
 		if err := s.own(t, asg, "complaint, "+t.category); err != nil {
 			return 0, err
@@ -302,15 +309,6 @@ func (s *sim) pickUp(ctx context.Context, a *agent, t *ticket, asg workforce.Ass
 		}
 		t.stage = stHandling
 		return expMinutes(s.rng, 6, 12, 90), nil
-	case stRework:
-		if err := s.own(t, asg, "customer not satisfied; rework"); err != nil {
-			return 0, err
-		}
-		if _, err := m.FireAt(ctx, at, fsm.ComplaintRework, by(a.name, "customer not satisfied")); err != nil {
-			return 0, err
-		}
-		t.stage = stHandling
-		return expMinutes(s.rng, 5, 8, 60), nil
 	}
 	return 0, fmt.Errorf("cannot pick up a ticket in stage %d", t.stage)
 }

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/sqkit/sqkit/sla"
+)
+
+// fireDue delivers every timeline event due at or before now, one record at
+// a time, each in a transaction of its own that also updates the ticket's
+// queue row (its warning level and next due instant): the timeline's
+// effect on the desk happens exactly once. It is the in-process loop of the
+// SQLite mode (and of a PostgreSQL portal on a fake clock, whose River jobs
+// wait for real time). It returns the number of events delivered.
+func (d *desk) fireDue(ctx context.Context, lister sla.DueLister, now time.Time) (int, error) {
+	seen := map[sla.RecordKey]bool{}
+	total := 0
+	for {
+		keys, err := lister.Due(ctx, now, 128)
+		if err != nil {
+			return total, err
+		}
+		fresh := 0
+		for _, k := range keys {
+			if seen[k] {
+				continue // unreadable, or changed meanwhile: the next pass retries it
+			}
+			seen[k] = true
+			fresh++
+			n, err := d.fireOne(ctx, k, now)
+			if err != nil {
+				return total, err
+			}
+			total += n
+		}
+		if fresh == 0 {
+			return total, nil
+		}
+	}
+}
+
+// fireOne fires one record in its own transaction.
+func (d *desk) fireOne(ctx context.Context, k sla.RecordKey, now time.Time) (int, error) {
+	n := 0
+	err := inTx(ctx, d.db, func(t tx) error {
+		events, err := d.durable.Load().Fire(t.Bind(ctx), k, now)
+		switch {
+		case errors.Is(err, sla.ErrRecordNotFound), errors.Is(err, sla.ErrInvalid), errors.Is(err, sla.ErrConflict):
+			d.log.WarnContext(ctx, "timeline record skipped", "record", k.String(), "error", err)
+			return nil
+		case err != nil:
+			return err
+		}
+		n = len(events)
+		d.logEvents(ctx, events)
+		if n == 0 {
+			return nil
+		}
+		return d.refresh(ctx, t, k, now)
+	})
+	return n, err
+}
+
+// logEvents logs delivered events by id and kind only.
+func (d *desk) logEvents(ctx context.Context, events []sla.Event) {
+	for _, e := range events {
+		d.log.InfoContext(ctx, "sla event", "event_id", e.ID.String(), "kind", e.ID.Kind.String(), "at", e.At)
+	}
+}
+
+// reloadConfig puts the stored SLA configuration in force when another
+// replica (or an admin) changed it.
+func (d *desk) reloadConfig(ctx context.Context) error {
+	cv, pv, err := configVersions(ctx, d.db)
+	if err != nil {
+		return err
+	}
+	cur := d.config()
+	if cv == cur.CalendarsVersion && pv == cur.PolicyVersion {
+		return nil
+	}
+	cfg, err := loadConfig(ctx, d.db)
+	if err != nil {
+		return err
+	}
+	d.setConfig(cfg)
+	return nil
+}

@@ -196,8 +196,8 @@ func clockEffects(tr *sla.Tracker, key sla.RecordKey, event, kind string, at tim
 
 // summary is what the queue row keeps of a ticket's clocks: the earliest
 // due instant of a running clock and the warning level the timeline has
-// delivered on its open cycles (1 yellow after the first warning, 2 orange
-// after a later one, 3 red once breached).
+// delivered on its open cycles (1 yellow after a warning before 75 % of
+// the target, 2 orange after one from 75 % on, 3 red once breached).
 func (d *desk) summary(r sla.RecordSnapshot) (due time.Time, level int) {
 	resolve := d.config().Resolve
 	for _, rc := range r.Clocks {
@@ -212,15 +212,17 @@ func (d *desk) summary(r sla.RecordSnapshot) (due time.Time, level int) {
 		if cs.BreachedAt != nil {
 			level = max(level, 3)
 		}
-		warnings := 0
 		for i, st := range spec.Events() {
 			if i >= cs.Delivered {
 				break
 			}
 			switch st.Kind {
 			case sla.Warning:
-				warnings++
-				level = max(level, min(warnings, 2))
+				if 4*st.Elapsed < 3*spec.Target() {
+					level = max(level, 1)
+				} else {
+					level = max(level, 2)
+				}
 			case sla.Breach, sla.Reminder:
 				level = 3
 			}

@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -30,11 +32,19 @@ func testPortal(t testing.TB) (*portal, *httptest.Server) {
 
 func testPortalOn(t testing.TB, db string) (*portal, *httptest.Server) {
 	t.Helper()
-	p, err := newPortal(context.Background(), options{DB: db, Fake: testStart, Demo: true, BcryptCost: bcrypt.MinCost})
+	p, err := newPortal(context.Background(), options{DB: db, Fake: testStart, Demo: true, BcryptCost: bcrypt.MinCost, Log: testLog()})
 	require.NoError(t, err)
 	srv := httptest.NewServer(p.handler)
 	t.Cleanup(func() { srv.Close(); p.close() })
 	return p, srv
+}
+
+// testLog logs to stderr when PORTAL_TEST_LOG is set, else discards.
+func testLog() *slog.Logger {
+	if os.Getenv("PORTAL_TEST_LOG") == "" {
+		return slog.New(slog.DiscardHandler)
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
 // browser is a cookie-keeping HTTP client that does not follow redirects.

@@ -34,7 +34,7 @@ func parsePages(loc func() *time.Location) (map[string]*template.Template, error
 			return "in " + d.String()
 		},
 		"money": func(n int64) string { return fmt.Sprintf("%d", n) },
-		"title": func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+		"title": func(v any) string { return strings.ReplaceAll(fmt.Sprint(v), "_", " ") },
 		"pct":   func(f float64) string { return fmt.Sprintf("%.1f", f) },
 		"add1":  func(n int) int { return n + 1 },
 	}

@@ -90,7 +90,7 @@ func openSQLite(path string) (*sqliteDB, error) {
 		return nil, err
 	}
 	w.SetMaxOpenConns(1)
-	r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(ON)")
+	r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(ON)&_pragma=cache_size(-32000)")
 	if err != nil {
 		_ = w.Close()
 		return nil, err

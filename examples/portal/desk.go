@@ -131,14 +131,18 @@ func (d *desk) byToken(ctx context.Context, token string) (ticketRow, error) {
 	return t, err
 }
 
-// queue returns up to limit open tickets, most urgent first; owner, when
-// set, keeps that agent's own. It reads the partial index on due_at.
-func (d *desk) queue(ctx context.Context, owner string, limit int) ([]ticketRow, error) {
-	q, args := "SELECT "+ticketCols+" FROM tickets WHERE open = 1 ORDER BY due_at, id LIMIT ?", []any{limit}
+// queue returns up to limit open tickets, most urgent first, after the
+// cursor (due_at, id) when after is set; owner, when set, keeps that
+// agent's own. It reads the partial indexes on (due_at, id), at any depth.
+func (d *desk) queue(ctx context.Context, owner string, after *cursor, limit int) ([]ticketRow, error) {
+	q, args := "SELECT "+ticketCols+" FROM tickets WHERE open = 1", []any{}
 	if owner != "" {
-		q, args = "SELECT "+ticketCols+" FROM tickets WHERE open = 1 AND owner = ? ORDER BY due_at, id LIMIT ?", []any{owner, limit}
+		q, args = q+" AND owner = ?", append(args, owner)
 	}
-	rs, err := d.db.Query(ctx, q, args...)
+	if after != nil {
+		q, args = q+" AND (due_at, id) > (?, ?)", append(args, after.Due, after.ID)
+	}
+	rs, err := d.db.Query(ctx, q+" ORDER BY due_at, id LIMIT ?", append(args, limit)...)
 	if err != nil {
 		return nil, err
 	}
@@ -152,6 +156,55 @@ func (d *desk) queue(ctx context.Context, owner string, limit int) ([]ticketRow,
 		out = append(out, t)
 	}
 	return out, rs.Err()
+}
+
+// cursor is a position in the queue: the due_at and id of the last row
+// shown.
+type cursor struct{ Due, ID int64 }
+
+// String encodes the cursor for a link.
+func (c cursor) String() string {
+	return strconv.FormatInt(c.Due, 10) + "_" + strconv.FormatInt(c.ID, 10)
+}
+
+// parseCursor decodes a cursor; ok is false when s is malformed.
+func parseCursor(s string) (cursor, bool) {
+	a, b, ok := strings.Cut(s, "_")
+	if !ok {
+		return cursor{}, false
+	}
+	due, err1 := strconv.ParseInt(a, 10, 64)
+	id, err2 := strconv.ParseInt(b, 10, 64)
+	return cursor{Due: due, ID: id}, err1 == nil && err2 == nil
+}
+
+// compare orders cursors as the queue does.
+func (c cursor) compare(o cursor) int {
+	switch {
+	case c.Due != o.Due:
+		return cmpInt(c.Due, o.Due)
+	default:
+		return cmpInt(c.ID, o.ID)
+	}
+}
+
+func cmpInt(a, b int64) int {
+	if a < b {
+		return -1
+	}
+	if a > b {
+		return 1
+	}
+	return 0
+}
+
+// cursorOf is the cursor just after a row.
+func cursorOf(t ticketRow) cursor {
+	due := int64(noDue)
+	if !t.Due.IsZero() {
+		due = t.Due.UnixNano()
+	}
+	return cursor{Due: due, ID: t.ID}
 }
 
 // caseOf loads a ticket's machine and timeline record.

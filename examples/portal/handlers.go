@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -61,8 +62,8 @@ func (s *server) logoutPost(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
-// queueLimit is how many rows the queue shows.
-const queueLimit = 50
+// queueLimit is how many rows a page of the queue shows.
+const queueLimit = 25
 
 func (s *server) queueData(r *http.Request) (map[string]any, error) {
 	owner := ""
@@ -70,11 +71,45 @@ func (s *server) queueData(r *http.Request) (map[string]any, error) {
 	if mine {
 		owner = userOf(r).Name
 	}
-	rows, err := s.desk.queue(r.Context(), owner, queueLimit)
+	var after *cursor
+	if a := r.URL.Query().Get("after"); a != "" {
+		c, ok := parseCursor(a)
+		if !ok {
+			return nil, fmt.Errorf("%w: after: not a queue position", errBadInput)
+		}
+		after = &c
+	}
+	rows, err := s.desk.queue(r.Context(), owner, after, queueLimit)
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"Tickets": rows, "Mine": mine}, nil
+	next := ""
+	if len(rows) == queueLimit {
+		next = cursorOf(rows[len(rows)-1]).String()
+	}
+	now := s.clk.Now()
+	view := make([]queueRow, len(rows))
+	for i, t := range rows {
+		v := queueRow{ID: t.ID, Level: levelName(t.Level), Kind: t.Kind, Subject: t.Subject, State: strings.ReplaceAll(t.State, "_", " "),
+			Owner: t.Owner, Team: t.Team, Priority: t.Priority}
+		if v.Owner == "" {
+			v.Owner = "—"
+		}
+		if !t.Due.IsZero() {
+			v.HasDue, v.DueISO, v.DueLeft = true, t.Due.UTC().Format(time.RFC3339), leftText(t.Due, now)
+		}
+		view[i] = v
+	}
+	return map[string]any{"Tickets": view, "Mine": mine, "Next": next, "Paged": after != nil, "Query": r.URL.Query().Encode()}, nil
+}
+
+// queueRow is one row of the queue, formatted: the page is rendered often,
+// so the template only places strings.
+type queueRow struct {
+	ID                                          int64
+	HasDue                                      bool
+	Level, DueISO, DueWhen, DueLeft             string
+	Kind, Subject, State, Owner, Team, Priority string
 }
 
 func (s *server) queuePage(w http.ResponseWriter, r *http.Request) {

@@ -23,16 +23,7 @@ func parsePages(loc func() *time.Location) (map[string]*template.Template, error
 		},
 		"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"level": levelName,
-		"left": func(due, now time.Time) string {
-			if due.IsZero() {
-				return "no deadline"
-			}
-			d := due.Sub(now).Round(time.Second)
-			if d < 0 {
-				return "overdue " + (-d).String()
-			}
-			return "in " + d.String()
-		},
+		"left":  leftText,
 		"money": func(n int64) string { return fmt.Sprintf("%d", n) },
 		"title": func(v any) string { return strings.ReplaceAll(fmt.Sprint(v), "_", " ") },
 		"pct":   func(f float64) string { return fmt.Sprintf("%.1f", f) },
@@ -47,6 +38,18 @@ func parsePages(loc func() *time.Location) (map[string]*template.Template, error
 		out[name] = t
 	}
 	return out, nil
+}
+
+// leftText says how long until due, or how long overdue.
+func leftText(due, now time.Time) string {
+	if due.IsZero() {
+		return "no deadline"
+	}
+	d := due.Sub(now).Round(time.Second)
+	if d < 0 {
+		return "overdue " + (-d).String()
+	}
+	return "in " + d.String()
 }
 
 // levelName names a warning level 0-3.

@@ -211,3 +211,21 @@ func (e *engines) boardView(teamNames []string) ([]teamView, []incidentView) {
 	}
 	return tv, iv
 }
+
+// incidentTypes lists the incident types a supervisor may report.
+func incidentTypes() []string {
+	var out []string
+	for _, t := range emergency.DefaultIncidentTypes() {
+		out = append(out, string(t))
+	}
+	return out
+}
+
+// incidentGrades lists the grades, most severe first ("I" to "IV").
+func incidentGrades() []string {
+	var out []string
+	for _, g := range emergency.AllGrades() {
+		out = append(out, g.String())
+	}
+	return out
+}

@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/sqkit/sqkit/emergency"
 )
 
 // boardPage shows each team's level with its evidence and obligations, and
@@ -24,7 +22,7 @@ func (s *server) boardPage(w http.ResponseWriter, r *http.Request) {
 	}
 	tv, iv := e.boardView(teams)
 	s.render(w, r, http.StatusOK, "board", map[string]any{"Teams": tv, "Incidents": iv, "TeamNames": teams,
-		"Types": emergency.DefaultIncidentTypes(), "Grades": emergency.AllGrades()})
+		"Types": incidentTypes(), "Grades": incidentGrades()})
 }
 
 // supervise runs a supervisor's change of the engines and returns to the

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sqkit/sqkit/emergency"
 	"github.com/sqkit/sqkit/fsm"
+	"github.com/sqkit/sqkit/sla"
 )
 
 // Board measures, rules and events.
@@ -36,64 +37,84 @@ func boardConfig() emergency.Config {
 				{Level: emergency.Orange, Enter: 25, Exit: 20},
 				{Level: emergency.Red, Enter: 50, Exit: 40},
 			},
-			Dwell: 30 * time.Minute,
+			Dwell: sla.Duration(30 * time.Minute),
 		}},
-		Events:       []emergency.EventRule{{Name: eventMassComplaint, Event: eventMassComplaint, Level: emergency.Red, Dwell: 48 * time.Hour}},
+		Events:       []emergency.EventRule{{Name: eventMassComplaint, Event: eventMassComplaint, Level: emergency.Red, Dwell: sla.Duration(48 * time.Hour)}},
 		HistoryLimit: 50,
 	}
 }
 
-// engineState is the stored state of the three engines.
+// engineState is the stored state of the three engines: their one timeline
+// and each engine's own snapshot.
 type engineState struct {
-	Board       emergency.Snapshot           `json:"board"`
+	Timeline    sla.TrackerSnapshot          `json:"timeline"`
+	Board       emergency.BoardSnapshot      `json:"board"`
 	Obligations emergency.ObligationSnapshot `json:"obligations"`
 	Incidents   emergency.IncidentSnapshot   `json:"incidents"`
 }
 
-// engines are the board, its obligations and the incident manager.
+// engines are the board, its obligations and the incident manager, all on
+// one timeline.
 type engines struct {
+	tr    *sla.Tracker
 	board *emergency.Board
 	obl   *emergency.Obligations
 	inc   *emergency.IncidentManager
 }
 
-// newEngines builds the engines on clk, restored from st when it is not nil.
+// newEngines builds the engines on clk, restored from st when it is not nil:
+// the timeline first, then each engine on it.
 func newEngines(clk clock.Clock, st *engineState) (*engines, error) {
-	var obl *emergency.Obligations
-	board, err := emergency.NewBoard(boardConfig(), emergency.WithClock(clk), emergency.WithObserver(func(c emergency.Change) {
-		if obl != nil {
-			obl.HandleChange(c)
-		}
-	}))
+	e := &engines{}
+	var err error
+	if st == nil {
+		e.tr = sla.NewTracker(sla.WithClock(clk))
+	} else if e.tr, err = sla.RestoreTracker(st.Timeline, sla.WithClock(clk)); err != nil {
+		return nil, fmt.Errorf("portal: stored board: %w", err)
+	}
+	opts := []emergency.Option{emergency.WithClock(clk), emergency.WithTracker(e.tr),
+		emergency.WithObserver(func(c emergency.Change) {
+			if e.obl != nil {
+				e.obl.HandleChange(c)
+			}
+		})}
+	if st == nil {
+		e.board, err = emergency.NewBoard(boardConfig(), opts...)
+	} else {
+		e.board, err = emergency.RestoreBoard(st.Board, opts...)
+	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("portal: stored board: %w", err)
 	}
-	if obl, err = emergency.NewObligations(board, emergency.DefaultObligationConfig(), emergency.WithObligationClock(clk)); err != nil {
-		return nil, err
+	oblOpts := append(opts, emergency.WithBoard(e.board))
+	if st == nil {
+		e.obl, err = emergency.NewObligations(emergency.DefaultObligationConfig(), oblOpts...)
+	} else {
+		e.obl, err = emergency.RestoreObligations(st.Obligations, oblOpts...)
 	}
-	inc, err := emergency.NewIncidentManager(emergency.DefaultIncidentConfig(), emergency.WithIncidentClock(clk))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("portal: stored obligations: %w", err)
 	}
-	e := &engines{board: board, obl: obl, inc: inc}
-	if st != nil {
-		if err := errors.Join(board.Restore(st.Board), obl.Restore(st.Obligations), inc.Restore(st.Incidents)); err != nil {
-			return nil, fmt.Errorf("portal: stored board: %w", err)
-		}
+	if st == nil {
+		e.inc, err = emergency.NewIncidentManager(emergency.DefaultIncidentConfig(), opts...)
+	} else {
+		e.inc, err = emergency.RestoreIncidentManager(st.Incidents, opts...)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("portal: stored incidents: %w", err)
 	}
 	return e, nil
 }
 
-// state snapshots the engines.
+// state snapshots the engines and their timeline.
 func (e *engines) state() engineState {
-	return engineState{Board: e.board.Snapshot(), Obligations: e.obl.Snapshot(), Incidents: e.inc.Snapshot()}
+	return engineState{Timeline: e.tr.Snapshot(), Board: e.board.Snapshot(), Obligations: e.obl.Snapshot(), Incidents: e.inc.Snapshot()}
 }
 
-// advance fires every deadline of the engines due by now.
+// advance fires every deadline of the engines due by now, in order, on
+// their one timeline (the board's holds and dwells among them).
 func (e *engines) advance(now time.Time) {
-	e.obl.AdvanceTo(now)
-	e.inc.AdvanceTo(now)
-	e.board.EvaluateAt(now)
+	e.tr.AdvanceTo(now)
 }
 
 // observe records each team's share of breached open tickets.

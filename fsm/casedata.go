@@ -42,15 +42,6 @@ type Approval struct {
 	At       time.Time `json:"at"`
 }
 
-// now returns at, or the machine clock's time when at is zero. Called with
-// the lock held.
-func (m *Machine) now(at time.Time, explicit bool) time.Time {
-	if !explicit {
-		at = m.clk.Now()
-	}
-	return at.Round(0)
-}
-
 // ---- checklists ----
 
 // Mark marks item of the named checklist as verified at the clock's time.
@@ -62,7 +53,9 @@ func (m *Machine) Mark(checklist, item string, by By) (Mark, error) {
 // MarkAt marks item of the named checklist as verified at time at. The
 // checklist and item must be declared in the definition
 // (ErrUnknownChecklistItem otherwise). Marking an item that is already
-// marked keeps and returns the first mark.
+// marked keeps and returns the first mark. Otherwise, like every
+// recording operation it refuses a zero instant (ErrInvalidArgument) and one
+// before LastRecorded (ErrTimeBackwards).
 func (m *Machine) MarkAt(at time.Time, checklist, item string, by By) (Mark, error) {
 	return m.mark(at, true, checklist, item, by)
 }
@@ -78,8 +71,13 @@ func (m *Machine) mark(at time.Time, explicit bool, checklist, item string, by B
 			return mk, nil
 		}
 	}
-	mk := Mark{Checklist: checklist, Item: item, Actor: by.Actor, Reason: by.Reason, At: m.now(at, explicit)}
+	at, ok := m.stamp(at, explicit)
+	if !ok {
+		return Mark{}, timeError("mark", at, m.last)
+	}
+	mk := Mark{Checklist: checklist, Item: item, Actor: by.Actor, Reason: by.Reason, At: at}
 	m.marks = append(m.marks, mk)
+	m.last = at
 	return mk, nil
 }
 
@@ -137,8 +135,14 @@ func (m *Machine) Assign(owner string, by By) (Transfer, error) {
 
 // AssignAt is Assign recording time at. It returns a *TransferError for an
 // empty owner, ErrAlreadyAssigned if the machine already has an owner
-// (use Transfer) and ErrTerminal in a terminal state. The assignment is
-// recorded as the first transfer, from "" to owner.
+// (use Transfer), ErrTerminal in a terminal state and, like every recording
+// operation, refuses a zero instant (ErrInvalidArgument) or one before
+// LastRecorded (ErrTimeBackwards). The assignment is recorded as the first
+// transfer, from "" to owner.
+//
+// To assign and fire the event that records the assignment in the
+// lifecycle (the ticket preset's TicketAssign) in one step, use
+// FireAssign.
 func (m *Machine) AssignAt(at time.Time, owner string, by By) (Transfer, error) {
 	return m.assign(at, true, owner, by)
 }
@@ -155,10 +159,84 @@ func (m *Machine) assign(at time.Time, explicit bool, owner string, by By) (Tran
 	if m.owner != "" {
 		return Transfer{}, ErrAlreadyAssigned
 	}
-	tr := Transfer{To: owner, Actor: by.Actor, Reason: by.Reason, At: m.now(at, explicit)}
-	m.owner, m.first = owner, owner
+	at, ok := m.stamp(at, explicit)
+	if !ok {
+		return Transfer{}, timeError("assign", at, m.last)
+	}
+	return m.handOverLocked(at, owner, by), nil
+}
+
+// handOverLocked makes to the owner at at and records the transfer; the
+// first owner (from "") becomes the first responder. Called with the lock
+// held, after every check.
+func (m *Machine) handOverLocked(at time.Time, to string, by By) Transfer {
+	tr := Transfer{From: m.owner, To: to, Actor: by.Actor, Reason: by.Reason, At: at}
+	if m.owner == "" {
+		m.first = to
+	}
+	m.owner = to
 	m.transfers = append(m.transfers, tr)
-	return tr, nil
+	m.last = at
+	return tr
+}
+
+// FireAssign fires ev and makes owner the machine's owner in one step, at
+// the clock's current time. See FireAssignAt.
+func (m *Machine) FireAssign(ctx context.Context, ev Event, owner string, by By) (Record, Transfer, error) {
+	own := handover{to: owner}
+	rec, err := m.fire(ctx, time.Time{}, false, ev, by, &own)
+	return rec, own.tr, err
+}
+
+// FireAssignAt fires ev at at and makes owner the machine's owner, as one
+// atomic step: either both happen or neither does, and no other call sees
+// the machine in between. It is the way to assign a ticket
+// (FireAssignAt(ctx, at, TicketAssign, "ann", by)) without ever leaving it
+// in the assigned state with no owner.
+//
+// If the machine has no owner, owner becomes its first owner and first
+// responder, as with Assign; if another agent owns it, it is transferred
+// to owner, as with Transfer (the first responder stays); if owner already
+// owns it, only the event is fired and the returned Transfer is zero. The
+// change of owner is made before the transition's guards run, so they see
+// the new owner (see RequireOwner), and undone if the transition is
+// refused. An empty owner is a *TransferError; every other error is as for
+// FireAt. Hooks run after both, outside the lock, as for FireAt.
+func (m *Machine) FireAssignAt(ctx context.Context, at time.Time, ev Event, owner string, by By) (Record, Transfer, error) {
+	own := handover{to: owner}
+	rec, err := m.fire(ctx, at, true, ev, by, &own)
+	return rec, own.tr, err
+}
+
+// handOver makes the change of owner own describes, for FireAssign, and
+// returns the function that undoes it. Called with the lock held.
+func (m *Machine) handOver(at time.Time, own *handover, by By) (undo func(), err error) {
+	if own.to == "" {
+		return nil, &TransferError{From: m.owner, Problem: "no owner given"}
+	}
+	if own.to == m.owner {
+		return func() {}, nil
+	}
+	owner, first, transfers, last := m.owner, m.first, m.transfers, m.last
+	own.tr = m.handOverLocked(at, own.to, by)
+	return func() {
+		m.owner, m.first, m.transfers, m.last = owner, first, transfers, last
+		own.tr = Transfer{}
+	}, nil
+}
+
+// RequireOwner returns a guard, named "owner", that refuses a transition
+// while the machine has no owner. On the event that assigns a case (the
+// ticket preset's TicketAssign, say) it makes "assigned with nobody
+// assigned" impossible: fire that event with FireAssign, which sets the
+// owner before the guards run. The refusal wraps ErrNoOwner.
+func RequireOwner() Guard {
+	return Guard{Name: "owner", Check: func(_ context.Context, v View) error {
+		if v.m.owner == "" {
+			return ErrNoOwner
+		}
+		return nil
+	}}
 }
 
 // Transfer hands the machine from its current owner to another. See
@@ -170,7 +248,9 @@ func (m *Machine) Transfer(to string, by By) (Transfer, error) {
 // TransferAt is Transfer recording time at. A transfer to nobody (""), to
 // the current owner, or of a machine with no owner yet (use Assign) is
 // refused with a *TransferError; in a terminal state it returns
-// ErrTerminal. The first responder does not change.
+// ErrTerminal. The first responder does not change. Like every
+// recording operation it refuses a zero instant (ErrInvalidArgument) and one
+// before LastRecorded (ErrTimeBackwards).
 func (m *Machine) TransferAt(at time.Time, to string, by By) (Transfer, error) {
 	return m.transfer(at, true, to, by)
 }
@@ -188,10 +268,11 @@ func (m *Machine) transfer(at time.Time, explicit bool, to string, by By) (Trans
 	case m.def.terminal[m.state]:
 		return Transfer{}, ErrTerminal
 	}
-	tr := Transfer{From: m.owner, To: to, Actor: by.Actor, Reason: by.Reason, At: m.now(at, explicit)}
-	m.owner = to
-	m.transfers = append(m.transfers, tr)
-	return tr, nil
+	at, ok := m.stamp(at, explicit)
+	if !ok {
+		return Transfer{}, timeError("transfer", at, m.last)
+	}
+	return m.handOverLocked(at, to, by), nil
 }
 
 // Owner returns the current owner ("" if unassigned).
@@ -226,7 +307,9 @@ func (m *Machine) Escalate(by By) (Escalation, error) {
 
 // EscalateAt moves the machine up exactly one tier, recording time at. It
 // returns ErrNoTiers if the definition has no tiers, ErrTopTier at the
-// highest tier and ErrTerminal in a terminal state.
+// highest tier and ErrTerminal in a terminal state. Like every
+// recording operation it refuses a zero instant (ErrInvalidArgument) and one
+// before LastRecorded (ErrTimeBackwards).
 func (m *Machine) EscalateAt(at time.Time, by By) (Escalation, error) {
 	return m.escalate(at, true, by)
 }
@@ -243,8 +326,13 @@ func (m *Machine) escalate(at time.Time, explicit bool, by By) (Escalation, erro
 	if int(m.tier) >= m.def.maxTier {
 		return Escalation{}, ErrTopTier
 	}
-	e := Escalation{From: int(m.tier), To: int(m.tier) + 1, Actor: by.Actor, Reason: by.Reason, At: m.now(at, explicit)}
+	at, ok := m.stamp(at, explicit)
+	if !ok {
+		return Escalation{}, timeError("escalate", at, m.last)
+	}
+	e := Escalation{From: int(m.tier), To: int(m.tier) + 1, Actor: by.Actor, Reason: by.Reason, At: at}
 	m.tier++
+	m.last = at
 	m.escalations = append(m.escalations, e)
 	return e, nil
 }
@@ -292,6 +380,8 @@ func (m *Machine) Approve(approver string, reason string) (Approval, error) {
 // time at, replacing any earlier approval. The package does not decide who
 // is a supervisor: the host authorises the approver before calling. An
 // empty approver returns ErrInvalidArgument; a terminal state ErrTerminal.
+// Like every recording operation it refuses a zero instant
+// (ErrInvalidArgument) and one before LastRecorded (ErrTimeBackwards).
 func (m *Machine) ApproveAt(at time.Time, approver string, reason string) (Approval, error) {
 	return m.approve(at, true, approver, reason)
 }
@@ -305,8 +395,13 @@ func (m *Machine) approve(at time.Time, explicit bool, approver, reason string) 
 	if m.def.terminal[m.state] {
 		return Approval{}, ErrTerminal
 	}
-	a := Approval{Approver: approver, Amount: m.amount, Reason: reason, At: m.now(at, explicit)}
+	at, ok := m.stamp(at, explicit)
+	if !ok {
+		return Approval{}, timeError("approve", at, m.last)
+	}
+	a := Approval{Approver: approver, Amount: m.amount, Reason: reason, At: at}
 	m.approval = &a
+	m.last = at
 	return a, nil
 }
 

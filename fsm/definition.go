@@ -59,6 +59,13 @@ type Guard struct {
 // Hook runs after a transition has been committed, in the goroutine that
 // fired it and outside any lock; it may call any method of m, including
 // Fire. r is the history record of the transition.
+//
+// A hook must pass the ctx it receives on to every firing it makes (Fire,
+// FireAt, FireAssign, on m or on another machine), or a context derived
+// from it: ctx carries the chain of nested firings that MaxHookDepth
+// bounds. A hook that fires with a context of its own, such as
+// context.Background(), starts a new chain and escapes the bound, so a
+// cycle of hooks would never be stopped with a *HookDepthError.
 type Hook func(ctx context.Context, m *Machine, r Record)
 
 // Checklist is a named list of items that must all be marked (see

@@ -34,16 +34,27 @@
 // running hooks, which may fire further events on the same machine. Errors
 // are typed and leave the machine unchanged: *UnknownEventError,
 // *NotAllowedError, *GuardError (wrapping the guard's reason, e.g.
-// *ChecklistIncompleteError or *ApprovalRequiredError) and *CancelledError;
-// each matches a sentinel (ErrUnknownEvent, ErrNotAllowed, ErrGuardRefused,
-// ErrCancelled, ...) with errors.Is.
+// *ChecklistIncompleteError or *ApprovalRequiredError), *CancelledError and
+// *HookDepthError; each matches a sentinel (ErrUnknownEvent, ErrNotAllowed,
+// ErrGuardRefused, ErrCancelled, ErrHookDepth, ...) with errors.Is.
+//
+// A hook must pass the context it receives on to the firings it makes: the
+// context carries the chain of nested firings, which MaxHookDepth bounds so
+// that a cycle of hooks ends in a *HookDepthError instead of looping for
+// ever. A hook firing with context.Background() escapes the bound.
 //
 // A self-transition (an event whose destination is its source) is a
 // success: it is recorded and its hooks run, where raw looplab/fsm would
 // return a NoTransitionError.
 //
 // Time comes from the machine's clock.Clock (default clock.New(); use a
-// *clock.Mock in tests), or explicitly through the ...At methods.
+// *clock.Mock in tests), or explicitly through the ...At methods, which take
+// the instant first (after ctx). A machine's records never run backwards:
+// every recording operation (FireAt, MarkAt, AssignAt, FireAssignAt,
+// TransferAt, EscalateAt, ApproveAt and their clock forms) refuses an
+// instant before Machine.LastRecorded with an error matching
+// ErrTimeBackwards (the SDK-wide sentinel), and a zero instant with
+// ErrInvalidArgument. The same instant as the last is accepted.
 //
 // # Case data: checklists, tiers, owners, approvals
 //
@@ -59,7 +70,10 @@
 //   - An owner and a first responder: Machine.Assign sets the first owner,
 //     who stays accountable as first responder; Machine.Transfer records
 //     from, to, actor, reason and time and refuses a transfer to nobody or
-//     to the current owner.
+//     to the current owner. Machine.FireAssign sets the owner and fires
+//     the event that records the assignment (TicketAssign) as one atomic
+//     step, so a ticket is never assigned with nobody assigned; the
+//     RequireOwner guard on that event makes it a rule.
 //   - An amount (WithAmount, SetAmount; an int64 in the host's unit,
 //     typically minor currency units, never a float) and an approval
 //     (Machine.Approve). RequireApproval(limit) is a guard refusing a
@@ -81,11 +95,18 @@
 //
 // # Snapshots and diagrams
 //
-// Machine.Snapshot returns a plain, JSON-serialisable Snapshot; Restore
-// brings the machine back exactly and rejects a snapshot whose state (or
-// history, tier or marks) the definition does not know. Definition.Mermaid
-// and Definition.DOT export the lifecycle as a Mermaid stateDiagram-v2 or a
-// Graphviz digraph, deterministic byte for byte.
+// Machine.Snapshot returns a plain, JSON-serialisable Snapshot carrying
+// its format's Version (SnapshotVersion); testdata/snapshot.golden.json
+// pins the format. Restore(snap, WithDefinition(def), opts...) brings the
+// machine back exactly. A snapshot is untrusted input: Restore accepts only
+// what the machine's own operations could have recorded (a history that
+// is a chain of the definition's transitions from the initial state to the
+// snapshot's state, transfers and escalations that follow on from each
+// other, records in time order, known checklist items marked once, ...)
+// and reports every problem at once as *FieldError values (the SDK-wide
+// type) matching ErrInvalidSnapshot. Definition.Mermaid and Definition.DOT
+// export the lifecycle as a Mermaid stateDiagram-v2 or a Graphviz digraph,
+// deterministic byte for byte.
 //
 // # Concurrency
 //
@@ -107,21 +128,19 @@
 //
 // # Performance
 //
-// Measured with
+// The benchmarks compare a Machine with what a user would otherwise run,
+// raw looplab/fsm, in the same run: x-raw is the median of ratios measured
+// in adjacent chunks, which stays stable on a loaded machine where ns/op
+// does not. Headline figures (the run logs are in BENCHMARKS.md):
+//
+//	BenchmarkMachineTransition    one transition pair with history       goal <= 1.5x raw   HEADLINE_T
+//	BenchmarkRestoreFireSnapshot  restore, fire one event, snapshot      goal < 10x a pair  HEADLINE_R
+//	BenchmarkIdleMachines         100,000 idle ticket machines           goal <= 1024 B     HEADLINE_I
+//
+// Measure them with
 //
 //	go test -run '^$' -bench . -benchtime=300ms -count=5 ./fsm
 //
-// on a shared, loaded 2-core amd64 VM (Go 1.26). x-raw is the median of
-// ratios measured in adjacent chunks against raw looplab/fsm in the same
-// run, which is stable under load where the ns/op figures are not:
-//
-//	BenchmarkLooplabRawTransition  raw looplab, one pair (there and back): ~700-3,900 ns/op, 578 B/op, 10 allocs
-//	BenchmarkMachineTransition     Machine, same pair with history:        1.41-1.51x raw (goal <= 1.5x), 746 B/op, 10 allocs
-//	BenchmarkRestoreFireSnapshot   Restore + Fire + Snapshot:              2.49-2.64x one raw pair (goal < 10x), 1,993 B/op, 15 allocs
-//	BenchmarkIdleMachines          100,000 idle ticket machines:           216 B/machine (goal <= 1024), pointer slice included
-//
-// The Machine's ratio sits at the 1.5x goal, not clearly under it: most
-// runs measure 1.41-1.49x, some up to 1.51x. Most of its extra cost over
-// raw looplab is reading the clock (FireAt with an explicit time skips it)
-// and recording the history entry.
+// Most of a Machine's cost over raw looplab is reading the clock (FireAt
+// with an explicit time skips it) and recording the history entry.
 package fsm

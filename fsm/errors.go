@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/sqkit/sqkit/internal/sqerr"
 )
 
 // Sentinel errors. Every error returned by this package matches one of them
@@ -32,12 +35,12 @@ var (
 	ErrApprovalRequired = errors.New("fsm: approval required")
 	// ErrInvalidTransfer matches *TransferError.
 	ErrInvalidTransfer = errors.New("fsm: invalid transfer")
-	// ErrUnknownState is returned when restoring a snapshot whose state the
-	// definition does not know.
-	ErrUnknownState = errors.New("fsm: unknown state")
 	// ErrInvalidSnapshot matches every problem found in a snapshot by
 	// Restore (including ErrUnknownState problems).
 	ErrInvalidSnapshot = errors.New("fsm: invalid snapshot")
+	// ErrUnknownState matches the problems of a snapshot naming a state
+	// the definition does not know; it matches ErrInvalidSnapshot too.
+	ErrUnknownState error = &childError{msg: "fsm: unknown state", parents: []error{ErrInvalidSnapshot}}
 	// ErrUnknownChecklistItem is returned by Machine.Mark for a checklist or
 	// item the definition does not declare.
 	ErrUnknownChecklistItem = errors.New("fsm: unknown checklist item")
@@ -53,6 +56,9 @@ var (
 	// ErrAlreadyAssigned is returned by Machine.Assign when the machine
 	// already has an owner; use Machine.Transfer to change it.
 	ErrAlreadyAssigned = errors.New("fsm: already assigned")
+	// ErrNoOwner is the reason RequireOwner gives for refusing a
+	// transition of a machine with no owner.
+	ErrNoOwner = errors.New("fsm: no owner")
 	// ErrInvalidArgument is returned for empty or malformed arguments
 	// (an empty actor where one is required, an empty approver, ...).
 	ErrInvalidArgument = errors.New("fsm: invalid argument")
@@ -61,36 +67,46 @@ var (
 	ErrHookDepth = errors.New("fsm: hooks nested too deeply")
 )
 
-// FieldError is one problem found while validating a Spec or a Snapshot.
-// Path names the offending field, e.g. "transitions[2].from[0]".
-type FieldError struct {
-	Path    string
-	Problem string
-	kind    error
+// FieldError is one problem found while validating a Spec or a Snapshot:
+// Path names the offending field (e.g. "transitions[2].from[0]"), Message
+// says what is wrong and Err is the sentinel it matches
+// (ErrInvalidDefinition, ErrInvalidSnapshot or ErrUnknownState, which
+// matches ErrInvalidSnapshot too). It is the one FieldError of the whole
+// SDK, so errors.As finds it whichever package reported the problem.
+type FieldError = sqerr.FieldError
+
+// ErrTimeBackwards matches an operation dated before the latest instant
+// recorded on the machine (see Machine.LastRecorded). It is the SDK-wide
+// sentinel, the same value as sla.ErrTimeBackwards.
+var ErrTimeBackwards = sqerr.ErrTimeBackwards
+
+// childError is a sentinel that also matches its parents with errors.Is.
+type childError struct {
+	msg     string
+	parents []error
 }
 
-// Error implements the error interface.
-func (e *FieldError) Error() string {
-	if e.Path == "" {
-		return "fsm: " + e.Problem
-	}
-	return "fsm: " + e.Path + ": " + e.Problem
-}
+func (e *childError) Error() string   { return e.msg }
+func (e *childError) Unwrap() []error { return e.parents }
 
-// Is reports whether target is the sentinel this problem belongs to
-// (ErrInvalidDefinition, ErrInvalidSnapshot or ErrUnknownState).
-func (e *FieldError) Is(target error) bool {
-	if e.kind == nil {
-		return target == ErrInvalidDefinition
-	}
-	if e.kind == ErrUnknownState {
-		return target == ErrUnknownState || target == ErrInvalidSnapshot
-	}
-	return target == e.kind
-}
+// errSnapshotBackwards is the kind of a snapshot's record dated before the
+// record it follows: it matches ErrInvalidSnapshot and ErrTimeBackwards.
+var errSnapshotBackwards = &childError{msg: "fsm: invalid snapshot", parents: []error{ErrInvalidSnapshot, ErrTimeBackwards}}
 
 func defErr(path, format string, args ...any) error {
-	return &FieldError{Path: path, Problem: fmt.Sprintf(format, args...)}
+	return sqerr.Field(ErrInvalidDefinition, path, format, args...)
+}
+
+func snapErr(kind error, path, format string, args ...any) error {
+	return sqerr.Field(kind, path, format, args...)
+}
+
+// timeError reports at, earlier than last (or zero), for op.
+func timeError(op string, at, last time.Time) error {
+	if at.IsZero() {
+		return fmt.Errorf("%w: %s at the zero instant", ErrInvalidArgument, op)
+	}
+	return fmt.Errorf("fsm: %s at %v, before the last recorded instant %v: %w", op, at, last, ErrTimeBackwards)
 }
 
 // UnknownEventError reports an event the definition does not declare.
@@ -263,7 +279,3 @@ func (e *InternalError) Error() string {
 
 // Unwrap returns the underlying error.
 func (e *InternalError) Unwrap() error { return e.Err }
-
-func snapErr(kind error, path, format string, args ...any) error {
-	return &FieldError{Path: path, Problem: fmt.Sprintf(format, args...), kind: kind}
-}

@@ -168,14 +168,14 @@ func ExampleRestore() {
 
 	var snap fsm.Snapshot
 	_ = json.Unmarshal(data, &snap)
-	r, err := fsm.Restore(def, snap, fsm.WithClock(fakeClock()))
+	r, err := fsm.Restore(snap, fsm.WithDefinition(def), fsm.WithClock(fakeClock()))
 	fmt.Println(err, r.ID(), r.State())
 
 	snap.State = "lost"
-	_, err = fsm.Restore(def, snap)
+	_, err = fsm.Restore(snap, fsm.WithDefinition(def))
 	fmt.Println(errors.Is(err, fsm.ErrUnknownState), err)
 	// Output:
-	// {"definition":"ticket","id":"T-7","state":"assigned","history":[{"event":"assign","from":"received","to":"assigned","actor":"desk","at":"2026-03-02T09:00:00Z"}]}
+	// {"version":1,"definition":"ticket","id":"T-7","state":"assigned","history":[{"event":"assign","from":"received","to":"assigned","actor":"desk","at":"2026-03-02T09:00:00Z"}]}
 	// <nil> T-7 assigned
 	// true fsm: state: unknown state "lost"
 }
@@ -217,4 +217,24 @@ func ExampleDefinition_Mermaid() {
 	//     feeding_back --> handling : rework
 	//     feeding_back --> closed : close [five_confirmations]
 	//     closed --> [*]
+}
+
+// FireAssign makes the owner and fires the assign event in one step: a
+// ticket is never assigned with nobody assigned, and a refused event leaves
+// it unowned. RequireOwner on the assign event makes that a rule.
+func ExampleMachine_FireAssign() {
+	spec := fsm.TicketSpec()
+	spec.Transitions[0].Guards = append(spec.Transitions[0].Guards, fsm.RequireOwner()) // TicketAssign
+	def := fsm.MustDefinition(spec)
+	m, _ := fsm.NewMachine(def, fsm.WithClock(fakeClock()), fsm.WithID("T-8"))
+	ctx := context.Background()
+
+	_, err := m.Fire(ctx, fsm.TicketAssign, fsm.By{Actor: "desk"})
+	fmt.Println(errors.Is(err, fsm.ErrNoOwner), m.State())
+
+	rec, tr, err := m.FireAssign(ctx, fsm.TicketAssign, "ann", fsm.By{Actor: "desk", Reason: "billing queue"})
+	fmt.Println(err, rec.From, "->", rec.To, "owner:", m.Owner(), "transfer:", tr.From == "", "->", tr.To)
+	// Output:
+	// true received
+	// <nil> received -> assigned owner: ann transfer: true -> ann
 }

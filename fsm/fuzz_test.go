@@ -3,6 +3,8 @@ package fsm
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -13,19 +15,24 @@ func FuzzRestore(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Add([]byte(`{"state":"received","tier":1}`))
-	f.Add([]byte(`{"definition":"complaint","id":"C-1","state":"handling","tier":2,"amount":8000,"owner":"sam","first_responder":"ann",` +
+	golden, err := os.ReadFile(filepath.Join("testdata", "snapshot.golden.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(golden)
+	f.Add([]byte(`{"version":1,"state":"received","tier":1}`))
+	f.Add([]byte(`{"version":1,"definition":"complaint","id":"C-1","state":"handling","tier":2,"amount":8000,"owner":"sam","first_responder":"ann",` +
 		`"history":[{"event":"investigate","from":"received","to":"investigating","actor":"ann","at":"2026-03-02T09:00:00Z"}],` +
 		`"marks":[{"checklist":"three_verifications","item":"customer_identity","at":"2026-03-02T09:00:00+08:00"}],` +
 		`"transfers":[{"from":"","to":"ann","at":"2026-03-02T09:00:00Z"}],"escalations":[{"from":1,"to":2,"at":"2026-03-02T09:00:00Z"}],` +
 		`"approval":{"approver":"sup","amount":8000,"at":"2026-03-02T09:00:00Z"}}`))
-	f.Add([]byte(`{"state":"limbo"}`))
+	f.Add([]byte(`{"version":1,"state":"limbo"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var snap Snapshot
 		if json.Unmarshal(data, &snap) != nil {
 			return
 		}
-		m, err := Restore(def, snap)
+		m, err := Restore(snap, WithDefinition(def))
 		if err != nil {
 			return
 		}

@@ -121,7 +121,7 @@ func TestHookCycleIsBounded(t *testing.T) {
 
 			// The machine stays usable and snapshots round-trip.
 			snap := m.Snapshot()
-			back, err := Restore(m.Definition(), snap)
+			back, err := Restore(snap, WithDefinition(m.Definition()))
 			require.NoError(t, err)
 			assert.Equal(t, snap, back.Snapshot())
 			_, err = json.Marshal(snap)

@@ -2,6 +2,7 @@ package fsm
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -41,6 +42,14 @@ func WithClock(c clock.Clock) Option {
 	}
 }
 
+// WithDefinition sets the definition Restore rebuilds a machine of; Restore
+// requires it (a snapshot names its definition but cannot carry its guards
+// and hooks). NewMachine takes its definition as an argument and refuses a
+// WithDefinition naming another one.
+func WithDefinition(def *Definition) Option {
+	return func(m *Machine) { m.def = def }
+}
+
 // WithID sets the machine's identifier (e.g. a ticket number); the machine
 // only stores it and puts it in snapshots. Restore takes the ID from the
 // snapshot; WithID passed to Restore overrides it.
@@ -70,6 +79,7 @@ type Machine struct {
 	state  int32
 	tier   int32
 	amount int64
+	last   time.Time // latest instant recorded; see stamp
 
 	owner       string
 	first       string
@@ -81,7 +91,9 @@ type Machine struct {
 }
 
 // NewMachine returns a machine of def in def's initial state (tier 1 if the
-// definition has tiers). It allocates only the machine itself.
+// definition has tiers). It allocates only the machine itself. A nil def
+// returns ErrNilDefinition; a WithDefinition option naming another
+// definition returns ErrInvalidArgument.
 func NewMachine(def *Definition, opts ...Option) (*Machine, error) {
 	if def == nil {
 		return nil, ErrNilDefinition
@@ -90,12 +102,43 @@ func NewMachine(def *Definition, opts ...Option) (*Machine, error) {
 	if def.maxTier > 0 {
 		m.tier = 1
 	}
+	m.apply(opts)
+	if m.def != def {
+		return nil, fmt.Errorf("%w: WithDefinition names another definition than NewMachine's", ErrInvalidArgument)
+	}
+	return m, nil
+}
+
+func (m *Machine) apply(opts []Option) {
 	for _, o := range opts {
 		if o != nil {
 			o(m)
 		}
 	}
-	return m, nil
+}
+
+// LastRecorded returns the latest instant recorded on the machine: of its
+// transitions, marks, transfers, escalations and approval (the zero time
+// for a machine with none). Every recording operation refuses an earlier
+// instant with an error matching ErrTimeBackwards, so each of those records
+// is in time order and a machine's records never run backwards.
+func (m *Machine) LastRecorded() time.Time {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.last
+}
+
+// stamp returns the instant to record an operation with: at, or the
+// clock's time when explicit is false, without its monotonic reading; ok is
+// false for a zero instant or one before the latest instant recorded (the
+// caller reports it with timeError). Called with the lock held; the caller
+// sets m.last once the operation succeeds.
+func (m *Machine) stamp(at time.Time, explicit bool) (t time.Time, ok bool) {
+	if !explicit {
+		at = m.clk.Now()
+	}
+	at = at.Round(0)
+	return at, !at.IsZero() && !at.Before(m.last)
 }
 
 // Definition returns the definition the machine was made from.
@@ -189,7 +232,7 @@ func depthError(parent *chainLink, ev Event) error {
 
 // Fire fires ev at the clock's current time. See FireAt.
 func (m *Machine) Fire(ctx context.Context, ev Event, by By) (Record, error) {
-	return m.fire(ctx, time.Time{}, false, ev, by)
+	return m.fire(ctx, time.Time{}, false, ev, by, nil)
 }
 
 // FireAt fires ev, recording at as the time of the transition.
@@ -197,18 +240,27 @@ func (m *Machine) Fire(ctx context.Context, ev Event, by By) (Record, error) {
 // In order it: returns a *CancelledError if ctx is already done; returns a
 // *HookDepthError if it is called from hooks nested MaxHookDepth deep;
 // returns an *UnknownEventError or *NotAllowedError if ev is not declared or not
-// allowed from the current state; checks the transition's checklists and
-// runs its guards, returning a *GuardError from the first refusal; performs
-// the transition through looplab/fsm; records it in the history; then,
-// after releasing the lock, runs the transition's hooks and the
-// definition's hooks. On any error the machine is unchanged and usable.
+// allowed from the current state; refuses a zero instant
+// (ErrInvalidArgument) and one before the latest instant recorded on the
+// machine (ErrTimeBackwards, see LastRecorded); checks the transition's
+// checklists and runs its guards, returning a *GuardError from the first
+// refusal; performs the transition through looplab/fsm; records it in the
+// history; then, after releasing the lock, runs the transition's hooks and
+// the definition's hooks. On any error the machine is unchanged and usable.
 //
 // Fire and FireAt may be called concurrently and from hooks.
 func (m *Machine) FireAt(ctx context.Context, at time.Time, ev Event, by By) (Record, error) {
-	return m.fire(ctx, at, true, ev, by)
+	return m.fire(ctx, at, true, ev, by, nil)
 }
 
-func (m *Machine) fire(ctx context.Context, at time.Time, explicit bool, ev Event, by By) (Record, error) {
+// handover is the change of owner FireAssign makes together with its
+// transition.
+type handover struct {
+	to string
+	tr Transfer // the record made; zero when to already owned the machine
+}
+
+func (m *Machine) fire(ctx context.Context, at time.Time, explicit bool, ev Event, by By, own *handover) (Record, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -227,7 +279,7 @@ func (m *Machine) fire(ctx context.Context, at time.Time, explicit bool, ev Even
 	if !ok {
 		return Record{}, &UnknownEventError{Event: ev}
 	}
-	rec, err := m.transition(ctx, at, explicit, ei, ev, by)
+	rec, err := m.transition(ctx, at, explicit, ei, ev, by, own)
 	if err != nil {
 		return Record{}, err
 	}
@@ -245,8 +297,10 @@ func (m *Machine) fire(ctx context.Context, at time.Time, explicit bool, ev Even
 	return rec, nil
 }
 
-// transition does the locked part of fire.
-func (m *Machine) transition(ctx context.Context, at time.Time, explicit bool, ei int32, ev Event, by By) (Record, error) {
+// transition does the locked part of fire. With own it hands the machine
+// over first, so the guards see the new owner, and undoes the handover if
+// the transition fails.
+func (m *Machine) transition(ctx context.Context, at time.Time, explicit bool, ei int32, ev Event, by By, own *handover) (Record, error) {
 	d := m.def
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -255,9 +309,28 @@ func (m *Machine) transition(ctx context.Context, at time.Time, explicit bool, e
 	if to < 0 {
 		return Record{}, &NotAllowedError{Event: ev, State: d.states[from], Allowed: slices.Clone(d.avail[from])}
 	}
-	if !explicit {
-		at = m.clk.Now()
+	at, ok := m.stamp(at, explicit)
+	if !ok {
+		return Record{}, timeError("event "+string(ev), at, m.last)
 	}
+	if own != nil {
+		undo, err := m.handOver(at, own, by)
+		if err != nil {
+			return Record{}, err
+		}
+		rec, err := m.commit(ctx, at, ei, from, to, ev, by)
+		if err != nil {
+			undo()
+		}
+		return rec, err
+	}
+	return m.commit(ctx, at, ei, from, to, ev, by)
+}
+
+// commit checks the transition's checklists and guards, asks looplab to
+// perform it and records it. Called with the lock held.
+func (m *Machine) commit(ctx context.Context, at time.Time, ei, from, to int32, ev Event, by By) (Record, error) {
+	d := m.def
 	t := &d.trans[ei]
 	if len(t.Checklists) > 0 || len(t.Guards) > 0 {
 		v := View{m: m, Event: ev, From: d.states[from], To: d.states[to], At: at, By: by}
@@ -279,8 +352,8 @@ func (m *Machine) transition(ctx context.Context, at time.Time, explicit bool, e
 		}
 		return Record{}, &InternalError{Event: ev, Err: err}
 	}
-	at = at.Round(0)
 	m.state = to
+	m.last = at
 	m.record(entry{at: at, actor: by.Actor, reason: by.Reason, event: ei, from: from, to: to})
 	return Record{Event: ev, From: d.states[from], To: d.states[to], Actor: by.Actor, Reason: by.Reason, At: at}, nil
 }

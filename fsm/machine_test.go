@@ -74,6 +74,7 @@ func TestFireRecordsHistory(t *testing.T) {
 	h[0].Actor = "mallory"
 	assert.Equal(t, "alice", m.History()[0].Actor)
 
+	clk.Set(at) // the clock catches up with the explicit instant
 	_, err = m.Fire(ctx, "finish", By{Actor: "alice"})
 	require.NoError(t, err)
 	assert.True(t, m.IsTerminal())
@@ -325,7 +326,7 @@ func TestLongHistoryAcrossBlocks(t *testing.T) {
 			assert.Equal(t, Record{Event: "pause", From: "working", To: "open", Reason: fmt.Sprint(i / 2), At: t0.Add(time.Duration(i/2+1) * time.Second)}, r)
 		}
 	}
-	r, err := Restore(m.Definition(), m.Snapshot(), WithClock(clk))
+	r, err := Restore(m.Snapshot(), WithDefinition(m.Definition()), WithClock(clk))
 	require.NoError(t, err)
 	for range 300 {
 		_, err := r.Fire(ctx, "start", By{})
@@ -366,7 +367,7 @@ func TestConcurrentCaseDataAndSnapshots(t *testing.T) {
 					_, _ = m.Fire(context.Background(), ComplaintHandle, By{})
 				case 5:
 					s := m.Snapshot()
-					if _, err := Restore(def, s); err != nil {
+					if _, err := Restore(s, WithDefinition(def)); err != nil {
 						t.Errorf("restore of a live snapshot: %v", err)
 					}
 				}

@@ -33,6 +33,12 @@ const (
 // adjust before building it: received, assigned, in progress, waiting on
 // customer, escalated, resolved, closed, reopened. A ticket may be reopened
 // from resolved or closed, so no state is terminal.
+//
+// Assign a ticket with Machine.FireAssign(ctx, TicketAssign, owner, by),
+// which sets the owner and fires the event in one step. The preset does
+// not refuse a plain Fire of TicketAssign; to make "assigned with nobody
+// assigned" impossible, add RequireOwner to the guards of its first
+// transition (TicketAssign) before building the definition.
 func TicketSpec() Spec {
 	return Spec{
 		Name:    "ticket",

@@ -5,9 +5,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/benbjohnson/clock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+// advance moves the mock clock of m forward by d.
+func advance(m *Machine, d time.Duration) { m.clk.(*clock.Mock).Add(d) }
 
 func fireAll(t *testing.T, m *Machine, evs ...Event) {
 	t.Helper()
@@ -106,6 +110,7 @@ func TestComplaintThreeVerifications(t *testing.T) {
 	assert.Equal(t, `fsm: guard "checklist five_confirmations" refused event "close" (feeding_back -> closed): fsm: checklist "five_confirmations" incomplete, missing: prevention_mechanism`, err.Error())
 	_, err = m.MarkAt(t0.Add(time.Hour), FiveConfirmations, ItemPreventionMechanism, By{Actor: "lead"})
 	require.NoError(t, err)
+	advance(m, time.Hour) // the clock catches up with the explicit instant
 	fireAll(t, m, ComplaintClose)
 	assert.True(t, m.IsTerminal())
 }
@@ -193,6 +198,7 @@ func TestComplaintTiers(t *testing.T) {
 	require.NoError(t, err)
 	e2, err := m.EscalateAt(t0.Add(time.Hour), By{Actor: "sam", Reason: "mass complaint"})
 	require.NoError(t, err)
+	advance(m, time.Hour) // the clock catches up with the explicit instant
 	assert.Equal(t, TierSpecialForce, m.Tier())
 	_, err = m.Escalate(By{})
 	assert.ErrorIs(t, err, ErrTopTier)
@@ -263,6 +269,11 @@ func TestTransfers(t *testing.T) {
 	assert.Equal(t, "ann", m.FirstResponder())
 	t2, err := m.TransferAt(t0.Add(time.Hour), "carol", By{Actor: "bob", Reason: "night shift"})
 	require.NoError(t, err)
+	// An instant before the latest one recorded is refused; the clock
+	// catches up.
+	_, err = m.TransferAt(t0, "dan", By{})
+	require.ErrorIs(t, err, ErrTimeBackwards)
+	advance(m, time.Hour)
 	t3, err := m.Transfer("ann", By{Actor: "carol", Reason: "back to first responder"})
 	require.NoError(t, err)
 	assert.Equal(t, "ann", m.Owner())
@@ -271,7 +282,7 @@ func TestTransfers(t *testing.T) {
 		{To: "ann", Actor: "dispatcher", Reason: "round robin", At: t0},
 		{From: "ann", To: "bob", Actor: "ann", Reason: "billing expert", At: t0},
 		{From: "bob", To: "carol", Actor: "bob", Reason: "night shift", At: t0.Add(time.Hour)},
-		{From: "carol", To: "ann", Actor: "carol", Reason: "back to first responder", At: t0},
+		{From: "carol", To: "ann", Actor: "carol", Reason: "back to first responder", At: t0.Add(time.Hour)},
 	}, m.Transfers())
 	assert.Equal(t, []Transfer{a, t1, t2, t3}, m.Transfers())
 }

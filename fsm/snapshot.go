@@ -1,16 +1,21 @@
 package fsm
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 )
+
+// SnapshotVersion is the Version of the snapshots Machine.Snapshot writes;
+// Restore refuses any other.
+const SnapshotVersion = 1
 
 // Snapshot is the complete state of a Machine as a plain value: current
 // state, history, checklist marks, tier, owner, first responder, transfers,
 // escalations, approval and amount. It is JSON-serialisable; a host stores
 // it in its own database and brings the machine back with Restore.
 type Snapshot struct {
+	// Version is the format of the snapshot, SnapshotVersion.
+	Version int `json:"version"`
 	// Definition is the name of the definition the machine was made from.
 	Definition     string       `json:"definition,omitempty"`
 	ID             string       `json:"id,omitempty"`
@@ -31,6 +36,7 @@ func (m *Machine) Snapshot() Snapshot {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	s := Snapshot{
+		Version:        SnapshotVersion,
 		Definition:     m.def.name,
 		ID:             m.id,
 		State:          m.def.states[m.state],
@@ -50,36 +56,44 @@ func (m *Machine) Snapshot() Snapshot {
 	return s
 }
 
-// Restore returns a machine of def holding exactly the state in snap (deep
-// copied). Options are applied after the snapshot, so WithClock sets the
-// clock and WithID or WithAmount override the snapshot's values.
+// Restore returns a machine holding exactly the state in snap (deep
+// copied), of the definition given with WithDefinition, which it requires
+// (ErrNilDefinition without it). The other options are those NewMachine
+// takes; they are applied after the snapshot, so WithClock sets the clock
+// and WithID or WithAmount override the snapshot's values.
 //
-// Every problem is reported at once (errors.Join of *FieldError values
-// matching ErrInvalidSnapshot): a state the definition does not know (also
-// matching ErrUnknownState, in State or in the history), a definition name
-// that differs from def's, a tier outside the definition's range, marks of
-// undeclared checklist items, an owner without a first responder (or the
-// reverse), or an approval with no approver.
-func Restore(def *Definition, snap Snapshot, opts ...Option) (*Machine, error) {
+// A snapshot is untrusted input: Restore accepts only what the machine's
+// own operations could have recorded, and reports every problem at once
+// (errors.Join of *FieldError values matching ErrInvalidSnapshot). It
+// refuses a Version other than SnapshotVersion; a definition name other
+// than the definition's; a state, event or checklist item the definition
+// does not know (states also match ErrUnknownState); a history that does
+// not start in the initial state, whose records are not transitions of the
+// definition or do not follow on from each other, or that does not end in
+// the snapshot's state; a tier outside the definition's range or
+// escalations that do not climb one tier at a time to it; transfers that
+// do not start with an assignment, hand over from the owner of the time to
+// someone else, and end with the snapshot's owner (the first responder
+// being the first owner); an item marked twice; an approval with no
+// approver; zero instants; records of one kind out of time order (also
+// matching ErrTimeBackwards); and transfers, escalations or an approval
+// dated after the machine reached a terminal state.
+func Restore(snap Snapshot, opts ...Option) (*Machine, error) {
+	m := &Machine{clk: defaultClock}
+	m.apply(opts)
+	def := m.def
 	if def == nil {
-		return nil, ErrNilDefinition
+		return nil, fmt.Errorf("%w: Restore needs the machine's definition (WithDefinition)", ErrNilDefinition)
 	}
-	if err := def.checkSnapshot(snap); err != nil {
+	last, err := def.checkSnapshot(snap)
+	if err != nil {
 		return nil, err
 	}
-	m := &Machine{
-		def:         def,
-		clk:         defaultClock,
-		id:          snap.ID,
-		state:       def.stateIndex[snap.State],
-		tier:        int32(snap.Tier),
-		amount:      snap.Amount,
-		owner:       snap.Owner,
-		first:       snap.FirstResponder,
-		marks:       slices.Clone(snap.Marks),
-		transfers:   slices.Clone(snap.Transfers),
-		escalations: slices.Clone(snap.Escalations),
-	}
+	m.id, m.state, m.tier, m.amount = snap.ID, def.stateIndex[snap.State], int32(snap.Tier), snap.Amount
+	m.owner, m.first, m.last = snap.Owner, snap.FirstResponder, last
+	m.marks = slices.Clone(snap.Marks)
+	m.transfers = slices.Clone(snap.Transfers)
+	m.escalations = slices.Clone(snap.Escalations)
 	if snap.Approval != nil {
 		a := *snap.Approval
 		m.approval = &a
@@ -93,55 +107,6 @@ func Restore(def *Definition, snap Snapshot, opts ...Option) (*Machine, error) {
 		}
 		m.history = [][]entry{b}
 	}
-	for _, o := range opts {
-		if o != nil {
-			o(m)
-		}
-	}
+	m.apply(opts)
 	return m, nil
-}
-
-func (d *Definition) checkSnapshot(s Snapshot) error {
-	var errs []error
-	add := func(kind error, path, format string, args ...any) {
-		errs = append(errs, snapErr(kind, path, format, args...))
-	}
-	if s.Definition != "" && s.Definition != d.name {
-		add(ErrInvalidSnapshot, "definition", "snapshot of definition %q, not %q", s.Definition, d.name)
-	}
-	if _, ok := d.stateIndex[s.State]; !ok {
-		add(ErrUnknownState, "state", "unknown state %q", s.State)
-	}
-	if d.maxTier == 0 && s.Tier != 0 {
-		add(ErrInvalidSnapshot, "tier", "tier %d but the definition has no tiers", s.Tier)
-	} else if d.maxTier > 0 && (s.Tier < 1 || s.Tier > d.maxTier) {
-		add(ErrInvalidSnapshot, "tier", "tier %d outside 1..%d", s.Tier, d.maxTier)
-	}
-	if s.Owner != "" && s.FirstResponder == "" {
-		add(ErrInvalidSnapshot, "first_responder", "owner %q but no first responder", s.Owner)
-	}
-	if s.Owner == "" && s.FirstResponder != "" {
-		add(ErrInvalidSnapshot, "owner", "first responder %q but no owner", s.FirstResponder)
-	}
-	if s.Approval != nil && s.Approval.Approver == "" {
-		add(ErrInvalidSnapshot, "approval.approver", "approval of %d with no approver", s.Approval.Amount)
-	}
-	for i, r := range s.History {
-		p := fmt.Sprintf("history[%d]", i)
-		if _, ok := d.eventIndex[r.Event]; !ok {
-			add(ErrInvalidSnapshot, p+".event", "unknown event %q", r.Event)
-		}
-		if _, ok := d.stateIndex[r.From]; !ok {
-			add(ErrUnknownState, p+".from", "unknown state %q", r.From)
-		}
-		if _, ok := d.stateIndex[r.To]; !ok {
-			add(ErrUnknownState, p+".to", "unknown state %q", r.To)
-		}
-	}
-	for i, mk := range s.Marks {
-		if !d.hasItem(mk.Checklist, mk.Item) {
-			add(ErrInvalidSnapshot, fmt.Sprintf("marks[%d]", i), "unknown checklist item %q/%q", mk.Checklist, mk.Item)
-		}
-	}
-	return errors.Join(errs...)
 }

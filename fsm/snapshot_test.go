@@ -3,6 +3,9 @@ package fsm
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,7 +60,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	require.NotNil(t, snap.Approval)
 
 	// Direct restore.
-	r, err := Restore(m.Definition(), snap, WithClock(mockClock()))
+	r, err := Restore(snap, WithDefinition(m.Definition()), WithClock(mockClock()))
 	require.NoError(t, err)
 	assert.Equal(t, snap, r.Snapshot())
 
@@ -67,7 +70,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	var back Snapshot
 	require.NoError(t, json.Unmarshal(data, &back))
 	assert.Equal(t, snap, back)
-	r2, err := Restore(m.Definition(), back)
+	r2, err := Restore(back, WithDefinition(m.Definition()))
 	require.NoError(t, err)
 	assert.Equal(t, snap, r2.Snapshot())
 	data2, err := json.Marshal(r2.Snapshot())
@@ -98,8 +101,8 @@ func TestSnapshotOfNewMachineIsMinimal(t *testing.T) {
 	require.NoError(t, err)
 	data, err := json.Marshal(m.Snapshot())
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"definition":"ticket","id":"T-1","state":"received"}`, string(data))
-	r, err := Restore(TicketDefinition(), m.Snapshot())
+	assert.JSONEq(t, `{"version":1,"definition":"ticket","id":"T-1","state":"received"}`, string(data))
+	r, err := Restore(m.Snapshot(), WithDefinition(TicketDefinition()))
 	require.NoError(t, err)
 	assert.Equal(t, m.Snapshot(), r.Snapshot())
 }
@@ -108,7 +111,7 @@ func TestRestoreOptionsOverride(t *testing.T) {
 	m := busyComplaint(t)
 	clk := mockClock()
 	clk.Add(24 * time.Hour)
-	r, err := Restore(m.Definition(), m.Snapshot(), WithID("C-43"), WithAmount(1), WithClock(clk))
+	r, err := Restore(m.Snapshot(), WithDefinition(m.Definition()), WithID("C-43"), WithAmount(1), WithClock(clk))
 	require.NoError(t, err)
 	assert.Equal(t, "C-43", r.ID())
 	assert.Equal(t, int64(1), r.Amount())
@@ -120,10 +123,10 @@ func TestRestoreOptionsOverride(t *testing.T) {
 func TestRestoreRejectsBadSnapshots(t *testing.T) {
 	def, err := ComplaintDefinition(DefaultApprovalLimit)
 	require.NoError(t, err)
-	good := Snapshot{Definition: "complaint", State: ComplaintReceived, Tier: 1}
-	_, err = Restore(def, good)
+	good := Snapshot{Version: SnapshotVersion, Definition: "complaint", State: ComplaintReceived, Tier: 1}
+	_, err = Restore(good, WithDefinition(def))
 	require.NoError(t, err)
-	_, err = Restore(nil, good)
+	_, err = Restore(good, WithDefinition(nil))
 	assert.ErrorIs(t, err, ErrNilDefinition)
 
 	tests := []struct {
@@ -156,7 +159,7 @@ func TestRestoreRejectsBadSnapshots(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := good
 			tt.mutate(&s)
-			m, err := Restore(def, s)
+			m, err := Restore(s, WithDefinition(def))
 			assert.Nil(t, m)
 			require.Error(t, err)
 			assert.ErrorIs(t, err, ErrInvalidSnapshot)
@@ -169,6 +172,165 @@ func TestRestoreRejectsBadSnapshots(t *testing.T) {
 	}
 
 	// A ticket snapshot has no tiers.
-	_, err = Restore(TicketDefinition(), Snapshot{State: TicketReceived, Tier: 1})
+	_, err = Restore(Snapshot{Version: SnapshotVersion, State: TicketReceived, Tier: 1}, WithDefinition(TicketDefinition()))
 	assert.ErrorContains(t, err, "tier 1 but the definition has no tiers")
+}
+
+// The golden file pins the snapshot format: a change to it must be a
+// deliberate one (with a new SnapshotVersion).
+func TestSnapshotGolden(t *testing.T) {
+	m := busyComplaint(t)
+	data, err := json.MarshalIndent(m.Snapshot(), "", "  ")
+	require.NoError(t, err)
+	golden(t, "snapshot.golden.json", string(data)+"\n")
+
+	raw, err := os.ReadFile(filepath.Join("testdata", "snapshot.golden.json"))
+	require.NoError(t, err)
+	var snap Snapshot
+	require.NoError(t, json.Unmarshal(raw, &snap))
+	r, err := Restore(snap, WithDefinition(m.Definition()))
+	require.NoError(t, err)
+	again, err := json.MarshalIndent(r.Snapshot(), "", "  ")
+	require.NoError(t, err)
+	assert.Equal(t, string(raw), string(again)+"\n")
+
+	// Another version is refused, naming it.
+	other := strings.Replace(string(raw), `"version": 1,`, `"version": 2,`, 1)
+	require.NotEqual(t, string(raw), other)
+	require.NoError(t, json.Unmarshal([]byte(other), &snap))
+	_, err = Restore(snap, WithDefinition(m.Definition()))
+	require.ErrorIs(t, err, ErrInvalidSnapshot)
+	assert.EqualError(t, err, "fsm: version: snapshot version 2, this package reads version 1")
+}
+
+func TestRestoreNeedsDefinition(t *testing.T) {
+	snap := busyComplaint(t).Snapshot()
+	for _, opts := range [][]Option{nil, {WithClock(mockClock())}, {WithDefinition(nil)}} {
+		m, err := Restore(snap, opts...)
+		assert.Nil(t, m)
+		require.ErrorIs(t, err, ErrNilDefinition)
+		assert.ErrorContains(t, err, "WithDefinition")
+	}
+	_, err := NewMachine(TicketDefinition(), WithDefinition(busyComplaint(t).Definition()))
+	require.ErrorIs(t, err, ErrInvalidArgument)
+	_, err = NewMachine(TicketDefinition(), WithDefinition(TicketDefinition()))
+	require.NoError(t, err)
+}
+
+// Each of these snapshots records what the machine's own operations
+// refuse; Restore refuses them too.
+func TestRestoreRefusesWhatLiveRefuses(t *testing.T) {
+	busy := busyComplaint(t)
+	def := busy.Definition()
+	at := func(min int) time.Time { return t0.Add(time.Duration(min) * time.Minute) }
+	tests := []struct {
+		name      string
+		mutate    func(*Snapshot)
+		want      string
+		backwards bool
+	}{
+		{"history not from the initial state", func(s *Snapshot) {
+			s.History[0].From, s.History[0].To = ComplaintInvestigating, ComplaintHandling
+			s.History[0].Event = ComplaintHandle
+		}, `history[0].from: "investigating", but the machine was in "received"`, false},
+		{"history broken chain", func(s *Snapshot) { s.History[1].From = ComplaintReceived },
+			`history[1].from: "received", but the machine was in "investigating"`, false},
+		{"transition the definition does not have", func(s *Snapshot) { s.History[1].Event = ComplaintClose },
+			`history[1]: the definition has no transition "close" from "investigating" to "handling"`, false},
+		{"history ends elsewhere", func(s *Snapshot) { s.State = ComplaintFeedingBack },
+			`state: "feeding_back", but the history ends in "handling"`, false},
+		{"no history, not initial", func(s *Snapshot) {
+			s.History = nil
+		}, `state: "handling", but a machine with no history is in the initial state "received"`, false},
+		{"history out of time order", func(s *Snapshot) { s.History[1].At = at(-1) },
+			`history[1].at: 2026-03-02 08:59:00 +0000 UTC is before the previous record's 2026-03-02 09:00:00 +0000 UTC`, true},
+		{"zero instant", func(s *Snapshot) { s.History[0].At = time.Time{} }, `history[0].at: zero instant`, false},
+		{"item marked twice", func(s *Snapshot) { s.Marks[2].Item = s.Marks[0].Item },
+			`marks[2]: item "three_verifications"/"customer_identity" marked twice (also marks[0])`, false},
+		{"marks out of time order", func(s *Snapshot) { s.Marks[0].At = at(11) }, `marks[1].at:`, true},
+		{"first transfer not an assignment", func(s *Snapshot) { s.Transfers[0].From = "zed" },
+			`transfers[0].from: "zed", but the first transfer assigns the first owner`, false},
+		{"transfer from someone else", func(s *Snapshot) { s.Transfers[1].From = "zed" },
+			`transfers[1].from: "zed", but the owner was "ann"`, false},
+		{"transfer to the owner", func(s *Snapshot) { s.Transfers[1].To = "ann"; s.Owner = "ann" },
+			`transfers[1].to: transfer to the current owner "ann"`, false},
+		{"transfer to nobody", func(s *Snapshot) { s.Transfers[1].To = "" }, `transfers[1].to: transfer to nobody`, false},
+		{"owner not the last transferee", func(s *Snapshot) { s.Owner = "zed" },
+			`owner: "zed", but the transfers leave the machine with "sam"`, false},
+		{"first responder not the first owner", func(s *Snapshot) { s.FirstResponder = "sam" },
+			`transfers[0].to: "ann", but the first responder is "sam"`, false},
+		{"owner without any transfer", func(s *Snapshot) { s.Transfers = nil },
+			`owner: "sam", but the transfers leave the machine with ""`, false},
+		{"escalation skipping a tier", func(s *Snapshot) { s.Escalations[0].To = 3; s.Tier = 3 },
+			`escalations[0]: from tier 1 to 3, but the machine was at tier 1 of 3 and escalates one tier at a time`, false},
+		{"tier not reached by escalations", func(s *Snapshot) { s.Tier = 3 },
+			`tier: tier 3, but the escalations leave the machine at tier 2`, false},
+		{"escalation out of time order", func(s *Snapshot) {
+			s.Escalations = append(s.Escalations, Escalation{From: 2, To: 3, At: at(1)})
+			s.Tier = 3
+		}, `escalations[1].at:`, true},
+		{"approval at the zero instant", func(s *Snapshot) { s.Approval.At = time.Time{} }, `approval.at: zero instant`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			snap := busy.Snapshot()
+			tt.mutate(&snap)
+			m, err := Restore(snap, WithDefinition(def))
+			assert.Nil(t, m)
+			require.ErrorIs(t, err, ErrInvalidSnapshot)
+			assert.ErrorContains(t, err, "fsm: "+tt.want)
+			assert.Equal(t, tt.backwards, errorIs(err, ErrTimeBackwards), "matches ErrTimeBackwards")
+			var fe *FieldError
+			require.ErrorAs(t, err, &fe)
+		})
+	}
+
+	// A ticket definition has no tiers, so no escalations either.
+	tk := Snapshot{Version: SnapshotVersion, State: TicketReceived,
+		Escalations: []Escalation{{From: 1, To: 2, At: t0}}}
+	_, err := Restore(tk, WithDefinition(TicketDefinition()))
+	assert.ErrorContains(t, err, "fsm: escalations: 1 escalations but the definition has no tiers")
+}
+
+func TestRestoreRefusesRecordsAfterTerminal(t *testing.T) {
+	d, err := NewDefinition(Spec{Initial: "a", States: []State{"a", "z"}, Terminal: []State{"z"}, MaxTier: 2,
+		Transitions: []Transition{{Event: "end", From: []State{"a"}, To: "z"}}})
+	require.NoError(t, err)
+	m, err := NewMachine(d, WithClock(mockClock()))
+	require.NoError(t, err)
+	_, err = m.Assign("ann", By{})
+	require.NoError(t, err)
+	_, err = m.FireAt(context.Background(), t0.Add(time.Hour), "end", By{})
+	require.NoError(t, err)
+	_, err = m.TransferAt(t0.Add(2*time.Hour), "bob", By{})
+	require.ErrorIs(t, err, ErrTerminal)
+
+	snap := m.Snapshot()
+	_, err = Restore(snap, WithDefinition(d))
+	require.NoError(t, err)
+	snap.Transfers = append(snap.Transfers, Transfer{From: "ann", To: "bob", At: t0.Add(2 * time.Hour)})
+	snap.Owner = "bob"
+	snap.Escalations = []Escalation{{From: 1, To: 2, At: t0.Add(3 * time.Hour)}}
+	snap.Tier = 2
+	snap.Approval = &Approval{Approver: "sup", At: t0.Add(4 * time.Hour)}
+	_, err = Restore(snap, WithDefinition(d))
+	require.ErrorIs(t, err, ErrInvalidSnapshot)
+	for _, p := range []string{"transfers[1].at", "escalations[0].at", "approval.at"} {
+		assert.ErrorContains(t, err, "fsm: "+p+": ")
+	}
+	assert.ErrorContains(t, err, `after the machine reached terminal state "z" at 2026-03-02 10:00:00 +0000 UTC`)
+}
+
+func TestRestoredMachineKeepsTimeOrder(t *testing.T) {
+	m := busyComplaint(t)
+	last := m.LastRecorded()
+	assert.Equal(t, t0.Add(70*time.Minute), last)
+	r, err := Restore(m.Snapshot(), WithDefinition(m.Definition()), WithClock(mockClock()))
+	require.NoError(t, err)
+	assert.Equal(t, last, r.LastRecorded())
+	// The restored clock reads t0, before the latest record.
+	_, err = r.Fire(context.Background(), ComplaintFeedBack, By{})
+	require.ErrorIs(t, err, ErrTimeBackwards)
+	_, err = r.FireAt(context.Background(), last, ComplaintFeedBack, By{})
+	require.NoError(t, err)
 }

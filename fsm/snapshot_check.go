@@ -1,0 +1,209 @@
+package fsm
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// snapCheck collects the problems of a snapshot (see Restore).
+type snapCheck struct {
+	d    *Definition
+	errs []error
+	last time.Time // the latest instant of any record
+}
+
+func (c *snapCheck) add(kind error, path, format string, args ...any) {
+	c.errs = append(c.errs, snapErr(kind, path, format, args...))
+}
+
+// dated checks the instant of the record at path, which follows a record
+// of the same kind dated *prev: it must not be zero nor before *prev, as
+// the live operations refuse. It moves *prev and c.last on.
+func (c *snapCheck) dated(path string, at time.Time, prev *time.Time) {
+	switch {
+	case at.IsZero():
+		c.add(ErrInvalidSnapshot, path+".at", "zero instant")
+	case at.Before(*prev):
+		c.add(errSnapshotBackwards, path+".at", "%v is before the previous record's %v", at, *prev)
+	default:
+		*prev = at
+	}
+	if at.After(c.last) {
+		c.last = at
+	}
+}
+
+// checkSnapshot reports every problem of s as a snapshot of a machine of
+// d, and returns the latest instant s records.
+func (d *Definition) checkSnapshot(s Snapshot) (time.Time, error) {
+	if s.Version != SnapshotVersion {
+		return time.Time{}, snapErr(ErrInvalidSnapshot, "version", "snapshot version %d, this package reads version %d", s.Version, SnapshotVersion)
+	}
+	c := &snapCheck{d: d}
+	if s.Definition != "" && s.Definition != d.name {
+		c.add(ErrInvalidSnapshot, "definition", "snapshot of definition %q, not %q", s.Definition, d.name)
+	}
+	c.history(s)
+	c.marks(s.Marks)
+	c.owners(s)
+	c.tiers(s)
+	if a := s.Approval; a != nil {
+		if a.Approver == "" {
+			c.add(ErrInvalidSnapshot, "approval.approver", "approval of %d with no approver", a.Amount)
+		}
+		var prev time.Time
+		c.dated("approval", a.At, &prev)
+	}
+	c.afterTerminal(s)
+	return c.last, errors.Join(c.errs...)
+}
+
+// state returns the index of st, reporting it at path if unknown.
+func (c *snapCheck) state(path string, st State) (int32, bool) {
+	i, ok := c.d.stateIndex[st]
+	if !ok {
+		c.add(ErrUnknownState, path, "unknown state %q", st)
+	}
+	return i, ok
+}
+
+// history checks that the history is a chain of the definition's
+// transitions from the initial state to the snapshot's state.
+func (c *snapCheck) history(s Snapshot) {
+	d := c.d
+	cur := d.states[d.initial]
+	var prev time.Time
+	for i, r := range s.History {
+		p := fmt.Sprintf("history[%d]", i)
+		ei, evOK := d.eventIndex[r.Event]
+		if !evOK {
+			c.add(ErrInvalidSnapshot, p+".event", "unknown event %q", r.Event)
+		}
+		from, fromOK := c.state(p+".from", r.From)
+		to, toOK := c.state(p+".to", r.To)
+		if fromOK && r.From != cur {
+			c.add(ErrInvalidSnapshot, p+".from", "%q, but the machine was in %q", r.From, cur)
+		}
+		if evOK && fromOK && toOK && d.table[int(ei)*len(d.states)+int(from)] != to {
+			c.add(ErrInvalidSnapshot, p, "the definition has no transition %q from %q to %q", r.Event, r.From, r.To)
+		}
+		c.dated(p, r.At, &prev)
+		cur = r.To
+	}
+	if _, ok := c.state("state", s.State); ok && s.State != cur {
+		if len(s.History) == 0 {
+			c.add(ErrInvalidSnapshot, "state", "%q, but a machine with no history is in the initial state %q", s.State, cur)
+		} else {
+			c.add(ErrInvalidSnapshot, "state", "%q, but the history ends in %q", s.State, cur)
+		}
+	}
+}
+
+// marks checks that every mark names a declared item, marked once.
+func (c *snapCheck) marks(marks []Mark) {
+	seen := make(map[Mark]int, len(marks))
+	var prev time.Time
+	for i, mk := range marks {
+		p := fmt.Sprintf("marks[%d]", i)
+		key := Mark{Checklist: mk.Checklist, Item: mk.Item}
+		if !c.d.hasItem(mk.Checklist, mk.Item) {
+			c.add(ErrInvalidSnapshot, p, "unknown checklist item %q/%q", mk.Checklist, mk.Item)
+		} else if j, dup := seen[key]; dup {
+			c.add(ErrInvalidSnapshot, p, "item %q/%q marked twice (also marks[%d])", mk.Checklist, mk.Item, j)
+		} else {
+			seen[key] = i
+		}
+		c.dated(p, mk.At, &prev)
+	}
+}
+
+// owners checks that the transfers start with the assignment of the first
+// responder, hand over from one owner to another and end with the owner.
+func (c *snapCheck) owners(s Snapshot) {
+	if s.Owner != "" && s.FirstResponder == "" {
+		c.add(ErrInvalidSnapshot, "first_responder", "owner %q but no first responder", s.Owner)
+	}
+	if s.Owner == "" && s.FirstResponder != "" {
+		c.add(ErrInvalidSnapshot, "owner", "first responder %q but no owner", s.FirstResponder)
+	}
+	owner := ""
+	var prev time.Time
+	for i, tr := range s.Transfers {
+		p := fmt.Sprintf("transfers[%d]", i)
+		switch {
+		case tr.From != owner && i == 0:
+			c.add(ErrInvalidSnapshot, p+".from", "%q, but the first transfer assigns the first owner", tr.From)
+		case tr.From != owner:
+			c.add(ErrInvalidSnapshot, p+".from", "%q, but the owner was %q", tr.From, owner)
+		}
+		switch {
+		case tr.To == "":
+			c.add(ErrInvalidSnapshot, p+".to", "transfer to nobody")
+		case tr.To == tr.From:
+			c.add(ErrInvalidSnapshot, p+".to", "transfer to the current owner %q", tr.To)
+		case i == 0 && tr.To != s.FirstResponder:
+			c.add(ErrInvalidSnapshot, p+".to", "%q, but the first responder is %q", tr.To, s.FirstResponder)
+		}
+		c.dated(p, tr.At, &prev)
+		owner = tr.To
+	}
+	if s.Owner != owner {
+		c.add(ErrInvalidSnapshot, "owner", "%q, but the transfers leave the machine with %q", s.Owner, owner)
+	}
+}
+
+// tiers checks the tier and that the escalations climb to it one tier at
+// a time.
+func (c *snapCheck) tiers(s Snapshot) {
+	top := c.d.maxTier
+	if top == 0 {
+		if s.Tier != 0 {
+			c.add(ErrInvalidSnapshot, "tier", "tier %d but the definition has no tiers", s.Tier)
+		}
+		if len(s.Escalations) > 0 {
+			c.add(ErrInvalidSnapshot, "escalations", "%d escalations but the definition has no tiers", len(s.Escalations))
+		}
+		return
+	}
+	if s.Tier < 1 || s.Tier > top {
+		c.add(ErrInvalidSnapshot, "tier", "tier %d outside 1..%d", s.Tier, top)
+	}
+	tier := 1
+	var prev time.Time
+	for i, e := range s.Escalations {
+		p := fmt.Sprintf("escalations[%d]", i)
+		if e.From != tier || e.To != tier+1 || e.To > top {
+			c.add(ErrInvalidSnapshot, p, "from tier %d to %d, but the machine was at tier %d of %d and escalates one tier at a time", e.From, e.To, tier, top)
+		}
+		c.dated(p, e.At, &prev)
+		tier = e.To
+	}
+	if s.Tier != tier {
+		c.add(ErrInvalidSnapshot, "tier", "tier %d, but the escalations leave the machine at tier %d", s.Tier, tier)
+	}
+}
+
+// afterTerminal reports transfers, escalations and an approval dated after
+// the machine reached a terminal state, which refuses them.
+func (c *snapCheck) afterTerminal(s Snapshot) {
+	n := len(s.History)
+	if n == 0 || !c.d.IsTerminal(s.State) {
+		return
+	}
+	end := s.History[n-1].At
+	late := func(path string, at time.Time) {
+		if at.After(end) {
+			c.add(ErrInvalidSnapshot, path+".at", "%v is after the machine reached terminal state %q at %v", at, s.State, end)
+		}
+	}
+	for i, tr := range s.Transfers {
+		late(fmt.Sprintf("transfers[%d]", i), tr.At)
+	}
+	for i, e := range s.Escalations {
+		late(fmt.Sprintf("escalations[%d]", i), e.At)
+	}
+	if s.Approval != nil {
+		late("approval", s.Approval.At)
+	}
+}

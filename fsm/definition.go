@@ -113,14 +113,9 @@ func (s Spec) Validate() error {
 		add(defErr("states", "no states"))
 	}
 	known := make(map[State]int, len(s.States))
+	seen := make(map[State]bool, len(s.States))
 	for i, st := range s.States {
-		p := fmt.Sprintf("states[%d]", i)
-		switch _, dup := known[st]; {
-		case st == "":
-			add(defErr(p, "empty state name"))
-		case dup:
-			add(defErr(p, "duplicate state %q", st))
-		default:
+		if distinct(add, seen, st, fmt.Sprintf("states[%d]", i), "state", "state") {
 			known[st] = i
 		}
 	}
@@ -132,43 +127,20 @@ func (s Spec) Validate() error {
 	terminal := make(map[State]bool, len(s.Terminal))
 	for i, st := range s.Terminal {
 		p := fmt.Sprintf("terminal[%d]", i)
-		switch {
-		case st == "":
-			add(defErr(p, "empty state name"))
-		case terminal[st]:
-			add(defErr(p, "duplicate terminal state %q", st))
-		default:
-			if _, ok := known[st]; !ok {
-				add(defErr(p, "unknown state %q", st))
-			}
-			terminal[st] = true
+		if _, ok := known[st]; distinct(add, terminal, st, p, "state", "terminal state") && !ok {
+			add(defErr(p, "unknown state %q", st))
 		}
 	}
 	checklists := make(map[string]bool, len(s.Checklists))
 	for i, c := range s.Checklists {
 		p := fmt.Sprintf("checklists[%d]", i)
-		switch {
-		case c.Name == "":
-			add(defErr(p+".name", "empty checklist name"))
-		case checklists[c.Name]:
-			add(defErr(p+".name", "duplicate checklist %q", c.Name))
-		default:
-			checklists[c.Name] = true
-		}
+		distinct(add, checklists, c.Name, p+".name", "checklist", "checklist")
 		if len(c.Items) == 0 {
 			add(defErr(p+".items", "checklist has no items"))
 		}
 		items := make(map[string]bool, len(c.Items))
 		for j, it := range c.Items {
-			ip := fmt.Sprintf("%s.items[%d]", p, j)
-			switch {
-			case it == "":
-				add(defErr(ip, "empty item name"))
-			case items[it]:
-				add(defErr(ip, "duplicate item %q", it))
-			default:
-				items[it] = true
-			}
+			distinct(add, items, it, fmt.Sprintf("%s.items[%d]", p, j), "item", "item")
 		}
 	}
 	if s.MaxTier < 0 {
@@ -177,14 +149,7 @@ func (s Spec) Validate() error {
 	events := make(map[Event]bool, len(s.Transitions))
 	for i, t := range s.Transitions {
 		p := fmt.Sprintf("transitions[%d]", i)
-		switch {
-		case t.Event == "":
-			add(defErr(p+".event", "empty event name"))
-		case events[t.Event]:
-			add(defErr(p+".event", "duplicate event %q", t.Event))
-		default:
-			events[t.Event] = true
-		}
+		distinct(add, events, t.Event, p+".event", "event", "event")
 		if len(t.From) == 0 {
 			add(defErr(p+".from", "event %q has no source state", t.Event))
 		}
@@ -255,6 +220,23 @@ func (s Spec) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// distinct checks a name that must be non-empty and unique in its list:
+// it reports an empty name ("empty <noun> name") or one already in seen
+// ("duplicate <dup> <name>") at path, and otherwise adds it to seen and
+// returns true.
+func distinct[N ~string](add func(error), seen map[N]bool, name N, path, noun, dup string) bool {
+	switch {
+	case name == "":
+		add(defErr(path, "empty %s name", noun))
+	case seen[name]:
+		add(defErr(path, "duplicate %s %q", dup, name))
+	default:
+		seen[name] = true
+		return true
+	}
+	return false
 }
 
 // Definition is a validated, immutable lifecycle built once from a Spec and

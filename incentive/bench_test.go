@@ -122,16 +122,22 @@ func BenchmarkTableEvaluate(b *testing.B) {
 	}
 }
 
-// BenchmarkSplit splits a pool among 50 weights and then times the
-// big.Rat largest-remainder split a careful user would write, reporting
-// the ratio.
-func BenchmarkSplit(b *testing.B) {
+// splitWeights returns 50 weights as Decimals and as big.Rats.
+func splitWeights() ([]Decimal, []*big.Rat) {
 	w := make([]Decimal, 50)
 	rw := make([]*big.Rat, 50)
 	for i := range w {
 		w[i], _ = NewDecimal(int64(800+i*7), 3)
 		rw[i] = rat(w[i])
 	}
+	return w, rw
+}
+
+// BenchmarkSplit splits a pool among 50 weights and then times the
+// big.Rat largest-remainder split a careful user would write, reporting
+// the ratio.
+func BenchmarkSplit(b *testing.B) {
+	w, rw := splitWeights()
 	pool := MustMoney("USD 12345.67")
 	b.ReportAllocs()
 	for b.Loop() {
@@ -180,12 +186,7 @@ func naiveSplit(total int64, weights []*big.Rat) []int64 {
 }
 
 func TestNaiveSplitAgrees(t *testing.T) {
-	w := make([]Decimal, 50)
-	rw := make([]*big.Rat, 50)
-	for i := range w {
-		w[i], _ = NewDecimal(int64(800+i*7), 3)
-		rw[i] = rat(w[i])
-	}
+	w, rw := splitWeights()
 	parts, err := MustMoney("USD 12345.67").Split(w)
 	require.NoError(t, err)
 	want := naiveSplit(1234567, rw)

@@ -18,7 +18,7 @@ func issuedBook(t *testing.T) (*Book, *clock.Mock, Statement) {
 	t.Helper()
 	clk := clock.NewMock()
 	clk.Set(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC))
-	b := NewBook(clk)
+	b := NewBook(WithClock(clk))
 	st, err := mustCompile(t, servicePlan()).Statement(Input{Person: "alice", Period: "2026-10", Values: aliceValues(), Quantity: MustDecimal("250")})
 	require.NoError(t, err)
 	require.NoError(t, b.Issue(st))
@@ -132,7 +132,7 @@ func TestBookSnapshotRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	var back BookSnapshot
 	require.NoError(t, json.Unmarshal(raw, &back))
-	r, err := RestoreBook(back, clk)
+	r, err := RestoreBook(back, WithClock(clk))
 	require.NoError(t, err)
 	snap2, err := r.Snapshot()
 	require.NoError(t, err)
@@ -160,7 +160,7 @@ func TestBookSnapshotRoundTrip(t *testing.T) {
 
 func TestBookConcurrent(t *testing.T) {
 	clk := clock.NewMock()
-	b := NewBook(clk)
+	b := NewBook(WithClock(clk))
 	c := mustCompile(t, servicePlan())
 	var wg sync.WaitGroup
 	for w := range 8 {
@@ -195,16 +195,16 @@ func TestRestoreBookChecksAdjustments(t *testing.T) {
 	bad := snap
 	bad.Adjustments = []Adjustment{snap.Adjustments[0]}
 	bad.Adjustments[0].Amount = MustMoney("EUR 3.00")
-	_, err = RestoreBook(bad, nil)
+	_, err = RestoreBook(bad)
 	require.ErrorIs(t, err, ErrInvalid)
 
 	// An adjustment whose sum with the total does not fit would make Net
 	// wrong; the restore refuses it.
 	bad.Adjustments[0].Amount = NewMoney("USD", math.MaxInt64)
-	_, err = RestoreBook(bad, nil)
+	_, err = RestoreBook(bad)
 	require.ErrorIs(t, err, ErrOverflow)
 
-	r, err := RestoreBook(snap, nil)
+	r, err := RestoreBook(snap)
 	require.NoError(t, err)
 	n, err := r.Net("alice", "2026-10")
 	require.NoError(t, err)
@@ -213,7 +213,10 @@ func TestRestoreBookChecksAdjustments(t *testing.T) {
 	assert.Equal(t, want, n)
 }
 
-func TestRestoreBookChecksSequenceAndAppeals(t *testing.T) {
+// adjustedAndAppealed returns the snapshot of a book whose statement has an
+// adjustment and a pending appeal.
+func adjustedAndAppealed(t *testing.T) BookSnapshot {
+	t.Helper()
 	b, _, _ := issuedBook(t)
 	_, err := b.Adjust(AdjustmentRequest{Person: "alice", Period: "2026-10", Amount: MustMoney("USD 3.00"), Reason: "r", Approver: "a"})
 	require.NoError(t, err)
@@ -221,17 +224,22 @@ func TestRestoreBookChecksSequenceAndAppeals(t *testing.T) {
 	require.NoError(t, err)
 	snap, err := b.Snapshot()
 	require.NoError(t, err)
+	return snap
+}
+
+func TestRestoreBookChecksSequenceAndAppeals(t *testing.T) {
+	snap := adjustedAndAppealed(t)
 
 	// A sequence behind the adjustments would hand out "adj-1" again.
 	bad := snap
 	bad.AdjSeq = 0
-	_, err = RestoreBook(bad, nil)
+	_, err := RestoreBook(bad)
 	require.ErrorIs(t, err, ErrInvalid)
 
 	bad = snap
 	bad.Adjustments = append(slices.Clone(snap.Adjustments), snap.Adjustments[0])
 	bad.AdjSeq = 2
-	_, err = RestoreBook(bad, nil)
+	_, err = RestoreBook(bad)
 	require.ErrorIs(t, err, ErrInvalid)
 
 	// Two pending appeals cannot freeze one statement.
@@ -239,21 +247,15 @@ func TestRestoreBookChecksSequenceAndAppeals(t *testing.T) {
 	second := snap.Appeals[0]
 	second.ID = "ap-2"
 	bad.Appeals = append(slices.Clone(snap.Appeals), second)
-	_, err = RestoreBook(bad, nil)
+	_, err = RestoreBook(bad)
 	require.ErrorIs(t, err, ErrInvalid)
 
-	_, err = RestoreBook(snap, nil)
+	_, err = RestoreBook(snap)
 	require.NoError(t, err)
 }
 
 func TestRestoreBookChecksHistory(t *testing.T) {
-	b, _, _ := issuedBook(t)
-	_, err := b.Adjust(AdjustmentRequest{Person: "alice", Period: "2026-10", Amount: MustMoney("USD 3.00"), Reason: "r", Approver: "a"})
-	require.NoError(t, err)
-	_, err = b.FileAppeal(AppealRequest{ID: "ap-1", Person: "alice", Period: "2026-10", Reason: "r"})
-	require.NoError(t, err)
-	snap, err := b.Snapshot()
-	require.NoError(t, err)
+	snap := adjustedAndAppealed(t)
 	require.Len(t, snap.Events, 3)
 
 	// Each tampered history names something the state does not hold; the
@@ -278,11 +280,12 @@ func TestRestoreBookChecksHistory(t *testing.T) {
 		bad := snap
 		bad.Events = f(slices.Clone(snap.Events))
 		var r *Book
-		require.NotPanics(t, func() { r, err = RestoreBook(bad, nil) }, name)
+		var err error
+		require.NotPanics(t, func() { r, err = RestoreBook(bad) }, name)
 		require.ErrorIs(t, err, ErrInvalid, name)
 		assert.Nil(t, r, name)
 	}
-	r, err := RestoreBook(snap, nil)
+	r, err := RestoreBook(snap)
 	require.NoError(t, err)
 	_, err = r.Snapshot()
 	require.NoError(t, err)

@@ -468,7 +468,7 @@ func roundQuo(hi, lo, d uint64, mode RoundingMode) (uint64, bool) {
 }
 
 // bigRoundQuo returns num/den rounded with mode (symmetric about zero); mode
-// is one of the defined modes.
+// is one of the defined modes or RoundingUnset.
 func bigRoundQuo(num, den *big.Int, mode RoundingMode) *big.Int {
 	neg := (num.Sign() < 0) != (den.Sign() < 0)
 	n := new(big.Int).Abs(num)
@@ -483,7 +483,7 @@ func bigRoundQuo(num, den *big.Int, mode RoundingMode) *big.Int {
 			up = true
 		case HalfUp:
 			up = c >= 0
-		case HalfEven:
+		case HalfEven, RoundingUnset:
 			up = c > 0 || (c == 0 && q.Bit(0) == 1)
 		}
 		if up {

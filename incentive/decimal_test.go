@@ -176,7 +176,7 @@ func FuzzDecimalArithmetic(f *testing.F) {
 		back, err := ParseDecimal(x.String())
 		require.NoError(t, err)
 		require.Equal(t, x, back, "String/Parse round trip of %q", a)
-		rm := RoundingMode(mode % 4)
+		rm := RoundingMode(mode % 5)
 		bx, by := bigOf(x), bigOf(y)
 		if s, err := x.Add(y); err == nil {
 			require.Zero(t, bigOf(s).Cmp(new(big.Rat).Add(bx, by)))

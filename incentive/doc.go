@@ -18,8 +18,9 @@
 //   - Add, Sub and Mul are exact; they return [ErrOverflow] or [ErrPrecision]
 //     instead of wrapping or dropping a digit.
 //   - Only Quo and Round discard digits, and they take a [RoundingMode]:
-//     [HalfEven] (the zero value and default), [HalfUp], [Down] (toward
-//     zero) or [Up] (away from zero).
+//     [HalfEven] (the default), [HalfUp], [Down] (toward zero) or [Up]
+//     (away from zero). The zero value, [RoundingUnset], means "not set"
+//     and rounds as the default; lines record the mode actually applied.
 //   - Amounts are rounded per line, then summed: each [Line] records the
 //     exact product, the mode and the rounded amount, so a statement shows
 //     where every cent came from.
@@ -81,21 +82,29 @@
 //
 // # Appeals and adjustments
 //
-// A [Book] keeps issued statements as immutable canonical bytes. Filing an
+// A [Book] keeps issued statements as immutable canonical bytes; it issues
+// only statements that add up (their lines sum to their total). Filing an
 // [Appeal] freezes the statement (no other appeal or adjustment until it is
 // decided); an approval posts a compensating [Adjustment] with its reason
 // and approver. Nothing issued is edited in place: the net amount is the
 // statement total plus its adjustments, and every step is kept in an
-// append-only history. The Book snapshots to a plain value and restores
-// exactly.
+// append-only history, which runs forward in time for each statement.
+//
+// The Book snapshots to a plain, versioned [BookSnapshot] (pinned by
+// testdata/book_snapshot.golden.json) and [RestoreBook] brings it back
+// exactly. A snapshot is untrusted input: the restore replays its history
+// through the Book's own operations, so it refuses whatever they refuse,
+// and then requires the replayed Book to be the snapshot.
 //
 // # Points ledger
 //
 // A [PointsLedger] earns points for over-achievement
 // ([OverAchievementPoints]) and spends them on redemptions. No balance ever
 // goes negative, and each posting carries an idempotency key: a repeated
-// posting is applied once, a conflicting reuse of a key is an error. The
-// ledger encodes to JSON and restores by replaying and checking every entry.
+// posting is applied once, a conflicting reuse of a key is an error. Each
+// account's postings run forward in time. The ledger snapshots to a
+// versioned [PointsSnapshot] (it also encodes to JSON as one) and
+// [RestorePointsLedger] restores it by replaying and checking every entry.
 //
 // # Concurrency
 //
@@ -104,15 +113,19 @@
 // [CompiledPlan] is immutable and safe for concurrent use. [Book] and
 // [PointsLedger] are safe for concurrent use (a mutex guards each; no user
 // callback ever runs under it); the tests exercise them with -race. Both take
-// their time from a clock.Clock (github.com/benbjohnson/clock) and offer
-// ...At methods that take the time explicitly.
+// their time from a clock.Clock (github.com/benbjohnson/clock) given with
+// [WithClock] to their constructor or restore, and offer ...At methods
+// that take the time explicitly, first. An operation dated before the
+// latest instant recorded on its statement or account is refused with an
+// error matching [ErrTimeBackwards], the SDK-wide sentinel.
 //
 // # Errors
 //
 // Every error wraps a sentinel ([ErrInvalid], [ErrOverflow], [ErrOutOfRange],
 // [ErrFrozen], ...) usable with errors.Is, and messages start with
-// "incentive:". Validation errors are [FieldError]s joined with errors.Join,
-// each with the path of the field ("scorecard.kpis[2].weight"). Bad input
+// "incentive:". Validation errors are [FieldError]s (the SDK-wide type)
+// joined with errors.Join, each with the path of the field
+// ("scorecard.kpis[2].weight"). Bad input
 // returns an error; it never panics (tier evaluation, decimal arithmetic and
 // money parsing are fuzzed). Only the Must... helpers for literals panic.
 //
@@ -125,31 +138,15 @@
 // same scores and totals to the cent). It reports wall time per person
 // (ns/person), process CPU time per person including the garbage collector
 // (cpu-ns/person), the same two figures for the naive code, and the
-// wall-time ratio (speedup-x). Five runs of
+// wall-time ratio (speedup-x). BenchmarkSplit compares Money.Split over 50
+// weights with a big.Rat largest-remainder split in the same way. Headline
+// figures (the run logs are in BENCHMARKS.md):
+//
+//	BenchmarkStatements  goal <= 5,000 ns/person  HEADLINE_S
+//	BenchmarkSplit       Money.Split against big.Rat  HEADLINE_P
+//
+// Measure them with
 //
 //	go test -run XXX -bench 'BenchmarkStatements$' -benchtime=3x -count=5 ./incentive/
-//
-// on a shared 2-core Xeon (load average 5-6, i.e. other jobs competing for
-// the cores) gave:
-//
-//	                 wall ns/person        CPU ns/person
-//	this package     2,754 - 5,850         2,739 - 3,743
-//	naive big.Rat    42,990 - 76,056       42,722 - 50,516
-//	ratio            11.9x - 21.1x         13.5x - 18.1x
-//
-// The goal is at most 5,000 ns/person: the CPU cost per person is
-// 2.7-3.7 µs, and wall time met the goal in four runs of five (the fifth
-// waited for a core). Since then statements own a copy of their gate
-// bounds, one more allocation per person. Six later runs of the same
-// command (with -count=2 or 3, load average 1.4-3.8) gave 2,964 - 4,009
-// wall and 3,640 - 5,069 CPU ns/person, and a seventh 45,230 wall while
-// another job held the cores; four runs of the earlier code interleaved
-// with them gave 2,956 - 3,577 wall and 3,214 - 4,389 CPU ns/person. The
-// difference is within the noise of that machine, and the CPU figures of
-// both exceed the earlier 3.7 µs under that load.
-// Memory is about 2.3 kB and 5.6 allocations per person, mostly the
-// statement itself, against 14.4 kB and 626 allocations for big.Rat.
-// BenchmarkSplit compares Money.Split over 50 weights with a
-// big.Rat largest-remainder split in the same way (27.6x in one run with
-// -benchtime=100000x).
+//	go test -run XXX -bench 'BenchmarkSplit$' -benchtime=100000x -count=5 ./incentive/
 package incentive

@@ -2,7 +2,9 @@ package incentive
 
 import (
 	"errors"
-	"fmt"
+	"strings"
+
+	"github.com/sqkit/sqkit/internal/sqerr"
 )
 
 // Sentinel errors. Every error returned by this package wraps one of them,
@@ -42,28 +44,99 @@ var (
 	ErrInput = errors.New("incentive: invalid input")
 )
 
-// FieldError is one validation problem, located by the path of the field
-// (for example "tiers[2].to"). It wraps ErrInvalid.
-type FieldError struct {
-	Path string // path of the offending field
-	Msg  string // what is wrong with it
-}
+// FieldError is one validation problem: the path of the offending field
+// (for example "tiers[2].to"), what is wrong with it, and the sentinel it
+// matches (ErrInvalid). It is the one FieldError of the whole SDK, so
+// errors.As finds it whichever package reported the problem.
+type FieldError = sqerr.FieldError
 
-// Error implements error.
-func (e *FieldError) Error() string { return fmt.Sprintf("incentive: %s: %s", e.Path, e.Msg) }
-
-// Unwrap returns ErrInvalid.
-func (e *FieldError) Unwrap() error { return ErrInvalid }
+// ErrTimeBackwards matches an operation on a statement of a Book, or a
+// posting to an account of a PointsLedger, dated before the latest instant
+// recorded on it. It is the SDK-wide sentinel, the same value as
+// sla.ErrTimeBackwards.
+var ErrTimeBackwards = sqerr.ErrTimeBackwards
 
 // problems collects FieldErrors for errors.Join.
 type problems []error
 
 func (p *problems) add(path, format string, args ...any) {
-	*p = append(*p, &FieldError{Path: path, Msg: fmt.Sprintf(format, args...)})
+	*p = append(*p, sqerr.Field(ErrInvalid, path, format, args...))
 }
 
 func (p *problems) addErr(path string, err error) {
-	*p = append(*p, &FieldError{Path: path, Msg: err.Error()})
+	*p = append(*p, sqerr.Field(ErrInvalid, path, "%s", strings.TrimPrefix(err.Error(), "incentive: ")))
+}
+
+// prefix adds the problems of src to p, each moved under path.
+func (p *problems) prefix(path string, src problems) {
+	for _, e := range src {
+		*p = append(*p, sqerr.Prefix(path, e))
+	}
+}
+
+// part validates a part of a definition and adds its problems under path.
+func (p *problems) part(path string, validate func(*problems)) {
+	var sub problems
+	validate(&sub)
+	p.prefix(path, sub)
+}
+
+// sameCurrency reports a part's currency c that is not the whole's, want.
+func (p *problems) sameCurrency(path string, c, want Currency) {
+	if c != want {
+		p.add(path, "%q differs from the plan's %q", c, want)
+	}
+}
+
+// money checks the currency and rounding mode of a money rule and returns
+// the currency's digits (ok false for an unknown currency).
+func (p *problems) money(c Currency, r RoundingMode) (digits int, ok bool) {
+	digits, err := c.Digits()
+	if err != nil {
+		p.addErr("currency", err)
+	}
+	p.rounding(r)
+	return digits, err == nil
+}
+
+// rounding reports an undefined rounding mode.
+func (p *problems) rounding(r RoundingMode) {
+	if !r.Valid() {
+		p.add("rounding", "unknown rounding mode %d", r)
+	}
+}
+
+// places reports an amount d (nil for none) at path with more decimal
+// places than the currency c has (digits); ok is false when the currency
+// is unknown and nothing is checked.
+func (p *problems) places(path string, d *Decimal, c Currency, digits int, ok bool) {
+	if ok && d != nil && tooPrecise(*d, digits) {
+		p.add(path, placesMsg, d, c, digits)
+	}
+}
+
+const placesMsg = "%s has more places than %s allows (%d)"
+
+// tooPrecise reports whether d needs more than digits decimal places.
+func tooPrecise(d Decimal, digits int) bool {
+	return d.Scale() > digits && d.Normalize().Scale() > digits
+}
+
+// invalidBecause is the kind of a restore problem that an operation
+// refused with err: it matches ErrInvalid and whatever err matches.
+type invalidBecause struct{ err error }
+
+func (e *invalidBecause) Error() string   { return e.err.Error() }
+func (e *invalidBecause) Unwrap() []error { return []error{ErrInvalid, e.err} }
+
+// restoreProblem returns err, refused by the operation that replays the
+// item at path of a snapshot, as problems under path that match ErrInvalid
+// as well as err's own sentinels.
+func restoreProblem(path string, err error) error {
+	if !errors.Is(err, ErrInvalid) {
+		err = sqerr.Field(&invalidBecause{err}, "", "%s", strings.TrimPrefix(err.Error(), "incentive: "))
+	}
+	return sqerr.Prefix(path, err)
 }
 
 func (p problems) err() error {

@@ -176,7 +176,7 @@ func ExampleRank() {
 // The points ledger applies each idempotency key once and never lets a
 // balance go negative.
 func ExamplePointsLedger() {
-	ledger := incentive.NewPointsLedger(nil)
+	ledger := incentive.NewPointsLedger()
 	pts, _ := incentive.OverAchievementPoints(d("1.15"), d("1"), d("1000"))
 	ledger.Earn("2026-10/alice/over", "alice", pts, "score 1.15")
 	_, applied, _ := ledger.Earn("2026-10/alice/over", "alice", pts, "score 1.15") // a retry
@@ -196,8 +196,11 @@ func ExamplePointsLedger() {
 func ExampleBook() {
 	clk := clock.NewMock()
 	clk.Set(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
-	book := incentive.NewBook(clk)
-	st := incentive.Statement{Person: "alice", Period: "2026-10", Total: incentive.MustMoney("USD 400.00")}
+	book := incentive.NewBook(incentive.WithClock(clk))
+	// A statement made by hand; CompiledPlan.Statement makes them from the rules.
+	st := incentive.Statement{Version: incentive.StatementVersion, Person: "alice", Period: "2026-10",
+		Lines: []incentive.Line{{Kind: incentive.LineFlat, Amount: incentive.MustMoney("USD 400.00")}},
+		Total: incentive.MustMoney("USD 400.00")}
 	if err := book.Issue(st); err != nil {
 		fmt.Println(err)
 		return

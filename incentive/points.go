@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/benbjohnson/clock"
+
+	"github.com/sqkit/sqkit/internal/sqerr"
 )
 
 // PointsEntry is one applied posting of a PointsLedger: positive Points
@@ -28,54 +30,66 @@ type PointsEntry struct {
 // carries an idempotency key: posting the same key again with the same
 // account, points and reason returns the original entry without applying it
 // twice; reusing a key for a different posting is ErrIdempotencyConflict.
-// The ledger is append-only and safe for concurrent use.
+//
+// Each account's postings run forward in time: a posting dated before the
+// account's latest entry is refused with an error matching
+// ErrTimeBackwards (a zero instant with ErrInput), so an account's balance
+// never goes negative in time order either. The ledger is append-only and
+// safe for concurrent use.
 type PointsLedger struct {
 	mu       sync.Mutex
 	clock    clock.Clock
 	entries  []PointsEntry
 	byKey    map[string]int
-	balances map[string]int64
+	accounts map[string]pointsAccount
 }
 
-// NewPointsLedger returns an empty ledger; a nil clock means clock.New().
-func NewPointsLedger(clk clock.Clock) *PointsLedger {
-	if clk == nil {
-		clk = clock.New()
-	}
-	return &PointsLedger{clock: clk, byKey: map[string]int{}, balances: map[string]int64{}}
+// pointsAccount is the running state of one account.
+type pointsAccount struct {
+	balance int64
+	last    time.Time // instant of its latest entry
+}
+
+// NewPointsLedger returns an empty ledger. Its clock comes from WithClock
+// (default clock.New()).
+func NewPointsLedger(opts ...Option) *PointsLedger {
+	cfg := newConfig(opts)
+	return &PointsLedger{clock: cfg.clock, byKey: map[string]int{}, accounts: map[string]pointsAccount{}}
 }
 
 // Earn credits points (> 0) to account now; see PostAt.
 func (l *PointsLedger) Earn(key, account string, points int64, reason string) (PointsEntry, bool, error) {
-	return l.EarnAt(key, account, points, reason, l.clock.Now())
+	return l.EarnAt(l.clock.Now(), key, account, points, reason)
 }
 
 // EarnAt credits points (> 0) to account at t; see PostAt.
-func (l *PointsLedger) EarnAt(key, account string, points int64, reason string, t time.Time) (PointsEntry, bool, error) {
+func (l *PointsLedger) EarnAt(t time.Time, key, account string, points int64, reason string) (PointsEntry, bool, error) {
 	if points <= 0 {
 		return PointsEntry{}, false, fmt.Errorf("%w: earn %d points: must be positive", ErrInvalid, points)
 	}
-	return l.PostAt(key, account, points, reason, t)
+	return l.PostAt(t, key, account, points, reason)
 }
 
 // Redeem debits points (> 0) from account now; see PostAt.
 func (l *PointsLedger) Redeem(key, account string, points int64, reason string) (PointsEntry, bool, error) {
-	return l.RedeemAt(key, account, points, reason, l.clock.Now())
+	return l.RedeemAt(l.clock.Now(), key, account, points, reason)
 }
 
 // RedeemAt debits points (> 0) from account at t; see PostAt.
-func (l *PointsLedger) RedeemAt(key, account string, points int64, reason string, t time.Time) (PointsEntry, bool, error) {
+func (l *PointsLedger) RedeemAt(t time.Time, key, account string, points int64, reason string) (PointsEntry, bool, error) {
 	if points <= 0 {
 		return PointsEntry{}, false, fmt.Errorf("%w: redeem %d points: must be positive", ErrInvalid, points)
 	}
-	return l.PostAt(key, account, -points, reason, t)
+	return l.PostAt(t, key, account, -points, reason)
 }
 
 // PostAt applies a posting of points (positive to earn, negative to
 // redeem) at t. applied is false when the key was already posted with the
-// same content, in which case the original entry is returned. A redemption
-// larger than the balance is ErrInsufficientPoints and changes nothing.
-func (l *PointsLedger) PostAt(key, account string, points int64, reason string, t time.Time) (entry PointsEntry, applied bool, err error) {
+// same content, in which case the original entry is returned (whatever
+// t). A redemption larger than the balance is ErrInsufficientPoints, a t
+// before the account's latest entry ErrTimeBackwards and a zero t ErrInput;
+// a refused posting changes nothing and does not use up its key.
+func (l *PointsLedger) PostAt(t time.Time, key, account string, points int64, reason string) (entry PointsEntry, applied bool, err error) {
 	var p problems
 	if key == "" {
 		p.add("key", "is required")
@@ -98,17 +112,21 @@ func (l *PointsLedger) PostAt(key, account string, points int64, reason string, 
 		}
 		return e, false, nil
 	}
-	bal := l.balances[account]
-	if points < 0 && bal < -points {
-		return PointsEntry{}, false, fmt.Errorf("%w: %s has %d, redeeming %d", ErrInsufficientPoints, account, bal, -points)
-	}
-	if points > 0 && bal > math.MaxInt64-points {
+	acc := l.accounts[account]
+	switch {
+	case t.IsZero():
+		return PointsEntry{}, false, errZeroInstant
+	case t.Before(acc.last):
+		return PointsEntry{}, false, fmt.Errorf("incentive: %s: %v is before the account's latest entry at %v: %w", account, t, acc.last, ErrTimeBackwards)
+	case points < 0 && acc.balance < -points:
+		return PointsEntry{}, false, fmt.Errorf("%w: %s has %d, redeeming %d", ErrInsufficientPoints, account, acc.balance, -points)
+	case points > 0 && acc.balance > math.MaxInt64-points:
 		return PointsEntry{}, false, fmt.Errorf("%w: %s balance", ErrOverflow, account)
 	}
-	e := PointsEntry{Seq: int64(len(l.entries)) + 1, Key: key, Account: account, Points: points, Reason: reason, At: t, Balance: bal + points}
+	e := PointsEntry{Seq: int64(len(l.entries)) + 1, Key: key, Account: account, Points: points, Reason: reason, At: t, Balance: acc.balance + points}
 	l.entries = append(l.entries, e)
 	l.byKey[key] = len(l.entries) - 1
-	l.balances[account] = e.Balance
+	l.accounts[account] = pointsAccount{balance: e.Balance, last: t}
 	return e, true, nil
 }
 
@@ -116,7 +134,7 @@ func (l *PointsLedger) PostAt(key, account string, points int64, reason string, 
 func (l *PointsLedger) Balance(account string) int64 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.balances[account]
+	return l.accounts[account].balance
 }
 
 // Entries returns the account's entries in order; "" returns all entries.
@@ -135,35 +153,54 @@ func (l *PointsLedger) Entries(account string) []PointsEntry {
 	return out
 }
 
+// PointsSnapshotVersion is the Version of the snapshots
+// PointsLedger.Snapshot writes; RestorePointsLedger refuses any other.
+const PointsSnapshotVersion = 1
+
 // PointsSnapshot is the plain, JSON-serialisable state of a PointsLedger.
 type PointsSnapshot struct {
+	// Version is the format of the snapshot, PointsSnapshotVersion.
+	Version int           `json:"version"`
 	Entries []PointsEntry `json:"entries"`
 }
 
 // Snapshot returns the ledger's entries.
 func (l *PointsLedger) Snapshot() PointsSnapshot {
-	return PointsSnapshot{Entries: l.Entries("")}
+	return PointsSnapshot{Version: PointsSnapshotVersion, Entries: l.Entries("")}
 }
 
-// RestorePointsLedger replays a snapshot, checking sequence numbers, keys
-// and balances, so a tampered snapshot (a negative balance, a balance that
-// does not follow from the postings, a repeated key) is rejected.
-func RestorePointsLedger(s PointsSnapshot, clk clock.Clock) (*PointsLedger, error) {
-	l := NewPointsLedger(clk)
+// RestorePointsLedger rebuilds a ledger from a snapshot, with the options
+// NewPointsLedger takes. It replays every entry through PostAt at the
+// entry's instant, so whatever posting refuses the restore refuses too (a
+// negative balance, an empty key or account, zero points, an account's
+// entries out of time order), and checks that sequence numbers count from
+// 1, keys are not repeated and each balance follows from the postings.
+// Every problem is reported at once (errors.Join); a Version other than
+// PointsSnapshotVersion is refused first.
+func RestorePointsLedger(s PointsSnapshot, opts ...Option) (*PointsLedger, error) {
+	if s.Version != PointsSnapshotVersion {
+		return nil, sqerr.Field(ErrInvalid, "version", "points snapshot version %d, this package reads version %d", s.Version, PointsSnapshotVersion)
+	}
+	l := NewPointsLedger(opts...)
+	var errs problems
 	for i, e := range s.Entries {
+		p := fmt.Sprintf("entries[%d]", i)
 		if e.Seq != int64(i)+1 {
-			return nil, fmt.Errorf("%w: entries[%d].seq = %d, want %d", ErrInvalid, i, e.Seq, i+1)
+			errs.add(p+".seq", "%d, want %d", e.Seq, i+1)
 		}
-		if _, dup := l.byKey[e.Key]; dup {
-			return nil, fmt.Errorf("%w: entries[%d].key %q repeated", ErrInvalid, i, e.Key)
+		if _, dup := l.byKey[e.Key]; dup && e.Key != "" {
+			errs.add(p+".key", "%q repeated", e.Key)
+			continue
 		}
-		got, applied, err := l.PostAt(e.Key, e.Account, e.Points, e.Reason, e.At)
+		got, _, err := l.PostAt(e.At, e.Key, e.Account, e.Points, e.Reason)
 		if err != nil {
-			return nil, fmt.Errorf("incentive: entries[%d]: %w", i, err)
+			errs = append(errs, restoreProblem(p, err))
+		} else if got.Balance != e.Balance {
+			errs.add(p+".balance", "%d, but the postings give %d", e.Balance, got.Balance)
 		}
-		if !applied || got.Balance != e.Balance {
-			return nil, fmt.Errorf("%w: entries[%d].balance = %d, replay gives %d", ErrInvalid, i, e.Balance, got.Balance)
-		}
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
 	}
 	return l, nil
 }
@@ -171,21 +208,21 @@ func RestorePointsLedger(s PointsSnapshot, clk clock.Clock) (*PointsLedger, erro
 // MarshalJSON encodes the ledger as its snapshot.
 func (l *PointsLedger) MarshalJSON() ([]byte, error) { return json.Marshal(l.Snapshot()) }
 
-// UnmarshalJSON restores the ledger from a snapshot, keeping its clock (or
-// clock.New() for a zero ledger).
+// UnmarshalJSON restores the ledger from a snapshot (see
+// RestorePointsLedger), keeping its clock (or clock.New() for a zero
+// ledger).
 func (l *PointsLedger) UnmarshalJSON(b []byte) error {
 	var s PointsSnapshot
 	if err := json.Unmarshal(b, &s); err != nil {
 		return err
 	}
-	clk := l.clock
-	r, err := RestorePointsLedger(s, clk)
+	r, err := RestorePointsLedger(s, WithClock(l.clock))
 	if err != nil {
 		return err
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.clock, l.entries, l.byKey, l.balances = r.clock, r.entries, r.byKey, r.balances
+	l.clock, l.entries, l.byKey, l.accounts = r.clock, r.entries, r.byKey, r.accounts
 	return nil
 }
 

@@ -3,6 +3,7 @@ package incentive
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -14,7 +15,7 @@ import (
 
 func TestPointsLedger(t *testing.T) {
 	clk := clock.NewMock()
-	l := NewPointsLedger(clk)
+	l := NewPointsLedger(WithClock(clk))
 	e, applied, err := l.Earn("2026-10/alice/over", "alice", 150, "score 1.15 over 1")
 	require.NoError(t, err)
 	assert.True(t, applied)
@@ -54,7 +55,7 @@ func TestPointsLedger(t *testing.T) {
 func TestPointsLedgerJSONRoundTrip(t *testing.T) {
 	clk := clock.NewMock()
 	clk.Set(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC))
-	l := NewPointsLedger(clk)
+	l := NewPointsLedger(WithClock(clk))
 	_, _, err := l.Earn("k1", "alice", 150, "over")
 	require.NoError(t, err)
 	_, _, err = l.Earn("k2", "bob", 40, "over")
@@ -63,7 +64,7 @@ func TestPointsLedgerJSONRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	raw, err := json.Marshal(l)
 	require.NoError(t, err)
-	back := NewPointsLedger(clk)
+	back := NewPointsLedger(WithClock(clk))
 	require.NoError(t, json.Unmarshal(raw, back))
 	assert.Equal(t, l.Entries(""), back.Entries(""))
 	assert.Equal(t, int64(130), back.Balance("alice"))
@@ -77,20 +78,20 @@ func TestPointsLedgerJSONRoundTrip(t *testing.T) {
 	require.NoError(t, json.Unmarshal(raw, &s))
 	s.Entries[2].Points = -200
 	s.Entries[2].Balance = -50
-	_, err = RestorePointsLedger(s, clk)
+	_, err = RestorePointsLedger(s, WithClock(clk))
 	require.ErrorIs(t, err, ErrInsufficientPoints)
 	require.NoError(t, json.Unmarshal(raw, &s))
 	s.Entries[1].Balance = 41
-	_, err = RestorePointsLedger(s, clk)
+	_, err = RestorePointsLedger(s, WithClock(clk))
 	require.ErrorIs(t, err, ErrInvalid)
 	require.NoError(t, json.Unmarshal(raw, &s))
 	s.Entries[1].Key = "k1"
-	_, err = RestorePointsLedger(s, clk)
+	_, err = RestorePointsLedger(s, WithClock(clk))
 	require.ErrorIs(t, err, ErrInvalid)
 }
 
 func TestPointsLedgerConcurrent(t *testing.T) {
-	l := NewPointsLedger(clock.NewMock())
+	l := NewPointsLedger(WithClock(clock.NewMock()))
 	_, _, err := l.Earn("seed", "pool", 1000, "")
 	require.NoError(t, err)
 	var wg sync.WaitGroup
@@ -138,14 +139,85 @@ func TestOverAchievementPoints(t *testing.T) {
 }
 
 func TestPointsLedgerAt(t *testing.T) {
-	l := NewPointsLedger(clock.NewMock())
+	l := NewPointsLedger(WithClock(clock.NewMock()))
 	at := time.Date(2026, 10, 31, 18, 0, 0, 0, time.UTC)
-	e, _, err := l.EarnAt("k", "a", 5, "", at)
+	e, _, err := l.EarnAt(at, "k", "a", 5, "")
 	require.NoError(t, err)
 	assert.Equal(t, at, e.At)
-	e, _, err = l.RedeemAt("k2", "a", 5, "", at.Add(time.Hour))
+	e, _, err = l.RedeemAt(at.Add(time.Hour), "k2", "a", 5, "")
 	require.NoError(t, err)
 	assert.Equal(t, int64(0), e.Balance)
-	_, _, err = l.EarnAt("k3", "a", -5, "", at)
+	_, _, err = l.EarnAt(at, "k3", "a", -5, "")
 	require.ErrorIs(t, err, ErrInvalid)
+}
+
+// busyLedger returns a ledger with earnings and redemptions on two accounts.
+func busyLedger(t *testing.T) *PointsLedger {
+	t.Helper()
+	clk := clock.NewMock()
+	clk.Set(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC))
+	l := NewPointsLedger(WithClock(clk))
+	for _, p := range []struct {
+		key, account string
+		points       int64
+		reason       string
+	}{{"2026-10/alice/over", "alice", 150, "score 1.15"}, {"2026-10/bob/over", "bob", 40, "score 1.04"},
+		{"r-1", "alice", -100, "day off"}, {"r-2", "bob", -40, "gift card"}} {
+		_, applied, err := l.PostAt(clk.Now(), p.key, p.account, p.points, p.reason)
+		require.NoError(t, err)
+		require.True(t, applied)
+		clk.Add(time.Hour)
+	}
+	return l
+}
+
+func TestPointsTimeRunsForwardPerAccount(t *testing.T) {
+	l := busyLedger(t)
+	last := l.Entries("alice")[1].At
+	_, _, err := l.EarnAt(last.Add(-time.Second), "k", "alice", 5, "")
+	require.ErrorIs(t, err, ErrTimeBackwards)
+	_, _, err = l.EarnAt(time.Time{}, "k", "alice", 5, "")
+	require.ErrorIs(t, err, ErrInput)
+	// A refused posting does not use up its key; a retry of a posted key
+	// returns the original whatever its instant.
+	e, applied, err := l.EarnAt(last, "k", "alice", 5, "")
+	require.NoError(t, err)
+	require.True(t, applied)
+	again, applied, err := l.EarnAt(time.Time{}, "k", "alice", 5, "")
+	require.NoError(t, err)
+	assert.False(t, applied)
+	assert.Equal(t, e, again)
+	// Accounts are independent.
+	_, _, err = l.EarnAt(last.Add(-time.Hour), "k2", "carol", 5, "")
+	require.NoError(t, err)
+}
+
+func TestRestorePointsLedgerRefusesWhatPostingRefuses(t *testing.T) {
+	good := busyLedger(t).Snapshot()
+	tests := []struct {
+		name   string
+		mutate func(*PointsSnapshot)
+		is     error
+		want   string
+	}{
+		{"account out of time order", func(s *PointsSnapshot) { s.Entries[2].At = s.Entries[0].At.Add(-time.Minute) },
+			ErrTimeBackwards, "incentive: entries[2]: alice: 2026-11-01 08:59:00 +0000 UTC is before the account's latest entry"},
+		{"zero instant", func(s *PointsSnapshot) { s.Entries[1].At = time.Time{} }, ErrInput, "incentive: entries[1]: invalid input: zero instant"},
+		{"empty key", func(s *PointsSnapshot) { s.Entries[1].Key = "" }, ErrInvalid, "incentive: entries[1].key: is required"},
+		{"empty account", func(s *PointsSnapshot) { s.Entries[1].Account = "" }, ErrInvalid, "incentive: entries[1].account: is required"},
+		{"sequence", func(s *PointsSnapshot) { s.Entries[3].Seq = 7 }, ErrInvalid, "incentive: entries[3].seq: 7, want 4"},
+		{"balance", func(s *PointsSnapshot) { s.Entries[2].Balance = 49 }, ErrInvalid, "incentive: entries[2].balance: 49, but the postings give 50"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := good
+			s.Entries = slices.Clone(good.Entries)
+			tt.mutate(&s)
+			l, err := RestorePointsLedger(s)
+			assert.Nil(t, l)
+			require.ErrorIs(t, err, ErrInvalid)
+			require.ErrorIs(t, err, tt.is)
+			assert.ErrorContains(t, err, tt.want)
+		})
+	}
 }

@@ -12,17 +12,25 @@ import (
 // symmetric about zero: it is applied to the magnitude and the sign is
 // restored, so -2.5 rounds like 2.5 with the opposite sign.
 //
-// Only the four modes below exist. Every operation taking a mode (Round,
-// Quo, MulRate, MoneyFromDecimal and what is built on them) refuses any
-// other value with a *RoundingModeError rather than guess how to round;
-// Validate of a Table, TargetBonus, Scorecard or Plan reports it; and
-// decoding accepts only the names, never numbers.
+// Only the four modes below exist, and the zero value, RoundingUnset,
+// which means "not set": wherever a mode is taken it stands for the
+// default, HalfEven, and every line a Table, TargetBonus or Statement
+// writes records the mode it actually applied, never RoundingUnset. Every
+// operation taking a mode (Round, Quo, MulRate, MoneyFromDecimal and what
+// is built on them) refuses any other value with a *RoundingModeError
+// rather than guess how to round; Validate of a Table, TargetBonus,
+// Scorecard or Plan reports it; and decoding accepts only the names, never
+// numbers.
 type RoundingMode uint8
 
 const (
+	// RoundingUnset is the zero value: no mode was chosen, so the default,
+	// HalfEven, applies. Its name is "unset"; the empty string parses as it
+	// too.
+	RoundingUnset RoundingMode = iota
 	// HalfEven rounds to the nearest, ties to the even neighbour (banker's
-	// rounding). It is the zero value and the default.
-	HalfEven RoundingMode = iota
+	// rounding). It is the default.
+	HalfEven
 	// HalfUp rounds to the nearest, ties away from zero (commercial rounding).
 	HalfUp
 	// Down truncates toward zero.
@@ -31,7 +39,7 @@ const (
 	Up
 )
 
-var roundingNames = [...]string{"half-even", "half-up", "down", "up"}
+var roundingNames = [...]string{"unset", "half-even", "half-up", "down", "up"}
 
 // ErrRoundingMode matches every *RoundingModeError: a rounding mode that is
 // none of HalfEven, HalfUp, Down and Up.
@@ -72,7 +80,7 @@ func (e *RoundingModeError) Is(target error) bool {
 	return false
 }
 
-// String returns "half-even", "half-up", "down" or "up" (and
+// String returns "half-even", "half-up", "down", "up" or "unset" (and
 // "RoundingMode(n)" for an undefined value).
 func (m RoundingMode) String() string {
 	if int(m) < len(roundingNames) {
@@ -81,8 +89,17 @@ func (m RoundingMode) String() string {
 	return "RoundingMode(" + strconv.Itoa(int(m)) + ")"
 }
 
-// Valid reports whether m is one of the defined modes.
+// Valid reports whether m is one of the defined modes or RoundingUnset.
 func (m RoundingMode) Valid() bool { return int(m) < len(roundingNames) }
+
+// Applied returns the mode m stands for: HalfEven for RoundingUnset, m
+// itself otherwise.
+func (m RoundingMode) Applied() RoundingMode {
+	if m == RoundingUnset {
+		return HalfEven
+	}
+	return m
+}
 
 // check returns a *RoundingModeError unless m is one of the defined modes.
 func (m RoundingMode) check() error {
@@ -93,11 +110,11 @@ func (m RoundingMode) check() error {
 }
 
 // ParseRoundingMode parses the String form of a mode, ignoring case (""
-// means HalfEven). Anything else is a *RoundingModeError matching
-// ErrSyntax.
+// means RoundingUnset, like "unset"). Anything else is a
+// *RoundingModeError matching ErrSyntax.
 func ParseRoundingMode(s string) (RoundingMode, error) {
 	if s == "" {
-		return HalfEven, nil
+		return RoundingUnset, nil
 	}
 	for i, n := range roundingNames {
 		if strings.EqualFold(s, n) {
@@ -152,7 +169,7 @@ func (m RoundingMode) roundsUp(q, r, d uint64) bool {
 		return false
 	case HalfUp:
 		return r >= d-r
-	default: // HalfEven
+	default: // HalfEven, or RoundingUnset standing for it
 		half := d - r
 		return r > half || (r == half && q&1 == 1)
 	}

@@ -10,8 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// badModes are rounding modes outside the four defined ones.
-var badModes = []RoundingMode{4, 7, 255}
+// badModes are rounding modes outside the defined ones (RoundingUnset and
+// the four modes).
+var badModes = []RoundingMode{5, 7, 255}
 
 // requireBadMode checks that err refuses mode with a *RoundingModeError.
 func requireBadMode(t *testing.T, err error, mode RoundingMode) {
@@ -213,4 +214,65 @@ func FuzzRoundQuoAgree(f *testing.F) {
 		}
 		require.Equal(t, r, q, "%s to %d places, %s", x, sc, m)
 	})
+}
+
+// The zero RoundingMode means "not set": it rounds as the default,
+// HalfEven, lines record the mode applied, and rules that leave it unset
+// hash like rules that say HalfEven.
+func TestRoundingUnsetIsTheDefault(t *testing.T) {
+	var zero RoundingMode
+	assert.Equal(t, RoundingUnset, zero)
+	assert.NotEqual(t, HalfEven, zero, "the zero value is not a mode of its own")
+	assert.True(t, zero.Valid())
+	assert.Equal(t, HalfEven, zero.Applied())
+	assert.Equal(t, Down, Down.Applied())
+	assert.Equal(t, "unset", zero.String())
+	for _, in := range []string{"", "unset", "UNSET"} {
+		m, err := ParseRoundingMode(in)
+		require.NoError(t, err)
+		assert.Equal(t, RoundingUnset, m, "%q", in)
+	}
+	for _, in := range []string{"2.5", "3.5", "-2.5", "0.125"} {
+		a, err := MustDecimal(in).Round(0, zero)
+		require.NoError(t, err)
+		b, err := MustDecimal(in).Round(0, HalfEven)
+		require.NoError(t, err)
+		assert.Equal(t, b, a, in)
+	}
+	// Ties through Quo's math/big path (scales too far apart for 128 bits).
+	differs := map[RoundingMode]bool{}
+	for _, in := range []string{"0.000000000000000035", "-0.000000000000000015", "0.000000000000000025"} {
+		div := MustDecimal("0.00000000000000001")
+		got, err := MustDecimal(in).Quo(div, 0, zero)
+		require.NoError(t, err)
+		for _, m := range []RoundingMode{HalfEven, HalfUp, Down} {
+			want, err := MustDecimal(in).Quo(div, 0, m)
+			require.NoError(t, err)
+			if m == HalfEven {
+				assert.Equal(t, want, got, in)
+			}
+			differs[m] = differs[m] || want != got
+		}
+	}
+	assert.Equal(t, map[RoundingMode]bool{HalfEven: false, HalfUp: true, Down: true}, differs)
+
+	tb := stripeTiers(Graduated)
+	require.Equal(t, RoundingUnset, tb.Rounding)
+	r, err := tb.Evaluate(MustDecimal("7.5"))
+	require.NoError(t, err)
+	for _, l := range r.Lines {
+		assert.Equal(t, HalfEven, l.Rounding, "a line records the mode applied")
+	}
+	data, err := json.Marshal(tb)
+	require.NoError(t, err)
+	assert.NotContains(t, string(data), "rounding", "an unset mode is left out")
+
+	p := servicePlan()
+	p.Table.Rounding, p.Target.Rounding, p.Scorecard.Rounding = RoundingUnset, RoundingUnset, RoundingUnset
+	unset, err := RulesHash(p)
+	require.NoError(t, err)
+	p.Table.Rounding, p.Target.Rounding, p.Scorecard.Rounding = HalfEven, HalfEven, HalfEven
+	explicit, err := RulesHash(p)
+	require.NoError(t, err)
+	assert.Equal(t, explicit, unset)
 }

@@ -80,7 +80,7 @@ type Scorecard struct {
 	Gates     []Gate       `json:"gates,omitempty"`
 	Grades    []Grade      `json:"grades,omitempty"`
 	Precision int          `json:"precision,omitempty"`
-	Rounding  RoundingMode `json:"rounding"`
+	Rounding  RoundingMode `json:"rounding,omitempty"`
 }
 
 func (s *Scorecard) precision() int {
@@ -104,9 +104,7 @@ func (s *Scorecard) validate(p *problems) {
 	if s.Precision < 0 || s.Precision > 9 {
 		p.add("precision", "must be between 0 and 9, got %d", s.Precision)
 	}
-	if !s.Rounding.Valid() {
-		p.add("rounding", "unknown rounding mode %d", s.Rounding)
-	}
+	p.rounding(s.Rounding)
 	var sum Decimal
 	sumOK := true
 	ids := make(map[string]int, len(s.KPIs))

@@ -46,19 +46,13 @@ func (p *Plan) Validate() error {
 	if _, err := p.Currency.Digits(); err != nil {
 		ps.addErr("currency", err)
 	}
-	var sub problems
-	p.Scorecard.validate(&sub)
-	prefix(&ps, "scorecard", sub)
+	ps.part("scorecard", p.Scorecard.validate)
 	if p.Table == nil && p.Target == nil {
 		ps.add("table", "a plan needs a table, a target bonus or both")
 	}
 	if p.Table != nil {
-		sub = nil
-		p.Table.validate(&sub)
-		prefix(&ps, "table", sub)
-		if p.Table.Currency != p.Currency {
-			ps.add("table.currency", "%q differs from the plan's %q", p.Table.Currency, p.Currency)
-		}
+		ps.part("table", p.Table.validate)
+		ps.sameCurrency("table.currency", p.Table.Currency, p.Currency)
 	}
 	for i, g := range p.Scorecard.Grades {
 		if g.Tier == "" {
@@ -69,24 +63,13 @@ func (p *Plan) Validate() error {
 		}
 	}
 	if p.Target != nil {
-		sub = nil
-		p.Target.validate(&sub)
-		prefix(&ps, "target", sub)
-		if p.Target.Currency != p.Currency {
-			ps.add("target.currency", "%q differs from the plan's %q", p.Target.Currency, p.Currency)
-		}
+		ps.part("target", p.Target.validate)
+		ps.sameCurrency("target.currency", p.Target.Currency, p.Currency)
 	}
 	if p.TargetOn != "" && p.TargetOn != OnAttainment && p.TargetOn != OnQuantity {
 		ps.add("target_on", "must be %q or %q, got %q", OnAttainment, OnQuantity, p.TargetOn)
 	}
 	return ps.err()
-}
-
-func prefix(dst *problems, path string, src problems) {
-	for _, e := range src {
-		fe := e.(*FieldError)
-		*dst = append(*dst, &FieldError{Path: path + "." + fe.Path, Msg: fe.Msg})
-	}
 }
 
 // Input is one person's data for one period.
@@ -343,6 +326,7 @@ func normalizePlan(p *Plan) {
 	if sc.Precision == 0 {
 		sc.Precision = DefaultPrecision
 	}
+	sc.Rounding = sc.Rounding.Applied()
 	for i := range sc.KPIs {
 		k := &sc.KPIs[i]
 		nz(&k.Weight)
@@ -361,6 +345,7 @@ func normalizePlan(p *Plan) {
 		nz(&sc.Grades[i].MinScore)
 	}
 	if t := p.Table; t != nil {
+		t.Rounding = t.Rounding.Applied()
 		for i := range t.Tiers {
 			tr := &t.Tiers[i]
 			nz(&tr.From)
@@ -372,6 +357,7 @@ func normalizePlan(p *Plan) {
 		nz(t.Max)
 	}
 	if tg := p.Target; tg != nil {
+		tg.Rounding = tg.Rounding.Applied()
 		nz(&tg.Target)
 		nz(&tg.Base)
 		nz(&tg.PerUnit)

@@ -91,7 +91,7 @@ type Table struct {
 	Name     string       `json:"name"`
 	Mode     Mode         `json:"mode"`
 	Currency Currency     `json:"currency"`
-	Rounding RoundingMode `json:"rounding"`
+	Rounding RoundingMode `json:"rounding,omitempty"`
 	Tiers    []Tier       `json:"tiers"`
 	Min      *Decimal     `json:"min,omitempty"`
 	Max      *Decimal     `json:"max,omitempty"`
@@ -112,13 +112,7 @@ func (t *Table) validate(p *problems) {
 	if t.Mode != Graduated && t.Mode != Volume {
 		p.add("mode", "must be %q or %q, got %q", Graduated, Volume, t.Mode)
 	}
-	digits, err := t.Currency.Digits()
-	if err != nil {
-		p.addErr("currency", err)
-	}
-	if !t.Rounding.Valid() {
-		p.add("rounding", "unknown rounding mode %d", t.Rounding)
-	}
+	digits, ok := p.money(t.Currency, t.Rounding)
 	if len(t.Tiers) == 0 {
 		p.add("tiers", "at least one tier is required")
 	}
@@ -143,8 +137,8 @@ func (t *Table) validate(p *problems) {
 		} else if c := tr.To.Cmp(tr.From); c < 0 || (c == 0 && tr.Bounds.valid() && tr.Bounds != ClosedClosed) {
 			p.add(path()+".to", "tier %q has an empty range %s", tr.Name, tr.rangeString())
 		}
-		if err == nil && tr.Flat.Scale() > digits && tr.Flat.Normalize().Scale() > digits {
-			p.add(path()+".flat", "%s has more places than %s allows (%d)", tr.Flat, t.Currency, digits)
+		if ok && tooPrecise(tr.Flat, digits) {
+			p.add(path()+".flat", placesMsg, tr.Flat, t.Currency, digits)
 		}
 		if i > 0 && tr.Bounds.valid() && t.Tiers[i-1].Bounds.valid() && t.Tiers[i-1].To != nil {
 			prev := &t.Tiers[i-1]
@@ -163,12 +157,8 @@ func (t *Table) validate(p *problems) {
 			}
 		}
 	}
-	if t.Min != nil && err == nil && t.Min.Normalize().Scale() > digits {
-		p.add("min", "%s has more places than %s allows (%d)", t.Min, t.Currency, digits)
-	}
-	if t.Max != nil && err == nil && t.Max.Normalize().Scale() > digits {
-		p.add("max", "%s has more places than %s allows (%d)", t.Max, t.Currency, digits)
-	}
+	p.places("min", t.Min, t.Currency, digits, ok)
+	p.places("max", t.Max, t.Currency, digits, ok)
 	if t.Min != nil && t.Max != nil && t.Min.Cmp(*t.Max) > 0 {
 		p.add("min", "min %s exceeds max %s", t.Min, t.Max)
 	}
@@ -180,7 +170,8 @@ func tierPath(i int) func() string {
 	return func() string { return "tiers[" + strconv.Itoa(i) + "]" }
 }
 
-// LineKind names what a statement or evaluation line is.
+// LineKind names what a statement or evaluation line is. The zero value
+// names none.
 type LineKind string
 
 // Line kinds.
@@ -194,6 +185,14 @@ const (
 	LineTargetMiss  LineKind = "target-miss"  // target not met: nothing paid
 	LineGate        LineKind = "gate"         // a failed gate zeroes the bonus
 )
+
+func (k LineKind) valid() bool {
+	switch k {
+	case LineTier, LineFlat, LineFloor, LineCap, LineTargetBase, LineTargetExtra, LineTargetMiss, LineGate:
+		return true
+	}
+	return false
+}
 
 // Line explains one amount: which rule (Source, Tier) applied to what
 // Quantity at what Rate, the Exact product in major units, the Rounding
@@ -230,7 +229,7 @@ func newLine(kind LineKind, source, tier string, c Currency, digits int, q, rate
 		return Line{}, fmt.Errorf("incentive: %s %s: %w", source, tier, err)
 	}
 	return Line{Kind: kind, Source: source, Tier: tier, Quantity: q, Rate: rate, Exact: exact,
-		Rounding: mode, Amount: Money{Currency: c, Minor: r.coef}}, nil
+		Rounding: mode.Applied(), Amount: Money{Currency: c, Minor: r.coef}}, nil
 }
 
 var one = Decimal{coef: 1}
@@ -351,7 +350,7 @@ func clampTotal(res *Result, source string, min, max *Decimal, digits int, mode 
 	}
 	exact, _ := NewDecimal(diff.Minor, digits)
 	res.Lines = append(res.Lines, Line{Kind: kind, Source: source, Quantity: one, Rate: exact, Exact: exact,
-		Rounding: mode, Amount: diff, Note: fmt.Sprintf("total limited to %s", Money{Currency: res.Total.Currency, Minor: target})})
+		Rounding: mode.Applied(), Amount: diff, Note: fmt.Sprintf("total limited to %s", Money{Currency: res.Total.Currency, Minor: target})})
 	res.Total.Minor = target
 	return nil
 }
@@ -363,7 +362,7 @@ func clampTotal(res *Result, source string, min, max *Decimal, digits int, mode 
 type TargetBonus struct {
 	Name     string       `json:"name"`
 	Currency Currency     `json:"currency"`
-	Rounding RoundingMode `json:"rounding"`
+	Rounding RoundingMode `json:"rounding,omitempty"`
 	Target   Decimal      `json:"target"`
 	Base     Decimal      `json:"base"`
 	PerUnit  Decimal      `json:"per_unit"`
@@ -378,26 +377,16 @@ func (b *TargetBonus) Validate() error {
 }
 
 func (b *TargetBonus) validate(p *problems) {
-	digits, err := b.Currency.Digits()
-	if err != nil {
-		p.addErr("currency", err)
-	}
-	if !b.Rounding.Valid() {
-		p.add("rounding", "unknown rounding mode %d", b.Rounding)
-	}
+	digits, ok := p.money(b.Currency, b.Rounding)
 	if b.Base.Sign() < 0 {
 		p.add("base", "must not be negative, got %s", b.Base)
 	}
 	if b.PerUnit.Sign() < 0 {
 		p.add("per_unit", "must not be negative, got %s", b.PerUnit)
 	}
-	if err == nil && b.Base.Normalize().Scale() > digits {
-		p.add("base", "%s has more places than %s allows (%d)", b.Base, b.Currency, digits)
-	}
+	p.places("base", &b.Base, b.Currency, digits, ok)
+	p.places("cap", b.Cap, b.Currency, digits, ok)
 	if b.Cap != nil {
-		if err == nil && b.Cap.Normalize().Scale() > digits {
-			p.add("cap", "%s has more places than %s allows (%d)", b.Cap, b.Currency, digits)
-		}
 		if b.Cap.Cmp(b.Base) < 0 {
 			p.add("cap", "cap %s is below the base %s", b.Cap, b.Base)
 		}
@@ -417,7 +406,7 @@ func (b *TargetBonus) Evaluate(q Decimal) (Result, error) {
 func (b *TargetBonus) evaluate(q Decimal, digits int, buf []Line) (Result, error) {
 	res := Result{Lines: buf, Total: Money{Currency: b.Currency}}
 	if q.Cmp(b.Target) < 0 {
-		res.Lines = append(res.Lines, Line{Kind: LineTargetMiss, Source: b.Name, Quantity: q, Rounding: b.Rounding,
+		res.Lines = append(res.Lines, Line{Kind: LineTargetMiss, Source: b.Name, Quantity: q, Rounding: b.Rounding.Applied(),
 			Amount: res.Total, Note: "below target " + b.Target.String()})
 		return res, nil
 	}

@@ -248,7 +248,7 @@ func FuzzTierEvaluate(f *testing.F) {
 			return
 		}
 		grad := stripeTiers(Graduated)
-		grad.Rounding = RoundingMode(mode % 4)
+		grad.Rounding = RoundingMode(mode % 5)
 		vol := stripeTiers(Volume)
 		vol.Rounding = grad.Rounding
 		for _, tb := range []Table{grad, vol} {

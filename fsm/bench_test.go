@@ -59,20 +59,6 @@ func BenchmarkLooplabRawTransition(b *testing.B) {
 	benchRawPair(b)
 }
 
-// inProgress returns the snapshot of a ticket assigned and started.
-func inProgress(b *testing.B) Snapshot {
-	m, err := NewMachine(TicketDefinition())
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, ev := range []Event{TicketAssign, TicketStart} {
-		if _, err := m.Fire(context.Background(), ev, By{}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	return m.Snapshot()
-}
-
 // BenchmarkMachineTransition: an fsm.Machine doing the same two transitions
 // with guards checked, history recorded (time from the default clock) and
 // looplab performing each transition. Goal: at most 1.5x raw. A fresh
@@ -81,12 +67,14 @@ func inProgress(b *testing.B) Snapshot {
 func BenchmarkMachineTransition(b *testing.B) {
 	ctx := context.Background()
 	def := TicketDefinition()
-	snap := inProgress(b)
 	newM := func() *Machine {
-		m, err := Restore(snap, WithDefinition(def))
+		// A machine in progress with an empty history, as the benchmark
+		// has always measured (Restore now refuses such a snapshot).
+		m, err := NewMachine(def)
 		if err != nil {
 			b.Fatal(err)
 		}
+		m.state = def.stateIndex[TicketInProgress]
 		return m
 	}
 	m := newM()

@@ -309,48 +309,45 @@ func (m *Machine) transition(ctx context.Context, at time.Time, explicit bool, e
 	if to < 0 {
 		return Record{}, &NotAllowedError{Event: ev, State: d.states[from], Allowed: slices.Clone(d.avail[from])}
 	}
-	at, ok := m.stamp(at, explicit)
-	if !ok {
+	if !explicit { // stamp, written out on this hot path
+		at = m.clk.Now()
+	}
+	if at = at.Round(0); at.IsZero() || at.Before(m.last) {
 		return Record{}, timeError("event "+string(ev), at, m.last)
 	}
+	var undo func()
 	if own != nil {
-		undo, err := m.handOver(at, own, by)
-		if err != nil {
+		var err error
+		if undo, err = m.handOver(at, own, by); err != nil {
 			return Record{}, err
 		}
-		rec, err := m.commit(ctx, at, ei, from, to, ev, by)
-		if err != nil {
+	}
+	fail := func(err error) (Record, error) {
+		if undo != nil {
 			undo()
 		}
-		return rec, err
+		return Record{}, err
 	}
-	return m.commit(ctx, at, ei, from, to, ev, by)
-}
-
-// commit checks the transition's checklists and guards, asks looplab to
-// perform it and records it. Called with the lock held.
-func (m *Machine) commit(ctx context.Context, at time.Time, ei, from, to int32, ev Event, by By) (Record, error) {
-	d := m.def
 	t := &d.trans[ei]
 	if len(t.Checklists) > 0 || len(t.Guards) > 0 {
 		v := View{m: m, Event: ev, From: d.states[from], To: d.states[to], At: at, By: by}
 		for _, c := range t.Checklists {
 			if missing := m.missingLocked(c); len(missing) > 0 {
-				return Record{}, &GuardError{Event: ev, From: v.From, To: v.To, Guard: "checklist " + c,
-					Err: &ChecklistIncompleteError{Checklist: c, Missing: missing}}
+				return fail(&GuardError{Event: ev, From: v.From, To: v.To, Guard: "checklist " + c,
+					Err: &ChecklistIncompleteError{Checklist: c, Missing: missing}})
 			}
 		}
 		for _, g := range t.Guards {
 			if err := g.Check(ctx, v); err != nil {
-				return Record{}, &GuardError{Event: ev, From: v.From, To: v.To, Guard: g.Name, Err: err}
+				return fail(&GuardError{Event: ev, From: v.From, To: v.To, Guard: g.Name, Err: err})
 			}
 		}
 	}
 	if err := d.step(ctx, d.states[from], d.states[to], ev); err != nil {
 		if cerr := ctx.Err(); cerr != nil {
-			return Record{}, &CancelledError{Event: ev, Err: cerr}
+			return fail(&CancelledError{Event: ev, Err: cerr})
 		}
-		return Record{}, &InternalError{Event: ev, Err: err}
+		return fail(&InternalError{Event: ev, Err: err})
 	}
 	m.state = to
 	m.last = at

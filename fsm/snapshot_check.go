@@ -2,7 +2,7 @@ package fsm
 
 import (
 	"errors"
-	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -17,15 +17,35 @@ func (c *snapCheck) add(kind error, path, format string, args ...any) {
 	c.errs = append(c.errs, snapErr(kind, path, format, args...))
 }
 
-// dated checks the instant of the record at path, which follows a record
-// of the same kind dated *prev: it must not be zero nor before *prev, as
-// the live operations refuse. It moves *prev and c.last on.
-func (c *snapCheck) dated(path string, at time.Time, prev *time.Time) {
+// item is the path of element i of the list named list (i < 0 for a
+// single record such as "approval"), with an optional field; it is
+// formatted only when a problem is reported, so checking a good snapshot
+// formats nothing.
+type item struct {
+	list string
+	i    int
+}
+
+func (p item) at(field string) string {
+	s := p.list
+	if p.i >= 0 {
+		s += "[" + strconv.Itoa(p.i) + "]"
+	}
+	if field != "" {
+		s += "." + field
+	}
+	return s
+}
+
+// dated checks the instant of the record p, which follows a record of the
+// same kind dated *prev: it must not be zero nor before *prev, as the live
+// operations refuse. It moves *prev and c.last on.
+func (c *snapCheck) dated(p item, at time.Time, prev *time.Time) {
 	switch {
 	case at.IsZero():
-		c.add(ErrInvalidSnapshot, path+".at", "zero instant")
+		c.add(ErrInvalidSnapshot, p.at("at"), "zero instant")
 	case at.Before(*prev):
-		c.add(errSnapshotBackwards, path+".at", "%v is before the previous record's %v", at, *prev)
+		c.add(errSnapshotBackwards, p.at("at"), "%v is before the previous record's %v", at, *prev)
 	default:
 		*prev = at
 	}
@@ -53,17 +73,17 @@ func (d *Definition) checkSnapshot(s Snapshot) (time.Time, error) {
 			c.add(ErrInvalidSnapshot, "approval.approver", "approval of %d with no approver", a.Amount)
 		}
 		var prev time.Time
-		c.dated("approval", a.At, &prev)
+		c.dated(item{"approval", -1}, a.At, &prev)
 	}
 	c.afterTerminal(s)
 	return c.last, errors.Join(c.errs...)
 }
 
-// state returns the index of st, reporting it at path if unknown.
-func (c *snapCheck) state(path string, st State) (int32, bool) {
+// state returns the index of st, reporting it at p's field if unknown.
+func (c *snapCheck) state(p item, field string, st State) (int32, bool) {
 	i, ok := c.d.stateIndex[st]
 	if !ok {
-		c.add(ErrUnknownState, path, "unknown state %q", st)
+		c.add(ErrUnknownState, p.at(field), "unknown state %q", st)
 	}
 	return i, ok
 }
@@ -75,23 +95,23 @@ func (c *snapCheck) history(s Snapshot) {
 	cur := d.states[d.initial]
 	var prev time.Time
 	for i, r := range s.History {
-		p := fmt.Sprintf("history[%d]", i)
+		p := item{"history", i}
 		ei, evOK := d.eventIndex[r.Event]
 		if !evOK {
-			c.add(ErrInvalidSnapshot, p+".event", "unknown event %q", r.Event)
+			c.add(ErrInvalidSnapshot, p.at("event"), "unknown event %q", r.Event)
 		}
-		from, fromOK := c.state(p+".from", r.From)
-		to, toOK := c.state(p+".to", r.To)
+		from, fromOK := c.state(p, "from", r.From)
+		to, toOK := c.state(p, "to", r.To)
 		if fromOK && r.From != cur {
-			c.add(ErrInvalidSnapshot, p+".from", "%q, but the machine was in %q", r.From, cur)
+			c.add(ErrInvalidSnapshot, p.at("from"), "%q, but the machine was in %q", r.From, cur)
 		}
 		if evOK && fromOK && toOK && d.table[int(ei)*len(d.states)+int(from)] != to {
-			c.add(ErrInvalidSnapshot, p, "the definition has no transition %q from %q to %q", r.Event, r.From, r.To)
+			c.add(ErrInvalidSnapshot, p.at(""), "the definition has no transition %q from %q to %q", r.Event, r.From, r.To)
 		}
 		c.dated(p, r.At, &prev)
 		cur = r.To
 	}
-	if _, ok := c.state("state", s.State); ok && s.State != cur {
+	if _, ok := c.state(item{"state", -1}, "", s.State); ok && s.State != cur {
 		if len(s.History) == 0 {
 			c.add(ErrInvalidSnapshot, "state", "%q, but a machine with no history is in the initial state %q", s.State, cur)
 		} else {
@@ -105,12 +125,12 @@ func (c *snapCheck) marks(marks []Mark) {
 	seen := make(map[Mark]int, len(marks))
 	var prev time.Time
 	for i, mk := range marks {
-		p := fmt.Sprintf("marks[%d]", i)
+		p := item{"marks", i}
 		key := Mark{Checklist: mk.Checklist, Item: mk.Item}
 		if !c.d.hasItem(mk.Checklist, mk.Item) {
-			c.add(ErrInvalidSnapshot, p, "unknown checklist item %q/%q", mk.Checklist, mk.Item)
+			c.add(ErrInvalidSnapshot, p.at(""), "unknown checklist item %q/%q", mk.Checklist, mk.Item)
 		} else if j, dup := seen[key]; dup {
-			c.add(ErrInvalidSnapshot, p, "item %q/%q marked twice (also marks[%d])", mk.Checklist, mk.Item, j)
+			c.add(ErrInvalidSnapshot, p.at(""), "item %q/%q marked twice (also marks[%d])", mk.Checklist, mk.Item, j)
 		} else {
 			seen[key] = i
 		}
@@ -130,20 +150,20 @@ func (c *snapCheck) owners(s Snapshot) {
 	owner := ""
 	var prev time.Time
 	for i, tr := range s.Transfers {
-		p := fmt.Sprintf("transfers[%d]", i)
+		p := item{"transfers", i}
 		switch {
 		case tr.From != owner && i == 0:
-			c.add(ErrInvalidSnapshot, p+".from", "%q, but the first transfer assigns the first owner", tr.From)
+			c.add(ErrInvalidSnapshot, p.at("from"), "%q, but the first transfer assigns the first owner", tr.From)
 		case tr.From != owner:
-			c.add(ErrInvalidSnapshot, p+".from", "%q, but the owner was %q", tr.From, owner)
+			c.add(ErrInvalidSnapshot, p.at("from"), "%q, but the owner was %q", tr.From, owner)
 		}
 		switch {
 		case tr.To == "":
-			c.add(ErrInvalidSnapshot, p+".to", "transfer to nobody")
+			c.add(ErrInvalidSnapshot, p.at("to"), "transfer to nobody")
 		case tr.To == tr.From:
-			c.add(ErrInvalidSnapshot, p+".to", "transfer to the current owner %q", tr.To)
+			c.add(ErrInvalidSnapshot, p.at("to"), "transfer to the current owner %q", tr.To)
 		case i == 0 && tr.To != s.FirstResponder:
-			c.add(ErrInvalidSnapshot, p+".to", "%q, but the first responder is %q", tr.To, s.FirstResponder)
+			c.add(ErrInvalidSnapshot, p.at("to"), "%q, but the first responder is %q", tr.To, s.FirstResponder)
 		}
 		c.dated(p, tr.At, &prev)
 		owner = tr.To
@@ -172,9 +192,9 @@ func (c *snapCheck) tiers(s Snapshot) {
 	tier := 1
 	var prev time.Time
 	for i, e := range s.Escalations {
-		p := fmt.Sprintf("escalations[%d]", i)
+		p := item{"escalations", i}
 		if e.From != tier || e.To != tier+1 || e.To > top {
-			c.add(ErrInvalidSnapshot, p, "from tier %d to %d, but the machine was at tier %d of %d and escalates one tier at a time", e.From, e.To, tier, top)
+			c.add(ErrInvalidSnapshot, p.at(""), "from tier %d to %d, but the machine was at tier %d of %d and escalates one tier at a time", e.From, e.To, tier, top)
 		}
 		c.dated(p, e.At, &prev)
 		tier = e.To
@@ -192,18 +212,18 @@ func (c *snapCheck) afterTerminal(s Snapshot) {
 		return
 	}
 	end := s.History[n-1].At
-	late := func(path string, at time.Time) {
+	late := func(p item, at time.Time) {
 		if at.After(end) {
-			c.add(ErrInvalidSnapshot, path+".at", "%v is after the machine reached terminal state %q at %v", at, s.State, end)
+			c.add(ErrInvalidSnapshot, p.at("at"), "%v is after the machine reached terminal state %q at %v", at, s.State, end)
 		}
 	}
 	for i, tr := range s.Transfers {
-		late(fmt.Sprintf("transfers[%d]", i), tr.At)
+		late(item{"transfers", i}, tr.At)
 	}
 	for i, e := range s.Escalations {
-		late(fmt.Sprintf("escalations[%d]", i), e.At)
+		late(item{"escalations", i}, e.At)
 	}
 	if s.Approval != nil {
-		late("approval", s.Approval.At)
+		late(item{"approval", -1}, s.Approval.At)
 	}
 }

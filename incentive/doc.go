@@ -142,8 +142,13 @@
 // weights with a big.Rat largest-remainder split in the same way. Headline
 // figures (the run logs are in BENCHMARKS.md):
 //
-//	BenchmarkStatements  goal <= 5,000 ns/person  HEADLINE_S
-//	BenchmarkSplit       Money.Split against big.Rat  HEADLINE_P
+//	benchmark            goal                  measured
+//	BenchmarkStatements  <= 5,000 ns/person    about 4.8 µs of CPU per person; 9-19x big.Rat
+//	BenchmarkSplit       faster than big.Rat   25-38x big.Rat
+//
+// Memory is about 2.3 kB and 5.6 allocations per person, mostly the
+// statement itself. On a loaded 2-core machine the wall time per person
+// varies with the competing load far more than the CPU time does.
 //
 // Measure them with
 //

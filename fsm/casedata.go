@@ -82,11 +82,7 @@ func (m *Machine) mark(at time.Time, explicit bool, checklist, item string, by B
 }
 
 // Marks returns a copy of every mark, in the order they were made.
-func (m *Machine) Marks() []Mark {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return slices.Clone(m.marks)
-}
+func (m *Machine) Marks() []Mark { return locked(m, func() []Mark { return slices.Clone(m.marks) }) }
 
 // Missing returns the unmarked items of the named checklist in declared
 // order (nil when complete or when the checklist is unknown).
@@ -276,26 +272,16 @@ func (m *Machine) transfer(at time.Time, explicit bool, to string, by By) (Trans
 }
 
 // Owner returns the current owner ("" if unassigned).
-func (m *Machine) Owner() string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.owner
-}
+func (m *Machine) Owner() string { return locked(m, func() string { return m.owner }) }
 
 // FirstResponder returns the first owner, who stays accountable across
 // transfers ("" if never assigned).
-func (m *Machine) FirstResponder() string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.first
-}
+func (m *Machine) FirstResponder() string { return locked(m, func() string { return m.first }) }
 
 // Transfers returns a copy of the assignment and transfer records, oldest
 // first.
 func (m *Machine) Transfers() []Transfer {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return slices.Clone(m.transfers)
+	return locked(m, func() []Transfer { return slices.Clone(m.transfers) })
 }
 
 // ---- tiers ----
@@ -339,27 +325,17 @@ func (m *Machine) escalate(at time.Time, explicit bool, by By) (Escalation, erro
 
 // Tier returns the current handling tier (1 for a new machine, 0 if the
 // definition has no tiers).
-func (m *Machine) Tier() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return int(m.tier)
-}
+func (m *Machine) Tier() int { return locked(m, func() int { return int(m.tier) }) }
 
 // Escalations returns a copy of the escalation records, oldest first.
 func (m *Machine) Escalations() []Escalation {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return slices.Clone(m.escalations)
+	return locked(m, func() []Escalation { return slices.Clone(m.escalations) })
 }
 
 // ---- amount and approval ----
 
 // Amount returns the machine's amount (see WithAmount).
-func (m *Machine) Amount() int64 {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.amount
-}
+func (m *Machine) Amount() int64 { return locked(m, func() int64 { return m.amount }) }
 
 // SetAmount changes the machine's amount. An existing approval keeps
 // covering amounts up to the amount it approved; a larger amount needs a

@@ -122,11 +122,7 @@ func (m *Machine) apply(opts []Option) {
 // for a machine with none). Every recording operation refuses an earlier
 // instant with an error matching ErrTimeBackwards, so each of those records
 // is in time order and a machine's records never run backwards.
-func (m *Machine) LastRecorded() time.Time {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.last
-}
+func (m *Machine) LastRecorded() time.Time { return locked(m, func() time.Time { return m.last }) }
 
 // stamp returns the instant to record an operation with: at, or the
 // clock's time when explicit is false, without its monotonic reading; ok is
@@ -141,29 +137,24 @@ func (m *Machine) stamp(at time.Time, explicit bool) (t time.Time, ok bool) {
 	return at, !at.IsZero() && !at.Before(m.last)
 }
 
+// locked returns what read returns, read under the machine's lock.
+func locked[T any](m *Machine, read func() T) T {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return read()
+}
+
 // Definition returns the definition the machine was made from.
 func (m *Machine) Definition() *Definition { return m.def }
 
 // ID returns the identifier set with WithID (or restored from a snapshot).
-func (m *Machine) ID() string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.id
-}
+func (m *Machine) ID() string { return locked(m, func() string { return m.id }) }
 
 // State returns the current state.
-func (m *Machine) State() State {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.def.states[m.state]
-}
+func (m *Machine) State() State { return locked(m, func() State { return m.def.states[m.state] }) }
 
 // IsTerminal reports whether the machine is in a terminal state.
-func (m *Machine) IsTerminal() bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.def.terminal[m.state]
-}
+func (m *Machine) IsTerminal() bool { return locked(m, func() bool { return m.def.terminal[m.state] }) }
 
 // Can reports whether ev is declared and may be fired from the current
 // state. Guards are not evaluated.
@@ -180,17 +171,11 @@ func (m *Machine) Can(ev Event) bool {
 // Available returns the events that may be fired from the current state,
 // sorted by name (a fresh slice). Guards are not evaluated.
 func (m *Machine) Available() []Event {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return slices.Clone(m.def.avail[m.state])
+	return locked(m, func() []Event { return slices.Clone(m.def.avail[m.state]) })
 }
 
 // History returns a copy of the recorded transitions, oldest first.
-func (m *Machine) History() []Record {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.historyLocked()
-}
+func (m *Machine) History() []Record { return locked(m, func() []Record { return m.historyLocked() }) }
 
 // MaxHookDepth bounds how deeply hooks may nest firings. The Fire (or
 // FireAt) a host calls is at depth 1; a Fire called from one of its hooks,

@@ -45,12 +45,8 @@ func (s *Statement) check() error {
 	if s.Version != StatementVersion {
 		p.add("version", "statement version %d, this package writes version %d", s.Version, StatementVersion)
 	}
-	if s.Person == "" {
-		p.add("person", "is required")
-	}
-	if s.Period == "" {
-		p.add("period", "is required")
-	}
+	p.required("person", s.Person)
+	p.required("period", s.Period)
 	if _, err := s.Total.Currency.Digits(); err != nil {
 		p.addErr("total.currency", err)
 	}
@@ -94,12 +90,8 @@ func (b *Book) FileAppeal(req AppealRequest) (Appeal, error) {
 // instant before the statement's latest one is ErrTimeBackwards.
 func (b *Book) FileAppealAt(t time.Time, req AppealRequest) (Appeal, error) {
 	var p problems
-	if req.ID == "" {
-		p.add("id", "is required")
-	}
-	if req.Reason == "" {
-		p.add("reason", "is required")
-	}
+	p.required("id", req.ID)
+	p.required("reason", req.Reason)
 	if err := p.err(); err != nil {
 		return Appeal{}, err
 	}
@@ -143,12 +135,8 @@ func (b *Book) Decide(d Decision) (Appeal, error) { return b.DecideAt(b.clock.No
 // instant before the statement's latest one is ErrTimeBackwards.
 func (b *Book) DecideAt(t time.Time, d Decision) (Appeal, error) {
 	var p problems
-	if d.Reason == "" {
-		p.add("reason", "is required")
-	}
-	if d.Approver == "" {
-		p.add("approver", "is required")
-	}
+	p.required("reason", d.Reason)
+	p.required("approver", d.Approver)
 	if !d.Approve && !d.Amount.IsZero() {
 		p.add("amount", "a rejection posts no adjustment, got %s", d.Amount)
 	}
@@ -208,12 +196,8 @@ func (b *Book) AdjustAt(t time.Time, req AdjustmentRequest) (Adjustment, error) 
 
 func (b *Book) postLocked(r *bookRecord, req AdjustmentRequest, appeal string, t time.Time) (Adjustment, error) {
 	var p problems
-	if req.Reason == "" {
-		p.add("reason", "is required")
-	}
-	if req.Approver == "" {
-		p.add("approver", "is required")
-	}
+	p.required("reason", req.Reason)
+	p.required("approver", req.Approver)
 	if req.Amount.IsZero() {
 		p.add("amount", "must not be zero")
 	}

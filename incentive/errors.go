@@ -129,6 +129,13 @@ type invalidBecause struct{ err error }
 func (e *invalidBecause) Error() string   { return e.err.Error() }
 func (e *invalidBecause) Unwrap() []error { return []error{ErrInvalid, e.err} }
 
+// required reports an empty value of the field at path.
+func (p *problems) required(path, value string) {
+	if value == "" {
+		p.add(path, "is required")
+	}
+}
+
 // restoreProblem returns err, refused by the operation that replays the
 // item at path of a snapshot, as problems under path that match ErrInvalid
 // as well as err's own sentinels.

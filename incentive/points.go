@@ -91,12 +91,8 @@ func (l *PointsLedger) RedeemAt(t time.Time, key, account string, points int64, 
 // a refused posting changes nothing and does not use up its key.
 func (l *PointsLedger) PostAt(t time.Time, key, account string, points int64, reason string) (entry PointsEntry, applied bool, err error) {
 	var p problems
-	if key == "" {
-		p.add("key", "is required")
-	}
-	if account == "" {
-		p.add("account", "is required")
-	}
+	p.required("key", key)
+	p.required("account", account)
 	if points == 0 || points == math.MinInt64 {
 		p.add("points", "must be non-zero, got %d", points)
 	}

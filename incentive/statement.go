@@ -40,9 +40,7 @@ type Plan struct {
 // "scorecard.kpis[2].weight" or "table.tiers[1].from".
 func (p *Plan) Validate() error {
 	var ps problems
-	if p.Name == "" {
-		ps.add("name", "is required")
-	}
+	ps.required("name", p.Name)
 	if _, err := p.Currency.Digits(); err != nil {
 		ps.addErr("currency", err)
 	}

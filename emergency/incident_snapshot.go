@@ -105,7 +105,7 @@ func (m *IncidentManager) build(path string, rec IncidentRecord) (*incItem, erro
 		c.bad("reported_at", "%v out of range", rec.ReportedAt)
 	}
 	localizeRecord(&rec, m.loc)
-	mach, err := fsm.Restore(incidentDef, rec.Machine)
+	mach, err := fsm.Restore(rec.Machine, fsm.WithDefinition(incidentDef))
 	if err != nil {
 		c.errs = append(c.errs, asSnapshotErr(joinPath(path, "machine"), err, ErrSnapshot))
 	} else if mach.ID() != id {

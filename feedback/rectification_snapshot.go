@@ -77,7 +77,7 @@ func buildRectification(rec RectificationRecord, o options) (*cases.Item[Rectifi
 	if rec.Lifecycle.ID != r.ID {
 		bad("lifecycle.id", "%q differs from the item id %q", rec.Lifecycle.ID, r.ID)
 	}
-	m, err := fsm.Restore(rectDefinition, rec.Lifecycle, fsm.WithClock(o.clock))
+	m, err := fsm.Restore(rec.Lifecycle, fsm.WithDefinition(rectDefinition), fsm.WithClock(o.clock))
 	if err != nil {
 		errs = append(errs, prefix("lifecycle", err))
 	}

@@ -412,7 +412,7 @@ func TestRectificationRestoreRejects(t *testing.T) {
 	_, err := RestoreRectifications(s, WithClock(clk))
 	require.Error(t, err)
 	for _, want := range []string{"version: format version 9, want 2", "feedback: items[0].item.id: empty",
-		"items[1]: lifecycle: fsm:", "items[7]: feedback: duplicate id"} {
+		"items[1].lifecycle.state: unknown state", "items[7]: feedback: duplicate id"} {
 		assert.Contains(t, err.Error(), want)
 	}
 	assert.ErrorIs(t, err, fsm.ErrUnknownState)

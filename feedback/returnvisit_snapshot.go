@@ -94,7 +94,7 @@ func (rv *ReturnVisits) build(rec ReturnVisitRecord, o options) (*cases.Item[Ret
 	if rec.Lifecycle.ID != v.ID {
 		bad("lifecycle.id", "%q differs from the visit id %q", rec.Lifecycle.ID, v.ID)
 	}
-	m, err := fsm.Restore(rvDefinition, rec.Lifecycle, fsm.WithClock(o.clock))
+	m, err := fsm.Restore(rec.Lifecycle, fsm.WithDefinition(rvDefinition), fsm.WithClock(o.clock))
 	if err != nil {
 		errs = append(errs, prefix("lifecycle", err))
 	}

@@ -65,7 +65,7 @@ func restoreCase(d caseData) (*fsm.Machine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return fsm.Restore(def, d.Machine)
+	return fsm.Restore(d.Machine, fsm.WithDefinition(def))
 }
 
 // caseAction is one change a user asks of a case.
@@ -141,7 +141,7 @@ type blocked struct {
 func allowedNow(ctx context.Context, m *fsm.Machine, at time.Time, actor string) (ok []string, held []blocked) {
 	snap := m.Snapshot()
 	for _, ev := range m.Available() {
-		cp, err := fsm.Restore(m.Definition(), snap)
+		cp, err := fsm.Restore(snap, fsm.WithDefinition(m.Definition()))
 		if err != nil {
 			continue
 		}

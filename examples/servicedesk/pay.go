@@ -81,8 +81,8 @@ func (s *sim) monthEnd() error {
 		return err
 	}
 	period := s.start.Format("2006-01")
-	book := incentive.NewBook(s.clk)
-	bank := incentive.NewPointsLedger(s.clk)
+	book := incentive.NewBook(incentive.WithClock(s.clk))
+	bank := incentive.NewPointsLedger(incentive.WithClock(s.clk))
 	var entries []incentive.Entry
 	total := incentive.NewMoney("CNY", 0)
 	for _, a := range s.agents {
@@ -94,7 +94,7 @@ func (s *sim) monthEnd() error {
 		if err != nil {
 			return err
 		}
-		if err := book.IssueAt(st, s.end); err != nil {
+		if err := book.IssueAt(s.end, st); err != nil {
 			return err
 		}
 		if total, err = total.Add(st.Total); err != nil {
@@ -105,7 +105,7 @@ func (s *sim) monthEnd() error {
 			return err
 		}
 		if pts > 0 {
-			if _, _, err := bank.EarnAt(period+"/"+a.name+"/over", a.name, pts, "score "+st.Score.String(), s.end); err != nil {
+			if _, _, err := bank.EarnAt(s.end, period+"/"+a.name+"/over", a.name, pts, "score "+st.Score.String()); err != nil {
 				return err
 			}
 		}

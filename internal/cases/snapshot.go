@@ -81,7 +81,7 @@ func Restore[R, E, V any](spec Spec[R, E], o Options, s Restored[V],
 		it, err := build(path, v)
 		switch {
 		case err != nil:
-			errs = append(errs, err)
+			errs = append(errs, invalid(spec.Invalid, err))
 		case e.items[it.ID] != nil:
 			errs = append(errs, errors.Join(sqerr.Field(spec.Invalid, path, "second %s %q", spec.Noun, it.ID),
 				fmt.Errorf("%s: %w: %s %q", path, spec.Duplicate, spec.Noun, it.ID)))
@@ -98,7 +98,7 @@ func Restore[R, E, V any](spec Spec[R, E], o Options, s Restored[V],
 		for _, it := range e.items {
 			rec, _ := e.tr.Record(sla.RecordKey{Namespace: e.ns, ID: it.ID})
 			if err := check(it, rec); err != nil {
-				errs = append(errs, sqerr.Prefix(fmt.Sprintf("%s %q", spec.Noun, it.ID), err))
+				errs = append(errs, invalid(spec.Invalid, sqerr.Prefix(fmt.Sprintf("%s %q", spec.Noun, it.ID), err)))
 			}
 		}
 	}
@@ -110,4 +110,13 @@ func Restore[R, E, V any](spec Spec[R, E], o Options, s Restored[V],
 	}
 	e.Debug("cases restored", "items", len(e.items))
 	return e, nil
+}
+
+// invalid makes err match the engine's invalid sentinel too, when it does
+// not already (a lifecycle problem matches the fsm package's sentinels).
+func invalid(sentinel, err error) error {
+	if errors.Is(err, sentinel) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", sentinel, err)
 }

@@ -64,7 +64,7 @@ func Example() {
 
 	ctx := context.Background()
 	by := fsm.By{Actor: "alice"}
-	_, _ = ticket.Fire(ctx, fsm.TicketAssign, by)
+	_, _, _ = ticket.FireAssign(ctx, fsm.TicketAssign, "alice", by)
 	advance(clk, tracker, 12*time.Minute) // urgent first response is 10 minutes
 	_, _ = ticket.Fire(ctx, fsm.TicketStart, by)
 	_, _ = ticket.Fire(ctx, fsm.TicketWaitCustomer, by)
@@ -94,4 +94,51 @@ func withHook(spec fsm.Spec, h fsm.Hook) fsm.Spec {
 func advance(clk *clock.Mock, tr *sla.Tracker, d time.Duration) {
 	clk.Add(d)
 	tr.AdvanceTo(clk.Now())
+}
+
+// The quick start of the README: a ticket assigned in one call, its first
+// response measured in working hours. It arrives on Friday at 17:50, ten
+// minutes before the desk closes, so its 30 minutes of working time end on
+// Monday at 09:20.
+func Example_quickStart() {
+	ctx := context.Background()
+	workdays := []sla.CalendarWindow{{Start: "09:00", End: "18:00"}}
+	business, err := sla.NewCalendar(sla.CalendarSpec{Location: "Asia/Shanghai", Week: sla.CalendarWeek{
+		Monday: workdays, Tuesday: workdays, Wednesday: workdays, Thursday: workdays, Friday: workdays}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	policy := sla.DefaultPolicy()
+	policy.Calendar = sla.CalendarBusiness // every target counts working hours unless it names its own calendar
+	policies, err := sla.NewPolicies(sla.DefaultRegistry(business), policy)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	tracker := sla.NewTracker(sla.WithHandler(func(e sla.Event) {
+		fmt.Println(e.At.Format("Mon 15:04"), e.ID)
+	}))
+
+	now := time.Date(2026, 3, 6, 17, 50, 0, 0, business.Location()) // Friday
+	ticket, _ := fsm.NewMachine(fsm.TicketDefinition(), fsm.WithID("T-1"))
+	if _, _, err := ticket.FireAssignAt(ctx, now, fsm.TicketAssign, "alice", fsm.By{Actor: "dispatcher"}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	spec, _ := policies.Spec(now, sla.Attributes{"priority": "normal"}, sla.FirstResponse) // 30 minutes
+	_ = tracker.StartAt(now, sla.ClockKey{ID: ticket.ID()}, spec, "normal")
+	c, _ := tracker.Clock(sla.ClockKey{ID: "T-1", Metric: sla.FirstResponse})
+	due, _ := c.Due()
+	fmt.Println(ticket.State(), "by", ticket.Owner(), "- first response due", due.Format("Mon 15:04"))
+
+	tracker.AdvanceTo(now.Add(72 * time.Hour)) // in production: go tracker.Run(ctx)
+	// Output:
+	// assigned by alice - first response due Mon 09:20
+	// Mon 09:05 T-1/first_response/warning/1/1
+	// Mon 09:05 T-1/first_response/warning/1/2
+	// Mon 09:12 T-1/first_response/warning/1/3
+	// Mon 09:17 T-1/first_response/warning/1/4
+	// Mon 09:20 T-1/first_response/breach/1/1
+	// Mon 09:35 T-1/first_response/reminder/1/1
 }

@@ -250,24 +250,25 @@ func Get[R, E, V any](e *Engine[R, E], id string, view func(*Item[R]) V) (V, boo
 	return view(it), true
 }
 
-// List returns view of every item, ordered by cmp.
+// List returns view of every item, ordered by order.
 func List[R, E, V any](e *Engine[R, E], view func(*Item[R]) V, order func(a, b *Item[R]) int) []V {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	return listLocked(e, view, order)
+}
+
+// listLocked is List with e.mu held.
+func listLocked[R, E, V any](e *Engine[R, E], view func(*Item[R]) V, order func(a, b *Item[R]) int) []V {
 	items := make([]*Item[R], 0, len(e.items))
 	for _, it := range e.items {
 		items = append(items, it)
 	}
-	sortItems(items, order)
+	slices.SortFunc(items, order)
 	out := make([]V, len(items))
 	for i, it := range items {
 		out[i] = view(it)
 	}
 	return out
-}
-
-func sortItems[R any](items []*Item[R], order func(a, b *Item[R]) int) {
-	slices.SortFunc(items, order)
 }
 
 // Len returns the number of items.

@@ -15,15 +15,7 @@ import (
 func Snapshot[R, E, V any](e *Engine[R, E], view func(*Item[R]) V, order func(a, b *Item[R]) int) ([]V, *sla.TrackerSnapshot) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	items := make([]*Item[R], 0, len(e.items))
-	for _, it := range e.items {
-		items = append(items, it)
-	}
-	sortItems(items, order)
-	out := make([]V, len(items))
-	for i, it := range items {
-		out[i] = view(it)
-	}
+	out := listLocked(e, view, order)
 	if !e.private {
 		return out, nil
 	}

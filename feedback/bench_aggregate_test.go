@@ -63,7 +63,7 @@ func BenchmarkAggregate(b *testing.B) {
 			w := windowOf(a.g, r.At, a.loc)
 			bk := a.m[w.Start.Unix()]
 			if bk == nil {
-				bk = &slot[Counters]{w: w}
+				bk = &slot[windowState]{w: w}
 				a.m[w.Start.Unix()] = bk
 			}
 			bk.v.addResponse(&r)

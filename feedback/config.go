@@ -22,6 +22,19 @@ type Config struct {
 	// CESMin and CESMax declare the CES scale. Both zero means 1–7.
 	CESMin float64 `json:"ces_min,omitempty"`
 	CESMax float64 `json:"ces_max,omitempty"`
+	// Slicings are the dimension sets the Aggregator slices every metric
+	// by, besides the window totals (at most MaxSlicings, each of at most
+	// MaxSliceDimensions dimensions, no repeats). None by default.
+	Slicings []Slicing `json:"slicings,omitempty"`
+	// MaxSlices bounds the distinct slices kept per slicing over the
+	// aggregator's life: the first MaxSlices distinct values (in the order
+	// they are first counted) keep counters of their own, later ones count
+	// into the slicing's overflow bucket (Other in reports). Default
+	// DefaultMaxSlices; at most 1<<24; negative is invalid. Memory: each
+	// window holds at most Σ (MaxSlices + 1) over the slicings counters of
+	// CountersSize bytes, each with a pointer, allocated only for the slices
+	// with data in that window; each slice's key is stored once.
+	MaxSlices int `json:"max_slices,omitempty"`
 }
 
 // Defaults used by Config.
@@ -49,8 +62,15 @@ func (c Config) Validate() error {
 	if (c.CESMin != 0 || c.CESMax != 0) && !(c.CESMin < c.CESMax) {
 		errs = append(errs, fieldErr("ces_max", "must be greater than ces_min (%v), got %v", c.CESMin, c.CESMax))
 	}
+	if c.MaxSlices < 0 || c.MaxSlices > maxMaxSlices {
+		errs = append(errs, fieldErr("max_slices", "must be in 0–%d, got %d", maxMaxSlices, c.MaxSlices))
+	}
+	errs = append(errs, validateSlicings(c.Slicings)...)
 	return errors.Join(errs...)
 }
+
+// maxMaxSlices is the largest Config.MaxSlices.
+const maxMaxSlices = 1 << 24
 
 // settings is a Config with defaults applied.
 type settings struct {
@@ -58,10 +78,14 @@ type settings struct {
 	minN           int64
 	slT            time.Duration
 	cesMin, cesMax float64
+	maxSlices      int
 }
 
 func (c Config) settings() settings {
-	s := settings{confidence: c.Confidence, minN: c.MinSamples, slT: c.ServiceLevelThreshold, cesMin: c.CESMin, cesMax: c.CESMax}
+	s := settings{confidence: c.Confidence, minN: c.MinSamples, slT: c.ServiceLevelThreshold, cesMin: c.CESMin, cesMax: c.CESMax, maxSlices: c.MaxSlices}
+	if s.maxSlices == 0 {
+		s.maxSlices = DefaultMaxSlices
+	}
 	if s.confidence == 0 {
 		s.confidence = DefaultConfidence
 	}

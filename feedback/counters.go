@@ -30,13 +30,31 @@ type Counters struct {
 	CycleTime       Moments `json:"cycle_time"`
 	ComplianceKnown int64   `json:"compliance_known"`
 	Compliant       int64   `json:"compliant"`
+	// Survey invitations and comments.
+	Invitations         int64 `json:"invitations"`
+	InvitationsAnswered int64 `json:"invitations_answered"`
+	Comments            int64 `json:"comments"`
+	// Complaint resolution, among the complaints above.
+	ResolutionKnown    int64 `json:"resolution_known"`
+	ComplaintsResolved int64 `json:"complaints_resolved"`
+	// Bot sessions and their hand-offs to a human.
+	BotSessions int64 `json:"bot_sessions"`
+	HandedOff   int64 `json:"handed_off"`
+	// Inspections: passed, failed on a critical item, and their scores.
+	Inspections       int64   `json:"inspections"`
+	InspectionsPassed int64   `json:"inspections_passed"`
+	CriticalFailures  int64   `json:"critical_failures"`
+	InspectionScore   Moments `json:"inspection_score"`
 }
 
 // countNames are the JSON names of the counts, in the order of counts.
 var countNames = [...]string{
 	"csat_responses", "csat_satisfied", "nps_responses", "nps_promoters", "nps_detractors",
 	"offered", "abandoned", "answered_within", "fcr_known", "fcr_resolved", "complaints", "orders",
-	"compliance_known", "compliant", "ces.n", "speed.n", "handling.n", "cycle_time.n",
+	"compliance_known", "compliant", "invitations", "invitations_answered", "comments",
+	"resolution_known", "complaints_resolved", "bot_sessions", "handed_off",
+	"inspections", "inspections_passed", "critical_failures",
+	"ces.n", "speed.n", "handling.n", "cycle_time.n", "inspection_score.n",
 }
 
 // counts returns the address of every count (the sample sizes of the
@@ -45,15 +63,18 @@ func (c *Counters) counts() [len(countNames)]*int64 {
 	return [...]*int64{
 		&c.CSATResponses, &c.CSATSatisfied, &c.NPSResponses, &c.NPSPromoters, &c.NPSDetractors,
 		&c.Offered, &c.Abandoned, &c.AnsweredWithin, &c.FCRKnown, &c.FCRResolved, &c.Complaints, &c.Orders,
-		&c.ComplianceKnown, &c.Compliant, &c.CES.N, &c.Speed.N, &c.Handling.N, &c.CycleTime.N,
+		&c.ComplianceKnown, &c.Compliant, &c.Invitations, &c.InvitationsAnswered, &c.Comments,
+		&c.ResolutionKnown, &c.ComplaintsResolved, &c.BotSessions, &c.HandedOff,
+		&c.Inspections, &c.InspectionsPassed, &c.CriticalFailures,
+		&c.CES.N, &c.Speed.N, &c.Handling.N, &c.CycleTime.N, &c.InspectionScore.N,
 	}
 }
 
 // momentNames are the JSON names of the moments, in the order of moments.
-var momentNames = [...]string{"ces", "speed", "handling", "cycle_time"}
+var momentNames = [...]string{"ces", "speed", "handling", "cycle_time", "inspection_score"}
 
 func (c *Counters) moments() [len(momentNames)]*Moments {
-	return [...]*Moments{&c.CES, &c.Speed, &c.Handling, &c.CycleTime}
+	return [...]*Moments{&c.CES, &c.Speed, &c.Handling, &c.CycleTime, &c.InspectionScore}
 }
 
 // Merge adds o into c.
@@ -105,6 +126,9 @@ func (c *Counters) addResponse(r *Response) {
 	case SurveyCES:
 		c.CES.Add(r.Score)
 	}
+	if r.Comment != "" {
+		c.Comments++
+	}
 }
 
 func (c *Counters) addRecord(r *Record, slT time.Duration) {
@@ -123,6 +147,7 @@ func (c *Counters) addRecord(r *Record, slT time.Duration) {
 	r.FCR.count(&c.FCRKnown, &c.FCRResolved)
 	if r.Complaint {
 		c.Complaints++
+		r.ComplaintResolved.count(&c.ResolutionKnown, &c.ComplaintsResolved)
 	}
 	if r.CycleTime > 0 {
 		c.CycleTime.Add(r.CycleTime.Seconds())
@@ -146,12 +171,22 @@ type Report struct {
 	ComplaintRate        Figure `json:"complaint_rate"`
 	CycleTime            Figure `json:"cycle_time"`
 	Compliance           Figure `json:"compliance"`
+	ResponseRate         Figure `json:"response_rate"`
+	ComplaintResolution  Figure `json:"complaint_resolution"`
+	BotContainment       Figure `json:"bot_containment"`
+	HumanIntervention    Figure `json:"human_intervention"`
+	InspectionCoverage   Figure `json:"inspection_coverage"`
+	InspectionScore      Figure `json:"inspection_score"`
+	InspectionPass       Figure `json:"inspection_pass"`
+	CriticalFailure      Figure `json:"critical_failure"`
 }
 
 // figures returns the address of every figure, in the order of Metrics.
 func (r *Report) figures() []*Figure {
 	return []*Figure{&r.CSAT, &r.NPS, &r.CES, &r.FCR, &r.AHT, &r.ASA, &r.ServiceLevel, &r.ServiceLevelAnswered,
-		&r.Abandonment, &r.ComplaintRate, &r.CycleTime, &r.Compliance}
+		&r.Abandonment, &r.ComplaintRate, &r.CycleTime, &r.Compliance, &r.ResponseRate, &r.ComplaintResolution,
+		&r.BotContainment, &r.HumanIntervention, &r.InspectionCoverage, &r.InspectionScore, &r.InspectionPass,
+		&r.CriticalFailure}
 }
 
 // Figure returns the figure of metric m, and false for an unknown metric.
@@ -182,6 +217,14 @@ func (c Counters) Report(cfg Config) Report {
 		ComplaintRate:        proportionFigure(MetricComplaintRate, UnitPer1000, c.Complaints, c.Orders, 1000, s),
 		CycleTime:            meanFigure(MetricCycleTime, UnitSeconds, c.CycleTime, s),
 		Compliance:           proportionFigure(MetricCompliance, UnitPercent, c.Compliant, c.ComplianceKnown, 100, s),
+		ResponseRate:         proportionFigure(MetricResponseRate, UnitPercent, c.InvitationsAnswered, c.Invitations, 100, s),
+		ComplaintResolution:  proportionFigure(MetricComplaintResolution, UnitPercent, c.ComplaintsResolved, c.ResolutionKnown, 100, s),
+		BotContainment:       proportionFigure(MetricBotContainment, UnitPercent, c.BotSessions-c.HandedOff, c.BotSessions, 100, s),
+		HumanIntervention:    proportionFigure(MetricHumanIntervention, UnitPercent, c.HandedOff, c.BotSessions, 100, s),
+		InspectionCoverage:   proportionFigure(MetricInspectionCoverage, UnitPercent, c.Inspections, answered, 100, s),
+		InspectionScore:      meanFigure(MetricInspectionScore, UnitScore, c.InspectionScore, s),
+		InspectionPass:       proportionFigure(MetricInspectionPass, UnitPercent, c.InspectionsPassed, c.Inspections, 100, s),
+		CriticalFailure:      proportionFigure(MetricCriticalFailure, UnitPercent, c.CriticalFailures, c.Inspections, 100, s),
 	}
 }
 
@@ -216,6 +259,13 @@ func (c Counters) validate(path string, s settings) error {
 		{"cycle_time.n", c.CycleTime.N, c.Offered},
 		{"compliance_known", c.ComplianceKnown, c.Offered},
 		{"compliant", c.Compliant, c.ComplianceKnown},
+		{"invitations_answered", c.InvitationsAnswered, c.Invitations},
+		{"comments", c.Comments, c.CSATResponses + c.NPSResponses + c.CES.N},
+		{"resolution_known", c.ResolutionKnown, c.Complaints},
+		{"complaints_resolved", c.ComplaintsResolved, c.ResolutionKnown},
+		{"handed_off", c.HandedOff, c.BotSessions},
+		{"critical_failures", c.CriticalFailures, c.Inspections},
+		{"inspections_passed", c.InspectionsPassed, c.Inspections - c.CriticalFailures},
 	} {
 		if w.part > w.whole {
 			bad(w.name, "%d exceeds its total %d", w.part, w.whole)
@@ -224,10 +274,13 @@ func (c Counters) validate(path string, s settings) error {
 	if c.Speed.N != answered {
 		bad("speed.n", "%d speeds of answer for %d answered contacts", c.Speed.N, answered)
 	}
+	if c.InspectionScore.N != c.Inspections {
+		bad("inspection_score.n", "%d scores for %d inspections", c.InspectionScore.N, c.Inspections)
+	}
 	// Scores lie on their scale; durations are not negative, handling and
 	// cycle times positive.
-	lo := [len(momentNames)]float64{s.cesMin, 0, 0, 0}
-	hi := [len(momentNames)]float64{s.cesMax, math.Inf(1), math.Inf(1), math.Inf(1)}
+	lo := [len(momentNames)]float64{s.cesMin, 0, 0, 0, 0}
+	hi := [len(momentNames)]float64{s.cesMax, math.Inf(1), math.Inf(1), math.Inf(1), 100}
 	for i, m := range c.moments() {
 		if err := m.validate(lo[i], hi[i]); err != "" {
 			bad(momentNames[i], "%s", err)

@@ -64,7 +64,57 @@ func aggregatorGolden(t testing.TB) *Aggregator {
 			Abandoned: i%5 == 0, FCR: FlagOf(i%2 == 0), Complaint: i%4 == 0, CycleTime: time.Hour, Compliant: FlagOf(i%3 > 0)}))
 	}
 	require.NoError(t, a.AddOrders(at, 40))
+	addNewObservations(t, a, at, 5*time.Hour)
 	return a
+}
+
+// addNewObservations adds, from at on every step, survey invitations, bot
+// sessions, a commented response, a resolved complaint and inspections,
+// agent and team set.
+func addNewObservations(t testing.TB, a *Aggregator, at time.Time, step time.Duration) {
+	for i := range 12 {
+		ts := at.Add(time.Duration(i) * step)
+		d := Dimensions{Agent: []string{"a-1", "a-2", "a-3"}[i%3], Team: []string{"t-1", "t-2"}[i%2], Channel: "chat"}
+		require.NoError(t, a.AddInvitation(Invitation{At: ts, Answered: i%3 != 0, Dimensions: d}))
+		require.NoError(t, a.AddBotSession(BotSession{At: ts, HandedOff: i%4 == 0, Dimensions: d}))
+		require.NoError(t, a.AddResponse(Response{At: ts, Kind: SurveyCSAT, Score: float64(1 + i%5), Comment: "ok",
+			Dimensions: Dimensions{Agent: d.Agent, Question: []string{QuestionOverall, QuestionProblemResolution}[i%2], Category: CategoryLogistics}}))
+		require.NoError(t, a.AddRecord(Record{At: ts, Complaint: true, ComplaintResolved: FlagOf(i%3 > 0), Dimensions: d}))
+		require.NoError(t, a.AddInspection(InspectionResult{ID: pathf("QA-%d", i), At: ts, Kind: SpotCheck, Score: float64(60 + 3*i),
+			RawScore: float64(60 + 3*i), Passed: i%4 != 0, Dimensions: Dimensions{Agent: d.Agent, Team: d.Team, Sheet: "call-qa"}}))
+	}
+}
+
+// slicedGolden is an aggregator sliced by agent (at most two), team and
+// question, with an overflow bucket.
+func slicedGolden(t testing.TB) *Aggregator {
+	a, err := NewAggregator(Day, mustLoc(t, "Asia/Shanghai"), Config{MinSamples: 2, MaxSlices: 2,
+		Slicings: []Slicing{SliceBy(DimAgent), SliceBy(DimTeam, DimChannel), SliceBy(DimQuestion)}})
+	require.NoError(t, err)
+	addNewObservations(t, a, time.Date(2026, 3, 2, 9, 0, 0, 0, a.Location()), 3*time.Hour)
+	return a
+}
+
+func TestGoldenSlicedAggregatorSnapshot(t *testing.T) {
+	goldenSnapshot(t, "aggregator_sliced_snapshot.json", slicedGolden(t).Snapshot(), resnapshot(RestoreAggregator))
+}
+
+// A snapshot of format version 2 (before slices and the counters of
+// invitations, bot sessions, complaint resolution and inspections) still
+// restores, with those counters zero.
+func TestRestoreAggregatorReadsVersion2(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "aggregator_snapshot_v2.json"))
+	require.NoError(t, err)
+	var s AggregatorSnapshot
+	require.NoError(t, json.Unmarshal(data, &s))
+	require.Equal(t, 2, s.Version)
+	a, err := RestoreAggregator(s)
+	require.NoError(t, err)
+	tot := a.Total()
+	assert.EqualValues(t, 4, tot.CSAT.N)
+	assert.Zero(t, tot.ResponseRate.N)
+	assert.Zero(t, tot.InspectionScore.N)
+	assert.Equal(t, AggregatorSnapshotVersion, a.Snapshot().Version)
 }
 
 func TestGoldenAggregatorSnapshot(t *testing.T) {

@@ -39,6 +39,27 @@ import (
 //     that carry one.
 //   - compliance: the percentage of records with a known compliance flag
 //     whose process was compliant. Wilson interval.
+//   - response_rate: the percentage of survey invitations ([Invitation])
+//     that were answered. Wilson interval.
+//   - complaint_resolution: the percentage of complaints (records flagged as
+//     complaints) with a known ComplaintResolved flag that were resolved.
+//     Wilson interval.
+//   - bot_containment: the percentage of bot sessions ([BotSession]) that
+//     ended without a hand-off to a human. Wilson interval.
+//   - human_intervention: the percentage of bot sessions handed off to a
+//     human, 100 − bot_containment (the source documents set at most 15 %).
+//     Wilson interval.
+//   - inspection_coverage: inspections ([InspectionResult]) over handled
+//     work (answered records) of the same window and slice, percent. The
+//     Wilson interval treats each handled item as a trial; with more
+//     inspections than items it collapses to 100.
+//   - inspection_score: the mean inspection score, 0–100 on the score
+//     sheets' scale (0 for a sheet failed on a critical item). Normal
+//     interval on the mean.
+//   - inspection_pass: the percentage of inspections that passed. Wilson
+//     interval.
+//   - critical_failure: the percentage of inspections failed on a critical
+//     item. Wilson interval.
 type Metric string
 
 // The metrics an Aggregator reports.
@@ -55,24 +76,36 @@ const (
 	MetricComplaintRate        Metric = "complaint_rate"
 	MetricCycleTime            Metric = "cycle_time"
 	MetricCompliance           Metric = "compliance"
+	MetricResponseRate         Metric = "response_rate"
+	MetricComplaintResolution  Metric = "complaint_resolution"
+	MetricBotContainment       Metric = "bot_containment"
+	MetricHumanIntervention    Metric = "human_intervention"
+	MetricInspectionCoverage   Metric = "inspection_coverage"
+	MetricInspectionScore      Metric = "inspection_score"
+	MetricInspectionPass       Metric = "inspection_pass"
+	MetricCriticalFailure      Metric = "critical_failure"
 )
 
 // Metrics lists every metric in report order.
 var Metrics = []Metric{
 	MetricCSAT, MetricNPS, MetricCES, MetricFCR, MetricAHT, MetricASA,
 	MetricServiceLevel, MetricServiceLevelAnswered, MetricAbandonment,
-	MetricComplaintRate, MetricCycleTime, MetricCompliance,
+	MetricComplaintRate, MetricCycleTime, MetricCompliance, MetricResponseRate,
+	MetricComplaintResolution, MetricBotContainment, MetricHumanIntervention,
+	MetricInspectionCoverage, MetricInspectionScore, MetricInspectionPass,
+	MetricCriticalFailure,
 }
 
 // Known reports whether m is one of the metrics above.
 func (m Metric) Known() bool { return slices.Contains(Metrics, m) }
 
-// HigherIsBetter reports the usual direction of m: true for csat, nps, ces
-// (an "it was easy" agreement scale), fcr, the service levels and
-// compliance; false for times, abandonment and complaint rate.
+// HigherIsBetter reports the usual direction of m: false for times,
+// abandonment, complaint rate, human intervention and critical failures;
+// true for the others (ces as an "it was easy" agreement scale).
 func (m Metric) HigherIsBetter() bool {
 	switch m {
-	case MetricAHT, MetricASA, MetricAbandonment, MetricComplaintRate, MetricCycleTime:
+	case MetricAHT, MetricASA, MetricAbandonment, MetricComplaintRate, MetricCycleTime,
+		MetricHumanIntervention, MetricCriticalFailure:
 		return false
 	}
 	return true
@@ -99,12 +132,20 @@ func (k SurveyKind) MarshalText() ([]byte, error) { return surveyKinds.marshal(k
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (k *SurveyKind) UnmarshalText(b []byte) error { return surveyKinds.unmarshal(k, b) }
 
-// Response is one survey answer.
+// Response is one survey answer. Its Question (in Dimensions) names the
+// question it answers: overall satisfaction and problem-resolution
+// satisfaction are different figures with different targets, so a survey
+// that asks several questions gives one Response per answer and an
+// Aggregator slices them by [DimQuestion]. Comment is the customer's free
+// text: an Aggregator given a classifier ([WithClassifier]) files it under
+// a root-cause category, and never keeps the text.
 type Response struct {
-	ID    string     `json:"id,omitempty"`
-	At    time.Time  `json:"at"`
-	Kind  SurveyKind `json:"kind"`
-	Score float64    `json:"score"`
+	ID      string     `json:"id,omitempty"`
+	At      time.Time  `json:"at"`
+	Kind    SurveyKind `json:"kind"`
+	Score   float64    `json:"score"`
+	Comment string     `json:"comment,omitempty"`
+	Dimensions
 }
 
 // Flag is a yes/no value that may be unknown. The zero value is unknown;
@@ -169,8 +210,11 @@ func (f *Flag) UnmarshalText(b []byte) error {
 //
 // FirstResponse is the time from arrival to the first answer (the speed of
 // answer); it is ignored for abandoned records. Handling and CycleTime are
-// optional: zero means not recorded. FCR and Compliant are optional flags.
-// In JSON the durations are Go duration strings ("1m30s").
+// optional: zero means not recorded. FCR and Compliant are optional flags;
+// ComplaintResolved, whether a complaint was resolved, is optional and only
+// for complaints. Dimensions say who handled it, where and for whom (no
+// question, no sheet). In JSON the durations are Go duration strings
+// ("1m30s").
 type Record struct {
 	ID            string        `json:"id,omitempty"`
 	At            time.Time     `json:"at"`
@@ -181,6 +225,9 @@ type Record struct {
 	Complaint     bool          `json:"complaint,omitempty"`
 	CycleTime     time.Duration `json:"cycle_time,omitempty"`
 	Compliant     Flag          `json:"compliant,omitempty"`
+	// ComplaintResolved says whether a complaint was resolved.
+	ComplaintResolved Flag `json:"complaint_resolved,omitempty"`
+	Dimensions
 }
 
 // MarshalJSON writes the durations as Go duration strings.

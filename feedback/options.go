@@ -20,6 +20,7 @@ import (
 //	WithNamespace   yes                            -      -
 //	WithCalendars   yes                            -      -
 //	WithLocation    -                              -      restores only
+//	WithClassifier  -                              -      Aggregator only
 //
 // Options carry what a snapshot cannot: the time source, the host's
 // timeline, calendars and locations. Everything else that configures a
@@ -33,6 +34,8 @@ type options struct {
 	namespace string
 	calendars sla.Registry
 	location  *time.Location
+
+	classifier *Classifier
 }
 
 func buildOptions(opts []Option) options {
@@ -110,6 +113,20 @@ func WithLocation(loc *time.Location) Option {
 	return func(o *options) {
 		if loc != nil {
 			o.location = loc
+		}
+	}
+}
+
+// WithClassifier gives an Aggregator a classifier for the free-text
+// comments of survey responses: a response with a Comment and no Category
+// counts under the category c gives the comment (CategoryUncategorised
+// when no rule matches), so that slicing by DimCategory shows satisfaction
+// and comment counts per root cause. The text itself is never kept. A
+// restore takes the classifier again; a nil classifier is ignored.
+func WithClassifier(c *Classifier) Option {
+	return func(o *options) {
+		if c != nil {
+			o.classifier = c
 		}
 	}
 }

@@ -69,14 +69,26 @@ type Plan struct {
 	Actions  []Action `json:"actions"`
 }
 
-func (p Plan) higher() bool {
-	switch p.Direction {
+func (p Plan) higher() bool { return p.Direction.higher(p.Metric) }
+
+// higher reports whether higher values of m are better under d: d's way,
+// or the metric's usual one when d is empty.
+func (d Direction) higher(m Metric) bool {
+	switch d {
 	case HigherIsBetter:
 		return true
 	case LowerIsBetter:
 		return false
 	}
-	return p.Metric.HigherIsBetter()
+	return m.HigherIsBetter()
+}
+
+// check reports a direction other than empty, higher or lower.
+func (d Direction) check(path string) error {
+	if d != "" && d != HigherIsBetter && d != LowerIsBetter {
+		return fieldErr(path, "must be %q or %q, got %q", HigherIsBetter, LowerIsBetter, d)
+	}
+	return nil
 }
 
 // Validate reports every problem in the plan at once, with field paths.
@@ -94,8 +106,8 @@ func (p Plan) Validate() error {
 	case !p.Metric.Known() && p.Direction == "":
 		errs = append(errs, fieldErr("plan.direction", "required for metric %q, which this package does not know", p.Metric))
 	}
-	if p.Direction != "" && p.Direction != HigherIsBetter && p.Direction != LowerIsBetter {
-		errs = append(errs, fieldErr("plan.direction", "must be %q or %q, got %q", HigherIsBetter, LowerIsBetter, p.Direction))
+	if err := p.Direction.check("plan.direction"); err != nil {
+		errs = append(errs, err)
 	}
 	if p.Baseline.Metric != "" && p.Baseline.Metric != p.Metric {
 		errs = append(errs, fieldErr("plan.baseline.metric", "is %q, plan metric is %q", p.Baseline.Metric, p.Metric))

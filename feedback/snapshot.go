@@ -1,20 +1,22 @@
 package feedback
 
 import (
+	"errors"
 	"maps"
 	"math"
 	"slices"
 )
 
 // AggregatorSnapshotVersion is the format version of AggregatorSnapshot.
-// RestoreAggregator reads it and version 1, which differed only in writing
-// Config.ServiceLevelThreshold as nanoseconds (still read); it refuses any
-// other version with an error naming it.
-const AggregatorSnapshotVersion = 2
+// RestoreAggregator reads it and the versions before it: version 2 had no
+// slices and fewer counters (the new ones read as zero), version 1 also
+// wrote Config.ServiceLevelThreshold as nanoseconds (still read). It
+// refuses any other version with an error naming it.
+const AggregatorSnapshotVersion = 3
 
 // AggregatorSnapshot is the serialisable state of an Aggregator: its
 // granularity, location (IANA name), configuration and the counters of
-// every window, oldest first.
+// every window and of its slices, oldest first.
 type AggregatorSnapshot struct {
 	Version     int              `json:"version"`
 	Granularity Granularity      `json:"granularity"`
@@ -30,7 +32,7 @@ func (a *Aggregator) Snapshot() AggregatorSnapshot {
 		Version:     AggregatorSnapshotVersion,
 		Granularity: a.g,
 		Location:    a.loc.String(),
-		Config:      a.cfg,
+		Config:      a.Config(),
 		Windows:     a.Counters(),
 	}
 }
@@ -38,34 +40,45 @@ func (a *Aggregator) Snapshot() AggregatorSnapshot {
 // RestoreAggregator rebuilds an Aggregator from a snapshot, checking it as
 // the live operations would check what they count, and reporting every
 // problem at once: the version, the configuration, the location (loaded
-// by name, or given with WithLocation; the only option it reads), each
-// window (recomputed from its start, so one that does not start on a
-// boundary of the granularity is refused, as is a repeated one), and the
-// counters: no negative count, no part above its whole, moments that
-// values in range can give, and totals over all windows that fit in an
-// int64, so that Total never overflows.
+// by name, or given with WithLocation), each window (recomputed from its
+// start, so one that does not start on a boundary of the granularity is
+// refused, as is a repeated one), and the counters: no negative count, no
+// part above its whole, moments that values in range can give, and totals
+// over all windows that fit in an int64, so that Total never overflows.
+// Slices must belong to a configured slicing and set exactly its
+// dimensions, appear once per window, have something counted, count no
+// more together than their window, and stay within MaxSlices distinct
+// slices per slicing; an overflow bucket needs MaxSlices distinct slices
+// before it. It reads the options WithLocation and WithClassifier.
 func RestoreAggregator(s AggregatorSnapshot, opts ...Option) (*Aggregator, error) {
 	if err := s.Config.Validate(); err != nil {
 		return nil, err
 	}
 	st := s.Config.settings()
+	sl := newSlicer(slices.Clone(s.Config.Slicings), st.maxSlices)
 	var total Counters
-	ws, err := restoreWindowed(windowSnapshot{s.Version, []int{1, 2}, s.Granularity, s.Location}, opts, len(s.Windows),
+	ws, err := restoreWindowed(windowSnapshot{s.Version, []int{1, 2, 3}, s.Granularity, s.Location}, opts, len(s.Windows),
 		func(i int) Window { return s.Windows[i].Window },
-		func(i int, path string) (Counters, error) {
-			c := s.Windows[i].Counters
-			if err := c.validate(path+".counters", st); err != nil {
-				return c, err
+		func(i int, path string) (windowState, error) {
+			wc := s.Windows[i]
+			w := windowState{Counters: wc.Counters}
+			if err := wc.Counters.validate(path+".counters", st); err != nil {
+				return w, err
 			}
-			if !total.mergeChecked(c) {
-				return c, fieldErr(path+".counters", "the totals over the windows up to this one overflow")
+			if err := sl.restore(&w, wc.Slices, path, st); err != nil {
+				return w, err
 			}
-			return c, nil
+			if !total.mergeChecked(wc.Counters) {
+				return w, fieldErr(path+".counters", "the totals over the windows up to this one overflow")
+			}
+			return w, nil
 		})
-	if err != nil {
+	if err := errors.Join(err, sl.checkOverflow()); err != nil {
 		return nil, err
 	}
-	return &Aggregator{cfg: s.Config, s: st, windowed: ws, orders: total.Orders}, nil
+	a := newAggregator(s.Config, ws, buildOptions(opts))
+	a.sl, a.orders = sl, total.Orders
+	return a, nil
 }
 
 // TallySnapshotVersion is the format version of TallySnapshot; restores

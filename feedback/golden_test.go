@@ -19,17 +19,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // JSON, and that it refuses the file with another version, naming it.
 func goldenSnapshot[S any](t *testing.T, name string, snap S, restore func(S) (S, error)) {
 	t.Helper()
-	got, err := json.MarshalIndent(snap, "", "  ")
-	require.NoError(t, err)
-	got = append(got, '\n')
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -run Golden -update to write it")
-	assert.Equal(t, string(want), string(got), "the format of %s changed: bump its version", name)
-
+	want := goldenJSON(t, name, snap)
 	var back S
 	require.NoError(t, json.Unmarshal(want, &back))
 	again, err := restore(back)
@@ -48,6 +38,23 @@ func goldenSnapshot[S any](t *testing.T, name string, snap S, restore func(S) (S
 	_, err = restore(future)
 	require.ErrorIs(t, err, ErrInvalidConfig)
 	assert.ErrorContains(t, err, "version: format version 99, want ")
+}
+
+// goldenJSON pins the indented JSON form of v to testdata/name (rewritten
+// with -update) and returns the file's content.
+func goldenJSON(t *testing.T, name string, v any) []byte {
+	t.Helper()
+	got, err := json.MarshalIndent(v, "", "  ")
+	require.NoError(t, err)
+	got = append(got, '\n')
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -run Golden -update to write it")
+	assert.Equal(t, string(want), string(got), "the format of %s changed: bump its version", name)
+	return want
 }
 
 // aggregatorGolden fills an aggregator with a few days of answers and

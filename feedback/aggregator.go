@@ -70,7 +70,7 @@ func (a *Aggregator) count(t time.Time, d *Dimensions, add func(c *Counters)) {
 // classify files the comment of r under the category the classifier gives
 // it, when r has a comment and no category.
 func (a *Aggregator) classify(r *Response) {
-	if a.cls != nil && r.Comment != "" && r.Category == "" {
+	if r.Comment != "" && r.Category == "" {
 		if r.Category = a.cls.Classify(r.Comment).Category; r.Category == "" {
 			r.Category = CategoryUncategorised
 		}
@@ -157,7 +157,9 @@ func (a *Aggregator) AddResponse(r Response) error {
 	if err := a.s.checkResponse(&r, -1); err != nil {
 		return err
 	}
-	a.classify(&r)
+	if a.cls != nil {
+		a.classify(&r)
+	}
 	a.mu.Lock()
 	// count, by hand: responses are the hot path, and the window's
 	// counters are counted without an indirect call.
@@ -177,7 +179,9 @@ func (a *Aggregator) AddResponse(r Response) error {
 func (a *Aggregator) AddResponses(rs []Response) error {
 	return addBatch(a, rs, a.s.checkResponse, func(r *Response) {
 		x := *r
-		a.classify(&x)
+		if a.cls != nil {
+			a.classify(&x)
+		}
 		a.count(x.At, &x.Dimensions, func(c *Counters) { c.addResponse(&x) })
 	})
 }

@@ -1,7 +1,9 @@
 package feedback
 
 import (
+	"fmt"
 	"runtime"
+	"sort"
 	"testing"
 	"time"
 )
@@ -71,4 +73,77 @@ func BenchmarkAggregate(b *testing.B) {
 			return nil
 		})
 	})
+}
+
+// BenchmarkAggregateSliced measures slicing by dimensions: ten million
+// survey responses per iteration (200 agents in 20 teams, 4 channels, 2
+// questions) into daily windows, counted by an aggregator sliced by agent,
+// by team+channel and by question, and by a plain aggregator, the same
+// responses in the same run. The two alternate in chunks of a million
+// responses; "ns/response" is the sliced cost, "plain-ns/response" the
+// plain one, "x-vs-plain" the median of the chunk ratios (steadier on a
+// loaded machine than either cost). Run it with -benchtime=1x.
+func BenchmarkAggregateSliced(b *testing.B) {
+	loc := mustLoc(b, "Asia/Shanghai")
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, loc)
+	step := 365 * 24 * time.Hour / aggregateResponses
+	const chunks = 10
+	agents := make([]string, 200)
+	for i := range agents {
+		agents[i] = fmt.Sprintf("agent-%03d", i)
+	}
+	teams := make([]string, 20)
+	for i := range teams {
+		teams[i] = fmt.Sprintf("team-%02d", i)
+	}
+	channels := [...]string{"phone", "chat", "email", "app"}
+	questions := [...]string{QuestionOverall, QuestionProblemResolution}
+	feed := func(a *Aggregator, from, to int) time.Duration {
+		r := Response{At: start.Add(time.Duration(from) * step)}
+		began := time.Now()
+		for j := from; j < to; j++ {
+			r.At = r.At.Add(step)
+			r.Score = float64(1 + j%5)
+			r.Kind = SurveyCSAT
+			r.Agent = agents[j%200]
+			r.Team = teams[j%200/10]
+			r.Channel = channels[j%7%4]
+			r.Question = questions[j%2]
+			if err := a.AddResponse(r); err != nil {
+				b.Fatal(err)
+			}
+		}
+		return time.Since(began)
+	}
+	slicings := []Slicing{SliceBy(DimAgent), SliceBy(DimTeam, DimChannel), SliceBy(DimQuestion)}
+	b.ReportAllocs()
+	var sliced, plain time.Duration
+	var ratios []float64
+	for i := 0; i < b.N; i++ {
+		p, err := NewAggregator(Day, loc, Config{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		s, err := NewAggregator(Day, loc, Config{Slicings: slicings})
+		if err != nil {
+			b.Fatal(err)
+		}
+		per := aggregateResponses / chunks
+		for c := range chunks {
+			tp := feed(p, c*per, (c+1)*per)
+			ts := feed(s, c*per, (c+1)*per)
+			plain += tp
+			sliced += ts
+			ratios = append(ratios, float64(ts)/float64(tp))
+		}
+		rs, err := s.SliceReportsAt(start.AddDate(0, 6, 0), SliceBy(DimAgent))
+		if err != nil || len(rs) != 200 {
+			b.Fatalf("%d agent slices, %v", len(rs), err)
+		}
+	}
+	sort.Float64s(ratios)
+	total := float64(b.N) * aggregateResponses
+	b.ReportMetric(float64(sliced.Nanoseconds())/total, "ns/response")
+	b.ReportMetric(float64(plain.Nanoseconds())/total, "plain-ns/response")
+	b.ReportMetric(ratios[len(ratios)/2], "x-vs-plain")
 }

@@ -1,8 +1,10 @@
 // Package feedback turns survey answers and service records into
-// service-quality metrics with honest uncertainty, classifies complaint text
-// into root causes, runs the closed loop of rectification items and return
-// visits on the host's timeline, and runs PDCA (plan–do–check–act)
-// improvement cycles whose checks are judged against those metrics.
+// service-quality metrics with honest uncertainty, sliced by agent, team,
+// channel and more and compared with their targets; draws and scores
+// quality inspections; classifies complaint text into root causes; runs the
+// closed loop of rectification items and return visits on the host's
+// timeline; and runs PDCA (plan–do–check–act) improvement cycles whose
+// checks are judged against those metrics.
 //
 // # Metrics
 //
@@ -28,6 +30,25 @@
 //   - Abandonment: abandoned / offered.
 //   - Complaint rate: complaints per 1,000 orders ([Aggregator.AddOrders]).
 //   - Compliance: compliant / records whose compliance is known.
+//   - Response rate: answered survey invitations ([Invitation]) / invitations.
+//   - Complaint resolution: resolved complaints / complaints whose
+//     resolution is known (Record.ComplaintResolved).
+//   - Bot containment and human intervention: bot sessions ([BotSession])
+//     ended without, and with, a hand-off to a human / bot sessions; the
+//     source documents set human intervention at most 15 %.
+//   - Inspection coverage, score, pass rate and critical failures: see
+//     "Quality inspection" below.
+//
+// A [Response] names the question it answers (Dimensions.Question):
+// overall satisfaction and problem-resolution satisfaction are different
+// figures with different targets, so slice by [DimQuestion] when a survey
+// asks several (the window's CSAT counts every CSAT answer, whatever its
+// question). Its free-text Comment is counted, and with [WithClassifier]
+// filed under the root-cause category the [Classifier] gives it (the
+// response's Category, when it has none), so satisfaction and comments
+// can be sliced by category; the text itself is never kept. [FigureOf]
+// gives counts from elsewhere (a bot platform's daily totals) the figure
+// counted records get.
 //
 // Every proportion carries its Wilson score interval ([Wilson]), every mean
 // a normal interval on its standard error, every figure its N; a figure with
@@ -56,6 +77,69 @@
 //	for _, r := range agg.Reports() {
 //		fmt.Println(r.Window, r.NPS) // e.g. "2026-03-14 nps 20.0 [8.7, 31.3] n=200"
 //	}
+//
+// # Dimensions and slices
+//
+// Every response, record, invitation, bot session and inspection carries
+// [Dimensions]: agent, team, channel, category, customer tier, and for
+// responses the survey question, for inspections the score sheet. An
+// Aggregator configured with [Config].Slicings ([SliceBy](DimAgent),
+// SliceBy(DimTeam, DimChannel), SliceBy(DimQuestion), ...) counts each
+// observation into the window's totals and into one slice per slicing in
+// the same pass: one aggregator, not one per slice. An observation with a
+// dimension of a slicing left empty is in no slice of it, but still in the
+// totals. [Aggregator.SliceReportsAt] lists a slicing's slices of a window,
+// [Aggregator.SliceReportAt] reads one.
+//
+// Memory is bounded: the first [Config].MaxSlices distinct slices of each
+// slicing (default [DefaultMaxSlices], in the order they are first
+// counted) keep counters of their own; later values count into the
+// slicing's overflow bucket (Other in reports), in every window. A window
+// holds at most Σ (MaxSlices + 1) over its slicings counters of
+// [CountersSize] bytes (under 400), allocated only for the slices with
+// data in it, and each slice's key is stored once for the aggregator. A
+// slicing of one dimension costs one string-keyed map lookup per
+// observation, a slicing of several one more copy of the values.
+//
+// # Targets
+//
+// A [Target] is the value a metric should reach in a period, over the
+// whole window or in one slice (overall satisfaction at least 90 % is CSAT
+// of the slice {Question: "overall"}). [Aggregator.VersusAt] (and
+// [Report.Versus] for whole-window targets) compares every target with
+// the actual figure of its period as a [TargetGap]: the gap (actual −
+// target), whether the value meets the target in its direction, whether
+// the interval excludes the target, and a verdict: met, not met, or
+// inconclusive when the interval still includes the target or the sample
+// is too small. [SeedTargets] holds the source documents' figures.
+// [Report.KPIs] gives figures as the plain numbers a KPI scorecard takes
+// (the incentive package's, for one; this package does not import it),
+// with the value also as decimal text, so that no float reaches money.
+//
+// # Quality inspection
+//
+// "Double random" spot checks cover at least 20 % of handled work with
+// random work and random inspectors. [DrawSample] draws a stratified
+// sample of [ClosedItem] values by a [SamplePlan]: per agent within team by
+// default, ⌈n × rate⌉ of each stratum's n items (the rate read as the
+// decimal it prints as, default [DefaultSampleRate]), at least
+// MinPerStratum, each pick given an inspector who is not its agent. The
+// draw is seeded: the same plan and items, in any order, give the same
+// sample everywhere; [PeriodSeed] derives a seed per period for periodic
+// SOP checks. [Sample.CoverageBy] rolls the strata up (per team, overall).
+//
+// A [ScoreSheet] is a standard sheet (a spot check, an SOP check, a
+// mystery shopper's visit): weighted items scored 0 to their maximum,
+// items that may not apply, and critical items that fail the whole sheet
+// when short of full marks. [ScoreSheet.Score] checks a filled
+// [Inspection] (every problem at once, with field paths) and returns an
+// [InspectionResult]: the weighted score 0–100 (0 after a critical
+// failure, the raw score kept beside it) and whether it passed.
+// [Aggregator.AddInspection] counts results in the window and slices of
+// the work they judge: inspection_score (the mean), inspection_pass,
+// critical_failure and inspection_coverage (inspections over answered
+// records of the same window and slice), per agent or team when sliced,
+// ready for [Report.KPIs].
 //
 // # Classification
 //
@@ -155,7 +239,8 @@
 // # Persistence
 //
 // Every stateful type snapshots to a plain, versioned, JSON value and is
-// rebuilt by RestoreX(snapshot, options...): [RestoreAggregator],
+// rebuilt by RestoreX(snapshot, options...): [RestoreAggregator] (its
+// slices included),
 // [RestoreCategoryTally], [RestoreBook], [RestoreRectifications],
 // [RestoreReturnVisits]. The rule of this package: configuration that is
 // plain JSON ([Config], [RectificationConfig], [ReturnVisitConfig], the
@@ -163,8 +248,8 @@
 // cannot be serialised travels as an [Option], the same the constructor
 // takes: the clock ([WithClock]), the host's timeline ([WithTracker]), the
 // namespace ([WithNamespace]), the calendars deadlines name
-// ([WithCalendars]) and a location that cannot be loaded by name
-// ([WithLocation]). On a private timeline an engine's snapshot carries it;
+// ([WithCalendars]), a location that cannot be loaded by name
+// ([WithLocation]) and the classifier of comments ([WithClassifier]). On a private timeline an engine's snapshot carries it;
 // on the host's timeline it does not: the host saves the tracker once,
 // restores it first with sla.RestoreTracker and then each engine with
 // WithTracker.
@@ -178,8 +263,9 @@
 //
 // [Aggregator], [CategoryTally], [Book], [Rectifications] and
 // [ReturnVisits] are safe for concurrent use. A [Classifier] is immutable
-// once built and safe for concurrent use. [Cycle], [Counters], [Moments]
-// and every report type are plain values, not safe for concurrent mutation.
+// once built and safe for concurrent use. [Cycle], [Counters], [Moments],
+// [ScoreSheet], [SamplePlan], [Sample], [Targets] and every report type are
+// plain values, not safe for concurrent mutation.
 // Only the engines call user code (event handlers, and the functions given
 // to [ReturnVisits.ScheduleHook]), always with no lock held.
 //
@@ -191,6 +277,7 @@
 //
 //	benchmark                    baseline                             headline
 //	BenchmarkAggregate           time.Date per response               3–5x faster; ≤ 100 ns and no allocation per response
+//	BenchmarkAggregateSliced     the same Aggregator without slicings three slicings cost 4–5x the plain aggregator
 //	BenchmarkClassify            strings.ToLower + Contains per rule  ≥ 10x faster (measured 36–91x); no allocation
 //	BenchmarkRectificationLoop   bare fsm machines + an sla.Tracker   2–3x the bare cost (records, checks, copies)
 //

@@ -2,8 +2,10 @@ package feedback
 
 import (
 	"cmp"
+	"encoding/binary"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 	"unsafe"
 )
@@ -41,8 +43,8 @@ func (w *windowState) slice(id int32) *Counters {
 	return c
 }
 
-// sliceKey identifies a slice: its slicing and the values of its
-// dimensions in the order of the constants, or the slicing's overflow
+// sliceKey describes a slice for reports: its slicing and the values of
+// its dimensions in the order of the constants, or the slicing's overflow
 // bucket (other).
 type sliceKey struct {
 	by    Slicing
@@ -66,28 +68,34 @@ func (k sliceKey) dims() Dimensions {
 // distinct slices of each slicing are admitted, in the order they are
 // first counted, and keep their own counters in every window; later ones
 // count into the slicing's overflow bucket. Ids are shared by all windows,
-// and the keys stored once. It is not safe for concurrent use; the
-// Aggregator locks.
+// and the keys stored once. Each slicing looks its slices up in a map of
+// its own by a string key: the value itself for a slicing of one
+// dimension (Go's fast string map), the values each after its length for
+// several, encoded into a reused buffer so that a lookup allocates
+// nothing. It is not safe for concurrent use; the Aggregator locks.
 type slicer struct {
-	by   []Slicing
-	dims [][]int8 // the field indexes of each slicing's dimensions
-	max  int
-	ids  map[sliceKey]int32
-	keys []sliceKey // by id
-	n    []int      // distinct slices admitted, per slicing
+	by    []Slicing
+	dims  [][]int8 // the field indexes of each slicing's dimensions
+	max   int
+	ids   []map[string]int32 // per slicing: key → id
+	other []int32            // per slicing: the overflow bucket's id, -1 until used
+	keys  []sliceKey         // by id
+	buf   []byte             // the key of several values, between encode and its use
 }
 
 func newSlicer(by []Slicing, max int) *slicer {
 	if len(by) == 0 {
 		return nil
 	}
-	sl := &slicer{by: by, max: max, ids: make(map[sliceKey]int32), n: make([]int, len(by))}
+	sl := &slicer{by: by, max: max}
 	for _, s := range by {
 		var ix []int8
 		for _, d := range s.Dimensions() {
 			ix = append(ix, int8(d-1))
 		}
 		sl.dims = append(sl.dims, ix)
+		sl.ids = append(sl.ids, make(map[string]int32))
+		sl.other = append(sl.other, -1)
 	}
 	return sl
 }
@@ -100,37 +108,82 @@ func (sl *slicer) index(s Slicing) int {
 	return slices.Index(sl.by, s)
 }
 
+// encode returns the key of the slice of slicing i that d falls in, and
+// false when d leaves a dimension of the slicing empty. The key of several
+// values points into sl.buf: it is valid until the next call, and must be
+// cloned to be kept.
+func (sl *slicer) encode(i int, d *Dimensions) (string, bool) {
+	f := d.fields()
+	ix := sl.dims[i]
+	if len(ix) == 1 {
+		v := *f[ix[0]]
+		return v, v != ""
+	}
+	buf := sl.buf[:0]
+	for _, x := range ix {
+		v := *f[x]
+		switch {
+		case v == "":
+			return "", false
+		case len(v) < 0x80: // the one-byte uvarint, without the call
+			buf = append(buf, byte(len(v)))
+		default:
+			buf = binary.AppendUvarint(buf, uint64(len(v)))
+		}
+		buf = append(buf, v...)
+	}
+	sl.buf = buf
+	return unsafe.String(unsafe.SliceData(buf), len(buf)), true
+}
+
+// find returns the id of the slice of slicing i with d's values, if it was
+// admitted.
+func (sl *slicer) find(i int, d *Dimensions) (int32, bool) {
+	key, ok := sl.encode(i, d)
+	if !ok {
+		return 0, false
+	}
+	id, ok := sl.ids[i][key]
+	return id, ok
+}
+
 // id returns the id of the slice of slicing i that d falls in, admitting
 // it (or the overflow bucket) if new, and false when d leaves a dimension
 // of the slicing empty.
 func (sl *slicer) id(i int, d *Dimensions) (int32, bool) {
-	k := sliceKey{by: sl.by[i]}
-	f := d.fields()
-	for j, ix := range sl.dims[i] {
-		if k.v[j] = *f[ix]; k.v[j] == "" {
-			return 0, false
-		}
+	key, ok := sl.encode(i, d)
+	if !ok {
+		return 0, false
 	}
-	if id, ok := sl.ids[k]; ok {
+	if id, ok := sl.ids[i][key]; ok {
 		return id, true
 	}
-	if sl.n[i] >= sl.max {
-		k = sliceKey{by: k.by, other: true}
-		if id, ok := sl.ids[k]; ok {
-			return id, true
-		}
-	} else {
-		sl.n[i]++
+	if len(sl.ids[i]) >= sl.max {
+		return sl.overflow(i), true
 	}
-	return sl.admit(k), true
+	k := sliceKey{by: sl.by[i]}
+	f := d.fields()
+	for j, x := range sl.dims[i] {
+		k.v[j] = *f[x]
+	}
+	id := sl.admit(k)
+	sl.ids[i][strings.Clone(key)] = id
+	return id, true
+}
+
+// overflow returns the id of the overflow bucket of slicing i, admitting
+// it if new.
+func (sl *slicer) overflow(i int) int32 {
+	if sl.other[i] < 0 {
+		sl.other[i] = sl.admit(sliceKey{by: sl.by[i], other: true})
+	}
+	return sl.other[i]
 }
 
 // admit gives k the next id.
 func (sl *slicer) admit(k sliceKey) int32 {
-	id := int32(len(sl.keys))
-	sl.ids[k] = id
 	sl.keys = append(sl.keys, k)
-	return id
+	return int32(len(sl.keys) - 1)
 }
 
 // count runs add on the counters of every slice of w that d falls in.
@@ -259,11 +312,7 @@ func (a *Aggregator) sliceOf(s *slot[windowState], slice Dimensions) Counters {
 	if s == nil || by == 0 {
 		return Counters{}
 	}
-	k := sliceKey{by: by}
-	for j, d := range by.Dimensions() {
-		k.v[j] = slice.Get(d)
-	}
-	if id, ok := a.sl.ids[k]; ok && int(id) < len(s.v.slices) && s.v.slices[id] != nil {
+	if id, ok := a.sl.find(a.sl.index(by), &slice); ok && int(id) < len(s.v.slices) && s.v.slices[id] != nil {
 		return *s.v.slices[id]
 	}
 	return Counters{}

@@ -22,7 +22,6 @@ func (sl *slicer) restore(w *windowState, scs []SliceCounters, path string, st s
 			bad(p+".by", "%q is not one of the slicings %v", sc.By, sl.slicings())
 			continue
 		}
-		k := sliceKey{by: sc.By, other: sc.Other}
 		switch {
 		case sc.Other && sc.Slice != (Dimensions{}):
 			bad(p+".slice", "the overflow bucket has no values")
@@ -30,9 +29,6 @@ func (sl *slicer) restore(w *windowState, scs []SliceCounters, path string, st s
 		case !sc.Other && sc.Slice.Slicing() != sc.By:
 			bad(p+".slice", "sets %q, want the values of %q", sc.Slice.Slicing(), sc.By)
 			continue
-		}
-		for n, d := range sc.By.Dimensions() {
-			k.v[n] = sc.Slice.Get(d)
 		}
 		if err := sc.Counters.validate(p+".counters", st); err != nil {
 			errs = append(errs, err)
@@ -42,19 +38,21 @@ func (sl *slicer) restore(w *windowState, scs []SliceCounters, path string, st s
 			bad(p+".counters", "nothing counted")
 			continue
 		}
-		id, seen := sl.ids[k]
+		id, seen := sl.other[i], sl.other[i] >= 0
+		if !sc.Other {
+			id, seen = sl.find(i, &sc.Slice)
+		}
 		switch {
 		case seen && int(id) < len(w.slices) && w.slices[id] != nil:
 			bad(p, "duplicate slice")
 			continue
-		case !seen && !k.other && sl.n[i] >= sl.max:
+		case sc.Other:
+			id = sl.overflow(i)
+		case !seen && len(sl.ids[i]) >= sl.max:
 			bad(p, "more than max_slices (%d) distinct slices of %q", sl.max, sc.By)
 			continue
-		case !seen && !k.other:
-			sl.n[i]++
-		}
-		if !seen {
-			id = sl.admit(k)
+		case !seen:
+			id, _ = sl.id(i, &sc.Slice)
 		}
 		if !sums[i].mergeChecked(sc.Counters) {
 			bad(p+".counters", "the slices of %q up to this one overflow", sc.By)
@@ -82,8 +80,8 @@ func (sl *slicer) checkOverflow() error {
 	}
 	var errs []error
 	for i, by := range sl.by {
-		if _, ok := sl.ids[sliceKey{by: by, other: true}]; ok && sl.n[i] < sl.max {
-			errs = append(errs, fieldErr("windows", "an overflow bucket of %q, but only %d of max_slices %d distinct slices", by, sl.n[i], sl.max))
+		if n := len(sl.ids[i]); sl.other[i] >= 0 && n < sl.max {
+			errs = append(errs, fieldErr("windows", "an overflow bucket of %q, but only %d of max_slices %d distinct slices", by, n, sl.max))
 		}
 	}
 	return errors.Join(errs...)

@@ -76,9 +76,37 @@ func FuzzRestoreAggregator(f *testing.F) {
 	fuzzRestore(f, func(s AggregatorSnapshot) (*Aggregator, error) { return RestoreAggregator(s) }, (*Aggregator).Snapshot,
 		func(a *Aggregator) {
 			_ = a.Total()
-			_ = a.Reports()
+			reps := a.Reports()
 			_ = a.AddOrders(t0, 1)
-		}, aggregatorGolden(f).Snapshot())
+			d := Dimensions{Agent: "a-9", Team: "t-1", Channel: "chat", Question: QuestionOverall}
+			_ = a.AddResponse(Response{At: t0, Kind: SurveyCSAT, Score: 5, Dimensions: d})
+			for _, r := range reps {
+				for _, by := range a.Slicings() {
+					_, _ = a.SliceReportsAt(r.Window.Start, by)
+				}
+				_, _ = a.VersusAt(r.Window.Start, SeedTargets())
+			}
+		}, aggregatorGolden(f).Snapshot(), slicedGolden(f).Snapshot())
+}
+
+// FuzzSlicingText: what UnmarshalText accepts is a valid slicing that
+// marshals back to a text it reads the same way.
+func FuzzSlicingText(f *testing.F) {
+	for _, s := range []string{"agent", "team+channel", "sheet+agent+tier", "question+question", "+", "agent+agent+team+tier"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		var s Slicing
+		if s.UnmarshalText([]byte(text)) != nil {
+			return
+		}
+		require.NoError(t, s.Validate())
+		b, err := s.MarshalText()
+		require.NoError(t, err)
+		var back Slicing
+		require.NoError(t, back.UnmarshalText(b))
+		require.Equal(t, s, back)
+	})
 }
 
 func FuzzRestoreCategoryTally(f *testing.F) {

@@ -120,10 +120,7 @@ func (s settings) checkResponse(r *Response, index int) error {
 }
 
 func checkRecord(r *Record, index int) error {
-	var errs []error
-	if r.At.IsZero() {
-		errs = append(errs, recordErr(index, r.ID, "at", "zero time"))
-	}
+	errs := checkObservation(r.At, r.Dimensions, noQuestionNoSheet, index, r.ID, "a record")
 	for _, d := range [...]struct {
 		field string
 		d     time.Duration
@@ -143,7 +140,6 @@ func checkRecord(r *Record, index int) error {
 	if r.ComplaintResolved != Unknown && !r.Complaint {
 		errs = append(errs, recordErr(index, r.ID, "complaint_resolved", "set on a record that is not a complaint"))
 	}
-	errs = append(errs, r.refuse(index, r.ID, SliceBy(DimQuestion, DimSheet), "a record")...)
 	return errors.Join(errs...)
 }
 

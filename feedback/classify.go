@@ -88,26 +88,13 @@ func SeedRuleSet() RuleSet {
 // paths: empty or duplicate ids, rules naming an unknown category, rules
 // with no keyword, and empty keywords or exclusion terms.
 func (rs RuleSet) Validate() error {
-	var errs []error
+	errs := checkIDs(len(rs.Categories), func(i int) string { return rs.Categories[i].ID }, indexed("categories[%d].id"), "category")
+	errs = append(errs, checkIDs(len(rs.Rules), func(i int) string { return rs.Rules[i].ID }, indexed("rules[%d].id"), "rule")...)
 	cats := make(map[string]bool, len(rs.Categories))
-	for i, c := range rs.Categories {
-		switch {
-		case c.ID == "":
-			errs = append(errs, fieldErr(pathf("categories[%d].id", i), "empty"))
-		case cats[c.ID]:
-			errs = append(errs, fieldErr(pathf("categories[%d].id", i), "duplicate category %q", c.ID))
-		}
+	for _, c := range rs.Categories {
 		cats[c.ID] = true
 	}
-	rules := make(map[string]bool, len(rs.Rules))
 	for i, r := range rs.Rules {
-		switch {
-		case r.ID == "":
-			errs = append(errs, fieldErr(pathf("rules[%d].id", i), "empty"))
-		case rules[r.ID]:
-			errs = append(errs, fieldErr(pathf("rules[%d].id", i), "duplicate rule %q", r.ID))
-		}
-		rules[r.ID] = true
 		if !cats[r.Category] {
 			errs = append(errs, fieldErr(pathf("rules[%d].category", i), "unknown category %q", r.Category))
 		}

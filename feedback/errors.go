@@ -109,6 +109,32 @@ func missing(fields ...string) []error {
 	return errs
 }
 
+// checkIDs reports, as *FieldError values at path(i), the empty ids of n
+// elements and those repeated from an earlier element: `duplicate rule
+// "x" (also rules[1].id)`, what naming the kind.
+func checkIDs(n int, id, path func(i int) string, what string) []error {
+	var errs []error
+	seen := make(map[string]int, n)
+	for i := range n {
+		v := id(i)
+		if j, dup := seen[v]; dup && v != "" {
+			errs = append(errs, fieldErr(path(i), "duplicate %s %q (also %s)", what, v, path(j)))
+			continue
+		}
+		seen[v] = i
+		if v == "" {
+			errs = append(errs, fieldErr(path(i), "empty"))
+		}
+	}
+	return errs
+}
+
+// indexed returns the path function of the elements of a list:
+// indexed("rules[%d].id")(3) is "rules[3].id".
+func indexed(format string) func(i int) string {
+	return func(i int) string { return fmt.Sprintf(format, i) }
+}
+
 // prefix moves the field paths of the *FieldError values in err under path
 // ("id" under "cycles[2]" becomes "cycles[2].id"); other errors read
 // "path: error".

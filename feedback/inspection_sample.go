@@ -71,14 +71,7 @@ func (p SamplePlan) Validate() error {
 	} else if p.by()&noQuestionNoSheet != 0 {
 		errs = append(errs, fieldErr("by", "items are work, not answers: %q has no question or sheet to stratify by", p.by()))
 	}
-	for i, name := range p.Inspectors {
-		switch {
-		case name == "":
-			errs = append(errs, fieldErr(pathf("inspectors[%d]", i), "empty"))
-		case slices.Index(p.Inspectors, name) < i:
-			errs = append(errs, fieldErr(pathf("inspectors[%d]", i), "duplicate inspector %q", name))
-		}
-	}
+	errs = append(errs, checkIDs(len(p.Inspectors), func(i int) string { return p.Inspectors[i] }, indexed("inspectors[%d]"), "inspector")...)
 	return errors.Join(errs...)
 }
 
@@ -123,15 +116,9 @@ type Sample struct {
 // its own agent is an error too.
 func DrawSample(plan SamplePlan, items []ClosedItem) (Sample, error) {
 	errs := []error{prefix("plan", plan.Validate())}
-	seen := make(map[string]int, len(items))
-	var bad []error
+	bad := checkIDs(len(items), func(i int) string { return items[i].ID }, indexed("items[%d].id"), "item")
 	for i, it := range items {
 		path := pathf("items[%d]", i)
-		if j, dup := seen[it.ID]; dup {
-			bad = append(bad, fieldErr(path+".id", "duplicate item %q (also items[%d])", it.ID, j))
-		}
-		seen[it.ID] = i
-		bad = append(bad, prefix(path, errors.Join(missing("id", it.ID)...)))
 		if it.ClosedAt.IsZero() {
 			bad = append(bad, fieldErr(path+".closed_at", "zero time"))
 		}
@@ -141,7 +128,7 @@ func DrawSample(plan SamplePlan, items []ClosedItem) (Sample, error) {
 			}
 		}
 	}
-	if bad = slices.DeleteFunc(bad, func(e error) bool { return e == nil }); len(bad) > maxBatchErrors {
+	if len(bad) > maxBatchErrors {
 		bad = append(bad[:maxBatchErrors], fieldErr("items", "%d more problems", len(bad)-maxBatchErrors))
 	}
 	if err := errors.Join(append(errs, bad...)...); err != nil {

@@ -85,14 +85,9 @@ func (s ScoreSheet) Validate() error {
 	if len(s.Items) == 0 {
 		errs = append(errs, fieldErr("items", "no items"))
 	}
+	errs = append(errs, checkIDs(len(s.Items), func(i int) string { return s.Items[i].ID }, indexed("items[%d].id"), "item")...)
 	for i, it := range s.Items {
 		path := pathf("items[%d]", i)
-		switch {
-		case it.ID == "":
-			errs = append(errs, fieldErr(path+".id", "empty"))
-		case slices.IndexFunc(s.Items, func(o SheetItem) bool { return o.ID == it.ID }) < i:
-			errs = append(errs, fieldErr(path+".id", "duplicate item %q", it.ID))
-		}
 		if !positive(it.Weight) {
 			errs = append(errs, fieldErr(path+".weight", "must be finite and positive, got %v", it.Weight))
 		}
@@ -250,10 +245,7 @@ func (s ScoreSheet) score(in Inspection, answers map[string]int) (InspectionResu
 
 // checkInspection checks a result as Aggregator.AddInspection counts it.
 func checkInspection(r *InspectionResult, index int) error {
-	var errs []error
-	if r.At.IsZero() {
-		errs = append(errs, recordErr(index, r.ID, "at", "zero time"))
-	}
+	errs := checkObservation(r.At, r.Dimensions, SliceBy(DimQuestion), index, r.ID, "an inspection")
 	for _, f := range [...]struct {
 		name string
 		v    float64
@@ -271,7 +263,7 @@ func checkInspection(r *InspectionResult, index int) error {
 	if r.Sheet == "" {
 		errs = append(errs, recordErr(index, r.ID, "sheet", "empty: an inspection names its score sheet"))
 	}
-	return errors.Join(append(errs, r.refuse(index, r.ID, SliceBy(DimQuestion), "an inspection")...)...)
+	return errors.Join(errs...)
 }
 
 // AddInspection counts one scored inspection (from ScoreSheet.Score) in

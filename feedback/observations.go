@@ -34,20 +34,22 @@ type BotSession struct {
 var noQuestionNoSheet = SliceBy(DimQuestion, DimSheet)
 
 func checkInvitation(v *Invitation, index int) error {
-	return checkPlain(v.At, v.Dimensions, index, v.ID, "an invitation")
+	return errors.Join(checkObservation(v.At, v.Dimensions, noQuestionNoSheet, index, v.ID, "an invitation")...)
 }
 
 func checkBotSession(v *BotSession, index int) error {
-	return checkPlain(v.At, v.Dimensions, index, v.ID, "a bot session")
+	return errors.Join(checkObservation(v.At, v.Dimensions, noQuestionNoSheet, index, v.ID, "a bot session")...)
 }
 
-// checkPlain checks an observation with an instant and dimensions only.
-func checkPlain(at time.Time, d Dimensions, index int, id, what string) error {
+// checkObservation checks what every observation has: an instant that is
+// not zero, and none of the dimensions of refused, which what (a record,
+// an inspection) cannot carry.
+func checkObservation(at time.Time, d Dimensions, refused Slicing, index int, id, what string) []error {
 	var errs []error
 	if at.IsZero() {
 		errs = append(errs, recordErr(index, id, "at", "zero time"))
 	}
-	return errors.Join(append(errs, d.refuse(index, id, noQuestionNoSheet, what)...)...)
+	return append(errs, d.refuse(index, id, refused, what)...)
 }
 
 // AddInvitation counts one survey invitation. A zero time, a question or a
@@ -63,12 +65,7 @@ func (a *Aggregator) AddInvitations(vs []Invitation) error {
 }
 
 func (a *Aggregator) addInvitation(v *Invitation) {
-	a.count(v.At, &v.Dimensions, func(c *Counters) {
-		c.Invitations++
-		if v.Answered {
-			c.InvitationsAnswered++
-		}
-	})
+	a.count(v.At, &v.Dimensions, func(c *Counters) { FlagOf(v.Answered).count(&c.Invitations, &c.InvitationsAnswered) })
 }
 
 // AddBotSession counts one bot session. A zero time, a question or a sheet
@@ -84,12 +81,7 @@ func (a *Aggregator) AddBotSessions(vs []BotSession) error {
 }
 
 func (a *Aggregator) addBotSession(v *BotSession) {
-	a.count(v.At, &v.Dimensions, func(c *Counters) {
-		c.BotSessions++
-		if v.HandedOff {
-			c.HandedOff++
-		}
-	})
+	a.count(v.At, &v.Dimensions, func(c *Counters) { FlagOf(v.HandedOff).count(&c.BotSessions, &c.HandedOff) })
 }
 
 // FigureOf returns the figure of a proportion metric from plain counts:

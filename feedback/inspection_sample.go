@@ -100,9 +100,10 @@ func (s Stratum) Coverage() float64 {
 	return 100 * float64(s.Sampled) / float64(s.Items)
 }
 
-// Sample is a drawn spot-check sample: the plan, the picks (by stratum,
-// then by item id) and every stratum (ordered by its values). It is a
-// plain value, ready to store with its seed.
+// Sample is a drawn spot-check sample: the plan (its defaults filled in,
+// so that the stored plan redraws the same sample even if a default
+// changes), the picks (by stratum, then by item id) and every stratum
+// (ordered by its values). It is a plain value, ready to store.
 type Sample struct {
 	Plan   SamplePlan `json:"plan"`
 	Picks  []Pick     `json:"picks"`
@@ -152,7 +153,7 @@ func draw(plan SamplePlan, items []ClosedItem) (Sample, error) {
 	keys := slices.SortedFunc(maps.Keys(strata), compareDims)
 	inspectors := slices.Sorted(slices.Values(plan.Inspectors))
 	s := Sample{Plan: plan, Picks: []Pick{}, Strata: make([]Stratum, 0, len(keys))}
-	s.Plan.Inspectors = slices.Clone(plan.Inspectors)
+	s.Plan.Rate, s.Plan.By, s.Plan.Inspectors = plan.rate(), by, slices.Clone(plan.Inspectors)
 	var errs []error
 	for _, k := range keys {
 		rs := strata[k]

@@ -159,3 +159,22 @@ func TestRestoreAggregatorRefusesNewCountersThatCountingCannotGive(t *testing.T)
 			"windows[0].counters.inspection_score: mean 120 outside the range of the values, 0 to 100"},
 	})
 }
+
+// Dimensions travel flat in the JSON of every observation, beside its own
+// fields, and come back.
+func TestObservationsJSON(t *testing.T) {
+	d := Dimensions{Agent: "a-1", Team: "t-1", Channel: "chat", Category: CategoryLogistics, Tier: "gold"}
+	rec := Record{ID: "r", At: t0, FirstResponse: 90 * time.Second, Complaint: true, ComplaintResolved: No, Dimensions: d}
+	data, err := json.Marshal(rec)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"id":"r","at":"2026-03-02T09:00:00Z","first_response":"1m30s","complaint":true,"complaint_resolved":"no",
+		"agent":"a-1","team":"t-1","channel":"chat","category":"logistics_delivery","tier":"gold"}`, string(data))
+	assert.Equal(t, rec, roundTrip(t, rec))
+	resp := Response{At: t0, Kind: SurveyCSAT, Score: 4, Comment: "fine", Dimensions: Dimensions{Agent: "a-1", Question: QuestionOverall}}
+	data, err = json.Marshal(resp)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"at":"2026-03-02T09:00:00Z","kind":"csat","score":4,"comment":"fine","agent":"a-1","question":"overall"}`, string(data))
+	assert.Equal(t, resp, roundTrip(t, resp))
+	assert.Equal(t, Invitation{At: t0, Answered: true, Dimensions: d}, roundTrip(t, Invitation{At: t0, Answered: true, Dimensions: d}))
+	assert.Equal(t, BotSession{At: t0, HandedOff: true, Dimensions: d}, roundTrip(t, BotSession{At: t0, HandedOff: true, Dimensions: d}))
+}

@@ -35,7 +35,7 @@
 //     resolution is known (Record.ComplaintResolved).
 //   - Bot containment and human intervention: bot sessions ([BotSession])
 //     ended without, and with, a hand-off to a human / bot sessions; the
-//     source documents set human intervention at most 15 %.
+//     seeds set human intervention at most 15 %.
 //   - Inspection coverage, score, pass rate and critical failures: see
 //     "Quality inspection" below.
 //
@@ -111,7 +111,7 @@
 // target), whether the value meets the target in its direction, whether
 // the interval excludes the target, and a verdict: met, not met, or
 // inconclusive when the interval still includes the target or the sample
-// is too small. [SeedTargets] holds the source documents' figures.
+// is too small. [SeedTargets] holds the seeds' figures.
 // [Report.KPIs] gives figures as the plain numbers a KPI scorecard takes
 // (the incentive package's, for one; this package does not import it),
 // with the value also as decimal text, so that no float reaches money.

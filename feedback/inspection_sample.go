@@ -12,7 +12,7 @@ import (
 )
 
 // DefaultSampleRate is the share of handled work a spot check covers when
-// a SamplePlan leaves Rate at zero: the source documents ask "double
+// a SamplePlan leaves Rate at zero: the seeds ask "double
 // random" spot checks to cover at least 20 %.
 const DefaultSampleRate = 0.20
 

@@ -47,7 +47,7 @@ import (
 //   - bot_containment: the percentage of bot sessions ([BotSession]) that
 //     ended without a hand-off to a human. Wilson interval.
 //   - human_intervention: the percentage of bot sessions handed off to a
-//     human, 100 − bot_containment (the source documents set at most 15 %).
+//     human, 100 − bot_containment (the seeds set at most 15 %).
 //     Wilson interval.
 //   - inspection_coverage: inspections ([InspectionResult]) over handled
 //     work (answered records) of the same window and slice, percent. The

@@ -65,7 +65,7 @@ func ExampleAggregator_slices() {
 	// question problem_resolution csat 93.8% [90.5, 95.9] n=320
 }
 
-// Target against actual for a period: the documents' targets (overall
+// Target against actual for a period: the seeds' targets (overall
 // satisfaction 90 %, problem-resolution satisfaction 95 %, at most 15 %
 // human intervention in bot sessions, 20 % inspection coverage), each with
 // its gap and whether the interval excludes the target.

@@ -32,7 +32,7 @@ type Target struct {
 // Targets is a list of targets, checked together.
 type Targets []Target
 
-// SeedTargets returns the targets the source documents set: overall
+// SeedTargets returns the targets the seeds set: overall
 // satisfaction at least 90 % and problem-resolution satisfaction at least
 // 95 % (CSAT of the questions QuestionOverall and
 // QuestionProblemResolution: slice the Aggregator by DimQuestion), human

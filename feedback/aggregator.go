@@ -63,7 +63,10 @@ func (a *Aggregator) count(t time.Time, d *Dimensions, add func(c *Counters)) {
 	s := a.at(t)
 	add(&s.v.Counters)
 	if a.sl != nil {
-		a.sl.count(&s.v, d, add)
+		var buf [MaxSlicings]int32
+		for _, id := range a.sl.slices(d, &buf) {
+			add(s.v.slice(id))
+		}
 	}
 }
 
@@ -157,12 +160,15 @@ func (a *Aggregator) AddResponse(r Response) error {
 		a.classify(&r)
 	}
 	a.mu.Lock()
-	// count, by hand: responses are the hot path, and the window's
-	// counters are counted without an indirect call.
+	// count, by hand: responses are the hot path, counted without an
+	// indirect call.
 	s := a.at(r.At)
 	s.v.addResponse(&r)
 	if a.sl != nil {
-		a.sl.count(&s.v, &r.Dimensions, func(c *Counters) { c.addResponse(&r) })
+		var buf [MaxSlicings]int32
+		for _, id := range a.sl.slices(&r.Dimensions, &buf) {
+			s.v.slice(id).addResponse(&r)
+		}
 	}
 	a.mu.Unlock()
 	return nil

@@ -71,11 +71,29 @@ func (d *Dimensions) fields() [dimCount]*string {
 }
 
 // Get returns the value of dimension dim ("" for an invalid one).
-func (d Dimensions) Get(dim Dimension) string {
-	if !dim.Valid() {
-		return ""
+func (d Dimensions) Get(dim Dimension) string { return d.field(int8(dim) - 1) }
+
+// field returns the field of index i (DimAgent - 1 for the agent), "" for
+// an index out of range: what the slicer reads per observation, without
+// building the array of fields.
+func (d *Dimensions) field(i int8) string {
+	switch i {
+	case 0:
+		return d.Agent
+	case 1:
+		return d.Team
+	case 2:
+		return d.Channel
+	case 3:
+		return d.Category
+	case 4:
+		return d.Tier
+	case 5:
+		return d.Question
+	case 6:
+		return d.Sheet
 	}
-	return *d.fields()[dim-1]
+	return ""
 }
 
 // Slicing returns the dimensions d sets, as a Slicing: the slice a

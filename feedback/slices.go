@@ -113,15 +113,14 @@ func (sl *slicer) index(s Slicing) int {
 // values points into sl.buf: it is valid until the next call, and must be
 // cloned to be kept.
 func (sl *slicer) encode(i int, d *Dimensions) (string, bool) {
-	f := d.fields()
 	ix := sl.dims[i]
 	if len(ix) == 1 {
-		v := *f[ix[0]]
+		v := d.field(ix[0])
 		return v, v != ""
 	}
 	buf := sl.buf[:0]
 	for _, x := range ix {
-		v := *f[x]
+		v := d.field(x)
 		switch {
 		case v == "":
 			return "", false
@@ -162,9 +161,8 @@ func (sl *slicer) id(i int, d *Dimensions) (int32, bool) {
 		return sl.overflow(i), true
 	}
 	k := sliceKey{by: sl.by[i]}
-	f := d.fields()
 	for j, x := range sl.dims[i] {
-		k.v[j] = *f[x]
+		k.v[j] = d.field(x)
 	}
 	id := sl.admit(k)
 	sl.ids[i][strings.Clone(key)] = id
@@ -186,13 +184,16 @@ func (sl *slicer) admit(k sliceKey) int32 {
 	return int32(len(sl.keys) - 1)
 }
 
-// count runs add on the counters of every slice of w that d falls in.
-func (sl *slicer) count(w *windowState, d *Dimensions, add func(c *Counters)) {
+// slices returns the ids of the slices d falls in, one per slicing at
+// most, in buf.
+func (sl *slicer) slices(d *Dimensions, buf *[MaxSlicings]int32) []int32 {
+	out := buf[:0]
 	for i := range sl.by {
 		if id, ok := sl.id(i, d); ok {
-			add(w.slice(id))
+			out = append(out, id)
 		}
 	}
+	return out
 }
 
 // SliceCounters are the counters of one slice in one window. Slice holds

@@ -104,7 +104,7 @@ func (s settings) checkResponse(r *Response, index int) error {
 	switch {
 	case r.At.IsZero():
 		return recordErr(index, r.ID, "at", "zero time")
-	case badFloat(r.Score) != "":
+	case r.Score-r.Score != 0: // NaN or infinite, in one comparison
 		return recordErr(index, r.ID, "score", "%s", badFloat(r.Score))
 	case r.Sheet != "":
 		return recordErr(index, r.ID, "sheet", "a response carries no sheet")

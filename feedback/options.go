@@ -1,6 +1,7 @@
 package feedback
 
 import (
+	"log/slog"
 	"maps"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 //	WithCalendars   yes                            -      -
 //	WithLocation    -                              -      restores only
 //	WithClassifier  -                              -      Aggregator only
+//	WithLogger      yes                            -      -
 //
 // Options carry what a snapshot cannot: the time source, the host's
 // timeline, calendars and locations. Everything else that configures a
@@ -36,6 +38,7 @@ type options struct {
 	location  *time.Location
 
 	classifier *Classifier
+	log        *slog.Logger
 }
 
 func buildOptions(opts []Option) options {
@@ -53,7 +56,20 @@ func buildOptions(opts []Option) options {
 
 // engine returns the options of the case engine.
 func (o options) engine() cases.Options {
-	return cases.Options{Clock: o.clock, Tracker: o.tracker, Namespace: o.namespace}
+	return cases.Options{Clock: o.clock, Tracker: o.tracker, Namespace: o.namespace, Logger: o.log}
+}
+
+// WithLogger sends the log of rectifications and return visits to l
+// (default: none): items opened and changed and deadlines delivered at
+// Debug, with stable keys (namespace, record, event_id, kind, at, state) and
+// ids only: never a customer, a problem, a note or any other free text. A
+// nil logger is ignored.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) {
+		if l != nil {
+			o.log = l
+		}
+	}
 }
 
 // WithClock sets the time source of the methods without an explicit

@@ -40,11 +40,16 @@ type desk struct {
 	log     *slog.Logger
 	cfg     atomic.Pointer[slaConfig]
 	durable atomic.Pointer[sla.Durable]
+	tele    *telemetry
 }
 
 // newDesk returns a desk on db and store with the SLA configuration cfg.
 func newDesk(db database, store sla.Store, clk clock.Clock, log *slog.Logger, cfg *slaConfig) *desk {
-	d := &desk{db: db, store: store, clk: clk, log: log}
+	tele, err := newTelemetry()
+	if err != nil {
+		panic(err) // instruments on an SDK meter provider: fixed names, covered by tests
+	}
+	d := &desk{db: db, store: store, clk: clk, log: log, tele: tele}
 	d.setConfig(cfg)
 	return d
 }

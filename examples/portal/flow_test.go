@@ -153,6 +153,11 @@ func TestClockAdvanceRaisesBadge(t *testing.T) {
 	advance("15m")
 	_, _, level = ticketState(t, p, id)
 	assert.Equal(t, 3, level, "red once breached")
+	// The timeline's telemetry counted what it delivered.
+	_, body = alice.get("/metrics")
+	assert.Regexp(t, `(?s)<table id="timeline-events">.*<td>warning</td><td>[1-9][0-9]*</td>`, body)
+	assert.Regexp(t, `(?s)<td>breach</td><td>[1-9][0-9]*</td>`, body)
+	assert.Contains(t, body, `id="timeline-lateness"`)
 	// Work on it: the first response stops, its warnings stop counting.
 	do(t, alice, id, url.Values{"op": {"take"}})
 	do(t, alice, id, fire("start"))

@@ -79,7 +79,12 @@ func (s *server) metricsPage(w http.ResponseWriter, r *http.Request) {
 	for _, sr := range f.dailySeries() {
 		charts = append(charts, chartSVG(sr))
 	}
-	s.render(w, r, http.StatusOK, "metrics", map[string]any{"Tiles": f.tiles(), "Charts": charts, "Total": f.Total})
+	tl, err := s.desk.tele.figures(r.Context())
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "metrics", map[string]any{"Tiles": f.tiles(), "Charts": charts, "Total": f.Total, "Timeline": tl})
 }
 
 // statementsPage shows the month-end statements of the month so far (or

@@ -72,7 +72,7 @@ func openPostgres(ctx context.Context, s *server, o options) (*portal, error) {
 		tl, err = slariver.New(pool, slariver.Config{
 			Resolve: func(def sla.SpecDef) (*sla.Spec, error) { return s.desk.config().Resolve(def) },
 			Handler: func(ctx context.Context, t pgx.Tx, e sla.Event) error {
-				s.desk.logEvents(ctx, []sla.Event{e})
+				s.desk.delivered(ctx, []sla.Event{e}, s.clk.Now())
 				return s.desk.refresh(ctx, &pgTx{t: t}, e.Key().Record(), s.clk.Now())
 			},
 			Clock:  s.clk,

@@ -54,7 +54,7 @@ func (d *desk) fireOne(ctx context.Context, k sla.RecordKey, now time.Time) (int
 			return err
 		}
 		n = len(events)
-		d.logEvents(ctx, events)
+		d.delivered(ctx, events, now)
 		if n == 0 {
 			return nil
 		}
@@ -63,11 +63,13 @@ func (d *desk) fireOne(ctx context.Context, k sla.RecordKey, now time.Time) (int
 	return n, err
 }
 
-// logEvents logs delivered events by id and kind only.
-func (d *desk) logEvents(ctx context.Context, events []sla.Event) {
+// delivered logs the events the timeline delivered at now, by id and kind
+// only, and counts them in the telemetry.
+func (d *desk) delivered(ctx context.Context, events []sla.Event, now time.Time) {
 	for _, e := range events {
 		d.log.InfoContext(ctx, "sla event", "event_id", e.ID.String(), "kind", e.ID.Kind.String(), "at", e.At)
 	}
+	d.tele.observe(events, now)
 }
 
 // reloadConfig puts the stored SLA configuration in force when another

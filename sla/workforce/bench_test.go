@@ -138,7 +138,6 @@ func BenchmarkDispatch(b *testing.B) {
 // naiveDesk is the straightforward implementation: a slice of open items
 // and a slice of agents, both scanned in full for every decision.
 type naiveDesk struct {
-	skills map[string]int
 	rules  []Rule
 	shift  *sla.Calendar
 	items  []naiveItem

@@ -163,6 +163,9 @@ func (t *Tracker) change(key ClockKey, at time.Time, f func(*Clock) error) error
 	if err := f(&probe); err != nil {
 		return &TrackerError{Key: key, Err: err}
 	}
+	if probe == e.c {
+		return nil // a no-op (re-targeting to the same spec): nothing to set aside
+	}
 	// Events that fell due up to at keep their own deadlines: set them aside
 	// before the change alters the schedule.
 	t.collectLateLocked(e, at)

@@ -93,6 +93,28 @@
 // TicketSpec and ComplaintSpec with the same public API a user has; adjust
 // the Spec to derive your own.
 //
+// # Process time analysis
+//
+// AnalyzeTimes maps a lifecycle with the time each step takes, over the
+// histories of many machines (Machine.Trace or Snapshot.Trace, with the
+// instant each machine was created as its Start): for every state, every
+// stay in it; for every transition, the stays in its source state that it
+// ended. Each step has its count, mean, p50, p90 (nearest rank) and
+// maximum and its share of all the time measured. Rework is counted: a
+// state a machine enters again (StateTimes.Reentries, Reworked), a
+// transition it takes again (TransitionTimes.Repeats), a machine approved
+// more than once (TimeReport.Approvals). TimingConfig flags the slow steps
+// (a p90 of SlowFrom or longer, with per-step Thresholds) and the states
+// that add no value (waiting on the customer, queues), whose share of the
+// time is TimeReport.NoValueShare; TimeReport.Slowest names the steps with
+// the longest p90. With TimingConfig.Calendar (anything with a
+// Between(a, b time.Time) time.Duration method, such as *sla.Calendar) the
+// time is business time. The report lists every state and transition in
+// the definition's order, so the same histories always give the same
+// report; the cost is linear in the number of records. Traces that are not
+// what a machine of the definition records are refused, every problem
+// reported with its path (ErrInvalidTrace).
+//
 // # Snapshots and diagrams
 //
 // Machine.Snapshot returns a plain, JSON-serialisable Snapshot carrying
@@ -137,6 +159,7 @@
 //	BenchmarkMachineTransition    one transition pair, with history  <= 1.5x raw    1.50-1.58x (median 1.53x)
 //	BenchmarkRestoreFireSnapshot  restore, fire one event, snapshot  < 10x a pair   2.5-2.7x
 //	BenchmarkIdleMachines         100,000 idle ticket machines       <= 1024 B each 232 B
+//	BenchmarkAnalyzeTimes         100,000 ticket histories           linear         170-230 ns/record, 3.4x naive
 //
 // Measure them with
 //

@@ -65,6 +65,16 @@ var (
 	// ErrHookDepth matches *HookDepthError: hooks fired events nested more
 	// than MaxHookDepth levels deep (typically an unconditional cycle).
 	ErrHookDepth = errors.New("fsm: hooks nested too deeply")
+	// ErrInvalidConfig matches every problem reported by the Validate
+	// methods of TimingConfig, AuthorityMatrix and ApprovalQuery.
+	ErrInvalidConfig = errors.New("fsm: invalid configuration")
+	// ErrInvalidTrace matches every problem AnalyzeTimes finds in a Trace:
+	// a history that is not a chain of the definition's transitions from
+	// its initial state, zero instants, instants out of order.
+	ErrInvalidTrace = errors.New("fsm: invalid trace")
+	// ErrNoAuthority is the reason an authority guard gives for refusing a
+	// request no rule of its matrix covers.
+	ErrNoAuthority = errors.New("fsm: no authority rule for the request")
 )
 
 // FieldError is one problem found while validating a Spec or a Snapshot:
@@ -92,6 +102,10 @@ func (e *childError) Unwrap() []error { return e.parents }
 // errSnapshotBackwards is the kind of a snapshot's record dated before the
 // record it follows: it matches ErrInvalidSnapshot and ErrTimeBackwards.
 var errSnapshotBackwards = &childError{msg: "fsm: invalid snapshot", parents: []error{ErrInvalidSnapshot, ErrTimeBackwards}}
+
+// errTraceBackwards is the kind of a trace's instant dated before the one
+// it follows: it matches ErrInvalidTrace and ErrTimeBackwards.
+var errTraceBackwards = &childError{msg: "fsm: invalid trace", parents: []error{ErrInvalidTrace, ErrTimeBackwards}}
 
 func defErr(path, format string, args ...any) error {
 	return sqerr.Field(ErrInvalidDefinition, path, format, args...)

@@ -34,14 +34,6 @@ type Escalation struct {
 	At     time.Time `json:"at"`
 }
 
-// Approval records a supervisor's approval of an amount.
-type Approval struct {
-	Approver string    `json:"approver"`
-	Amount   int64     `json:"amount"`
-	Reason   string    `json:"reason,omitempty"`
-	At       time.Time `json:"at"`
-}
-
 // ---- checklists ----
 
 // Mark marks item of the named checklist as verified at the clock's time.
@@ -330,81 +322,4 @@ func (m *Machine) Tier() int { return locked(m, func() int { return int(m.tier) 
 // Escalations returns a copy of the escalation records, oldest first.
 func (m *Machine) Escalations() []Escalation {
 	return locked(m, func() []Escalation { return slices.Clone(m.escalations) })
-}
-
-// ---- amount and approval ----
-
-// Amount returns the machine's amount (see WithAmount).
-func (m *Machine) Amount() int64 { return locked(m, func() int64 { return m.amount }) }
-
-// SetAmount changes the machine's amount. An existing approval keeps
-// covering amounts up to the amount it approved; a larger amount needs a
-// new approval.
-func (m *Machine) SetAmount(amount int64) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.amount = amount
-}
-
-// Approve records approver's approval of the machine's current amount. See
-// ApproveAt.
-func (m *Machine) Approve(approver string, reason string) (Approval, error) {
-	return m.approve(time.Time{}, false, approver, reason)
-}
-
-// ApproveAt records approver's approval of the machine's current amount at
-// time at, replacing any earlier approval. The package does not decide who
-// is a supervisor: the host authorises the approver before calling. An
-// empty approver returns ErrInvalidArgument; a terminal state ErrTerminal.
-// Like every recording operation it refuses a zero instant
-// (ErrInvalidArgument) and one before LastRecorded (ErrTimeBackwards).
-func (m *Machine) ApproveAt(at time.Time, approver string, reason string) (Approval, error) {
-	return m.approve(at, true, approver, reason)
-}
-
-func (m *Machine) approve(at time.Time, explicit bool, approver, reason string) (Approval, error) {
-	if approver == "" {
-		return Approval{}, ErrInvalidArgument
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.def.terminal[m.state] {
-		return Approval{}, ErrTerminal
-	}
-	at, ok := m.stamp(at, explicit)
-	if !ok {
-		return Approval{}, timeError("approve", at, m.last)
-	}
-	a := Approval{Approver: approver, Amount: m.amount, Reason: reason, At: at}
-	m.approval = &a
-	m.last = at
-	return a, nil
-}
-
-// Approval returns the current approval, if any.
-func (m *Machine) Approval() (Approval, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.approval == nil {
-		return Approval{}, false
-	}
-	return *m.approval, true
-}
-
-// RequireApproval returns a guard, named "approval", that refuses a
-// transition while the machine's amount is above limit and no approval
-// covers it (an approval covers amounts up to the amount it approved). At or
-// below the limit the transition goes straight through. The refusal wraps
-// an *ApprovalRequiredError.
-func RequireApproval(limit int64) Guard {
-	return Guard{Name: "approval", Check: func(_ context.Context, v View) error {
-		amt := v.m.amount
-		if amt <= limit {
-			return nil
-		}
-		if a := v.m.approval; a != nil && a.Amount >= amt {
-			return nil
-		}
-		return &ApprovalRequiredError{Amount: amt, Limit: limit}
-	}}
 }

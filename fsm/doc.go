@@ -75,9 +75,32 @@
 //     step, so a ticket is never assigned with nobody assigned; the
 //     RequireOwner guard on that event makes it a rule.
 //   - An amount (WithAmount, SetAmount; an int64 in the host's unit,
-//     typically minor currency units, never a float) and an approval
-//     (Machine.Approve). RequireApproval(limit) is a guard refusing a
-//     transition while the amount is above limit and not approved.
+//     typically minor currency units, never a float), a request
+//     classification (WithRequest: a type and an urgency) and approvals
+//     (Machine.Approve, or Machine.ApproveAs recording the approver's
+//     role). The latest approval is the current one; the ones it replaced
+//     stay in Machine.Approvals for the audit. RequireApproval(limit) is a
+//     guard refusing a transition while the amount is above limit and not
+//     approved.
+//
+// # Authority by role
+//
+// An AuthorityMatrix lists role levels, lowest first (DefaultRoles: agent,
+// supervisor, manager), and per request type and urgency the largest
+// amount each role may approve; a request is judged by its most specific
+// rule. NewAuthority validates it (every problem at once, with paths) and
+// Authority.Guard is the approval guard that takes it: amounts within the
+// first role's limit go through, larger ones need a current approval of at
+// least the amount by a role (ApproveAs) whose limit covers it, and the
+// refusal (*ApprovalRequiredError) names the lowest role that may approve.
+// ComplaintSpecWithAuthority puts it on the complaint preset.
+// RequireApproval(limit) is the special case SingleLimitMatrix(limit) in
+// which any approver counts as the supervisor, so existing definitions
+// keep working unchanged. Authority.Needs and Authority.Covers answer
+// before the host records an approval. For the periodic audit,
+// AuditApprovals lists the approvals across many machines by approver and
+// period, replaced ones included, with totals per approver;
+// Authority.Audit also marks those beyond the approver's authority.
 //
 // # Presets
 //
@@ -118,8 +141,11 @@
 // # Snapshots and diagrams
 //
 // Machine.Snapshot returns a plain, JSON-serialisable Snapshot carrying
-// its format's Version (SnapshotVersion); testdata/snapshot.golden.json
-// pins the format. Restore(snap, WithDefinition(def), opts...) brings the
+// its format's Version: version 2 (SnapshotVersion) added the request, the
+// approver's role and the replaced approvals, and a machine that uses none
+// of them is still written as version 1 (SnapshotVersion1), byte for byte
+// as before; testdata/snapshot.golden.json and snapshot_v2.golden.json pin
+// the two formats. Restore(snap, WithDefinition(def), opts...) brings the
 // machine back exactly. A snapshot is untrusted input: Restore accepts only
 // what the machine's own operations could have recorded (a history that
 // is a chain of the definition's transitions from the initial state to the

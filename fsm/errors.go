@@ -216,15 +216,43 @@ func (e *ChecklistIncompleteError) Error() string {
 func (e *ChecklistIncompleteError) Is(target error) bool { return target == ErrChecklistIncomplete }
 
 // ApprovalRequiredError reports that the machine's amount is above the
-// limit and no approval covers it yet.
+// limit of what is handled without approval (Limit) and no approval covers
+// it yet.
+//
+// An authority guard (Authority.Guard) also fills Request (the machine's
+// request), Need (the lowest role whose limit covers the amount, empty if
+// none does) and Approval (the current approval, if the machine has one
+// that does not cover the amount or was given by a role without the
+// authority). RequireApproval leaves them empty.
 type ApprovalRequiredError struct {
-	Amount int64
-	Limit  int64
+	Amount   int64
+	Limit    int64
+	Request  Request
+	Need     Role
+	Approval *Approval
+
+	matrix bool // made by an authority guard
 }
 
 // Error implements the error interface.
 func (e *ApprovalRequiredError) Error() string {
-	return fmt.Sprintf("fsm: amount %d above limit %d needs a supervisor's approval", e.Amount, e.Limit)
+	if !e.matrix {
+		return fmt.Sprintf("fsm: amount %d above limit %d needs a supervisor's approval", e.Amount, e.Limit)
+	}
+	s := fmt.Sprintf("fsm: amount %d%s is above the limit %d handled without approval", e.Amount, e.Request.describe(), e.Limit)
+	if e.Need != "" {
+		s += fmt.Sprintf(" and needs the approval of a %s or above", e.Need)
+	} else {
+		s += " and above every role's limit"
+	}
+	if a := e.Approval; a != nil {
+		role := string(a.Role)
+		if role == "" {
+			role = "no role"
+		}
+		s += fmt.Sprintf("; the approval of %d by %q (%s) does not cover it", a.Amount, a.Approver, role)
+	}
+	return s
 }
 
 // Is matches ErrApprovalRequired.

@@ -66,7 +66,7 @@ func WithAmount(amount int64) Option {
 
 // Machine is one running instance of a Definition: its current state, its
 // history and its case data (checklist marks, tier, owner, transfers,
-// approval, amount).
+// approvals, amount, request).
 //
 // A Machine is safe for concurrent use: every method may be called from
 // several goroutines at once. Guards run under the machine's lock; hooks run
@@ -87,7 +87,8 @@ type Machine struct {
 	marks       []Mark
 	transfers   []Transfer
 	escalations []Escalation
-	approval    *Approval
+	approvals   []Approval // oldest first; the last is the current one
+	req         *Request   // nil: unclassified
 }
 
 // NewMachine returns a machine of def in def's initial state (tier 1 if the
@@ -372,11 +373,14 @@ func (v View) Amount() int64 { return v.m.amount }
 
 // Approval returns the machine's approval, if any.
 func (v View) Approval() (Approval, bool) {
-	if v.m.approval == nil {
-		return Approval{}, false
+	if a := v.m.current(); a != nil {
+		return *a, true
 	}
-	return *v.m.approval, true
+	return Approval{}, false
 }
+
+// Request returns the machine's request classification (see WithRequest).
+func (v View) Request() Request { return v.m.request() }
 
 // Missing returns the unmarked items of the named checklist, in declared
 // order (nil if all are marked or the checklist is unknown).

@@ -155,3 +155,23 @@ func ComplaintDefinition(approvalLimit int64) (*Definition, error) {
 	}
 	return NewDefinition(ComplaintSpec(approvalLimit))
 }
+
+// ComplaintSpecWithAuthority returns ComplaintSpec with its approval guard
+// replaced by a's authority guard (Authority.Guard): the amount a
+// complaint may be handled for is judged by the matrix, per request type
+// and urgency (Machine.Request), and an approval counts only when its
+// approver's role (Machine.ApproveAs) has the authority for the amount. A
+// nil a gives a spec NewDefinition refuses.
+func ComplaintSpecWithAuthority(a *Authority) Spec {
+	spec := ComplaintSpec(DefaultApprovalLimit)
+	g := Guard{Name: "authority"}
+	if a != nil {
+		g = a.Guard()
+	}
+	for i := range spec.Transitions {
+		if spec.Transitions[i].Event == ComplaintHandle {
+			spec.Transitions[i].Guards = []Guard{g}
+		}
+	}
+	return spec
+}

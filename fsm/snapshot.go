@@ -5,16 +5,27 @@ import (
 	"slices"
 )
 
-// SnapshotVersion is the Version of the snapshots Machine.Snapshot writes;
-// Restore refuses any other.
-const SnapshotVersion = 1
+// Snapshot format versions. Version 2 added the request classification,
+// the approver's role and the approvals an approval replaced. Snapshot
+// writes version 1 for a machine that uses none of them, so such a
+// machine's document is byte for byte what version 1 readers expect;
+// Restore reads both.
+const (
+	// SnapshotVersion is the latest format, the one Snapshot writes for a
+	// machine that uses what version 2 added.
+	SnapshotVersion = 2
+	// SnapshotVersion1 is the first format.
+	SnapshotVersion1 = 1
+)
 
 // Snapshot is the complete state of a Machine as a plain value: current
 // state, history, checklist marks, tier, owner, first responder, transfers,
-// escalations, approval and amount. It is JSON-serialisable; a host stores
-// it in its own database and brings the machine back with Restore.
+// escalations, approvals, amount and request. It is JSON-serialisable; a
+// host stores it in its own database and brings the machine back with
+// Restore.
 type Snapshot struct {
-	// Version is the format of the snapshot, SnapshotVersion.
+	// Version is the format of the snapshot: SnapshotVersion1, or
+	// SnapshotVersion when it carries what version 2 added.
 	Version int `json:"version"`
 	// Definition is the name of the definition the machine was made from.
 	Definition     string       `json:"definition,omitempty"`
@@ -28,7 +39,18 @@ type Snapshot struct {
 	Marks          []Mark       `json:"marks,omitempty"`
 	Transfers      []Transfer   `json:"transfers,omitempty"`
 	Escalations    []Escalation `json:"escalations,omitempty"`
-	Approval       *Approval    `json:"approval,omitempty"`
+	// Approval is the current approval.
+	Approval *Approval `json:"approval,omitempty"`
+	// ReplacedApprovals (version 2) are the approvals the current one
+	// replaced, oldest first.
+	ReplacedApprovals []Approval `json:"replaced_approvals,omitempty"`
+	// Request (version 2) is the machine's request classification.
+	Request Request `json:"request,omitzero"`
+}
+
+// needsV2 reports whether s carries anything version 1 cannot.
+func (s *Snapshot) needsV2() bool {
+	return s.Request != (Request{}) || len(s.ReplacedApprovals) > 0 || s.Approval != nil && s.Approval.Role != ""
 }
 
 // Snapshot returns a deep copy of the machine's state.
@@ -36,7 +58,7 @@ func (m *Machine) Snapshot() Snapshot {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	s := Snapshot{
-		Version:        SnapshotVersion,
+		Version:        SnapshotVersion1,
 		Definition:     m.def.name,
 		ID:             m.id,
 		State:          m.def.states[m.state],
@@ -49,9 +71,16 @@ func (m *Machine) Snapshot() Snapshot {
 		Transfers:      slices.Clone(m.transfers),
 		Escalations:    slices.Clone(m.escalations),
 	}
-	if m.approval != nil {
-		a := *m.approval
+	if n := len(m.approvals); n > 0 {
+		a := m.approvals[n-1]
 		s.Approval = &a
+		if n > 1 {
+			s.ReplacedApprovals = slices.Clone(m.approvals[:n-1])
+		}
+	}
+	s.Request = m.request()
+	if s.needsV2() {
+		s.Version = SnapshotVersion
 	}
 	return s
 }
@@ -65,8 +94,8 @@ func (m *Machine) Snapshot() Snapshot {
 // A snapshot is untrusted input: Restore accepts only what the machine's
 // own operations could have recorded, and reports every problem at once
 // (errors.Join of *FieldError values matching ErrInvalidSnapshot). It
-// refuses a Version other than SnapshotVersion; a definition name other
-// than the definition's; a state, event or checklist item the definition
+// refuses a Version other than 1 and 2, and a version 1 snapshot carrying
+// what version 2 added; a definition name other than the definition's; a state, event or checklist item the definition
 // does not know (states also match ErrUnknownState); a history that does
 // not start in the initial state, whose records are not transitions of the
 // definition or do not follow on from each other, or that does not end in
@@ -75,9 +104,10 @@ func (m *Machine) Snapshot() Snapshot {
 // do not start with an assignment, hand over from the owner of the time to
 // someone else, and end with the snapshot's owner (the first responder
 // being the first owner); an item marked twice; an approval with no
-// approver; zero instants; records of one kind out of time order (also
-// matching ErrTimeBackwards); and transfers, escalations or an approval
-// dated after the machine reached a terminal state.
+// approver, replaced approvals with no current one; zero instants; records
+// of one kind out of time order (also matching ErrTimeBackwards); and
+// transfers, escalations or approvals dated after the machine reached a
+// terminal state.
 func Restore(snap Snapshot, opts ...Option) (*Machine, error) {
 	m := &Machine{clk: defaultClock}
 	m.apply(opts)
@@ -95,9 +125,9 @@ func Restore(snap Snapshot, opts ...Option) (*Machine, error) {
 	m.transfers = slices.Clone(snap.Transfers)
 	m.escalations = slices.Clone(snap.Escalations)
 	if snap.Approval != nil {
-		a := *snap.Approval
-		m.approval = &a
+		m.approvals = append(slices.Clone(snap.ReplacedApprovals), *snap.Approval)
 	}
+	m.setRequest(snap.Request)
 	if n := len(snap.History); n > 0 {
 		// One block with room for the next few transitions.
 		b := make([]entry, n, n+4)

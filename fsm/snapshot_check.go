@@ -57,10 +57,13 @@ func (c *snapCheck) dated(p item, at time.Time, prev *time.Time) {
 // checkSnapshot reports every problem of s as a snapshot of a machine of
 // d, and returns the latest instant s records.
 func (d *Definition) checkSnapshot(s Snapshot) (time.Time, error) {
-	if s.Version != SnapshotVersion {
-		return time.Time{}, snapErr(ErrInvalidSnapshot, "version", "snapshot version %d, this package reads version %d", s.Version, SnapshotVersion)
+	if s.Version != SnapshotVersion1 && s.Version != SnapshotVersion {
+		return time.Time{}, snapErr(ErrInvalidSnapshot, "version", "snapshot version %d, this package reads versions %d and %d", s.Version, SnapshotVersion1, SnapshotVersion)
 	}
 	c := &snapCheck{d: d}
+	if s.Version == SnapshotVersion1 {
+		c.v1(s)
+	}
 	if s.Definition != "" && s.Definition != d.name {
 		c.add(ErrInvalidSnapshot, "definition", "snapshot of definition %q, not %q", s.Definition, d.name)
 	}
@@ -68,15 +71,44 @@ func (d *Definition) checkSnapshot(s Snapshot) (time.Time, error) {
 	c.marks(s.Marks)
 	c.owners(s)
 	c.tiers(s)
-	if a := s.Approval; a != nil {
-		if a.Approver == "" {
-			c.add(ErrInvalidSnapshot, "approval.approver", "approval of %d with no approver", a.Amount)
-		}
-		var prev time.Time
-		c.dated(item{"approval", -1}, a.At, &prev)
-	}
+	c.approvals(s)
 	c.afterTerminal(s)
 	return c.last, errors.Join(c.errs...)
+}
+
+// v1 reports what a version 1 snapshot cannot carry.
+func (c *snapCheck) v1(s Snapshot) {
+	const msg = "a version 1 snapshot carries no %s (version 2 added it)"
+	if s.Request != (Request{}) {
+		c.add(ErrInvalidSnapshot, "request", msg, "request")
+	}
+	if len(s.ReplacedApprovals) > 0 {
+		c.add(ErrInvalidSnapshot, "replaced_approvals", msg, "replaced approvals")
+	}
+	if s.Approval != nil && s.Approval.Role != "" {
+		c.add(ErrInvalidSnapshot, "approval.role", msg, "approver's role")
+	}
+}
+
+// approvals checks the replaced approvals and the current one: each names
+// its approver and they follow each other in time.
+func (c *snapCheck) approvals(s Snapshot) {
+	if len(s.ReplacedApprovals) > 0 && s.Approval == nil {
+		c.add(ErrInvalidSnapshot, "approval", "%d replaced approvals but no current one", len(s.ReplacedApprovals))
+	}
+	var prev time.Time
+	check := func(p item, a *Approval) {
+		if a.Approver == "" {
+			c.add(ErrInvalidSnapshot, p.at("approver"), "approval of %d with no approver", a.Amount)
+		}
+		c.dated(p, a.At, &prev)
+	}
+	for i := range s.ReplacedApprovals {
+		check(item{"replaced_approvals", i}, &s.ReplacedApprovals[i])
+	}
+	if s.Approval != nil {
+		check(item{"approval", -1}, s.Approval)
+	}
 }
 
 // state returns the index of st, reporting it at p's field if unknown.
@@ -204,7 +236,7 @@ func (c *snapCheck) tiers(s Snapshot) {
 	}
 }
 
-// afterTerminal reports transfers, escalations and an approval dated after
+// afterTerminal reports transfers, escalations and approvals dated after
 // the machine reached a terminal state, which refuses them.
 func (c *snapCheck) afterTerminal(s Snapshot) {
 	n := len(s.History)
@@ -222,6 +254,9 @@ func (c *snapCheck) afterTerminal(s Snapshot) {
 	}
 	for i, e := range s.Escalations {
 		late(item{"escalations", i}, e.At)
+	}
+	for i, a := range s.ReplacedApprovals {
+		late(item{"replaced_approvals", i}, a.At)
 	}
 	if s.Approval != nil {
 		late(item{"approval", -1}, s.Approval.At)

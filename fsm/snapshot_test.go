@@ -195,12 +195,12 @@ func TestSnapshotGolden(t *testing.T) {
 	assert.Equal(t, string(raw), string(again)+"\n")
 
 	// Another version is refused, naming it.
-	other := strings.Replace(string(raw), `"version": 1,`, `"version": 2,`, 1)
+	other := strings.Replace(string(raw), `"version": 1,`, `"version": 3,`, 1)
 	require.NotEqual(t, string(raw), other)
 	require.NoError(t, json.Unmarshal([]byte(other), &snap))
 	_, err = Restore(snap, WithDefinition(m.Definition()))
 	require.ErrorIs(t, err, ErrInvalidSnapshot)
-	assert.EqualError(t, err, "fsm: version: snapshot version 2, this package reads version 1")
+	assert.EqualError(t, err, "fsm: version: snapshot version 3, this package reads versions 1 and 2")
 }
 
 func TestRestoreNeedsDefinition(t *testing.T) {

@@ -42,19 +42,15 @@ type Trace struct {
 func (m *Machine) Trace(start, end time.Time) Trace {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	n := 0
-	if m.approval != nil {
-		n = 1
-	}
-	return Trace{ID: m.id, Start: start, History: m.historyLocked(), End: end, Approvals: n}
+	return Trace{ID: m.id, Start: start, History: m.historyLocked(), End: end, Approvals: len(m.approvals)}
 }
 
 // Trace returns the snapshot's trace for AnalyzeTimes, with the given start
 // and end (either may be zero; see Trace).
 func (s Snapshot) Trace(start, end time.Time) Trace {
-	n := 0
+	n := len(s.ReplacedApprovals)
 	if s.Approval != nil {
-		n = 1
+		n++
 	}
 	return Trace{ID: s.ID, Start: start, History: s.History, End: end, Approvals: n}
 }

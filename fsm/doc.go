@@ -106,7 +106,11 @@
 //
 // TicketDefinition is a service ticket (received, assigned, in progress,
 // waiting on customer, escalated, resolved, closed, reopened; reopen from
-// resolved or closed). ComplaintDefinition(limit) is a complaint (received,
+// resolved or closed), which a bot may handle first (bot handling): the bot
+// resolves it (TicketBotResolve) or hands it to a person (TicketHandOff,
+// fired with FireAssign). Containment counts, from tickets' histories, how
+// many the bot contained and the human-intervention rate, and checks it
+// against a ceiling (MaxHumanIntervention, the seeds' 15 %). ComplaintDefinition(limit) is a complaint (received,
 // investigating, handling, feeding back, closed) with three tiers (front
 // line, senior staff, special task force), the "three verifications"
 // (customer identity, order information, problem description) and the

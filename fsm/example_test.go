@@ -238,3 +238,39 @@ func ExampleMachine_FireAssign() {
 	// true received
 	// <nil> received -> assigned owner: ann transfer: true -> ann
 }
+
+// Bot-to-human hand-off: a bot takes tickets first and hands some to a
+// person; the hand-off names the person, who becomes the first responder.
+// Containment counts what the bot contained and checks the
+// human-intervention rate against the seeds' 15 %.
+func ExampleContainment() {
+	ctx := context.Background()
+	var c fsm.Containment
+	for i := range 20 {
+		m, _ := fsm.NewMachine(fsm.TicketDefinition(), fsm.WithClock(fakeClock()))
+		bot := fsm.By{Actor: "bot"}
+		if i < 4 { // four tickets go straight to the desk
+			_, _, _ = m.FireAssign(ctx, fsm.TicketAssign, "ann", fsm.By{Actor: "dispatcher"})
+			c.Add(m.History())
+			continue
+		}
+		_, _ = m.Fire(ctx, fsm.TicketBotStart, bot)
+		switch {
+		case i < 6:
+			_, _, _ = m.FireAssign(ctx, fsm.TicketHandOff, "ann", fsm.By{Actor: "bot", Reason: "asked for a person"})
+		case i == 6:
+			_, _ = m.Fire(ctx, fsm.TicketBotResolve, bot)
+			_, _ = m.Fire(ctx, fsm.TicketReopen, fsm.By{Actor: "customer"})
+		case i == 19: // still talking to the bot
+		default:
+			_, _ = m.Fire(ctx, fsm.TicketBotResolve, bot)
+		}
+		c.Add(m.History())
+	}
+	fmt.Printf("%+v\n", c)
+	fmt.Printf("contained %.0f %%, human intervention %.0f %%, within %d %%: %v\n",
+		100*c.ContainmentRate(), 100*c.InterventionRate(), fsm.MaxHumanIntervention, c.Within(fsm.MaxHumanIntervention))
+	// Output:
+	// {Tickets:20 Bot:16 Contained:12 HandedOff:2 Reopened:1 Open:1}
+	// contained 80 %, human intervention 20 %, within 15 %: false
+}

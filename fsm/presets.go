@@ -15,6 +15,9 @@ const (
 	TicketResolved          State = "resolved"
 	TicketClosed            State = "closed"
 	TicketReopened          State = "reopened"
+	// TicketBotHandling: a bot (a chat or voice assistant) handles the
+	// ticket before any person does.
+	TicketBotHandling State = "bot_handling"
 )
 
 // Events of the service ticket preset (TicketSpec).
@@ -27,12 +30,23 @@ const (
 	TicketResolve       Event = "resolve"        // in_progress, escalated -> resolved
 	TicketClose         Event = "close"          // resolved -> closed
 	TicketReopen        Event = "reopen"         // resolved, closed -> reopened
+	TicketBotStart      Event = "bot_start"      // received -> bot_handling
+	TicketHandOff       Event = "hand_off"       // bot_handling -> assigned (bot to person)
+	TicketBotResolve    Event = "bot_resolve"    // bot_handling -> resolved (contained by the bot)
 )
 
 // TicketSpec returns the service ticket lifecycle as a Spec a host may
 // adjust before building it: received, assigned, in progress, waiting on
-// customer, escalated, resolved, closed, reopened. A ticket may be reopened
-// from resolved or closed, so no state is terminal.
+// customer, escalated, resolved, closed, reopened, and bot handling. A
+// ticket may be reopened from resolved or closed, so no state is terminal.
+//
+// A ticket a bot handles first goes from received to bot handling
+// (TicketBotStart); the bot either resolves it (TicketBotResolve: the bot
+// contained it) or hands it to a person (TicketHandOff, to assigned: fire
+// it with FireAssign naming the person, who becomes the first responder).
+// Containment counts, from histories, how many bot-handled tickets a
+// person had to take over. The bot events come after the others in
+// Transitions, so the indexes of the original transitions are unchanged.
 //
 // Assign a ticket with Machine.FireAssign(ctx, TicketAssign, owner, by),
 // which sets the owner and fires the event in one step. The preset does
@@ -44,7 +58,7 @@ func TicketSpec() Spec {
 		Name:    "ticket",
 		Initial: TicketReceived,
 		States: []State{TicketReceived, TicketAssigned, TicketInProgress, TicketWaitingOnCustomer,
-			TicketEscalated, TicketResolved, TicketClosed, TicketReopened},
+			TicketEscalated, TicketResolved, TicketClosed, TicketReopened, TicketBotHandling},
 		Transitions: []Transition{
 			{Event: TicketAssign, From: []State{TicketReceived, TicketReopened}, To: TicketAssigned},
 			{Event: TicketStart, From: []State{TicketAssigned, TicketEscalated, TicketReopened}, To: TicketInProgress},
@@ -54,6 +68,9 @@ func TicketSpec() Spec {
 			{Event: TicketResolve, From: []State{TicketInProgress, TicketEscalated}, To: TicketResolved},
 			{Event: TicketClose, From: []State{TicketResolved}, To: TicketClosed},
 			{Event: TicketReopen, From: []State{TicketResolved, TicketClosed}, To: TicketReopened},
+			{Event: TicketBotStart, From: []State{TicketReceived}, To: TicketBotHandling},
+			{Event: TicketHandOff, From: []State{TicketBotHandling}, To: TicketAssigned},
+			{Event: TicketBotResolve, From: []State{TicketBotHandling}, To: TicketResolved},
 		},
 	}
 }

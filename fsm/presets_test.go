@@ -41,7 +41,7 @@ func TestTicketLifecycle(t *testing.T) {
 func TestTicketTransitionsTable(t *testing.T) {
 	def := TicketDefinition()
 	want := map[State][]Event{
-		TicketReceived:          {TicketAssign},
+		TicketReceived:          {TicketAssign, TicketBotStart},
 		TicketAssigned:          {TicketEscalate, TicketStart},
 		TicketInProgress:        {TicketEscalate, TicketResolve, TicketWaitCustomer},
 		TicketWaitingOnCustomer: {TicketCustomerReply, TicketEscalate},
@@ -49,6 +49,7 @@ func TestTicketTransitionsTable(t *testing.T) {
 		TicketResolved:          {TicketClose, TicketReopen},
 		TicketClosed:            {TicketReopen},
 		TicketReopened:          {TicketAssign, TicketStart},
+		TicketBotHandling:       {TicketBotResolve, TicketHandOff},
 	}
 	require.Len(t, def.States(), len(want))
 	for st, evs := range want {

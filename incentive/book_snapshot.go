@@ -188,29 +188,29 @@ func (r *bookReplay) compare() {
 		r.errs = append(r.errs, err)
 		return
 	}
-	compareAll(r, "statements", r.s.Statements, got.Statements)
-	compareAll(r, "appeals", r.s.Appeals, got.Appeals)
-	compareAll(r, "adjustments", r.s.Adjustments, got.Adjustments)
-	compareAll(r, "events", r.s.Events, got.Events)
+	compareAll(&r.errs, "statements", r.s.Statements, got.Statements)
+	compareAll(&r.errs, "appeals", r.s.Appeals, got.Appeals)
+	compareAll(&r.errs, "adjustments", r.s.Adjustments, got.Adjustments)
+	compareAll(&r.errs, "events", r.s.Events, got.Events)
 	if r.s.AdjSeq != got.AdjSeq {
 		r.add("adj_seq", "%d, but the history posts %d adjustments", r.s.AdjSeq, got.AdjSeq)
 	}
 }
 
-// compareAll reports the elements of want (the snapshot's) that differ,
-// compared as JSON, from got (the replayed Book's).
-func compareAll[T any](r *bookReplay, path string, want, got []T) {
+// compareAll adds to errs the elements of want (a snapshot's) that
+// differ, compared as JSON, from got (what replaying the snapshot made).
+func compareAll[T any](errs *[]error, path string, want, got []T) {
 	if len(want) != len(got) {
-		r.add(path, "%d in the snapshot, but its history makes %d", len(want), len(got))
+		*errs = append(*errs, sqerr.Field(ErrInvalid, path, "%d in the snapshot, but its history makes %d", len(want), len(got)))
 		return
 	}
 	for i := range want {
 		w, err1 := json.Marshal(want[i])
 		g, err2 := json.Marshal(got[i])
 		if err := errors.Join(err1, err2); err != nil {
-			r.errs = append(r.errs, err)
+			*errs = append(*errs, err)
 		} else if string(w) != string(g) {
-			r.add(fmt.Sprintf("%s[%d]", path, i), "%s, but its history makes %s", w, g)
+			*errs = append(*errs, sqerr.Field(ErrInvalid, fmt.Sprintf("%s[%d]", path, i), "%s, but its history makes %s", w, g))
 		}
 	}
 }

@@ -96,6 +96,36 @@
 // through the Book's own operations, so it refuses whatever they refuse,
 // and then requires the replayed Book to be the snapshot.
 //
+// # Assessments
+//
+// An [Assessor] applies [AssessmentRule]s to the rankings of consecutive
+// periods ([Rank] with [SeedBottomShare]): the bottom share two periods
+// running gives a yellow card, a score below a threshold for six periods
+// running triggers a review ([SeedAssessmentRules]). A rule gives its
+// outcome when its condition has held for its number of consecutive
+// periods and then starts counting again; a person absent from a period,
+// or not meeting the condition, breaks the run. Outcomes are graded (the
+// person's first of the rule in force is grade 1, ...) and each grade may
+// carry a penalty, deducted from the person's statement for the period in
+// a [Book] ([WithBook]) as a compensating adjustment whose reason names
+// the outcome, grade and rule; a period's penalties post all or none.
+// Every outcome has an appeal deadline (its instant plus
+// [AssessmentConfig.AppealWindow]; an appeal at the deadline is late,
+// [ErrAppealDeadline]). The appeal of a penalised outcome is filed in the
+// Book, freezing the statement; overturning it withdraws the outcome (it
+// stops counting towards grades) and gives the penalty back as another
+// compensating adjustment.
+//
+// The package imports no other sqkit package: an [Outcome] is plain data
+// (a label such as [OutcomeYellowCard], a grade, a status), and a host
+// that links outcomes to warning levels does so in a small adapter of its
+// own, raising a level when an outcome is given and lifting it when one is
+// overturned. The Assessor snapshots to a versioned [AssessorSnapshot]
+// (its configuration, its log and its outcomes; testdata pins the format)
+// and [RestoreAssessor] replays the log through its own operations,
+// checking against the restored Book, given with WithBook, that every
+// penalty and appeal it posted is there.
+//
 // # Points ledger
 //
 // A [PointsLedger] earns points for over-achievement
@@ -110,14 +140,16 @@
 //
 // Decimal, Money and the definition structs are plain values; reading them
 // from several goroutines is safe as long as no one modifies them.
-// [CompiledPlan] is immutable and safe for concurrent use. [Book] and
-// [PointsLedger] are safe for concurrent use (a mutex guards each; no user
-// callback ever runs under it); the tests exercise them with -race. Both take
-// their time from a clock.Clock (github.com/benbjohnson/clock) given with
-// [WithClock] to their constructor or restore, and offer ...At methods
-// that take the time explicitly, first. An operation dated before the
-// latest instant recorded on its statement or account is refused with an
-// error matching [ErrTimeBackwards], the SDK-wide sentinel.
+// [CompiledPlan] is immutable and safe for concurrent use. [Book],
+// [PointsLedger] and [Assessor] are safe for concurrent use (a mutex guards
+// each; no user callback ever runs under it; an Assessor calls its Book
+// under its own lock, never the other way round); the tests exercise them
+// with -race. All three take their time from a clock.Clock
+// (github.com/benbjohnson/clock) given with [WithClock] to their
+// constructor or restore, and offer ...At methods that take the time
+// explicitly, first. An operation dated before the latest instant recorded
+// on its statement, account or assessor is refused with an error matching
+// [ErrTimeBackwards], the SDK-wide sentinel.
 //
 // # Errors
 //

@@ -42,6 +42,9 @@ var (
 	ErrIdempotencyConflict = errors.New("incentive: idempotency key reused with different posting")
 	// ErrInput reports bad evaluation input (missing or unknown KPI values, wrong currency).
 	ErrInput = errors.New("incentive: invalid input")
+	// ErrAppealDeadline reports an appeal of an assessment outcome filed at
+	// or after its deadline (Outcome.AppealBy).
+	ErrAppealDeadline = errors.New("incentive: appeal deadline passed")
 )
 
 // FieldError is one validation problem: the path of the offending field

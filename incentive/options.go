@@ -2,14 +2,16 @@ package incentive
 
 import "github.com/benbjohnson/clock"
 
-// Option configures a Book or a PointsLedger, made new (NewBook,
-// NewPointsLedger) or restored from a snapshot (RestoreBook,
-// RestorePointsLedger): the restores take the same options as the
-// constructors.
+// Option configures a Book, a PointsLedger or an Assessor, made new
+// (NewBook, NewPointsLedger, NewAssessor) or restored from a snapshot
+// (RestoreBook, RestorePointsLedger, RestoreAssessor): the restores take
+// the same options as the constructors. Each ignores the options that do
+// not concern it.
 type Option func(*config)
 
 type config struct {
 	clock clock.Clock
+	book  *Book
 }
 
 // WithClock sets the clock the methods without an explicit instant read
@@ -30,4 +32,16 @@ func newConfig(opts []Option) config {
 		}
 	}
 	return cfg
+}
+
+// WithBook gives an Assessor the Book its penalties post to as
+// compensating adjustments, and in which appeals of penalised outcomes are
+// filed. RestoreAssessor checks the snapshot against it. A nil Book is
+// ignored.
+func WithBook(b *Book) Option {
+	return func(cfg *config) {
+		if b != nil {
+			cfg.book = b
+		}
+	}
 }

@@ -268,42 +268,49 @@ func (a *Assessor) Appeal(req OutcomeAppealRequest) (Outcome, error) {
 func (a *Assessor) AppealAt(t time.Time, req OutcomeAppealRequest) (Outcome, error) {
 	var p problems
 	p.required("reason", req.Reason)
+	return a.change(t, req.Outcome, OutcomeStanding, p, func(o *Outcome) (AssessmentEvent, error) {
+		if !t.Before(o.AppealBy) {
+			return AssessmentEvent{}, fmt.Errorf("%w: outcome %q could be appealed before %v, not at %v", ErrAppealDeadline, o.ID, o.AppealBy, t)
+		}
+		if o.Adjustment != "" {
+			if err := a.ledger.appeal(t, o, req); err != nil {
+				return AssessmentEvent{}, err
+			}
+		}
+		o.Status = OutcomeAppealed
+		o.Appeal = &OutcomeAppeal{Reason: req.Reason, FiledBy: req.FiledBy, FiledAt: t}
+		return AssessmentEvent{Kind: AssessmentAppealed, Reason: req.Reason, By: req.FiledBy}, nil
+	})
+}
+
+// change applies do, under the lock, to the outcome id, which must be in
+// status want, at t, once the request has no problems p; do changes the
+// outcome and returns the log entry, which change dates and appends.
+func (a *Assessor) change(t time.Time, id string, want OutcomeStatus, p problems, do func(o *Outcome) (AssessmentEvent, error)) (Outcome, error) {
 	if err := p.err(); err != nil {
 		return Outcome{}, err
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	o, err := a.pending(t, req.Outcome, OutcomeStanding)
-	if err != nil {
-		return Outcome{}, err
-	}
-	if !t.Before(o.AppealBy) {
-		return Outcome{}, fmt.Errorf("%w: outcome %q could be appealed before %v, not at %v", ErrAppealDeadline, o.ID, o.AppealBy, t)
-	}
-	if o.Adjustment != "" {
-		if err := a.ledger.appeal(t, o, req); err != nil {
-			return Outcome{}, err
-		}
-	}
-	o.Status = OutcomeAppealed
-	o.Appeal = &OutcomeAppeal{Reason: req.Reason, FiledBy: req.FiledBy, FiledAt: t}
-	a.log = append(a.log, AssessmentEvent{Kind: AssessmentAppealed, At: t, Outcome: o.ID, Reason: req.Reason, By: req.FiledBy})
-	a.last = t
-	return o.clone(), nil
-}
-
-// pending returns the outcome id if it is in status want and t may be
-// recorded. Called with the lock held.
-func (a *Assessor) pending(t time.Time, id string, want OutcomeStatus) (*Outcome, error) {
 	i, ok := a.byID[id]
 	if !ok {
-		return nil, fmt.Errorf("%w: outcome %q", ErrNotFound, id)
+		return Outcome{}, fmt.Errorf("%w: outcome %q", ErrNotFound, id)
 	}
 	o := &a.outcomes[i]
 	if o.Status != want {
-		return nil, fmt.Errorf("%w: outcome %q is %s", ErrAppealState, id, o.Status)
+		return Outcome{}, fmt.Errorf("%w: outcome %q is %s", ErrAppealState, id, o.Status)
 	}
-	return o, a.at(t)
+	if err := a.at(t); err != nil {
+		return Outcome{}, err
+	}
+	ev, err := do(o)
+	if err != nil {
+		return Outcome{}, err
+	}
+	ev.At, ev.Outcome = t, id
+	a.log = append(a.log, ev)
+	a.last = t
+	return o.clone(), nil
 }
 
 // Decide decides an appeal now. See DecideAt.
@@ -319,31 +326,23 @@ func (a *Assessor) DecideAt(t time.Time, d OutcomeDecision) (Outcome, error) {
 	var p problems
 	p.required("reason", d.Reason)
 	p.required("decided_by", d.DecidedBy)
-	if err := p.err(); err != nil {
-		return Outcome{}, err
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	o, err := a.pending(t, d.Outcome, OutcomeAppealed)
-	if err != nil {
-		return Outcome{}, err
-	}
-	reversal := ""
-	if o.Adjustment != "" {
-		if reversal, err = a.ledger.decide(t, o, d); err != nil {
-			return Outcome{}, err
+	return a.change(t, d.Outcome, OutcomeAppealed, p, func(o *Outcome) (AssessmentEvent, error) {
+		reversal := ""
+		if o.Adjustment != "" {
+			var err error
+			if reversal, err = a.ledger.decide(t, o, d); err != nil {
+				return AssessmentEvent{}, err
+			}
 		}
-	}
-	at := t
-	o.Appeal.DecidedBy, o.Appeal.Decision, o.Appeal.DecidedAt, o.Appeal.Reversal = d.DecidedBy, d.Reason, &at, reversal
-	o.Status = OutcomeUpheld
-	if d.Overturn {
-		o.Status = OutcomeOverturned
-		a.graded[streakKey{o.Person, a.rule[o.Rule]}]--
-	}
-	a.log = append(a.log, AssessmentEvent{Kind: AssessmentDecided, At: t, Outcome: o.ID, Overturn: d.Overturn, Reason: d.Reason, By: d.DecidedBy})
-	a.last = t
-	return o.clone(), nil
+		at := t
+		o.Appeal.DecidedBy, o.Appeal.Decision, o.Appeal.DecidedAt, o.Appeal.Reversal = d.DecidedBy, d.Reason, &at, reversal
+		o.Status = OutcomeUpheld
+		if d.Overturn {
+			o.Status = OutcomeOverturned
+			a.graded[streakKey{o.Person, a.rule[o.Rule]}]--
+		}
+		return AssessmentEvent{Kind: AssessmentDecided, Overturn: d.Overturn, Reason: d.Reason, By: d.DecidedBy}, nil
+	})
 }
 
 // Outcome returns an outcome by ID.

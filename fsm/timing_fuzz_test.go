@@ -82,3 +82,46 @@ func FuzzAnalyzeTimes(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSelectKth: the selection agrees with sorting for any values and k.
+func FuzzSelectKth(f *testing.F) {
+	f.Add([]byte{5, 1, 4, 1, 5, 9, 2, 6}, uint8(3))
+	f.Add(make([]byte, 40), uint8(7))
+	f.Fuzz(func(t *testing.T, data []byte, k uint8) {
+		if len(data) == 0 {
+			return
+		}
+		a := make([]time.Duration, len(data))
+		for i, b := range data {
+			a[i] = time.Duration(b%17) * time.Duration(1+i%3)
+		}
+		sorted := slices.Clone(a)
+		slices.Sort(sorted)
+		i := int(k) % len(a)
+		if got := selectKth(a, i); got != sorted[i] {
+			t.Fatalf("selectKth(%d) = %v, sorted %v", i, got, sorted)
+		}
+	})
+}
+
+// FuzzDurationJSON: decoding never panics, and what decodes encodes back
+// to the same duration.
+func FuzzDurationJSON(f *testing.F) {
+	for _, s := range []string{`"1h30m"`, `90`, `"-5s"`, `"soon"`, `true`, `"9999999999h"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var d Duration
+		if d.UnmarshalJSON(data) != nil {
+			return
+		}
+		b, err := d.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Duration
+		if err := back.UnmarshalJSON(b); err != nil || back != d {
+			t.Fatalf("%s -> %v -> %s -> %v (%v)", data, d, b, back, err)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package incentive
 
 import (
+	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
@@ -358,4 +359,19 @@ func TestAssessorConcurrent(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, OutcomeAppealed, o.Status)
 	assert.Len(t, f.a.Snapshot().Log, 3, "one appeal got through")
+}
+
+func TestAssessmentConfigJSON(t *testing.T) {
+	cfg := assessConfig()
+	data, err := json.Marshal(cfg)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), `"appeal_window":"168h0m0s"`)
+	assert.Contains(t, string(data), `"below":"0.6"`)
+	var back AssessmentConfig
+	require.NoError(t, json.Unmarshal(data, &back))
+	assert.Equal(t, cfg, back)
+	require.NoError(t, json.Unmarshal([]byte(`{"appeal_window":604800000000000}`), &back))
+	assert.Equal(t, DefaultAppealWindow, back.AppealWindow)
+	assert.ErrorIs(t, json.Unmarshal([]byte(`{"appeal_window":"a week"}`), &back), ErrSyntax)
+	assert.ErrorIs(t, json.Unmarshal([]byte(`{"appeal_window":[]}`), &back), ErrSyntax)
 }

@@ -37,7 +37,7 @@ func WithRequest(r Request) Option {
 func (m *Machine) setRequest(r Request) {
 	m.req = nil
 	if r != (Request{}) {
-		m.req = &r
+		m.req = &Request{Type: r.Type, Urgency: r.Urgency} // allocated only here
 	}
 }
 

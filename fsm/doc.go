@@ -183,13 +183,16 @@
 // The benchmarks compare a Machine with what a user would otherwise run,
 // raw looplab/fsm, in the same run: x-raw is the median of ratios measured
 // in adjacent chunks, which stays stable on a loaded machine where ns/op
-// does not. Headline figures (the run logs are in BENCHMARKS.md):
+// does not. BenchmarkAnalyzeTimes compares AnalyzeTimes with the
+// map-and-sort code a user would otherwise write (speedup-x, the median of
+// three alternating runs). Headline figures (the run logs are in
+// BENCHMARKS.md):
 //
 //	benchmark                     what                               goal           measured
 //	BenchmarkMachineTransition    one transition pair, with history  <= 1.5x raw    1.50-1.58x (median 1.53x)
 //	BenchmarkRestoreFireSnapshot  restore, fire one event, snapshot  < 10x a pair   2.5-2.7x
-//	BenchmarkIdleMachines         100,000 idle ticket machines       <= 1024 B each 232 B
-//	BenchmarkAnalyzeTimes         100,000 ticket histories           linear         170-230 ns/record, 3.4x naive
+//	BenchmarkIdleMachines         100,000 idle ticket machines       <= 1024 B each 264 B
+//	BenchmarkAnalyzeTimes         100,000 ticket histories           linear         160-220 ns/record, 2.9-3.4x naive
 //
 // Measure them with
 //

@@ -164,7 +164,10 @@
 //
 // A Definition is immutable and safe for concurrent use. A Machine is safe
 // for concurrent use; its guards run under its lock and must not call the
-// machine (they get a View instead); its hooks run outside the lock.
+// machine (they get a View instead); its hooks run outside the lock. An
+// Authority is immutable and safe for concurrent use. AnalyzeTimes and
+// AuditApprovals hold no state of their own; Containment is a plain value
+// (guard it if several goroutines Add to one).
 //
 // # Design notes on looplab/fsm
 //

@@ -128,7 +128,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 			due := time.Now().Add(3 * time.Second)
 			startTickets(b, ctx, pool, tl, "B-", burst, due, 0)
 			time.Sleep(time.Until(due))
-			r := runWorkers(b, ctx, pool, tl, 40)
+			r := runWorkers(b, ctx, pool, tl, 16)
 			begin := time.Now()
 			lateness(b, ctx, pool, burst, time.Now().Add(5*time.Minute))
 			elapsed := time.Since(begin)

@@ -103,25 +103,3 @@ func FuzzSelectKth(f *testing.F) {
 		}
 	})
 }
-
-// FuzzDurationJSON: decoding never panics, and what decodes encodes back
-// to the same duration.
-func FuzzDurationJSON(f *testing.F) {
-	for _, s := range []string{`"1h30m"`, `90`, `"-5s"`, `"soon"`, `true`, `"9999999999h"`} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		var d Duration
-		if d.UnmarshalJSON(data) != nil {
-			return
-		}
-		b, err := d.MarshalJSON()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var back Duration
-		if err := back.UnmarshalJSON(b); err != nil || back != d {
-			t.Fatalf("%s -> %v -> %s -> %v (%v)", data, d, b, back, err)
-		}
-	})
-}

@@ -365,6 +365,6 @@ func TestDurationJSON(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`{"slow_from":"45m","thresholds":[{"state":"assigned","slow_from":60000000000}]}`), &c))
 	assert.Equal(t, mins(45), c.SlowFrom)
 	assert.Equal(t, mins(1), c.Thresholds[0].SlowFrom)
-	assert.ErrorIs(t, json.Unmarshal([]byte(`{"slow_from":"soon"}`), &c), ErrInvalidArgument)
-	assert.ErrorIs(t, json.Unmarshal([]byte(`{"slow_from":true}`), &c), ErrInvalidArgument)
+	assert.ErrorIs(t, json.Unmarshal([]byte(`{"slow_from":"soon"}`), &c), ErrDuration)
+	assert.ErrorIs(t, json.Unmarshal([]byte(`{"slow_from":true}`), &c), ErrDuration)
 }

@@ -372,6 +372,6 @@ func TestAssessmentConfigJSON(t *testing.T) {
 	assert.Equal(t, cfg, back)
 	require.NoError(t, json.Unmarshal([]byte(`{"appeal_window":604800000000000}`), &back))
 	assert.Equal(t, DefaultAppealWindow, back.AppealWindow)
-	assert.ErrorIs(t, json.Unmarshal([]byte(`{"appeal_window":"a week"}`), &back), ErrSyntax)
-	assert.ErrorIs(t, json.Unmarshal([]byte(`{"appeal_window":[]}`), &back), ErrSyntax)
+	assert.ErrorIs(t, json.Unmarshal([]byte(`{"appeal_window":"a week"}`), &back), ErrDuration)
+	assert.ErrorIs(t, json.Unmarshal([]byte(`{"appeal_window":[]}`), &back), ErrDuration)
 }

@@ -199,7 +199,7 @@ func TestJSONForms(t *testing.T) {
 	assert.Equal(t, Duration(90*time.Minute), d)
 	require.NoError(t, json.Unmarshal([]byte(`60000000000`), &d))
 	assert.Equal(t, Duration(time.Minute), d)
-	require.ErrorIs(t, json.Unmarshal([]byte(`"soon"`), &d), ErrInvalid)
+	require.ErrorIs(t, json.Unmarshal([]byte(`"soon"`), &d), ErrDuration)
 	ev := Event{ID: EventID{Clock: "T-1", Metric: Resolution, Kind: Warning, Cycle: 2, Step: 3}, At: tkT0, Target: Duration(time.Hour)}
 	b, err := json.Marshal(ev)
 	require.NoError(t, err)

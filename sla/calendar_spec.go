@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/sqkit/sqkit/internal/civil"
 )
 
 // Sentinel errors about calendars. Every problem found when a calendar is
@@ -197,7 +199,7 @@ func calParseDate(s string) (int64, bool) {
 		return 0, false
 	}
 	y, m, d := t.Date()
-	return calDaysFromCivil(int64(y), int64(m), int64(d)), true
+	return civil.Days(int64(y), int64(m), int64(d)), true
 }
 
 // calParseWindows parses, checks, sorts and merges the windows at path,
@@ -434,51 +436,6 @@ func calCloneSpec(s CalendarSpec) CalendarSpec {
 		out.Overrides[i].Hours = calCloneWindows(out.Overrides[i].Hours)
 	}
 	return out
-}
-
-// calDaysFromCivil returns the number of days from 1970-01-01 to y-m-d in
-// the proleptic Gregorian calendar (H. Hinnant's algorithm).
-func calDaysFromCivil(y, m, d int64) int64 {
-	if m <= 2 {
-		y--
-	}
-	era := y
-	if era < 0 {
-		era -= 399
-	}
-	era /= 400
-	yoe := y - era*400
-	mp := m - 3
-	if m <= 2 {
-		mp = m + 9
-	}
-	doy := (153*mp+2)/5 + d - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return era*146097 + doe - 719468
-}
-
-// calCivilFromDays is the inverse of calDaysFromCivil.
-func calCivilFromDays(z int64) (int, time.Month, int) {
-	z += 719468
-	era := z
-	if era < 0 {
-		era -= 146096
-	}
-	era /= 146097
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	y := yoe + era*400
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	d := doy - (153*mp+2)/5 + 1
-	m := mp + 3
-	if mp >= 10 {
-		m = mp - 9
-	}
-	if m <= 2 {
-		y++
-	}
-	return int(y), time.Month(m), int(d)
 }
 
 // calWeekday returns the weekday of civil day n (1970-01-01 was a Thursday).

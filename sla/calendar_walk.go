@@ -4,6 +4,8 @@ import (
 	"math"
 	"sort"
 	"time"
+
+	"github.com/sqkit/sqkit/internal/civil"
 )
 
 // This file places the working windows of each civil day on the time line
@@ -286,7 +288,7 @@ func (w *calWalker) spans(n int64) []calSpan {
 // midnight and t shows the earlier date a second time.
 func (w *calWalker) dayOf(t time.Time) int64 {
 	y, m, d := t.In(w.c.loc).Date()
-	n := calDaysFromCivil(int64(y), int64(m), int64(d))
+	n := civil.Days(int64(y), int64(m), int64(d))
 	sec := t.Unix()
 	w.day(n)
 	for sec >= w.dEnd {

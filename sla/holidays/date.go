@@ -3,6 +3,8 @@ package holidays
 import (
 	"fmt"
 	"time"
+
+	"github.com/sqkit/sqkit/internal/civil"
 )
 
 // Date is a civil date, with no time of day and no location: a holiday is
@@ -19,7 +21,7 @@ type Date struct {
 // NewDate returns the date y-m-d, normalised as [time.Date] does
 // (2026-02-30 becomes 2026-03-02).
 func NewDate(y int, m time.Month, d int) Date {
-	return dateFromDays(daysFromCivil(int64(y), int64(m), int64(d)))
+	return dateFromDays(civil.Days(int64(y), int64(m), int64(d)))
 }
 
 // DateOf returns the civil date of t in t's location.
@@ -96,7 +98,7 @@ func (d *Date) UnmarshalText(b []byte) error {
 }
 
 // days returns the number of days from 1970-01-01 to d.
-func (d Date) days() int64 { return daysFromCivil(int64(d.Year), int64(d.Month), int64(d.Day)) }
+func (d Date) days() int64 { return civil.Days(int64(d.Year), int64(d.Month), int64(d.Day)) }
 
 // Range is the half-open span of dates [From, To). The zero Range is
 // invalid.
@@ -136,61 +138,14 @@ func (r Range) Validate() error {
 	return joinErrs(errs)
 }
 
-// daysFromCivil returns the number of days from 1970-01-01 to y-m-d in the
-// proleptic Gregorian calendar (H. Hinnant's algorithm); out-of-range
-// months and days are normalised.
-func daysFromCivil(y, m, d int64) int64 {
-	// normalise the month first, so that 2026-13-01 is 2027-01-01
-	m--
-	y += floorDiv(m, 12)
-	m = m - floorDiv(m, 12)*12 + 1
-	if m <= 2 {
-		y--
-	}
-	era := floorDiv(y, 400)
-	yoe := y - era*400
-	mp := (m + 9) % 12
-	doy := (153*mp+2)/5 + d - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return era*146097 + doe - 719468
-}
-
-// civilFromDays is the inverse of daysFromCivil.
-func civilFromDays(z int64) (int64, int64, int64) {
-	z += 719468
-	era := floorDiv(z, 146097)
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	y := yoe + era*400
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	d := doy - (153*mp+2)/5 + 1
-	m := mp + 3
-	if mp >= 10 {
-		m = mp - 9
-	}
-	if m <= 2 {
-		y++
-	}
-	return y, m, d
-}
-
 func dateFromDays(n int64) Date {
-	y, m, d := civilFromDays(n)
+	y, m, d := civil.Date(n)
 	return Date{int(y), time.Month(m), int(d)}
 }
 
 // weekdayOf returns the weekday of day number n (1970-01-01 was a Thursday).
 func weekdayOf(n int64) time.Weekday {
 	return time.Weekday(((n % 7) + 7 + 4) % 7)
-}
-
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if (a%b != 0) && ((a < 0) != (b < 0)) {
-		q--
-	}
-	return q
 }
 
 func isLeap(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }

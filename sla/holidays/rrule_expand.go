@@ -3,6 +3,8 @@ package holidays
 import (
 	"slices"
 	"time"
+
+	"github.com/sqkit/sqkit/internal/civil"
 )
 
 // expandArgs bounds one expansion of a rule.
@@ -48,7 +50,7 @@ func (r *rule) expand(a expandArgs) {
 			return false
 		}
 		if len(r.byYearDay) > 0 {
-			jan1 := daysFromCivil(y64, 1, 1)
+			jan1 := civil.Days(y64, 1, 1)
 			doy, ylen := int(n-jan1)+1, 365
 			if isLeap(y) {
 				ylen = 366
@@ -66,8 +68,8 @@ func (r *rule) expand(a expandArgs) {
 				lo = n - int64(dom) + 1
 				hi = lo + int64(daysIn(time.Month(m), y))
 			} else {
-				lo = daysFromCivil(y64, 1, 1)
-				hi = daysFromCivil(y64+1, 1, 1)
+				lo = civil.Days(y64, 1, 1)
+				hi = civil.Days(y64+1, 1, 1)
 			}
 			ok := false
 			for _, d := range byDay {
@@ -99,11 +101,11 @@ func (r *rule) expand(a expandArgs) {
 			return lo, lo + 7
 		case freqMonthly:
 			mi := y0*12 + m0 + k*r.interval
-			y := floorDiv(mi, 12)
-			return daysFromCivil(y, mi-y*12+1, 1), daysFromCivil(y, mi-y*12+2, 1)
+			y := civil.FloorDiv(mi, 12)
+			return civil.Days(y, mi-y*12+1, 1), civil.Days(y, mi-y*12+2, 1)
 		default:
 			y := y0 + k*r.interval
-			return daysFromCivil(y, 1, 1), daysFromCivil(y+1, 1, 1)
+			return civil.Days(y, 1, 1), civil.Days(y+1, 1, 1)
 		}
 	}
 	var k int64
@@ -112,17 +114,17 @@ func (r *rule) expand(a expandArgs) {
 		sb := dateFromDays(a.skipBefore)
 		switch r.freq {
 		case freqDaily:
-			k = floorDiv(a.skipBefore-startDay, r.interval)
+			k = civil.FloorDiv(a.skipBefore-startDay, r.interval)
 		case freqWeekly:
-			k = floorDiv(a.skipBefore-weekStart0, 7*r.interval)
+			k = civil.FloorDiv(a.skipBefore-weekStart0, 7*r.interval)
 		case freqMonthly:
-			k = floorDiv(int64(sb.Year)*12+int64(sb.Month)-1-(y0*12+m0), r.interval)
+			k = civil.FloorDiv(int64(sb.Year)*12+int64(sb.Month)-1-(y0*12+m0), r.interval)
 		default:
-			k = floorDiv(int64(sb.Year)-y0, r.interval)
+			k = civil.FloorDiv(int64(sb.Year)-y0, r.interval)
 		}
 		k = max(k, 0)
 	}
-	maxDay := daysFromCivil(10000, 1, 1)
+	maxDay := civil.Days(10000, 1, 1)
 	var count int64
 	var days []int64
 	// The civil date of day number next, carried from one period to the next.
@@ -143,7 +145,7 @@ func (r *rule) expand(a expandArgs) {
 		}
 		days = days[:0]
 		if lo != next { // not where the previous period ended: find the date afresh
-			y64, m64, dom64 := civilFromDays(lo)
+			y64, m64, dom64 := civil.Date(lo)
 			y, m, dom, wd = int(y64), int(m64), int(dom64), weekdayOf(lo)
 			dim = daysIn(time.Month(m), y)
 		}
@@ -213,7 +215,7 @@ func selectSetPos(days []int64, pos []int) []int64 {
 // week1Start returns the day number of the first day of week 1 of year y
 // for weeks starting on wkst: the first week with at least four days in y.
 func week1Start(y int64, wkst time.Weekday) int64 {
-	jan1 := daysFromCivil(y, 1, 1)
+	jan1 := civil.Days(y, 1, 1)
 	ws := jan1 - int64((int(weekdayOf(jan1))-int(wkst)+7)%7)
 	if jan1-ws > 3 {
 		ws += 7

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/benbjohnson/clock"
+	"github.com/samber/lo"
 
 	"github.com/sqkit/sqkit/emergency"
 	"github.com/sqkit/sqkit/fsm"
@@ -235,18 +236,10 @@ func (e *engines) boardView(teamNames []string) ([]teamView, []incidentView) {
 
 // incidentTypes lists the incident types a supervisor may report.
 func incidentTypes() []string {
-	var out []string
-	for _, t := range emergency.DefaultIncidentTypes() {
-		out = append(out, string(t))
-	}
-	return out
+	return lo.Map(emergency.DefaultIncidentTypes(), func(t emergency.IncidentType, _ int) string { return string(t) })
 }
 
 // incidentGrades lists the grades, most severe first ("I" to "IV").
 func incidentGrades() []string {
-	var out []string
-	for _, g := range emergency.AllGrades() {
-		out = append(out, g.String())
-	}
-	return out
+	return lo.Map(emergency.AllGrades(), func(g emergency.Grade, _ int) string { return g.String() })
 }

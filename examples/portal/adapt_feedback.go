@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/samber/lo"
+
 	"github.com/sqkit/sqkit/feedback"
 )
 
@@ -48,22 +50,20 @@ func computeFigures(answers []surveyRow, contacts []contactRec, loc *time.Locati
 	if err != nil {
 		return figures{}, err
 	}
-	rs := make([]feedback.Response, 0, len(answers))
-	for _, a := range answers {
+	rs := lo.Map(answers, func(a surveyRow, _ int) feedback.Response {
 		k := feedback.SurveyCSAT
 		if a.Kind == "nps" {
 			k = feedback.SurveyNPS
 		}
-		rs = append(rs, feedback.Response{ID: "S-" + strconv.FormatInt(a.ID, 10), At: a.At, Kind: k, Score: float64(a.Score)})
-	}
+		return feedback.Response{ID: "S-" + strconv.FormatInt(a.ID, 10), At: a.At, Kind: k, Score: float64(a.Score)}
+	})
 	if err := agg.AddResponses(rs); err != nil {
 		return figures{}, err
 	}
-	recs := make([]feedback.Record, 0, len(contacts))
-	for _, c := range contacts {
-		recs = append(recs, feedback.Record{ID: "T-" + strconv.FormatInt(c.Ticket, 10), At: c.At,
-			FirstResponse: c.FirstResponse, Handling: c.Handling, FCR: feedback.FlagOf(c.FCR), Complaint: c.Complaint})
-	}
+	recs := lo.Map(contacts, func(c contactRec, _ int) feedback.Record {
+		return feedback.Record{ID: "T-" + strconv.FormatInt(c.Ticket, 10), At: c.At,
+			FirstResponse: c.FirstResponse, Handling: c.Handling, FCR: feedback.FlagOf(c.FCR), Complaint: c.Complaint}
+	})
 	if err := agg.AddRecords(recs); err != nil {
 		return figures{}, err
 	}

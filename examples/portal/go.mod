@@ -14,6 +14,7 @@ require (
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/riverqueue/river v0.51.2
 	github.com/riverqueue/river/riverdriver/riverpgxv5 v0.51.2
+	github.com/samber/lo v1.53.0
 	github.com/sqkit/sqkit v0.0.0
 	github.com/sqkit/sqkit/sla/slaotel v0.0.0
 	github.com/sqkit/sqkit/sla/slariver v0.0.0

@@ -27,8 +27,10 @@ func FuzzRestore(f *testing.F) {
 		`"transfers":[{"from":"","to":"ann","at":"2026-03-02T09:00:00Z"}],"escalations":[{"from":1,"to":2,"at":"2026-03-02T09:00:00Z"}],` +
 		`"approval":{"approver":"sup","amount":8000,"at":"2026-03-02T09:00:00Z"}}`))
 	f.Add([]byte(`{"version":1,"state":"limbo"}`))
-	if v2, err := os.ReadFile(filepath.Join("testdata", "snapshot_v2.golden.json")); err == nil {
-		f.Add(v2)
+	for _, name := range []string{"snapshot_v2.golden.json", "snapshot_chain.golden.json"} {
+		if raw, err := os.ReadFile(filepath.Join("testdata", name)); err == nil {
+			f.Add(raw)
+		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var snap Snapshot

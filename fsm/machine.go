@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/benbjohnson/clock"
+
+	"github.com/sqkit/sqkit/internal/hashchain"
 )
 
 var defaultClock = clock.New()
@@ -89,6 +91,8 @@ type Machine struct {
 	escalations []Escalation
 	approvals   []Approval // oldest first; the last is the current one
 	req         *Request   // nil: unclassified
+
+	chain *hashchain.State[Record] // nil: the history is not chained (WithChain)
 }
 
 // NewMachine returns a machine of def in def's initial state (tier 1 if the
@@ -338,7 +342,11 @@ func (m *Machine) transition(ctx context.Context, at time.Time, explicit bool, e
 	m.state = to
 	m.last = at
 	m.record(entry{at: at, actor: by.Actor, reason: by.Reason, event: ei, from: from, to: to})
-	return Record{Event: ev, From: d.states[from], To: d.states[to], Actor: by.Actor, Reason: by.Reason, At: at}, nil
+	rec := Record{Event: ev, From: d.states[from], To: d.states[to], Actor: by.Actor, Reason: by.Reason, At: at}
+	if m.chain != nil {
+		m.chain.Append(rec)
+	}
+	return rec, nil
 }
 
 // View gives a guard read access to the machine being transitioned and to

@@ -46,6 +46,14 @@ type Snapshot struct {
 	ReplacedApprovals []Approval `json:"replaced_approvals,omitempty"`
 	// Request (version 2) is the machine's request classification.
 	Request Request `json:"request,omitzero"`
+	// Chain (optional, either version) seals History: one link per record,
+	// written by a machine made WithChain and checked by Restore and
+	// VerifyHistory.
+	Chain []Link `json:"chain,omitempty"`
+	// Redaction (optional) names the policy that redacted the snapshot
+	// (Snapshot.Redact): "mask" or "hmac-sha256". A redacted snapshot is an
+	// export; Restore refuses it (ErrRedacted).
+	Redaction string `json:"redaction,omitempty"`
 }
 
 // needsV2 reports whether s carries anything version 1 cannot.
@@ -79,6 +87,9 @@ func (m *Machine) Snapshot() Snapshot {
 		}
 	}
 	s.Request = m.request()
+	if m.chain != nil {
+		s.Chain = m.chain.Links()
+	}
 	if s.needsV2() {
 		s.Version = SnapshotVersion
 	}
@@ -115,7 +126,7 @@ func Restore(snap Snapshot, opts ...Option) (*Machine, error) {
 	if def == nil {
 		return nil, fmt.Errorf("%w: Restore needs the machine's definition (WithDefinition)", ErrNilDefinition)
 	}
-	last, err := def.checkSnapshot(snap)
+	last, err := def.checkSnapshot(snap, m.chain != nil)
 	if err != nil {
 		return nil, err
 	}
@@ -136,6 +147,9 @@ func Restore(snap Snapshot, opts ...Option) (*Machine, error) {
 				event: def.eventIndex[r.Event], from: def.stateIndex[r.From], to: def.stateIndex[r.To]}
 		}
 		m.history = [][]entry{b}
+	}
+	if len(snap.Chain) > 0 {
+		m.chain = historyChain.Resume(snap.Chain)
 	}
 	m.apply(opts)
 	return m, nil

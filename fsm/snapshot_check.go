@@ -55,12 +55,17 @@ func (c *snapCheck) dated(p item, at time.Time, prev *time.Time) {
 }
 
 // checkSnapshot reports every problem of s as a snapshot of a machine of
-// d, and returns the latest instant s records.
-func (d *Definition) checkSnapshot(s Snapshot) (time.Time, error) {
+// d, and returns the latest instant s records. With chained, s must carry
+// a chain.
+func (d *Definition) checkSnapshot(s Snapshot, chained bool) (time.Time, error) {
 	if s.Version != SnapshotVersion1 && s.Version != SnapshotVersion {
 		return time.Time{}, snapErr(ErrInvalidSnapshot, "version", "snapshot version %d, this package reads versions %d and %d", s.Version, SnapshotVersion1, SnapshotVersion)
 	}
+	if err := redactedErr(s.Redaction); err != nil {
+		return time.Time{}, err
+	}
 	c := &snapCheck{d: d}
+	c.chain(s, chained)
 	if s.Version == SnapshotVersion1 {
 		c.v1(s)
 	}

@@ -139,3 +139,19 @@ func IsPlaceholder(s string) bool {
 	}
 	return true
 }
+
+// Each returns a copy of list (nil for nil) in which redact has redacted
+// every element, for example
+//
+//	privacy.Each(actions, func(a *Action) { p.Redact(&a.Description, &a.Note) })
+func Each[T any](list []T, redact func(*T)) []T {
+	if list == nil {
+		return nil
+	}
+	out := make([]T, len(list))
+	copy(out, list)
+	for i := range out {
+		redact(&out[i])
+	}
+	return out
+}

@@ -101,3 +101,14 @@ func FuzzApply(f *testing.F) {
 		}
 	})
 }
+
+func TestEach(t *testing.T) {
+	type rec struct{ A, B string }
+	p := Mask()
+	assert.Nil(t, Each([]rec(nil), func(r *rec) { p.Redact(&r.A) }))
+	in := []rec{{"a", "b"}, {"", "c"}}
+	out := Each(in, func(r *rec) { p.Redact(&r.A) })
+	assert.Equal(t, []rec{{Masked, "b"}, {"", "c"}}, out)
+	assert.Equal(t, "a", in[0].A, "the input is not changed")
+	assert.NotNil(t, Each([]rec{}, func(*rec) {}))
+}

@@ -150,7 +150,8 @@ func RestoreBoard(snap BoardSnapshot, opts ...Option) (*Board, error) {
 
 // asSnapshotErr moves the problems err holds under path and makes each
 // match kind (ErrSnapshot, or errSnapshotConfig for a configuration): field
-// problems keep their paths below path, other errors become problems at
+// problems keep their paths below path, and what they matched (a broken
+// hash chain of a machine's history, say), other errors become problems at
 // path.
 func asSnapshotErr(path string, err error, kind error) error {
 	var out []error
@@ -162,6 +163,9 @@ func asSnapshotErr(path string, err error, kind error) error {
 		}
 		c := *fe
 		c.Err = kind
+		if fe.Err != nil && !errors.Is(fe.Err, kind) {
+			c.Err = fmt.Errorf("%w (%w)", kind, fe.Err)
+		}
 		if path != "" {
 			out = append(out, sqerr.Prefix(path, &c))
 		} else {

@@ -87,13 +87,16 @@ func (d *deadlines) clock(rc sla.RecordClock, rule, prio string) (sla.Clock, err
 // snapshot), the sequence the engine numbers new items from, the items R in
 // the order they were opened, and the private timeline with their clocks
 // (nil when the engine runs on the host's timeline, which the host
-// snapshots once for every engine).
+// snapshots once for every engine). Redaction (optional) names the policy
+// that redacted the snapshot (RedactIncidents, RedactObligations); a
+// redacted snapshot is an export, refused by the restores (ErrRedacted).
 type CaseSnapshot[C, R any] struct {
-	Version  int                  `json:"version"`
-	Config   C                    `json:"config"`
-	Seq      uint64               `json:"seq"`
-	Items    []R                  `json:"items"`
-	Timeline *sla.TrackerSnapshot `json:"timeline,omitempty"`
+	Version   int                  `json:"version"`
+	Config    C                    `json:"config"`
+	Seq       uint64               `json:"seq"`
+	Items     []R                  `json:"items"`
+	Timeline  *sla.TrackerSnapshot `json:"timeline,omitempty"`
+	Redaction string               `json:"redaction,omitempty"`
 }
 
 // snapshotCases takes the snapshot of an engine's items.
@@ -110,7 +113,8 @@ func restoreCases[R, E, C, V any](s CaseSnapshot[C, V], version int, spec cases.
 	id func(V) string, build func(path string, v V) (*cases.Item[R], error),
 	check func(*cases.Item[R], sla.RecordSnapshot) error) (*cases.Engine[R, E], error) {
 	seen := map[string]bool{}
-	eng, err := cases.Restore(spec, o, cases.Restored[V]{Version: s.Version, Want: version, Items: s.Items, Timeline: s.Timeline},
+	eng, err := cases.Restore(spec, o, cases.Restored[V]{Version: s.Version, Want: version, Items: s.Items, Timeline: s.Timeline,
+		Redaction: s.Redaction},
 		func(path string, v V) (*cases.Item[R], error) {
 			if seen[id(v)] {
 				return nil, snapErr(path, "repeated id %q", id(v))

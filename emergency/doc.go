@@ -222,6 +222,56 @@
 // WithTracker. An engine on a private timeline carries it in its snapshot.
 // A board carries no timeline: its timer is set again from its subjects.
 //
+// # Tamper-evident histories
+//
+// With [WithChain] an [IncidentManager] keeps each incident's event log
+// (every [IncidentEvent] delivered for it, in order: [Incident.Events])
+// sealed by a SHA-256 hash chain, and chains the history of its lifecycle
+// machine (fsm.WithChain); an [Obligations] engine chains its obligations'
+// lifecycle histories. Each entry is hashed over the previous entry's hash
+// and its own canonical encoding (every field of the event, tagged and
+// length-prefixed; instants as Unix seconds and nanoseconds). The chains
+// travel in the snapshots ([IncidentRecord.EventChain] and the machines'
+// fsm.Snapshot.Chain, one [Link] per entry) and the restores verify them:
+// a snapshot whose events or transitions were edited, deleted, inserted or
+// reordered is refused, the error naming the first bad entry
+// ("items[0].events[3]") and unwrapping to a [*ChainError] with its index
+// and kind. A restore given WithChain refuses an item whose chains were
+// stripped. What the links cannot show by themselves (a log cut short at
+// its tail, or one whose links were all recomputed after an edit) the
+// heads show: a host keeps [IncidentManager.ChainHeads] (or
+// [IncidentRecord.Heads] of the snapshot it stores) apart from the
+// snapshot and checks a stored record with [VerifyIncident]. The chains
+// cover the event log and the lifecycle history; the rest of a record
+// (milestones, acknowledgements, re-grades, plans, the review) is checked
+// by the restore for consistency, and each change to it but the
+// completion of an action item is also an event of the log. The chains are the SDK's one implementation, shared with fsm
+// and incentive.
+//
+// # Customer data and redaction
+//
+// The customer data of this package is free text: an incident report's
+// Title; the reasons people give, recorded in re-grades, in the lifecycle
+// histories and escalations of incidents and obligations, and in the
+// Detail of escalated and regraded events; an obligation's closing Note;
+// and a review's Summary, RootCause, Lessons and action items'
+// Description. Ids, types, grades, levels, states, tiers, subjects (teams,
+// channels, regions), people (reporters, actors, owners, reviewers: staff
+// or systems), generated details and instants are not. [RedactIncidents]
+// and [RedactObligations] return a copy of a snapshot with that text
+// replaced under a [Redaction] policy ([Mask]: "[redacted]"; [KeyedHash]:
+// "hmac:" and 32 hex digits of HMAC-SHA256 under the host's key, equal
+// values giving equal placeholders so records stay joinable), and
+// Incident.Redact, IncidentEvent.Redact ([RedactEvents]), Obligation.Redact
+// and ObligationEvent.Redact do the same for exports of views and events.
+// The live engines are never changed. A redacted snapshot names its policy
+// in Redaction and is an export: the restores refuse it ([ErrRedacted]);
+// its chains keep their heads but, sealing the original text, no longer
+// verify. The board's rules, evidence and floors carry the host's own
+// descriptions of events and are not redacted: keep customer data out of
+// signal details and floor reasons. Errors and logs never carry customer
+// text ([WithLogger]).
+//
 // # Concurrency
 //
 // [Board], [Obligations], [IncidentManager] and [PlanLibrary] are safe for

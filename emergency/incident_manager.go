@@ -12,6 +12,7 @@ import (
 
 	"github.com/sqkit/sqkit/fsm"
 	"github.com/sqkit/sqkit/internal/cases"
+	"github.com/sqkit/sqkit/internal/hashchain"
 	"github.com/sqkit/sqkit/sla"
 )
 
@@ -52,6 +53,9 @@ type incident struct {
 	plans      []PlanSelection
 	review     *Review
 	ord        uint64 // the order incidents were reported in
+	// The event log of a chained incident (WithChain); nil chain: none.
+	events []IncidentEvent
+	chain  *hashchain.State[IncidentEvent]
 }
 
 type incItem = cases.Item[*incident]
@@ -79,6 +83,7 @@ type IncidentManager struct {
 	msRules map[string]string // milestone rule -> milestone name
 	seq     atomic.Uint64
 	ord     uint64 // guarded by the engine's lock
+	chain   bool   // WithChain
 }
 
 // NewIncidentManager validates cfg and returns an empty manager. Invalid
@@ -105,7 +110,7 @@ func newIncidentManager(cfg IncidentConfig, o options) (*IncidentManager, error)
 		return nil, err
 	}
 	m := &IncidentManager{cfg: cfg.clone(), dl: newDeadlines("emergency-incident"), plans: o.plans,
-		msRules: map[string]string{}}
+		msRules: map[string]string{}, chain: o.chain}
 	reg := o.registry()
 	bt, err := reg.Lookup(cmp.Or(cfg.Calendar, sla.CalendarAlways))
 	if err != nil {
@@ -133,7 +138,12 @@ func (m *IncidentManager) spec() cases.Spec[*incident, IncidentEvent] {
 	return cases.Spec[*incident, IncidentEvent]{
 		Noun: "incident", Namespace: DefaultIncidentNamespace,
 		NotFound: ErrUnknownIncident, Duplicate: ErrDuplicateIncident, Invalid: ErrSnapshot,
-		OnEvent: m.onDeadline, Resolve: m.dl.resolve,
+		OnEvent: func(it *incItem, e sla.Event) []IncidentEvent {
+			events := m.onDeadline(it, e)
+			m.logEvents(it, events)
+			return events
+		},
+		Resolve: m.dl.resolve,
 	}
 }
 
@@ -186,6 +196,7 @@ func (m *IncidentManager) ReportAt(t time.Time, r Report) (Incident, error) {
 		_, err := m.eng.Add(t, r.ID, func() (*incItem, []IncidentEvent, error) {
 			it, events, err := m.open(t, r)
 			if err == nil {
+				m.logEvents(it, events)
 				out = m.view(it)
 			}
 			return it, events, err
@@ -200,11 +211,14 @@ func (m *IncidentManager) ReportAt(t time.Time, r Report) (Incident, error) {
 // open builds the incident of report r at t. Called under the engine's
 // lock; on error nothing stays on the timeline.
 func (m *IncidentManager) open(t time.Time, r Report) (*incItem, []IncidentEvent, error) {
-	mach, err := fsm.NewMachine(incidentDef, fsm.WithID(r.ID))
+	mach, err := fsm.NewMachine(incidentDef, machineOptions(m.chain, fsm.WithID(r.ID))...)
 	if err != nil {
 		return nil, nil, err
 	}
 	it := &incItem{ID: r.ID, M: mach, Rec: &incident{rep: r, reportedAt: t, grade: r.Grade, ord: m.ord}}
+	if m.chain {
+		it.Rec.chain = eventChain.NewState()
+	}
 	events := []IncidentEvent{{ID: r.ID + "/reported", Kind: EventReported, Incident: r.ID, At: t,
 		Grade: r.Grade, Actor: r.ReportedBy, Detail: string(r.Type)}}
 	for _, ms := range m.cfg.timeline(r.Grade) {
@@ -272,7 +286,7 @@ func (m *IncidentManager) view(it *incItem) Incident {
 		State: it.M.State(), Tier: Tier(it.M.Tier()), AwaitingAck: inc.ackOpen,
 		Acks: slices.Clone(inc.acks), Milestones: slices.Clone(inc.milestones),
 		Escalations: it.M.Escalations(), Regrades: slices.Clone(inc.regrades),
-		Plans: clonePlans(inc.plans), History: it.M.History(),
+		Plans: clonePlans(inc.plans), History: it.M.History(), Events: slices.Clone(inc.events),
 	}
 	if inc.review != nil {
 		r := inc.review.clone()

@@ -146,6 +146,7 @@ func (m *IncidentManager) do(t time.Time, id string, op func(it *incItem, t time
 	_, err := m.eng.Do(t, id, guard[*incident]("incident"), func(it *incItem) ([]IncidentEvent, error) {
 		events, err := op(it, t)
 		if err == nil {
+			m.logEvents(it, events)
 			out = m.view(it)
 		}
 		return events, err

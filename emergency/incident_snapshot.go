@@ -29,6 +29,10 @@ type IncidentRecord struct {
 	Regrades   []Regrade       `json:"regrades,omitempty"`
 	Plans      []PlanSelection `json:"plans,omitempty"`
 	Review     *Review         `json:"review,omitempty"`
+	// Events and EventChain (optional) are the event log of a chained
+	// incident (WithChain) and the links that seal it.
+	Events     []IncidentEvent `json:"events,omitempty"`
+	EventChain []Link          `json:"event_chain,omitempty"`
 }
 
 // IncidentSnapshot is the complete state of an IncidentManager as a plain,
@@ -45,7 +49,10 @@ func (m *IncidentManager) Snapshot() IncidentSnapshot {
 		rec := IncidentRecord{
 			Report: inc.rep, ReportedAt: inc.reportedAt, Grade: inc.grade, Machine: it.M.Snapshot(),
 			Milestones: slices.Clone(inc.milestones), AckOpen: inc.ackOpen, Acks: slices.Clone(inc.acks),
-			Regrades: slices.Clone(inc.regrades), Plans: clonePlans(inc.plans),
+			Regrades: slices.Clone(inc.regrades), Plans: clonePlans(inc.plans), Events: slices.Clone(inc.events),
+		}
+		if inc.chain != nil {
+			rec.EventChain = inc.chain.Links()
 		}
 		if inc.review != nil {
 			r := inc.review.clone()
@@ -105,7 +112,7 @@ func (m *IncidentManager) build(path string, rec IncidentRecord) (*incItem, erro
 		c.bad("reported_at", "%v out of range", rec.ReportedAt)
 	}
 	localizeRecord(&rec, m.loc)
-	mach, err := fsm.Restore(rec.Machine, fsm.WithDefinition(incidentDef))
+	mach, err := fsm.Restore(rec.Machine, machineOptions(m.chain, fsm.WithDefinition(incidentDef))...)
 	if err != nil {
 		c.errs = append(c.errs, asSnapshotErr(joinPath(path, "machine"), err, ErrSnapshot))
 	} else if mach.ID() != id {
@@ -118,6 +125,9 @@ func (m *IncidentManager) build(path string, rec IncidentRecord) (*incItem, erro
 		rep: rec.Report, reportedAt: rec.ReportedAt, grade: rec.Grade, ackOpen: rec.AckOpen,
 		milestones: rec.Milestones, acks: rec.Acks, regrades: rec.Regrades, plans: rec.Plans, review: rec.Review,
 		ord: m.ord,
+	}
+	if m.restoreEvents(c, rec, inc); len(c.errs) > 0 {
+		return nil, c.err()
 	}
 	m.ord++
 	it := &incItem{ID: id, M: mach, Rec: inc}
@@ -341,6 +351,10 @@ func localizeRecord(rec *IncidentRecord, loc *time.Location) {
 			in(&r.ActionItems[i].DoneAt)
 		}
 		rec.Review = &r
+	}
+	rec.Events = slices.Clone(rec.Events)
+	for i := range rec.Events {
+		in(&rec.Events[i].At)
 	}
 	ms := &rec.Machine
 	ms.History, ms.Escalations = slices.Clone(ms.History), slices.Clone(ms.Escalations)

@@ -90,6 +90,9 @@ type Incident struct {
 	Plans   []PlanSelection `json:"plans,omitempty"`
 	History []fsm.Record    `json:"history,omitempty"`
 	Review  *Review         `json:"review,omitempty"`
+	// Events is the incident's event log, kept by a manager made
+	// WithChain: every event delivered for it, in order.
+	Events []IncidentEvent `json:"events,omitempty"`
 }
 
 // Milestone returns the milestone with the given name.

@@ -76,8 +76,9 @@ type Obligations struct {
 	handlers []func(ObligationEvent)
 	seq      atomic.Uint64
 	// Guarded by the engine's lock:
-	open map[string]string // subject and rule -> id of the open obligation
-	ord  uint64
+	open  map[string]string // subject and rule -> id of the open obligation
+	ord   uint64
+	chain bool // WithChain
 }
 
 // NewObligations returns an engine with the given rules for the board given
@@ -111,7 +112,7 @@ func newObligations(cfg ObligationConfig, o options) (*Obligations, cases.Option
 	}
 	ob := &Obligations{board: o.board, cfg: ObligationConfig{Rules: append([]ObligationRule(nil), cfg.Rules...)},
 		rules: map[string]ObligationRule{}, dl: newDeadlines("emergency-obligation"),
-		handlers: o.oblHandlers, open: map[string]string{}}
+		handlers: o.oblHandlers, open: map[string]string{}, chain: o.chain}
 	reg := o.registry()
 	var errs []error
 	for i, r := range cfg.Rules {
@@ -190,7 +191,7 @@ func (o *Obligations) openAt(t time.Time, subject string, r ObligationRule) {
 			if _, open := o.open[openKey(subject, r.Name)]; open {
 				return nil, nil, errAlreadyOpen
 			}
-			m, err := fsm.NewMachine(obligationDef, fsm.WithID(id))
+			m, err := fsm.NewMachine(obligationDef, machineOptions(o.chain, fsm.WithID(id))...)
 			if err == nil {
 				err = o.eng.Tracker().StartAt(t, o.key(id), spec, r.Name)
 			}

@@ -99,7 +99,7 @@ func (o *Obligations) build(path string, r ObligationRecord) (*oblItem, error) {
 			bad(field, "instant %v outside the supported range", t)
 		}
 	}
-	m, err := fsm.Restore(r.Machine, fsm.WithDefinition(obligationDef))
+	m, err := fsm.Restore(r.Machine, machineOptions(o.chain, fsm.WithDefinition(obligationDef))...)
 	if err != nil {
 		errs = append(errs, asSnapshotErr(joinPath(path, "machine"), err, ErrSnapshot))
 	} else if m.ID() != r.ID {

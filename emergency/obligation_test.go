@@ -30,14 +30,14 @@ func oblBoardConfig() Config {
 	}}
 }
 
-func oblNewFixture(t *testing.T, cfg ObligationConfig) *oblFixture {
+func oblNewFixture(t *testing.T, cfg ObligationConfig, opts ...Option) *oblFixture {
 	t.Helper()
 	f := &oblFixture{clk: clock.NewMock()}
 	f.clk.Set(t0)
 	var err error
 	f.board, err = NewBoard(oblBoardConfig(), WithClock(f.clk), WithObserver(func(c Change) { f.obl.HandleChange(c) }))
 	require.NoError(t, err)
-	f.obl, err = NewObligations(cfg, WithBoard(f.board), WithClock(f.clk), WithObligationHandler(f.record))
+	f.obl, err = NewObligations(cfg, append([]Option{WithBoard(f.board), WithClock(f.clk), WithObligationHandler(f.record)}, opts...)...)
 	require.NoError(t, err)
 	return f
 }

@@ -27,6 +27,7 @@ type options struct {
 	plans       *PlanLibrary
 	board       *Board
 	log         *slog.Logger
+	chain       bool
 }
 
 func collect(opts []Option) options {

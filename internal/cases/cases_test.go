@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sqkit/sqkit/internal/privacy"
 	"github.com/sqkit/sqkit/internal/sqerr"
 	"github.com/sqkit/sqkit/sla"
 )
@@ -128,6 +129,10 @@ func TestEngineSnapshotRestore(t *testing.T) {
 	assert.ErrorContains(t, err, "timeline: record test.cases:B belongs to no case")
 	_, err = Restore(spec, Options{}, Restored[rec]{Version: 1, Want: 1, Items: items}, build, check)
 	assert.ErrorContains(t, err, "timeline: missing")
+	_, err = Restore(spec, Options{}, Restored[rec]{Version: 1, Want: 1, Items: items, Timeline: tl, Redaction: "mask"}, build, check)
+	require.ErrorIs(t, err, errInvalid)
+	require.ErrorIs(t, err, privacy.ErrRedacted)
+	assert.EqualError(t, err, "test: redaction: "+privacy.Refusal("mask"))
 
 	// shared timeline: the host restores it first
 	tr, err := sla.RestoreTracker(*tl)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/sqkit/sqkit/internal/privacy"
 	"github.com/sqkit/sqkit/internal/sqerr"
 	"github.com/sqkit/sqkit/sla"
 )
@@ -24,15 +25,19 @@ func Snapshot[R, E, V any](e *Engine[R, E], view func(*Item[R]) V, order func(a,
 }
 
 // Restored describes a snapshot to restore: its version, the version the
-// engine writes, its items, and its timeline (nil for an engine that ran on
-// a shared timeline).
+// engine writes, its items, its timeline (nil for an engine that ran on a
+// shared timeline), and the redaction policy that redacted it ("" for an
+// original).
 type Restored[V any] struct {
 	Version, Want int
 	Items         []V
 	Timeline      *sla.TrackerSnapshot
+	Redaction     string
 }
 
-// Restore rebuilds an engine from a snapshot. It checks the version;
+// Restore rebuilds an engine from a snapshot. It refuses a redacted
+// snapshot (an export, matching privacy.ErrRedacted) and nothing else;
+// else it checks the version;
 // restores the private timeline from the snapshot, or takes the shared one
 // from o (already restored by the host, with no timeline in the snapshot);
 // builds each item with build, which checks it as the live operations would
@@ -44,6 +49,9 @@ type Restored[V any] struct {
 // The engine registers its namespace only when everything fits.
 func Restore[R, E, V any](spec Spec[R, E], o Options, s Restored[V],
 	build func(path string, v V) (*Item[R], error), check func(it *Item[R], rec sla.RecordSnapshot) error) (*Engine[R, E], error) {
+	if s.Redaction != "" {
+		return nil, sqerr.Field(fmt.Errorf("%w: %w", spec.Invalid, privacy.ErrRedacted), "redaction", "%s", privacy.Refusal(s.Redaction))
+	}
 	e := newEngine(spec, o)
 	var errs []error
 	bad := func(path, format string, args ...any) {

@@ -52,6 +52,13 @@ var ErrShortKey = errors.New("sqkit: redaction key shorter than 16 bytes")
 // original.
 var ErrRedacted = errors.New("sqkit: redacted snapshot")
 
+// Refusal is the message of the refusal to restore a snapshot redacted
+// with method; each package puts it in a FieldError at "redaction" matching
+// ErrRedacted and its snapshot sentinel.
+func Refusal(method string) string {
+	return "redacted (" + method + "): a redacted snapshot is an export and is not restored; restore the original"
+}
+
 // Method names of policies, as recorded in a redacted snapshot.
 const (
 	MethodMask      = "mask"

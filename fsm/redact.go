@@ -39,7 +39,7 @@ func redactedErr(method string) error {
 	if method == "" {
 		return nil
 	}
-	return snapErr(errSnapshotRedacted, "redaction", "redacted (%s): a redacted snapshot is an export and is not restored; restore the original", method)
+	return snapErr(errSnapshotRedacted, "redaction", "%s", privacy.Refusal(method))
 }
 
 // Redact returns a deep copy of s with its customer data replaced by p's

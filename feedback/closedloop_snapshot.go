@@ -21,12 +21,15 @@ type CaseRecord[T any] struct {
 // engine's private timeline (the items' clocks, the events not yet
 // delivered and the attainment counts). An engine on the host's timeline
 // (WithTracker) has no Timeline: the host snapshots its tracker once for
-// every engine.
+// every engine. Redaction (optional) names the policy that redacted the
+// snapshot (RedactRectifications, RedactReturnVisits); a redacted
+// snapshot is an export, refused by the restores (ErrRedacted).
 type CaseSnapshot[C, T any] struct {
-	Version  int                  `json:"version"`
-	Config   C                    `json:"config"`
-	Items    []CaseRecord[T]      `json:"items"`
-	Timeline *sla.TrackerSnapshot `json:"timeline,omitempty"`
+	Version   int                  `json:"version"`
+	Config    C                    `json:"config"`
+	Items     []CaseRecord[T]      `json:"items"`
+	Timeline  *sla.TrackerSnapshot `json:"timeline,omitempty"`
+	Redaction string               `json:"redaction,omitempty"`
 }
 
 // snapshot returns the engine's items and, on a private timeline, the
@@ -45,7 +48,7 @@ func restore[C, R, E any](l *loop[R, E], spec cases.Spec[R, E], o options, versi
 	build func(rec CaseRecord[R]) (*cases.Item[R], error), check func(it *cases.Item[R], rec sla.RecordSnapshot) error) error {
 	var err error
 	l.eng, err = cases.Restore(spec, o.engine(), cases.Restored[CaseRecord[R]]{
-		Version: s.Version, Want: version, Items: s.Items, Timeline: s.Timeline,
+		Version: s.Version, Want: version, Items: s.Items, Timeline: s.Timeline, Redaction: s.Redaction,
 	}, func(path string, rec CaseRecord[R]) (*cases.Item[R], error) {
 		it, err := build(rec)
 		return it, prefix(path, err)

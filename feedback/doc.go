@@ -259,6 +259,33 @@
 // *[FieldError], matching [ErrInvalidConfig]) and names any other format
 // version. Golden files in testdata pin every format.
 //
+// # Customer data and redaction
+//
+// The customer data this package keeps lives in the closed loop. A
+// rectification item's Source.ID (the id of the complaint or survey
+// answer it came from, which leads to the customer), its Problem, its
+// corrective actions' Description and Note, its verifications' and its
+// notice's Note; a return visit's ComplaintID, Customer (an id, a name or
+// a phone number, as the host gives it), RiskReason, its outcome's Note
+// and its CancelNote; and the reasons of the lifecycle histories of both
+// (fsm's By.Reason). Ids of items and visits, categories, channels,
+// people of staff (owners, actors, verifiers, assignees), scores and
+// instants are not. Survey comments are never stored (an [Aggregator]
+// counts and classifies them and drops the text), and the figures,
+// tallies, inspections and PDCA cycles hold aggregates and the host's
+// own descriptions: keep customer data out of a PDCA plan's text.
+//
+// [RedactRectifications] and [RedactReturnVisits] return a copy of a
+// snapshot with that data replaced under a [Redaction] policy ([Mask]:
+// "[redacted]"; [KeyedHash]: "hmac:" and 32 hex digits of HMAC-SHA256
+// under the host's key, so one customer gets one placeholder and a visit
+// stays joinable with its complaint), and Rectification.Redact,
+// ReturnVisit.Redact and ReturnVisitEvent.Redact do the same for exports
+// of items, visits and events. The engines are never changed. A redacted
+// snapshot names its policy in Redaction and is an export: the restores
+// refuse it ([ErrRedacted]). Errors and logs never carry customer text
+// ([WithLogger]).
+//
 // # Concurrency
 //
 // [Aggregator], [CategoryTally], [Book], [Rectifications] and

@@ -92,21 +92,13 @@ func (m *Machine) Chained() bool { return locked(m, func() bool { return m.chain
 func (m *Machine) ChainHead() (head Head, ok bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.chain == nil {
-		return Head{}, false
-	}
-	return m.chain.Head(), true
+	return m.chain.Sealed()
 }
 
 // ChainHead returns the head of the snapshot's history chain, which a host
 // stores beside (not inside) the snapshot to check it later with
 // VerifyHistory. ok is false when the snapshot carries no chain.
-func (s Snapshot) ChainHead() (head Head, ok bool) {
-	if len(s.Chain) == 0 {
-		return Head{}, false
-	}
-	return historyChain.HeadOf(s.Chain), true
-}
+func (s Snapshot) ChainHead() (head Head, ok bool) { return historyChain.SealedBy(s.Chain) }
 
 // VerifyHistory checks that s.Chain seals s.History, in order, from the
 // chain's genesis, and, when head is not nil, that the history reaches

@@ -167,7 +167,7 @@ func FuzzRestoreAssessor(f *testing.F) {
 		f.Fatal(err)
 	}
 	// The restore only reads the Book, so one serves every input.
-	fuzzRestore(f, "assessor_snapshot.golden.json",
+	fuzzRestore(f, []string{"assessor_snapshot.golden.json"},
 		func(s AssessorSnapshot) (any, error) { return RestoreAssessor(s, WithBook(book)) },
 		func(a any) (AssessorSnapshot, error) { return a.(*Assessor).Snapshot(), nil })
 }

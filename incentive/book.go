@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/benbjohnson/clock"
+
+	"github.com/sqkit/sqkit/internal/hashchain"
 )
 
 // AppealStatus is the state of an Appeal. The zero value is not a state:
@@ -134,18 +136,30 @@ type Book struct {
 	appeals map[string]*Appeal
 	events  []Event
 	adjSeq  int64
+	chain   *hashchain.State[bookEntry] // nil: not chained (WithChain)
 }
 
 // NewBook returns an empty Book. Its clock comes from WithClock (default
 // clock.New()).
 func NewBook(opts ...Option) *Book {
 	cfg := newConfig(opts)
-	return &Book{clock: cfg.clock, records: map[bookKey]*bookRecord{}, appeals: map[string]*Appeal{}}
+	b := &Book{clock: cfg.clock, records: map[bookKey]*bookRecord{}, appeals: map[string]*Appeal{}}
+	if cfg.chain {
+		b.chain = bookChain.NewState()
+	}
+	return b
 }
 
 func (b *Book) event(e Event) {
 	e.Seq = int64(len(b.events)) + 1
 	b.events = append(b.events, e)
+	if b.chain != nil {
+		var st *Digest
+		if e.Kind == EventIssued {
+			st = statementDigest(b.records[bookKey{e.Person, e.Period}].canonical)
+		}
+		b.chain.Append(bookEntry{ev: e, statement: st})
+	}
 }
 
 func (b *Book) record(person, period string) (*bookRecord, error) {

@@ -33,6 +33,9 @@ func (b *Book) adjustAllAt(t time.Time, reqs []AdjustmentRequest) ([]Adjustment,
 				u.r.adjustments, u.r.last = u.r.adjustments[:u.n], u.last
 			}
 			b.events, b.adjSeq = b.events[:events], seq
+			if b.chain != nil {
+				b.chain.Truncate(events)
+			}
 			return nil, fmt.Errorf("adjustment of %s for %s %s: %w", req.Amount, req.Person, req.Period, err)
 		}
 		out = append(out, adj)

@@ -22,6 +22,9 @@ type BookSnapshot struct {
 	Adjustments []Adjustment `json:"adjustments"`
 	Events      []Event      `json:"events"`
 	AdjSeq      int64        `json:"adj_seq"`
+	// Chain (optional) seals Events, one link per event, for a Book made
+	// WithChain; RestoreBook and VerifyBook check it.
+	Chain []Link `json:"chain,omitempty"`
 }
 
 // Snapshot returns the Book's state. Statements come in issue order,
@@ -30,6 +33,9 @@ func (b *Book) Snapshot() (BookSnapshot, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	s := BookSnapshot{Version: BookSnapshotVersion, AdjSeq: b.adjSeq, Events: slices.Clone(b.events)}
+	if b.chain != nil {
+		s.Chain = b.chain.Links()
+	}
 	next := map[bookKey]int{}
 	for _, e := range b.events {
 		k := bookKey{e.Person, e.Period}
@@ -65,7 +71,10 @@ func (b *Book) Snapshot() (BookSnapshot, error) {
 // replayed Book must then be the snapshot: the same statements, appeals,
 // adjustments (with the IDs the Book's sequence gives them) and events in
 // the same order, and AdjSeq equal to the number of adjustments posted. A
-// Version other than BookSnapshotVersion is refused first. Problems are
+// Version other than BookSnapshotVersion is refused first; then a chain
+// that does not seal the events (see VerifyBook), alone, naming the first
+// bad event, or a missing chain when the restore is given WithChain. The
+// restored Book continues the chain of a snapshot that carries one. Problems are
 // joined with errors.Join; each matches ErrInvalid or the sentinel of the
 // operation that refused it (ErrOverflow, ErrTimeBackwards, ...).
 func RestoreBook(s BookSnapshot, opts ...Option) (*Book, error) {
@@ -73,6 +82,12 @@ func RestoreBook(s BookSnapshot, opts ...Option) (*Book, error) {
 		return nil, sqerr.Field(ErrInvalid, "version", "book snapshot version %d, this package reads version %d", s.Version, BookSnapshotVersion)
 	}
 	r := bookReplay{b: NewBook(opts...), s: &s, stmt: map[bookKey]int{}, appeal: map[string]int{}, decides: map[string]int{}}
+	if err := checkChain(s.Chain, len(s.Events), r.b.chain != nil, func() error { return VerifyBook(s, nil) }); err != nil {
+		return nil, err
+	}
+	if len(s.Chain) > 0 && r.b.chain == nil {
+		r.b.chain = bookChain.NewState() // the replay seals the events again
+	}
 	r.index()
 	for i, e := range s.Events {
 		r.replay(i, e)

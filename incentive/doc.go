@@ -136,6 +136,42 @@
 // versioned [PointsSnapshot] (it also encodes to JSON as one) and
 // [RestorePointsLedger] restores it by replaying and checking every entry.
 //
+// # A tamper-evident history
+//
+// With [WithChain] a [Book] seals its history, and a [PointsLedger] its
+// postings, with a SHA-256 hash chain: each entry is hashed over the
+// previous entry's hash and its own canonical encoding (every field,
+// tagged and length-prefixed; instants as Unix seconds and nanoseconds),
+// and a Book's issued event also over the SHA-256 of the statement's
+// canonical bytes, so the chain vouches for every issued statement and,
+// through the events the restore replays, for the appeals and
+// adjustments. The links travel in the snapshots ([BookSnapshot].Chain,
+// [PointsSnapshot].Chain, optional fields of version 1) and the restores
+// verify them before anything else: a snapshot whose entries (or
+// statements) were edited, deleted, inserted or reordered is refused, the
+// error naming the first bad entry ("events[3]", "entries[1]") and
+// unwrapping to a [*ChainError] with its index and kind ([ChainEdited],
+// [ChainReordered], [ChainUnlinked]). A restore given WithChain refuses a
+// snapshot without a chain. A history cut short at its tail, or whose
+// links were all recomputed after an edit, is still a chain in itself: a
+// host keeps the head (Book.ChainHead, PointsLedger.ChainHead or the
+// snapshot's ChainHead) apart from the snapshot and checks a stored one
+// with [VerifyBook] or [VerifyPoints] ([ChainTruncated], [ChainRewritten]).
+// The Assessor's log is not chained: its penalties and appeals are in the
+// Book. The chains are the SDK's one implementation, shared with fsm and
+// emergency.
+//
+// # Personal data
+//
+// This package holds no customer data. Its people (statement and account
+// holders, appeal filers, approvers) are staff, and its free text (appeal
+// reasons and decisions, adjustment reasons, posting reasons) is written by
+// staff about pay: staff personal data, which the host protects under its
+// own rules (for example by keeping the Book in a store that only payroll
+// reads), not customer data, so no redaction is offered. A host must not
+// copy customer details (a complainant's name or number) into those
+// reasons; cite the complaint's id instead.
+//
 // # Concurrency
 //
 // Decimal, Money and the definition structs are plain values; reading them

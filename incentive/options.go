@@ -12,6 +12,7 @@ type Option func(*config)
 type config struct {
 	clock clock.Clock
 	book  *Book
+	chain bool
 }
 
 // WithClock sets the clock the methods without an explicit instant read

@@ -10,6 +10,7 @@ import (
 
 	"github.com/benbjohnson/clock"
 
+	"github.com/sqkit/sqkit/internal/hashchain"
 	"github.com/sqkit/sqkit/internal/sqerr"
 )
 
@@ -42,6 +43,7 @@ type PointsLedger struct {
 	entries  []PointsEntry
 	byKey    map[string]int
 	accounts map[string]pointsAccount
+	chain    *hashchain.State[PointsEntry] // nil: not chained (WithChain)
 }
 
 // pointsAccount is the running state of one account.
@@ -54,7 +56,11 @@ type pointsAccount struct {
 // (default clock.New()).
 func NewPointsLedger(opts ...Option) *PointsLedger {
 	cfg := newConfig(opts)
-	return &PointsLedger{clock: cfg.clock, byKey: map[string]int{}, accounts: map[string]pointsAccount{}}
+	l := &PointsLedger{clock: cfg.clock, byKey: map[string]int{}, accounts: map[string]pointsAccount{}}
+	if cfg.chain {
+		l.chain = pointsChain.NewState()
+	}
+	return l
 }
 
 // Earn credits points (> 0) to account now; see PostAt.
@@ -121,6 +127,9 @@ func (l *PointsLedger) PostAt(t time.Time, key, account string, points int64, re
 	}
 	e := PointsEntry{Seq: int64(len(l.entries)) + 1, Key: key, Account: account, Points: points, Reason: reason, At: t, Balance: acc.balance + points}
 	l.entries = append(l.entries, e)
+	if l.chain != nil {
+		l.chain.Append(e)
+	}
 	l.byKey[key] = len(l.entries) - 1
 	l.accounts[account] = pointsAccount{balance: e.Balance, last: t}
 	return e, true, nil
@@ -158,11 +167,20 @@ type PointsSnapshot struct {
 	// Version is the format of the snapshot, PointsSnapshotVersion.
 	Version int           `json:"version"`
 	Entries []PointsEntry `json:"entries"`
+	// Chain (optional) seals Entries, one link per entry, for a ledger made
+	// WithChain; RestorePointsLedger and VerifyPoints check it.
+	Chain []Link `json:"chain,omitempty"`
 }
 
-// Snapshot returns the ledger's entries.
+// Snapshot returns the ledger's entries (and their chain).
 func (l *PointsLedger) Snapshot() PointsSnapshot {
-	return PointsSnapshot{Version: PointsSnapshotVersion, Entries: l.Entries("")}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s := PointsSnapshot{Version: PointsSnapshotVersion, Entries: slices.Clone(l.entries)}
+	if l.chain != nil {
+		s.Chain = l.chain.Links()
+	}
+	return s
 }
 
 // RestorePointsLedger rebuilds a ledger from a snapshot, with the options
@@ -172,12 +190,21 @@ func (l *PointsLedger) Snapshot() PointsSnapshot {
 // entries out of time order), and checks that sequence numbers count from
 // 1, keys are not repeated and each balance follows from the postings.
 // Every problem is reported at once (errors.Join); a Version other than
-// PointsSnapshotVersion is refused first.
+// PointsSnapshotVersion is refused first, then a chain that does not seal
+// the entries (see VerifyPoints), alone, naming the first bad entry, or a
+// missing chain when the restore is given WithChain. The restored ledger
+// continues the chain of a snapshot that carries one.
 func RestorePointsLedger(s PointsSnapshot, opts ...Option) (*PointsLedger, error) {
 	if s.Version != PointsSnapshotVersion {
 		return nil, sqerr.Field(ErrInvalid, "version", "points snapshot version %d, this package reads version %d", s.Version, PointsSnapshotVersion)
 	}
 	l := NewPointsLedger(opts...)
+	if err := checkChain(s.Chain, len(s.Entries), l.chain != nil, func() error { return VerifyPoints(s, nil) }); err != nil {
+		return nil, err
+	}
+	if len(s.Chain) > 0 && l.chain == nil {
+		l.chain = pointsChain.NewState() // the replay seals the entries again
+	}
 	var errs problems
 	for i, e := range s.Entries {
 		p := fmt.Sprintf("entries[%d]", i)
@@ -206,19 +233,23 @@ func (l *PointsLedger) MarshalJSON() ([]byte, error) { return json.Marshal(l.Sna
 
 // UnmarshalJSON restores the ledger from a snapshot (see
 // RestorePointsLedger), keeping its clock (or clock.New() for a zero
-// ledger).
+// ledger); a ledger made WithChain requires the snapshot's chain.
 func (l *PointsLedger) UnmarshalJSON(b []byte) error {
 	var s PointsSnapshot
 	if err := json.Unmarshal(b, &s); err != nil {
 		return err
 	}
-	r, err := RestorePointsLedger(s, WithClock(l.clock))
+	opts := []Option{WithClock(l.clock)}
+	if l.Chained() {
+		opts = append(opts, WithChain())
+	}
+	r, err := RestorePointsLedger(s, opts...)
 	if err != nil {
 		return err
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.clock, l.entries, l.byKey, l.accounts = r.clock, r.entries, r.byKey, r.accounts
+	l.clock, l.entries, l.byKey, l.accounts, l.chain = r.clock, r.entries, r.byKey, r.accounts, r.chain
 	return nil
 }
 

@@ -152,11 +152,11 @@ func TestPointsLedgerAt(t *testing.T) {
 }
 
 // busyLedger returns a ledger with earnings and redemptions on two accounts.
-func busyLedger(t *testing.T) *PointsLedger {
+func busyLedger(t *testing.T, opts ...Option) *PointsLedger {
 	t.Helper()
 	clk := clock.NewMock()
 	clk.Set(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC))
-	l := NewPointsLedger(WithClock(clk))
+	l := NewPointsLedger(append([]Option{WithClock(clk)}, opts...)...)
 	for _, p := range []struct {
 		key, account string
 		points       int64

@@ -7,15 +7,17 @@ import (
 	"testing"
 )
 
-// fuzzRestore feeds arbitrary JSON, seeded with the golden file, to a
+// fuzzRestore feeds arbitrary JSON, seeded with the golden files, to a
 // restore: it must never panic, and what it accepts must snapshot back to
 // the same JSON and stay usable.
-func fuzzRestore[S any](f *testing.F, golden string, restore func(S) (any, error), snapshot func(any) (S, error)) {
-	seed, err := os.ReadFile(filepath.Join("testdata", golden))
-	if err != nil {
-		f.Fatal(err)
+func fuzzRestore[S any](f *testing.F, goldens []string, restore func(S) (any, error), snapshot func(any) (S, error)) {
+	for _, golden := range goldens {
+		seed, err := os.ReadFile(filepath.Join("testdata", golden))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(seed)
 	}
-	f.Add(seed)
 	f.Add([]byte(`{"version":1}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var s S
@@ -75,13 +77,13 @@ func dropEmpty(x any) any {
 }
 
 func FuzzRestoreBook(f *testing.F) {
-	fuzzRestore(f, "book_snapshot.golden.json",
+	fuzzRestore(f, []string{"book_snapshot.golden.json", "book_snapshot_chain.golden.json"},
 		func(s BookSnapshot) (any, error) { return RestoreBook(s) },
 		func(b any) (BookSnapshot, error) { return b.(*Book).Snapshot() })
 }
 
 func FuzzRestorePointsLedger(f *testing.F) {
-	fuzzRestore(f, "points_snapshot.golden.json",
+	fuzzRestore(f, []string{"points_snapshot.golden.json", "points_snapshot_chain.golden.json"},
 		func(s PointsSnapshot) (any, error) { return RestorePointsLedger(s) },
 		func(l any) (PointsSnapshot, error) { return l.(*PointsLedger).Snapshot(), nil })
 }

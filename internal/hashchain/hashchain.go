@@ -184,6 +184,15 @@ func (c *Codec[T]) HeadOf(links []Link) Head {
 	return Head{Len: len(links), Hash: links[len(links)-1].Hash}
 }
 
+// SealedBy returns the head of a history sealed by links, and false when
+// there are no links (a history that is not chained, or still empty).
+func (c *Codec[T]) SealedBy(links []Link) (Head, bool) {
+	if len(links) == 0 {
+		return Head{}, false
+	}
+	return c.HeadOf(links), true
+}
+
 // Verify checks that links seal entries, in order, from the genesis, and,
 // when head is not nil, that the history reaches head: it holds at least
 // head.Len entries and its entry head.Len-1 has head.Hash (a head of length

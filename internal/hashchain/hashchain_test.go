@@ -72,15 +72,26 @@ func TestStateMatchesLinks(t *testing.T) {
 	assert.Equal(t, testCodec.Links(h), s.Links())
 	assert.Equal(t, testCodec.HeadOf(testCodec.Links(h)), s.Head())
 	assert.Equal(t, 10, s.Len())
+	sealed, ok := s.Sealed()
+	assert.True(t, ok)
+	assert.Equal(t, s.Head(), sealed)
+	var none *State[entry]
+	_, ok = none.Sealed()
+	assert.False(t, ok)
+	sealed, ok = testCodec.SealedBy(s.Links())
+	assert.True(t, ok)
+	assert.Equal(t, s.Head(), sealed)
+	_, ok = testCodec.SealedBy(nil)
+	assert.False(t, ok)
 
 	r := testCodec.Resume(testCodec.Links(h[:4]))
 	for _, v := range h[4:] {
 		r.Append(v)
 	}
 	assert.Equal(t, s.Links(), r.Links(), "a resumed chain continues as the live one")
-	c := r.Clone()
-	c.Append(entry{})
-	assert.Equal(t, 10, r.Len(), "a clone is independent")
+	r.Append(entry{Actor: "undone"})
+	r.Truncate(10)
+	assert.Equal(t, s.Links(), r.Links(), "truncated, the chain is as before")
 }
 
 func TestAppendDoesNotAllocate(t *testing.T) {

@@ -36,6 +36,15 @@ func (s *State[T]) Append(v T) Digest {
 	return h
 }
 
+// Sealed returns the chain's head, and false for a nil State (a history
+// that is not chained).
+func (s *State[T]) Sealed() (Head, bool) {
+	if s == nil {
+		return Head{}, false
+	}
+	return s.Head(), true
+}
+
 // Len returns the number of entries sealed.
 func (s *State[T]) Len() int { return len(s.hashes) }
 
@@ -61,7 +70,6 @@ func (s *State[T]) Links() []Link {
 	return out
 }
 
-// Clone returns an independent copy of s.
-func (s *State[T]) Clone() *State[T] {
-	return &State[T]{c: s.c, hashes: append([]Digest(nil), s.hashes...)}
-}
+// Truncate drops the entries after the first n (0 <= n <= Len), for an
+// owner that undoes the entries it has just appended.
+func (s *State[T]) Truncate(n int) { s.hashes = s.hashes[:n] }

@@ -3,6 +3,8 @@ package emergency
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -226,4 +228,44 @@ func obligationsWithChain(t *testing.T) *oblFixture {
 	_, err = f.obl.FulfillAt(t0.Add(time.Hour), list[0].ID, "alice", "called "+secret)
 	require.NoError(t, err)
 	return f
+}
+
+// TestChainedManagerConcurrent works several chained incidents from many
+// goroutines while snapshotting: every snapshot's chains verify.
+func TestChainedManagerConcurrent(t *testing.T) {
+	f := incNewFixture(t, DefaultIncidentConfig(), WithChain())
+	for i := range 4 {
+		incReport(t, f, Report{ID: fmt.Sprint("INC-", i), Type: CustomerComplaint, Grade: GradeIII})
+	}
+	at := f.clk.Now()
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id := fmt.Sprint("INC-", w)
+			for i := range 20 {
+				switch i % 4 {
+				case 0:
+					_, _ = f.mgr.EscalateAt(at, id, "lead", "busy")
+				case 1:
+					_, _ = f.mgr.AcknowledgeAt(at, id, "lead")
+				case 2:
+					_, _ = f.mgr.RegradeAt(at, fmt.Sprint("INC-", (w+1)%4), Grade(1+i%4), "lead", "")
+				default:
+					for _, rec := range f.mgr.Snapshot().Items {
+						if err := VerifyIncident(rec, nil); err != nil {
+							t.Errorf("a live snapshot does not verify: %v", err)
+						}
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, rec := range f.mgr.Snapshot().Items {
+		heads, ok := f.mgr.ChainHeads(rec.Report.ID)
+		require.True(t, ok)
+		assert.NoError(t, VerifyIncident(rec, &heads))
+	}
 }

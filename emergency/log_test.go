@@ -23,7 +23,7 @@ func TestLogsCarryNoCustomerText(t *testing.T) {
 	log := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	clk := clock.NewMock()
 	h := &timelineHost{tr: sla.NewTracker(sla.WithClock(clk), sla.WithLogger(log))}
-	opts := append(h.options(clk), WithLogger(log))
+	opts := append(h.options(clk), WithLogger(log), WithChain())
 	var err error
 	h.board, err = NewBoard(boardConfigWithHold(), opts...)
 	require.NoError(t, err)

@@ -3,6 +3,8 @@ package fsm
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -190,4 +192,43 @@ func TestChainedSnapshotGolden(t *testing.T) {
 	require.NoError(t, json.Unmarshal(raw, &snap))
 	assert.NoError(t, VerifyHistory(snap, nil))
 	assert.Contains(t, string(raw), `"chain": [`)
+}
+
+// TestChainedMachineConcurrent fires, snapshots and reads heads from many
+// goroutines: every snapshot taken verifies, and the final chain is the
+// chain of the final history.
+func TestChainedMachineConcurrent(t *testing.T) {
+	m, err := NewMachine(TicketDefinition(), WithChain())
+	require.NoError(t, err)
+	ctx := context.Background()
+	_, err = m.FireAt(ctx, t0, TicketAssign, By{})
+	require.NoError(t, err)
+	_, err = m.FireAt(ctx, t0, TicketStart, By{})
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	for w := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 100 {
+				switch (w + i) % 3 {
+				case 0:
+					_, _ = m.FireAt(ctx, t0, TicketWaitCustomer, By{Actor: "a", Reason: fmt.Sprint(w, i)})
+				case 1:
+					_, _ = m.FireAt(ctx, t0, TicketCustomerReply, By{Actor: "b"})
+				default:
+					s := m.Snapshot()
+					if err := VerifyHistory(s, nil); err != nil {
+						t.Errorf("a live snapshot does not verify: %v", err)
+					}
+					_, _ = m.ChainHead()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	s := m.Snapshot()
+	head, _ := m.ChainHead()
+	assert.Equal(t, SealHistory(s).Chain, s.Chain)
+	assert.NoError(t, VerifyHistory(s, &head))
 }

@@ -71,6 +71,7 @@ func FuzzIncidentOps(f *testing.F) {
 	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9})
 	f.Add([]byte{0, 0, 10, 3, 3, 3, 6, 200, 7, 2, 9, 9, 9})
 	f.Add([]byte{0, 4, 1, 1, 5, 2, 8, 3, 6, 6, 6})
+	f.Add([]byte{0x80, 1, 2, 3, 4, 5, 6, 200, 7, 8, 9, 0, 4, 9, 5, 1})
 	f.Fuzz(func(t *testing.T, ops []byte) {
 		if len(ops) > 64 {
 			ops = ops[:64]
@@ -78,7 +79,12 @@ func FuzzIncidentOps(f *testing.F) {
 		lib, err := NewPlanLibrary(Plan{ID: "p", Version: 1, Grades: []Grade{GradeI, GradeII}, Roles: []string{"r"},
 			Steps: []PlanStep{{Name: "s", Role: "r", Within: sla.Duration(time.Hour)}}})
 		require.NoError(t, err)
-		m, err := NewIncidentManager(DefaultIncidentConfig(), WithPlans(lib))
+		// A first byte with its high bit set chains the incidents.
+		opts := []Option{WithPlans(lib)}
+		if len(ops) > 0 && ops[0]&0x80 != 0 {
+			opts = append(opts, WithChain())
+		}
+		m, err := NewIncidentManager(DefaultIncidentConfig(), opts...)
 		require.NoError(t, err)
 		ctx := context.Background()
 		now := t0
@@ -136,9 +142,14 @@ func FuzzIncidentOps(f *testing.F) {
 		}
 		snap := m.Snapshot()
 		back, _ := jsonCopy(t, snap)
-		g, err := RestoreIncidentManager(back, WithPlans(lib))
+		g, err := RestoreIncidentManager(back, opts...)
 		require.NoError(t, err)
 		assert.Equal(t, m.List(), g.List())
+		for _, rec := range snap.Items {
+			if heads, ok := g.ChainHeads(rec.Report.ID); ok {
+				assert.NoError(t, VerifyIncident(rec, &heads))
+			}
+		}
 		again := g.Snapshot()
 		assert.Equal(t, snap, again, "a restored manager snapshots the same")
 	})

@@ -244,7 +244,7 @@
 //	BenchmarkRestoreFireSnapshot  restore, fire one event, snapshot  < 10x a pair   2.5-2.7x
 //	BenchmarkIdleMachines         100,000 idle ticket machines       <= 1024 B each 264 B
 //	BenchmarkAnalyzeTimes         100,000 ticket histories           linear         160-220 ns/record, 2.9-3.4x naive
-//	BenchmarkChainedTransition    the pair WithChain (two SHA-256)   opt-in         1.45-1.6x unchained
+//	BenchmarkChainedTransition    the pair WithChain (two SHA-256)   opt-in         1.45-1.61x unchained
 //
 // Measure them with
 //

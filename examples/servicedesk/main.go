@@ -70,7 +70,8 @@
 //     that, the end of the second week) opens a PDCA cycle on the category
 //     with the most complaints of the last 7 days, whose actions really lower
 //     those complaints; the check measures the desk's complaint rate per
-//     1,000 orders on the first full week after them. (watch.go, loop.go)
+//     1,000 orders on the first full week after them. (watch.go, loop.go,
+//     pdca.go)
 //   - incentive: at month end every agent's scorecard (CSAT, FCR, first
 //     responses in target, minutes per item), graduated tiers on resolved
 //     cases and a target bonus make a statement; agents are ranked with the

@@ -1,0 +1,214 @@
+package main
+
+import (
+	"slices"
+	"time"
+
+	"github.com/sqkit/sqkit/emergency"
+	"github.com/sqkit/sqkit/feedback"
+	"github.com/sqkit/sqkit/fsm"
+	"github.com/sqkit/sqkit/incentive"
+	"github.com/sqkit/sqkit/sla"
+)
+
+// Result is everything a run produced: the raw data behind the reports,
+// plain values with JSON tags.
+type Result struct {
+	Config   Config    `json:"config"`
+	Location string    `json:"location"`
+	Start    time.Time `json:"start"`
+	End      time.Time `json:"end"`
+
+	Days       []DayStat          `json:"days"`
+	Attainment []sla.Attainment   `json:"sla_attainment"`
+	Warnings   []emergency.Change `json:"warnings"`
+	Signals    []Signal           `json:"signals"`
+
+	Obligations      []emergency.Obligation      `json:"obligations"`
+	ObligationEvents []emergency.ObligationEvent `json:"obligation_events"`
+	Incidents        []emergency.Incident        `json:"incidents"`
+	IncidentEvents   []emergency.IncidentEvent   `json:"incident_events"`
+
+	Staffing          StaffingSummary          `json:"staffing"`
+	Flow              Flow                     `json:"flow"`
+	Closed            int                      `json:"closed"`
+	OpenAtEnd         int                      `json:"open_at_end"`
+	Feedback          feedback.Report          `json:"feedback"`
+	ComplaintRate     feedback.Figure          `json:"complaint_rate"`
+	Categories        map[string]int64         `json:"complaint_categories"`
+	Classified        int                      `json:"classified"`
+	ClassifiedAsDrawn int                      `json:"classified_as_drawn"`
+	ReturnVisits      VisitSummary             `json:"return_visits"`
+	Rectifications    []feedback.Rectification `json:"rectifications"`
+	PDCA              []feedback.Cycle         `json:"pdca"`
+	Review            *feedback.Review         `json:"pdca_review,omitempty"`
+	SampleComplaint   *fsm.Snapshot            `json:"sample_complaint,omitempty"`
+	Agents            []AgentSummary           `json:"agents"`
+	Statements        []incentive.Statement    `json:"statements"`
+	Ranking           []incentive.Ranked       `json:"ranking"`
+	Payout            incentive.Money          `json:"payout"`
+	RulesHash         string                   `json:"rules_hash"`
+}
+
+// DayStat is one simulated day.
+type DayStat struct {
+	Date            string    `json:"date"`
+	Weekday         string    `json:"weekday"`
+	Arrivals        int       `json:"arrivals"`
+	Complaints      int       `json:"complaints"`
+	SurgeComplaints int       `json:"surge_complaints"`
+	Orders          int64     `json:"orders"`
+	FRMet           int       `json:"fr_met"`
+	FRBreached      int       `json:"fr_breached"`
+	SLAWarnings     int       `json:"sla_warnings"`
+	SLABreaches     int       `json:"sla_breaches"`
+	SLAReminders    int       `json:"sla_reminders"`
+	Backlog         int       `json:"backlog_at_midnight"`
+	Teams           []TeamDay `json:"teams"`
+}
+
+// FRAttainment is the share of the day's first-response decisions that met
+// their target, in percent, and false when there were none.
+func (d DayStat) FRAttainment() (float64, bool) {
+	n := d.FRMet + d.FRBreached
+	if n == 0 {
+		return 0, false
+	}
+	return 100 * float64(d.FRMet) / float64(n), true
+}
+
+// TeamDay is one team's day: its complaints, first responses and warning
+// level (at midnight and the highest during the day).
+type TeamDay struct {
+	Team       string          `json:"team"`
+	Complaints int             `json:"complaints"`
+	FRMet      int             `json:"fr_met"`
+	FRBreached int             `json:"fr_breached"`
+	Level      emergency.Level `json:"level"`
+	MaxLevel   emergency.Level `json:"max_level"`
+}
+
+// Flow counts how the cases went through their lifecycles.
+type Flow struct {
+	WaitedOnCustomer int `json:"waited_on_customer"` // tickets paused while the customer answered
+	EscalatedTickets int `json:"escalated_tickets"`  // tickets escalated to a senior agent
+	Reopened         int `json:"reopened"`           // tickets reopened by the customer
+	Approvals        int `json:"approvals"`          // complaints whose refund a team lead approved (tier 2)
+	TaskForce        int `json:"task_force"`         // complaints sent to the special task force (tier 3)
+	Reworked         int `json:"reworked"`           // complaints handled again after the customer's feedback
+	Transfers        int `json:"transfers"`          // hand-overs to another agent
+	BackToOwner      int `json:"back_to_owner"`      // cases that came back and went to the agent who had them
+}
+
+// Signal is an event the desk signalled to the warning board (a mass
+// complaint), with the team's level right after it: a signal on a team
+// that is already red changes no level, so it is listed on its own.
+type Signal struct {
+	At     time.Time       `json:"at"`
+	Team   string          `json:"team"`
+	Event  string          `json:"event"`
+	Detail string          `json:"detail"`
+	Level  emergency.Level `json:"level_after"`
+}
+
+// VisitSummary counts the month's return visits.
+type VisitSummary struct {
+	Scheduled  int              `json:"scheduled"`
+	Human      int              `json:"human"`
+	Made       int              `json:"made"`
+	Late       int              `json:"late"`
+	Overdue    int              `json:"overdue_at_end"`
+	Satisfied  int              `json:"satisfied"`
+	Recurred   int              `json:"recurred"`
+	Attainment []sla.Attainment `json:"attainment"`
+}
+
+func summariseVisits(vs []feedback.ReturnVisit, end time.Time) VisitSummary {
+	var sum VisitSummary
+	for _, v := range vs {
+		sum.Scheduled++
+		if v.Mode == feedback.VisitHuman {
+			sum.Human++
+		}
+		if v.OverdueAt(end) {
+			sum.Overdue++
+		}
+		if o := v.Outcome; o != nil {
+			sum.Made++
+			if o.Late {
+				sum.Late++
+			}
+			if o.Recurred {
+				sum.Recurred++
+			}
+		}
+		if v.Satisfied(feedback.DefaultSatisfiedScore) {
+			sum.Satisfied++
+		}
+	}
+	return sum
+}
+
+// AgentSummary is one agent's month.
+type AgentSummary struct {
+	Name   string         `json:"name"`
+	Team   string         `json:"team"`
+	Senior bool           `json:"senior,omitempty"`
+	Shift  string         `json:"shift"`
+	Skills map[string]int `json:"skills"`
+	Stats  agentStats     `json:"stats"`
+	Points int64          `json:"points"`
+}
+
+// finish collects the month's figures after the last day.
+func (s *sim) finish() (*Result, error) {
+	r := s.out
+	r.Location, r.Start, r.End = s.loc.String(), s.start, s.end
+	r.Attainment = s.tracker.AttainmentAt(s.end, "")
+	r.Feedback = s.daily.Total()
+	r.ComplaintRate = s.complaints.Total().ComplaintRate
+	r.Categories = map[string]int64{}
+	for _, w := range s.tally.All() {
+		for c, n := range w.Counts {
+			r.Categories[c] += n
+		}
+	}
+	r.PDCA = s.pdca.List()
+	r.Rectifications = s.rects.List()
+	r.ReturnVisits = summariseVisits(s.visits.List(), s.end)
+	r.ReturnVisits.Attainment = s.visits.AttainmentAt(s.end)
+	r.Obligations = s.obligations.List("")
+	r.Incidents = s.incidents.List()
+	if len(r.PDCA) > 0 {
+		month, err := feedback.WindowOf(feedback.Month, s.start, s.loc)
+		if err != nil {
+			return nil, err
+		}
+		rev, err := feedback.NewReview(month, r.PDCA, s.daily.Reports())
+		if err != nil {
+			return nil, err
+		}
+		r.Review = &rev
+	}
+	ids := make([]string, 0, len(s.tickets))
+	for id, t := range s.tickets {
+		if !t.m.IsTerminal() && t.m.State() != fsm.TicketClosed {
+			r.OpenAtEnd++
+		}
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids { // a complaint that went through approval and rework
+		t := s.tickets[id]
+		if t.complaint && t.m.IsTerminal() && len(t.m.Escalations()) > 0 && t.reworked {
+			snap := t.m.Snapshot()
+			r.SampleComplaint = &snap
+			break
+		}
+	}
+	if err := s.monthEnd(); err != nil {
+		return nil, err
+	}
+	inZone(r, s.loc)
+	return r, nil
+}

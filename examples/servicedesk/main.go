@@ -36,7 +36,8 @@
 //     recorded on the machine) for product complaints while their team is
 //     on red, rework when the customer is not satisfied,
 //     and the five confirmations before closing. Transfers keep the first
-//     responder accountable. (desk.go)
+//     responder accountable. (desk.go,
+//     lifecycle.go)
 //   - sla/workforce: a Dispatcher assigns every waiting case by SLA urgency
 //     (the tracker's first-response clock, then its resolution clock) to
 //     an agent of its team with the skills it needs (complaints by the
@@ -51,7 +52,7 @@
 //   - sla: the desk's policy gives first-response and resolution targets by
 //     priority on the business calendar, complaints around the clock; the
 //     resolution clock pauses while waiting on the customer; a Tracker fires
-//     warnings, breaches and reminders. (desk.go)
+//     warnings, breaches and reminders. (desk.go, lifecycle.go)
 //   - emergency: a Board per team watches complaints week over week (exact
 //     test), the day's first-response attainment (thresholds with
 //     hysteresis) and mass complaints (red at once), with the evidence of

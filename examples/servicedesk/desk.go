@@ -29,7 +29,6 @@ var (
 const (
 	complaintShare = 0.08 // share of arrivals that are complaints
 	surgeShare     = 0.15 // extra product complaints a day, as a share of PerDay, at full surge
-	approvalLimit  = fsm.DefaultApprovalLimit
 )
 
 // deskCalendar is the desk's business calendar: weekdays 08:00-12:00 and
@@ -98,11 +97,12 @@ func (s *sim) setupSLA() error {
 }
 
 func (s *sim) setupFSM() error {
-	def, err := fsm.ComplaintDefinition(approvalLimit)
+	ap, err := newApprovals(deskAuthority())
 	if err != nil {
 		return err
 	}
-	s.ticketDef, s.complaintDef = fsm.TicketDefinition(), def
+	s.approvals = ap
+	s.ticketDef, s.complaintDef = fsm.TicketDefinition(), ap.def
 	return nil
 }
 
@@ -180,10 +180,14 @@ func by(actor, reason string) fsm.By { return fsm.By{Actor: actor, Reason: reaso
 func (s *sim) arrive(ctx context.Context, t *ticket, at time.Time) error {
 	def := s.ticketDef
 	st := stNew
+	opts := []fsm.Option{fsm.WithClock(s.clk), fsm.WithID(t.id)}
 	if t.complaint {
 		def, st = s.complaintDef, stComplaint
+		// the classifier's cause decides who may approve the refund
+		s.classify(t)
+		opts = append(opts, fsm.WithAmount(t.amount), fsm.WithRequest(s.approvals.request(t.channel, t.category)))
 	}
-	m, err := fsm.NewMachine(def, fsm.WithClock(s.clk), fsm.WithID(t.id), fsm.WithAmount(t.amount))
+	m, err := fsm.NewMachine(def, opts...)
 	if err != nil {
 		return err
 	}

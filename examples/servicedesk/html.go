@@ -373,6 +373,12 @@ svg text.axis { font-size: 11px; fill: #495057; } svg text.title { font-size: 12
 {{range .SLA}}<tr><td>{{.Metric}}</td><td>{{.Priority}}</td><td>{{.Target}}</td><td class="n">{{.Met}}</td><td class="n">{{.Breached}}</td><td class="n">{{.InProgress}}</td><td class="n">{{printf "%.1f %%" .PercentMet}}</td></tr>
 {{end}}</table></div>
 
+<h2 id="approvals">Approvals</h2>
+<p>Refund authority (yuan): {{range $i, $r := .Authority}}{{if $i}}; {{end}}{{$r}}{{end}}. Audit of {{len .R.Approvals.Audit.Approvals}} approvals against it:</p>
+<div class="scroll"><table><tr><th>approver</th><th>count</th><th>total</th><th>largest</th><th>beyond authority</th></tr>
+{{range .R.Approvals.Audit.Approvers}}<tr><td>{{.Approver}}</td><td class="n">{{.Count}}</td><td class="n">{{.Total}}</td><td class="n">{{.Largest}}</td><td class="n">{{.Beyond}}</td></tr>
+{{end}}</table></div>
+
 <h2 id="warnings">Warnings</h2>
 <div class="scroll"><table><tr><th>at</th><th>team</th><th>change</th><th>evidence</th></tr>
 {{range .Warnings}}<tr><td class="n">{{.At}}</td><td>{{.Team}}</td><td><span class="lvl" style="background:{{.FromColour}}">{{.From}}</span> → <span class="lvl" style="background:{{.ToColour}}">{{.To}}</span></td><td>{{.Evidence}}</td></tr>
@@ -466,7 +472,7 @@ func renderHTML(r *Result) ([]byte, error) {
 		"R": r, "Start": r.Start.In(loc).Format("Mon 2006-01-02"), "Arrivals": arrivals,
 		"Zone":   fmt.Sprintf("%s (UTC%s)", r.Location, r.Start.In(loc).Format("-07:00")),
 		"Volume": volumeChart(r), "Attainment": attainmentChart(r), "Levels": levelChart(r), "Staffing": staffingChart(r),
-		"Warnings": rows, "Text": text.String(),
+		"Warnings": rows, "Text": text.String(), "Authority": authorityLines(r),
 	})
 	return out.Bytes(), err
 }

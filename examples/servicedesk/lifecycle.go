@@ -28,6 +28,8 @@ const (
 	stApproval                   // a complaint waiting for a senior's approval
 	stHandling                   // a complaint being handled
 	stRework                     // the customer was not satisfied with the handling
+	stManager                    // a senior refers a refund above a supervisor's limit to the manager
+	stApproved                   // the manager approved the refund; back to the senior to handle
 )
 
 // respond stops the first-response clock: the agent's first answer.
@@ -58,6 +60,7 @@ var resumeWork = map[stage]struct {
 	stTier2:    {"escalated to a senior agent", "senior takes over", fsm.TicketStart, 6, 10, 90},
 	stReopened: {"reopened", "looking at the reopened ticket", fsm.TicketStart, 3, 5, 45},
 	stRework:   {"customer not satisfied; rework", "customer not satisfied", fsm.ComplaintRework, 5, 8, 60},
+	stApproved: {"the manager approved the refund", "refund approved by the service manager", fsm.ComplaintHandle, 6, 12, 90},
 }
 
 // pickUp is what agent a does when the dispatcher gives it t (asg); it
@@ -73,7 +76,7 @@ func (s *sim) pickUp(ctx context.Context, a *agent, t *ticket, asg workforce.Ass
 				return 0, err
 			}
 		}
-		if t.stage == stRework {
+		if t.stage == stRework || t.stage == stApproved {
 			t.stage = stHandling
 		}
 		return expMinutes(s.rng, w.least, w.mean, w.most), nil
@@ -105,13 +108,24 @@ func (s *sim) pickUp(ctx context.Context, a *agent, t *ticket, asg workforce.Ass
 		}
 		return expMinutes(s.rng, 5, 8, 60), nil
 	case stApproval:
-		if err := s.own(t, asg, fmt.Sprintf("refund of %d above the front-line limit of %d", t.amount, approvalLimit)); err != nil {
+		need, err := s.approvals.needs(m)
+		if err != nil {
 			return 0, err
 		}
-		if _, err := m.ApproveAt(at, "lead-"+t.team, "refund approved"); err != nil {
+		if err := s.own(t, asg, fmt.Sprintf("refund of %d needs a %s", t.amount, need)); err != nil {
 			return 0, err
 		}
-		if _, err := m.FireAt(ctx, at, fsm.ComplaintHandle, by(a.name, "refund approved by the team lead")); err != nil {
+		if !s.approvals.covers(m, fsm.RoleSupervisor) {
+			// beyond a supervisor's authority: the senior writes the
+			// referral to the manager
+			t.stage = stManager
+			s.out.Flow.ManagerApprovals++
+			return expMinutes(s.rng, 3, 5, 30), nil
+		}
+		if err := s.approvals.approve(at, m, a.name, fsm.RoleSupervisor); err != nil {
+			return 0, err
+		}
+		if _, err := m.FireAt(ctx, at, fsm.ComplaintHandle, by(a.name, "refund approved as supervisor")); err != nil {
 			return 0, err
 		}
 		t.stage = stHandling
@@ -179,7 +193,11 @@ func (s *sim) afterWork(ctx context.Context, a *agent, t *ticket, at time.Time) 
 				}
 			}
 		}
-		if t.amount > approvalLimit {
+		need, err := s.approvals.needs(m)
+		if err != nil {
+			return 0, err
+		}
+		if need != "" {
 			if m.Tier() < fsm.TierSeniorStaff {
 				if _, err := m.EscalateAt(at, by(a.name, "refund above the front-line limit")); err != nil {
 					return 0, err
@@ -194,6 +212,17 @@ func (s *sim) afterWork(ctx context.Context, a *agent, t *ticket, at time.Time) 
 		}
 		t.stage = stHandling
 		return expMinutes(s.rng, 6, 12, 90), nil
+	case stManager:
+		// the manager decides within working hours; the case then goes
+		// back to the senior
+		s.after(s.cal.Add(at, s.minutes(20, 240)), func(at time.Time) error {
+			if err := s.approvals.approve(at, m, deskManager, fsm.RoleManager); err != nil {
+				return err
+			}
+			t.stage = stApproved
+			return s.enqueue(context.Background(), t, at)
+		})
+		return 0, nil
 	case stHandling:
 		if _, err := m.FireAt(ctx, at, fsm.ComplaintFeedBack, by(a.name, "solution explained to the customer")); err != nil {
 			return 0, err

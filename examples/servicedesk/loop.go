@@ -38,9 +38,10 @@ func (s *sim) scheduleVisit(t *ticket, at time.Time) error {
 	rc := feedback.ResolvedComplaint{
 		ID: "V-" + t.id, ComplaintID: t.id, Customer: fmt.Sprintf("cust-%05d", t.n), Category: t.category,
 	}
+	ap, approved := t.m.Approval()
 	switch {
-	case t.amount > approvalLimit:
-		rc.HighRisk, rc.RiskReason = true, fmt.Sprintf("refund of %d", t.amount)
+	case approved:
+		rc.HighRisk, rc.RiskReason = true, fmt.Sprintf("refund of %d approved by %s", t.amount, ap.Approver)
 	case t.reworked:
 		rc.HighRisk, rc.RiskReason = true, "not satisfied with the first handling"
 	}

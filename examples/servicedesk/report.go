@@ -40,8 +40,8 @@ func writeText(w io.Writer, r *Result) error {
 	p.f("arrivals %d: %d tickets, %d complaints (%d about the faulty batch); closed %d, open at the end %d\n",
 		arrivals, arrivals-complaints, complaints, surge, r.Closed, r.OpenAtEnd)
 	fl := r.Flow
-	p.f("tickets: %d waited on the customer, %d escalated to a senior, %d reopened; complaints: %d refunds approved at tier 2, %d sent to the task force at tier 3, %d reworked; %d transfers, %d cases back with their owner\n",
-		fl.WaitedOnCustomer, fl.EscalatedTickets, fl.Reopened, fl.Approvals, fl.TaskForce, fl.Reworked, fl.Transfers, fl.BackToOwner)
+	p.f("tickets: %d waited on the customer, %d escalated to a senior, %d reopened; complaints: %d refunds approved at tier 2 (%d by the manager), %d sent to the task force at tier 3, %d reworked; %d transfers, %d cases back with their owner\n",
+		fl.WaitedOnCustomer, fl.EscalatedTickets, fl.Reopened, fl.Approvals, fl.ManagerApprovals, fl.TaskForce, fl.Reworked, fl.Transfers, fl.BackToOwner)
 	p.f("%-10s %-3s %8s %10s %8s %9s %9s\n", "date", "day", "arrivals", "complaints", "FR in %", "SLA warn", "backlog")
 	for _, d := range r.Days {
 		att := "-"
@@ -63,6 +63,8 @@ func writeText(w io.Writer, r *Result) error {
 		warn, breach, remind = warn+d.SLAWarnings, breach+d.SLABreaches, remind+d.SLAReminders
 	}
 	p.f("SLA clock events: %d warnings, %d breaches, %d overdue reminders\n", warn, breach, remind)
+
+	writeApprovals(p, r, ts)
 
 	p.section("Warnings")
 	if len(r.Warnings) == 0 {
@@ -241,41 +243,52 @@ func writeText(w io.Writer, r *Result) error {
 		p.f("no complaint went through approval and rework this time\n")
 	}
 	if sc := r.SampleComplaint; sc != nil {
-		p.f("%s: tier %d, owner %s, first responder %s, amount %d\n", sc.ID, sc.Tier, sc.Owner, sc.FirstResponder, sc.Amount)
-		type step struct {
-			at   time.Time
-			text string
-		}
-		var steps []step
-		for _, tr := range sc.Transfers {
-			what := fmt.Sprintf("%-12s %s -> %s: %s", "transfer", tr.From, tr.To, tr.Reason)
-			if tr.From == "" {
-				what = fmt.Sprintf("%-12s %s: %s", "assign", tr.To, tr.Reason)
-			}
-			steps = append(steps, step{tr.At, what})
-		}
-		if a := sc.Approval; a != nil {
-			steps = append(steps, step{a.At, fmt.Sprintf("%-12s by %s: %s", "approve", a.Approver, a.Reason)})
-		}
-		marked := map[string]int{}
-		for _, m := range sc.Marks {
-			marked[m.Checklist]++
-			if marked[m.Checklist] == len(checklistItems[m.Checklist]) {
-				steps = append(steps, step{m.At, fmt.Sprintf("%-12s %s complete by %s", "checklist", m.Checklist, m.Actor)})
-			}
-		}
-		for _, e := range sc.Escalations {
-			steps = append(steps, step{e.At, fmt.Sprintf("%-12s tier %d -> %d by %s: %s", "escalate", e.From, e.To, e.Actor, e.Reason)})
-		}
-		for _, h := range sc.History {
-			steps = append(steps, step{h.At, fmt.Sprintf("%-12s %-13s -> %-13s by %s: %s", h.Event, h.From, h.To, h.Actor, h.Reason)})
-		}
-		slices.SortStableFunc(steps, func(a, b step) int { return a.at.Compare(b.at) })
-		for _, st := range steps {
-			p.f("  %s  %s\n", ts(st.at), st.text)
-		}
+		writePath(p, sc, ts)
 	}
 	return p.err
+}
+
+// writePath writes a complaint's path: its assignments and transfers,
+// approvals, completed checklists, escalations and transitions in time
+// order (steps of one instant in the order the desk takes them).
+func writePath(p *printer, sc *fsm.Snapshot, ts func(time.Time) string) {
+	p.f("%s: tier %d, owner %s, first responder %s, amount %d\n", sc.ID, sc.Tier, sc.Owner, sc.FirstResponder, sc.Amount)
+	type step struct {
+		at   time.Time
+		text string
+	}
+	var steps []step
+	marked := map[string]int{}
+	for _, m := range sc.Marks {
+		marked[m.Checklist]++
+		if marked[m.Checklist] == len(checklistItems[m.Checklist]) {
+			steps = append(steps, step{m.At, fmt.Sprintf("%-12s %s complete by %s", "checklist", m.Checklist, m.Actor)})
+		}
+	}
+	for _, e := range sc.Escalations {
+		steps = append(steps, step{e.At, fmt.Sprintf("%-12s tier %d -> %d by %s: %s", "escalate", e.From, e.To, e.Actor, e.Reason)})
+	}
+	for _, tr := range sc.Transfers {
+		what := fmt.Sprintf("%-12s %s -> %s: %s", "transfer", tr.From, tr.To, tr.Reason)
+		if tr.From == "" {
+			what = fmt.Sprintf("%-12s %s: %s", "assign", tr.To, tr.Reason)
+		}
+		steps = append(steps, step{tr.At, what})
+	}
+	approvals := sc.ReplacedApprovals
+	if sc.Approval != nil {
+		approvals = append(slices.Clone(approvals), *sc.Approval)
+	}
+	for _, a := range approvals {
+		steps = append(steps, step{a.At, fmt.Sprintf("%-12s by %s as %s: %s", "approve", a.Approver, a.Role, a.Reason)})
+	}
+	for _, h := range sc.History {
+		steps = append(steps, step{h.At, fmt.Sprintf("%-12s %-13s -> %-13s by %s: %s", h.Event, h.From, h.To, h.Actor, h.Reason)})
+	}
+	slices.SortStableFunc(steps, func(a, b step) int { return a.at.Compare(b.at) })
+	for _, st := range steps {
+		p.f("  %s  %s\n", ts(st.at), st.text)
+	}
 }
 
 // checklistItems are the items of the complaint preset's checklists.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/sqkit/sqkit/emergency"
@@ -43,6 +44,7 @@ type Result struct {
 	PDCA              []feedback.Cycle         `json:"pdca"`
 	Review            *feedback.Review         `json:"pdca_review,omitempty"`
 	SampleComplaint   *fsm.Snapshot            `json:"sample_complaint,omitempty"`
+	Approvals         ApprovalSummary          `json:"approvals"`
 	Agents            []AgentSummary           `json:"agents"`
 	Statements        []incentive.Statement    `json:"statements"`
 	Ranking           []incentive.Ranked       `json:"ranking"`
@@ -93,7 +95,8 @@ type Flow struct {
 	WaitedOnCustomer int `json:"waited_on_customer"` // tickets paused while the customer answered
 	EscalatedTickets int `json:"escalated_tickets"`  // tickets escalated to a senior agent
 	Reopened         int `json:"reopened"`           // tickets reopened by the customer
-	Approvals        int `json:"approvals"`          // complaints whose refund a team lead approved (tier 2)
+	Approvals        int `json:"approvals"`          // complaints whose refund needed an approval (tier 2)
+	ManagerApprovals int `json:"manager_approvals"`  // of those, beyond a supervisor's limit: the manager approved
 	TaskForce        int `json:"task_force"`         // complaints sent to the special task force (tier 3)
 	Reworked         int `json:"reworked"`           // complaints handled again after the customer's feedback
 	Transfers        int `json:"transfers"`          // hand-overs to another agent
@@ -190,16 +193,25 @@ func (s *sim) finish() (*Result, error) {
 		}
 		r.Review = &rev
 	}
-	ids := make([]string, 0, len(s.tickets))
-	for id, t := range s.tickets {
+	cases := s.cases()
+	for _, t := range cases {
 		if !t.m.IsTerminal() && t.m.State() != fsm.TicketClosed {
 			r.OpenAtEnd++
 		}
-		ids = append(ids, id)
 	}
-	slices.Sort(ids)
-	for _, id := range ids { // a complaint that went through approval and rework
-		t := s.tickets[id]
+	complaints := func(yield func(*fsm.Machine) bool) {
+		for _, t := range cases {
+			if t.complaint && !yield(t.m) {
+				return
+			}
+		}
+	}
+	audit, err := s.approvals.audit(s.start, s.end, complaints)
+	if err != nil {
+		return nil, err
+	}
+	r.Approvals = ApprovalSummary{Matrix: s.approvals.auth.Matrix(), Audit: audit}
+	for _, t := range cases { // a complaint that went through approval and rework
 		if t.complaint && t.m.IsTerminal() && len(t.m.Escalations()) > 0 && t.reworked {
 			snap := t.m.Snapshot()
 			r.SampleComplaint = &snap
@@ -211,4 +223,14 @@ func (s *sim) finish() (*Result, error) {
 	}
 	inZone(r, s.loc)
 	return r, nil
+}
+
+// cases returns every case of the run in the order of its id.
+func (s *sim) cases() []*ticket {
+	out := make([]*ticket, 0, len(s.tickets))
+	for _, t := range s.tickets {
+		out = append(out, t)
+	}
+	slices.SortFunc(out, func(a, b *ticket) int { return strings.Compare(a.id, b.id) })
+	return out
 }

@@ -240,7 +240,7 @@ func (s *sim) item(t *ticket, at time.Time) workforce.Item {
 		attrs["type"] = "complaint"
 		attrs["category"] = t.category
 	}
-	if t.stage == stTier2 || t.stage == stApproval {
+	if t.stage == stTier2 || t.stage == stApproval || t.stage == stApproved {
 		attrs["tier"] = "senior"
 	}
 	return workforce.Item{ID: t.id, Priority: t.rank(), Created: at, Attributes: attrs, Team: t.team,

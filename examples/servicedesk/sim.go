@@ -125,6 +125,7 @@ type sim struct {
 
 	ticketDef    *fsm.Definition
 	complaintDef *fsm.Definition
+	approvals    *approvals // the refund authority, the complaint definition and the audit
 
 	board       *emergency.Board
 	obligations *emergency.Obligations

@@ -223,14 +223,18 @@ func (s *sim) drawAmount(cause string) int64 {
 	return int64(math.Min(50+s.rng.ExpFloat64()*mean, 30000))
 }
 
-// complaintArrived classifies the complaint, counts it for the warning
-// rules and signals a mass complaint when a team's day gets out of hand.
-func (s *sim) complaintArrived(t *ticket, at time.Time) error {
-	res := s.classifier.Classify(t.text)
-	t.category = res.Category
+// classify files the complaint under the cause the classifier finds in
+// its text.
+func (s *sim) classify(t *ticket) {
+	t.category = s.classifier.Classify(t.text).Category
 	if t.category == "" {
 		t.category = feedback.CategoryUncategorised
 	}
+}
+
+// complaintArrived counts the classified complaint for the warning rules
+// and signals a mass complaint when a team's day gets out of hand.
+func (s *sim) complaintArrived(t *ticket, at time.Time) error {
 	if err := s.tally.Add(at, t.category); err != nil {
 		return err
 	}

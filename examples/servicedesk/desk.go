@@ -133,6 +133,7 @@ type ticket struct {
 	resolvedBy    *agent
 	frBreached    bool
 	resBreached   bool
+	bot           bool // the chat bot took it first
 	waited        bool
 	escalated     bool
 	reopened      bool
@@ -207,6 +208,9 @@ func (s *sim) arrive(ctx context.Context, t *ticket, at time.Time) error {
 		if err := s.complaintArrived(t, at); err != nil {
 			return err
 		}
+	}
+	if s.toBot(t) {
+		return s.botSession(ctx, t, at)
 	}
 	return s.enqueue(ctx, t, at)
 }

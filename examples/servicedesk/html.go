@@ -391,6 +391,9 @@ svg text.axis { font-size: 11px; fill: #495057; } svg text.title { font-size: 12
 {{end}}</table></div>
 {{else}}<p>No incident was declared.</p>
 {{end}}
+<h2 id="chat-bot">Chat bot</h2>
+<ul>{{range .BotLines}}<li>{{.}}</li>{{end}}</ul>
+
 <h2 id="statements">Statements</h2>
 <p>Plan desk-monthly, rules hash <code>{{.R.RulesHash}}</code>, payout {{.R.Payout}}.</p>
 <div class="scroll"><table><tr><th>rank</th><th>agent</th><th>score</th><th>grade</th><th>total</th><th></th></tr>
@@ -473,6 +476,7 @@ func renderHTML(r *Result) ([]byte, error) {
 		"Zone":   fmt.Sprintf("%s (UTC%s)", r.Location, r.Start.In(loc).Format("-07:00")),
 		"Volume": volumeChart(r), "Attainment": attainmentChart(r), "Levels": levelChart(r), "Staffing": staffingChart(r),
 		"Warnings": rows, "Text": text.String(), "Authority": authorityLines(r),
+		"BotLines": botLines(r),
 	})
 	return out.Bytes(), err
 }

@@ -32,7 +32,8 @@ const (
 	stApproved                   // the manager approved the refund; back to the senior to handle
 )
 
-// respond stops the first-response clock: the agent's first answer.
+// respond stops the first-response clock: the first answer, by agent a
+// (nil: the bot).
 func (s *sim) respond(t *ticket, a *agent, at time.Time) error {
 	met, err := s.tracker.StopAt(at, t.key(sla.FirstResponse))
 	if err != nil {
@@ -40,10 +41,34 @@ func (s *sim) respond(t *ticket, a *agent, at time.Time) error {
 	}
 	t.firstResponse, t.firstBy = at, a
 	if met {
-		a.stats.FRMet++
 		s.countFR(t, at, true)
+	}
+	if a == nil {
+		return nil
+	}
+	if met {
+		a.stats.FRMet++
 	} else {
 		a.stats.FRBreached++
+	}
+	return nil
+}
+
+// resolved stops the resolution clock of a ticket solved by a (nil: the
+// bot) and schedules its closing, or now and then the customer reopening
+// it.
+func (s *sim) resolved(t *ticket, a *agent, at time.Time) error {
+	if _, err := s.tracker.StopAt(at, t.key(sla.Resolution)); err != nil {
+		return err
+	}
+	t.resolvedAt, t.resolvedBy = at, a
+	if a != nil {
+		a.stats.Resolved++
+	}
+	if !t.reopened && s.rng.Float64() < 0.05 {
+		s.schedule(&event{at: at.Add(expMinutes(s.rng, 30, 360, 20*60)), kind: evReopen, t: t})
+	} else {
+		s.schedule(&event{at: at.Add(24 * time.Hour), kind: evClose, t: t})
 	}
 	return nil
 }
@@ -68,7 +93,7 @@ var resumeWork = map[stage]struct {
 func (s *sim) pickUp(ctx context.Context, a *agent, t *ticket, asg workforce.Assignment) (time.Duration, error) {
 	m, at := t.m, asg.At
 	if w, ok := resumeWork[t.stage]; ok {
-		if err := s.own(t, asg, w.why); err != nil {
+		if err := s.own(ctx, t, asg, w.why, ""); err != nil {
 			return 0, err
 		}
 		if w.event != "" {
@@ -83,10 +108,13 @@ func (s *sim) pickUp(ctx context.Context, a *agent, t *ticket, asg workforce.Ass
 	}
 	switch t.stage {
 	case stNew:
-		if err := s.own(t, asg, "next in the "+t.team+" queue"); err != nil {
-			return 0, err
+		// the assignment and its event in one step; the bot's tickets
+		// are handed off to the agent
+		ev, why := fsm.TicketAssign, "next in the "+t.team+" queue"
+		if t.bot {
+			ev, why = fsm.TicketHandOff, "the customer asked for a person; "+why
 		}
-		if _, err := m.FireAt(ctx, at, fsm.TicketAssign, by("dispatcher", t.priority)); err != nil {
+		if err := s.own(ctx, t, asg, why, ev); err != nil {
 			return 0, err
 		}
 		if _, err := m.FireAt(ctx, at, fsm.TicketStart, by(a.name, "first reply sent")); err != nil {
@@ -97,7 +125,7 @@ func (s *sim) pickUp(ctx context.Context, a *agent, t *ticket, asg workforce.Ass
 		}
 		return expMinutes(s.rng, 3, 6, 60), nil
 	case stComplaint:
-		if err := s.own(t, asg, "complaint, "+t.category); err != nil {
+		if err := s.own(ctx, t, asg, "complaint, "+t.category, ""); err != nil {
 			return 0, err
 		}
 		if _, err := m.FireAt(ctx, at, fsm.ComplaintInvestigate, by(a.name, "complaint received")); err != nil {
@@ -112,7 +140,7 @@ func (s *sim) pickUp(ctx context.Context, a *agent, t *ticket, asg workforce.Ass
 		if err != nil {
 			return 0, err
 		}
-		if err := s.own(t, asg, fmt.Sprintf("refund of %d needs a %s", t.amount, need)); err != nil {
+		if err := s.own(ctx, t, asg, fmt.Sprintf("refund of %d needs a %s", t.amount, need), ""); err != nil {
 			return 0, err
 		}
 		if !s.approvals.covers(m, fsm.RoleSupervisor) {
@@ -167,17 +195,7 @@ func (s *sim) afterWork(ctx context.Context, a *agent, t *ticket, at time.Time) 
 		if _, err := m.FireAt(ctx, at, fsm.TicketResolve, by(a.name, "solution given")); err != nil {
 			return 0, err
 		}
-		if _, err := s.tracker.StopAt(at, t.key(sla.Resolution)); err != nil {
-			return 0, err
-		}
-		t.resolvedAt, t.resolvedBy = at, a
-		a.stats.Resolved++
-		if !t.reopened && s.rng.Float64() < 0.05 {
-			s.schedule(&event{at: at.Add(expMinutes(s.rng, 30, 360, 20*60)), kind: evReopen, t: t})
-		} else {
-			s.schedule(&event{at: at.Add(24 * time.Hour), kind: evClose, t: t})
-		}
-		return 0, nil
+		return 0, s.resolved(t, a, at)
 	case stComplaint:
 		for _, item := range []string{fsm.ItemCustomerIdentity, fsm.ItemOrderInformation, fsm.ItemProblemDescription} {
 			if _, err := m.MarkAt(at, fsm.ThreeVerifications, item, by(a.name, "")); err != nil {

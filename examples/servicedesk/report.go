@@ -170,6 +170,9 @@ func writeText(w io.Writer, r *Result) error {
 		}
 	}
 
+	p.section("Chat bot")
+	p.lines(botLines(r))
+
 	p.section("PDCA")
 	if len(r.PDCA) == 0 {
 		p.f("no improvement cycle was opened (no complaint warning, and the run is shorter than two weeks)\n")
@@ -372,3 +375,10 @@ func (p *printer) f(format string, args ...any) {
 }
 
 func (p *printer) section(title string) { p.f("\n== %s ==\n", title) }
+
+// lines writes each line.
+func (p *printer) lines(ls []string) {
+	for _, l := range ls {
+		p.f("%s\n", l)
+	}
+}

@@ -45,6 +45,7 @@ type Result struct {
 	Review            *feedback.Review         `json:"pdca_review,omitempty"`
 	SampleComplaint   *fsm.Snapshot            `json:"sample_complaint,omitempty"`
 	Approvals         ApprovalSummary          `json:"approvals"`
+	Bot               BotSummary               `json:"bot"`
 	Agents            []AgentSummary           `json:"agents"`
 	Statements        []incentive.Statement    `json:"statements"`
 	Ranking           []incentive.Ranked       `json:"ranking"`
@@ -211,6 +212,7 @@ func (s *sim) finish() (*Result, error) {
 		return nil, err
 	}
 	r.Approvals = ApprovalSummary{Matrix: s.approvals.auth.Matrix(), Audit: audit}
+	r.Bot = s.botSummary(cases)
 	for _, t := range cases { // a complaint that went through approval and rework
 		if t.complaint && t.m.IsTerminal() && len(t.m.Escalations()) > 0 && t.reworked {
 			snap := t.m.Snapshot()

@@ -290,13 +290,22 @@ func (s *sim) dispatch(ctx context.Context, at time.Time) error {
 }
 
 // own keeps the case's machine in step with the dispatcher: its first
-// assignment makes the agent owner and first responder, a transfer
-// records the hand-over with why and the dispatcher's reason (the first
-// responder stays accountable), and a case back with its owner changes
-// nothing. It is the one place the desk changes an owner.
-func (s *sim) own(t *ticket, asg workforce.Assignment, why string) error {
+// assignment makes the agent owner and first responder (with ev, the
+// lifecycle's event of the assignment, fired in the same step: the
+// dispatcher's assignment or the bot's hand-off), a transfer records the
+// hand-over with why and the dispatcher's reason (the first responder stays
+// accountable), and a case back with its owner changes nothing. It is the
+// one place the desk changes an owner.
+func (s *sim) own(ctx context.Context, t *ticket, asg workforce.Assignment, why string, ev fsm.Event) error {
 	by := fsm.By{Actor: "dispatcher", Reason: why + " (" + asg.Reason.String() + ")"}
 	switch {
+	case asg.IsFirst() && ev == fsm.TicketHandOff:
+		t.firstOwner = asg.Agent
+		return s.bot.handOff(ctx, t.m, asg.At, asg.Agent, by)
+	case asg.IsFirst() && ev != "":
+		t.firstOwner = asg.Agent
+		_, _, err := t.m.FireAssignAt(ctx, asg.At, ev, asg.Agent, by)
+		return err
 	case asg.IsFirst():
 		t.firstOwner = asg.Agent
 		_, err := t.m.AssignAt(asg.At, asg.Agent, by)

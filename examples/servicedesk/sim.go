@@ -126,6 +126,7 @@ type sim struct {
 	ticketDef    *fsm.Definition
 	complaintDef *fsm.Definition
 	approvals    *approvals // the refund authority, the complaint definition and the audit
+	bot          chatBot    // the chat bot that takes a share of chat tickets first
 
 	board       *emergency.Board
 	obligations *emergency.Obligations

@@ -82,7 +82,7 @@ func TestReportSections(t *testing.T) {
 }
 
 // reportSections are the headings of the terminal report, in order.
-var reportSections = []string{"Volume", "SLA attainment per priority", "Approvals", "Warnings", "Incident", "Feedback", "PDCA", "Statements", "A complaint's path"}
+var reportSections = []string{"Volume", "SLA attainment per priority", "Approvals", "Warnings", "Incident", "Feedback", "Chat bot", "PDCA", "Statements", "A complaint's path"}
 
 func TestSimulationAddsUp(t *testing.T) {
 	cfg := small()

@@ -104,6 +104,7 @@ func (s *sim) setupWatch() error {
 	if s.daily, err = feedback.NewAggregator(feedback.Day, s.loc, feedback.Config{}); err != nil {
 		return err
 	}
+	s.bot = chatBot{sessions: s.daily}
 	if s.complaints, err = feedback.NewAggregator(feedback.Day, s.loc, feedback.Config{}); err != nil {
 		return err
 	}

@@ -373,6 +373,12 @@ svg text.axis { font-size: 11px; fill: #495057; } svg text.title { font-size: 12
 {{range .SLA}}<tr><td>{{.Metric}}</td><td>{{.Priority}}</td><td>{{.Target}}</td><td class="n">{{.Met}}</td><td class="n">{{.Breached}}</td><td class="n">{{.InProgress}}</td><td class="n">{{printf "%.1f %%" .PercentMet}}</td></tr>
 {{end}}</table></div>
 
+<h2 id="process-times">Process times</h2>
+{{range .Times}}<p>{{range .Lines}}{{.}}<br>{{end}}</p>
+<div class="scroll"><table><tr><th>state</th><th>entries</th><th>again</th><th>measured</th><th>p50</th><th>p90</th><th>max</th><th>share</th><th></th></tr>
+{{range .Rows}}<tr><td>{{.State}}</td><td class="n">{{.Entries}}</td><td class="n">{{.Reentries}}</td><td class="n">{{.Stays}}</td><td class="n">{{.P50}}</td><td class="n">{{.P90}}</td><td class="n">{{.Max}}</td><td class="n">{{.Share}}</td><td>{{.Flags}}</td></tr>
+{{end}}</table></div>
+{{end}}
 <h2 id="approvals">Approvals</h2>
 <p>Refund authority (yuan): {{range $i, $r := .Authority}}{{if $i}}; {{end}}{{$r}}{{end}}. Audit of {{len .R.Approvals.Audit.Approvals}} approvals against it:</p>
 <div class="scroll"><table><tr><th>approver</th><th>count</th><th>total</th><th>largest</th><th>beyond authority</th></tr>
@@ -476,7 +482,7 @@ func renderHTML(r *Result) ([]byte, error) {
 		"Zone":   fmt.Sprintf("%s (UTC%s)", r.Location, r.Start.In(loc).Format("-07:00")),
 		"Volume": volumeChart(r), "Attainment": attainmentChart(r), "Levels": levelChart(r), "Staffing": staffingChart(r),
 		"Warnings": rows, "Text": text.String(), "Authority": authorityLines(r),
-		"BotLines": botLines(r),
+		"BotLines": botLines(r), "Times": timeBlocks(r),
 	})
 	return out.Bytes(), err
 }

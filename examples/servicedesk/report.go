@@ -64,6 +64,7 @@ func writeText(w io.Writer, r *Result) error {
 	}
 	p.f("SLA clock events: %d warnings, %d breaches, %d overdue reminders\n", warn, breach, remind)
 
+	writeTimes(p, r)
 	writeApprovals(p, r, ts)
 
 	p.section("Warnings")

@@ -151,3 +151,34 @@ document.getElementById("f").addEventListener("load", () => {
 		assert.Equal(t, "4", m[3], "the charts render at %d px", width)
 	}
 }
+
+// The sections on the SDK's service-quality capabilities say the same in
+// the terminal report and in report.html, computed from the decoded
+// data.json: every line, and every row of their tables.
+func TestCapabilitySectionsAgree(t *testing.T) {
+	_, text, page, data := writeReport(t, reportArgs...)
+	var res Result
+	require.NoError(t, json.Unmarshal(data, &res))
+	html := string(page)
+	var lines []string
+	lines = append(lines, botLines(&res)...)
+	lines = append(lines, authorityLines(&res)...)
+	for _, b := range timeBlocks(&res) {
+		lines = append(lines, b.Lines...)
+		require.NotEmpty(t, b.Rows)
+		for _, row := range b.Rows {
+			assert.Contains(t, string(text), fmt.Sprintf("  %-20s %7d %7d %9d %9s %9s %9s %7s", row.State, row.Entries, row.Reentries, row.Stays, row.P50, row.P90, row.Max, row.Share))
+			assert.Contains(t, html, fmt.Sprintf(`<tr><td>%s</td><td class="n">%d</td><td class="n">%d</td><td class="n">%d</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s</td>`,
+				row.State, row.Entries, row.Reentries, row.Stays, row.P50, row.P90, row.Max, template.HTMLEscapeString(row.Share)))
+		}
+	}
+	for _, s := range res.Approvals.Audit.Approvers {
+		assert.Contains(t, string(text), fmt.Sprintf("%-16s %6d %12d %9d %7d", s.Approver, s.Count, s.Total, s.Largest, s.Beyond))
+		assert.Contains(t, html, fmt.Sprintf(`<tr><td>%s</td><td class="n">%d</td><td class="n">%d</td><td class="n">%d</td><td class="n">%d</td></tr>`, s.Approver, s.Count, s.Total, s.Largest, s.Beyond))
+	}
+	require.NotEmpty(t, lines)
+	for _, l := range lines {
+		assert.Contains(t, string(text), l)
+		assert.Contains(t, html, template.HTMLEscapeString(l))
+	}
+}

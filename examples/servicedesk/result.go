@@ -44,6 +44,7 @@ type Result struct {
 	PDCA              []feedback.Cycle         `json:"pdca"`
 	Review            *feedback.Review         `json:"pdca_review,omitempty"`
 	SampleComplaint   *fsm.Snapshot            `json:"sample_complaint,omitempty"`
+	ProcessTimes      []fsm.TimeReport         `json:"process_times"`
 	Approvals         ApprovalSummary          `json:"approvals"`
 	Bot               BotSummary               `json:"bot"`
 	Agents            []AgentSummary           `json:"agents"`
@@ -213,6 +214,9 @@ func (s *sim) finish() (*Result, error) {
 	}
 	r.Approvals = ApprovalSummary{Matrix: s.approvals.auth.Matrix(), Audit: audit}
 	r.Bot = s.botSummary(cases)
+	if r.ProcessTimes, err = s.analyseTimes(cases); err != nil {
+		return nil, err
+	}
 	for _, t := range cases { // a complaint that went through approval and rework
 		if t.complaint && t.m.IsTerminal() && len(t.m.Escalations()) > 0 && t.reworked {
 			snap := t.m.Snapshot()

@@ -154,12 +154,15 @@ func botLines(r *Result) []string {
 	}
 }
 
-// dims are the dimensions of t's feedback: its team and channel, and the
-// agent who solved it (the bot's work has none).
+// dims are the dimensions of t's feedback: its team and channel, and who
+// solved it: an agent, or the bot.
 func (t *ticket) dims() feedback.Dimensions {
 	d := feedback.Dimensions{Team: t.team, Channel: t.channel}
-	if t.resolvedBy != nil {
+	switch {
+	case t.resolvedBy != nil:
 		d.Agent = t.resolvedBy.name
+	case t.bot && !t.resolvedAt.IsZero():
+		d.Agent = botActor
 	}
 	return d
 }

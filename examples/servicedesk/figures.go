@@ -42,7 +42,7 @@ func keyFigures(r *Result) []keyFigure {
 		v, iv := figureText(f)
 		out = append(out, keyFigure{Name: name, Value: v, Interval: iv, Note: fmt.Sprintf("%s; n=%d", note, f.N)})
 	}
-	add("CSAT", fb.CSAT, "share of 4-5 answers on 1-5")
+	add("CSAT", r.question(feedback.QuestionOverall).CSAT, "overall satisfaction: share of 4-5 answers on 1-5")
 	add("NPS", fb.NPS, "promoters minus detractors")
 	add("FCR", fb.FCR, "closed cases solved at first contact")
 	add("AHT", fb.AHT, "agent time per closed case")
@@ -50,22 +50,25 @@ func keyFigures(r *Result) []keyFigure {
 	add("Cycle time", fb.CycleTime, "arrival to solution")
 	add("Complaint rate", r.ComplaintRate, "complaints per 1,000 orders")
 
-	var met, decided int64
-	for _, a := range r.Attainment {
-		if a.Metric == sla.FirstResponse {
-			met, decided = met+int64(a.Met), decided+int64(a.Met+a.Breached)
-		}
-	}
+	met, decided := attained(r.Attainment, sla.FirstResponse)
 	out = append(out, shareFigure("First responses in target", met, decided, "first-response clocks met"))
-	var vmet, vdecided int64
-	for _, a := range r.ReturnVisits.Attainment {
-		vmet, vdecided = vmet+int64(a.Met), vdecided+int64(a.Met+a.Breached)
-	}
+	vmet, vdecided := attained(r.ReturnVisits.Attainment, "")
 	rv := r.ReturnVisits
 	out = append(out, shareFigure("Return visits in 48 h", vmet, vdecided,
 		fmt.Sprintf("%d made, %d satisfied, %d recurred", rv.Made, rv.Satisfied, rv.Recurred)))
 	out = append(out, pdcaFigure(r), milestoneFigure(r), staffingFigure(r))
 	return out
+}
+
+// attained counts the clocks of metric m (every metric when empty) that
+// met their target, of those decided (met or breached).
+func attained(att []sla.Attainment, m sla.Metric) (met, decided int64) {
+	for _, a := range att {
+		if m == "" || a.Metric == m {
+			met, decided = met+int64(a.Met), decided+int64(a.Met+a.Breached)
+		}
+	}
+	return met, decided
 }
 
 // shareFigure is hits of n as a percentage with its Wilson interval.
@@ -139,7 +142,28 @@ func staffingFigure(r *Result) keyFigure {
 // figureText formats a feedback figure for people: minutes or hours, not
 // seconds; its 95 % interval in the same unit.
 func figureText(f feedback.Figure) (value, interval string) {
-	unit, scale, digits := "", 1.0, 1
+	unit, scale, digits := figureUnit(f)
+	value = fmt.Sprintf("%.*f%s", digits, f.Value/scale, unit)
+	interval = intervalText(f)
+	if f.Insufficient {
+		value += " (too few samples)"
+	}
+	return value, interval
+}
+
+// intervalText is a figure's interval in its unit ("" without a sample).
+func intervalText(f feedback.Figure) string {
+	if f.N == 0 {
+		return ""
+	}
+	unit, scale, digits := figureUnit(f)
+	return fmt.Sprintf("%.*f-%.*f%s", digits, f.Lower/scale, digits, f.Upper/scale, unit)
+}
+
+// figureUnit is the unit a figure is shown in (with its leading space),
+// the scale from the figure's unit to it and the decimals shown.
+func figureUnit(f feedback.Figure) (unit string, scale float64, digits int) {
+	unit, scale, digits = "", 1.0, 1
 	switch f.Unit {
 	case feedback.UnitPercent:
 		unit = " %"
@@ -151,15 +175,7 @@ func figureText(f feedback.Figure) (value, interval string) {
 			unit, scale = " h", 3600
 		}
 	}
-	num := func(v float64) string { return fmt.Sprintf("%.*f", digits, v/scale) }
-	value = num(f.Value) + unit
-	if f.N > 0 {
-		interval = num(f.Lower) + "-" + num(f.Upper) + unit
-	}
-	if f.Insufficient {
-		value += " (too few samples)"
-	}
-	return value, interval
+	return unit, scale, digits
 }
 
 // minutes formats a duration for people: "20 min", "13.8 min", "2 h",

@@ -400,6 +400,18 @@ svg text.axis { font-size: 11px; fill: #495057; } svg text.title { font-size: 12
 <h2 id="chat-bot">Chat bot</h2>
 <ul>{{range .BotLines}}<li>{{.}}</li>{{end}}</ul>
 
+<h2 id="targets">Targets</h2>
+<p>The month against the seeds' targets and the desk's own; "excludes": the 95 % interval excludes the target (* fewer than 30 samples).</p>
+<div class="scroll"><table><tr><th>target</th><th>actual</th><th>95 % interval</th><th>target</th><th>gap</th><th>excludes</th><th>verdict</th></tr>
+{{range .Targets}}<tr><td>{{.Name}}</td><td class="n">{{.Actual}}</td><td class="n">{{.Interval}}</td><td class="n">{{.Target}}</td><td class="n">{{.Gap}}</td><td>{{.Excludes}}</td><td>{{.Verdict}}</td></tr>
+{{end}}</table></div>
+
+<h2 id="feedback-by-team-and-channel">Feedback by team and channel</h2>
+<ul>{{range .Questions}}<li>{{.}}</li>{{end}}</ul>
+<div class="scroll"><table><tr><th>team</th><th>channel</th><th>closed</th><th>FCR</th><th>AHT</th><th>ASA</th><th>CSAT</th><th>answered</th><th>bot</th><th>inspected</th><th>QA score</th></tr>
+{{range .Channels}}<tr><td>{{.Team}}</td><td>{{.Channel}}</td><td class="n">{{.Closed}}</td><td class="n">{{.FCR}}</td><td class="n">{{.AHT}}</td><td class="n">{{.ASA}}</td><td class="n">{{.CSAT}}</td><td class="n">{{.Response}}</td><td class="n">{{.Contain}}</td><td class="n">{{.Coverage}}</td><td class="n">{{.Score}}</td></tr>
+{{end}}</table></div>
+
 <h2 id="statements">Statements</h2>
 <p>Plan desk-monthly, rules hash <code>{{.R.RulesHash}}</code>, payout {{.R.Payout}}.</p>
 <div class="scroll"><table><tr><th>rank</th><th>agent</th><th>score</th><th>grade</th><th>total</th><th></th></tr>
@@ -483,6 +495,7 @@ func renderHTML(r *Result) ([]byte, error) {
 		"Volume": volumeChart(r), "Attainment": attainmentChart(r), "Levels": levelChart(r), "Staffing": staffingChart(r),
 		"Warnings": rows, "Text": text.String(), "Authority": authorityLines(r),
 		"BotLines": botLines(r), "Times": timeBlocks(r),
+		"Targets": targetRows(r), "Questions": questionLines(r), "Channels": channelRows(r),
 	})
 	return out.Bytes(), err
 }

@@ -91,6 +91,9 @@ func (s *sim) makeVisit(id string, t *ticket, by string, at time.Time) error {
 		return err
 	}
 	if r, ok := v.Response(); ok {
+		// the visit asks how the problem was solved
+		r.Dimensions = t.dims()
+		r.Question, r.Category = feedback.QuestionProblemResolution, t.category
 		if err := s.daily.AddResponse(r); err != nil {
 			return err
 		}

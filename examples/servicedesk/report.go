@@ -139,7 +139,7 @@ func writeText(w io.Writer, r *Result) error {
 	}
 
 	p.section("Feedback")
-	p.f("CSAT, NPS, FCR, AHT, ASA, cycle time and the complaint rate: see the key figures\n")
+	p.f("CSAT, NPS, FCR, AHT, ASA, cycle time and the complaint rate: see the key figures; every key figure against its target: see Targets\n")
 	cats := make([]string, 0, len(r.Categories))
 	for k := range r.Categories {
 		cats = append(cats, k)
@@ -150,6 +150,7 @@ func writeText(w io.Writer, r *Result) error {
 		parts = append(parts, fmt.Sprintf("%s %d", k, r.Categories[k]))
 	}
 	p.f("complaints by classified cause: %s\n", strings.Join(parts, ", "))
+	writeChannels(p, r)
 	if r.Classified > 0 {
 		p.f("classifier agrees with the simulated cause on %d of %d complaints (%.1f%%)\n",
 			r.ClassifiedAsDrawn, r.Classified, 100*float64(r.ClassifiedAsDrawn)/float64(r.Classified))
@@ -173,6 +174,8 @@ func writeText(w io.Writer, r *Result) error {
 
 	p.section("Chat bot")
 	p.lines(botLines(r))
+
+	writeTargets(p, r)
 
 	p.section("PDCA")
 	if len(r.PDCA) == 0 {

@@ -30,28 +30,39 @@ type Result struct {
 	Incidents        []emergency.Incident        `json:"incidents"`
 	IncidentEvents   []emergency.IncidentEvent   `json:"incident_events"`
 
-	Staffing          StaffingSummary          `json:"staffing"`
-	Flow              Flow                     `json:"flow"`
-	Closed            int                      `json:"closed"`
-	OpenAtEnd         int                      `json:"open_at_end"`
-	Feedback          feedback.Report          `json:"feedback"`
-	ComplaintRate     feedback.Figure          `json:"complaint_rate"`
-	Categories        map[string]int64         `json:"complaint_categories"`
-	Classified        int                      `json:"classified"`
-	ClassifiedAsDrawn int                      `json:"classified_as_drawn"`
-	ReturnVisits      VisitSummary             `json:"return_visits"`
-	Rectifications    []feedback.Rectification `json:"rectifications"`
-	PDCA              []feedback.Cycle         `json:"pdca"`
-	Review            *feedback.Review         `json:"pdca_review,omitempty"`
-	SampleComplaint   *fsm.Snapshot            `json:"sample_complaint,omitempty"`
-	ProcessTimes      []fsm.TimeReport         `json:"process_times"`
-	Approvals         ApprovalSummary          `json:"approvals"`
-	Bot               BotSummary               `json:"bot"`
-	Agents            []AgentSummary           `json:"agents"`
-	Statements        []incentive.Statement    `json:"statements"`
-	Ranking           []incentive.Ranked       `json:"ranking"`
-	Payout            incentive.Money          `json:"payout"`
-	RulesHash         string                   `json:"rules_hash"`
+	Staffing  StaffingSummary `json:"staffing"`
+	Flow      Flow            `json:"flow"`
+	Closed    int             `json:"closed"`
+	OpenAtEnd int             `json:"open_at_end"`
+	// Feedback is the run's figures: the aggregator's totals, the
+	// complaint rate of the complaints at arrival, first responses in
+	// target as service_level, return visits in 48 h as compliance, and
+	// problems not back at the return visit as complaint_resolution.
+	Feedback feedback.Report `json:"feedback"`
+	// SurveyQuestions, TeamChannels and TeamChannelQuestions are the run's
+	// figures per slice: per survey question, per team and channel, and
+	// per team, channel and question.
+	SurveyQuestions      []feedback.SliceReport   `json:"survey_questions"`
+	TeamChannels         []feedback.SliceReport   `json:"team_channels"`
+	TeamChannelQuestions []feedback.SliceReport   `json:"team_channel_questions"`
+	Targets              []feedback.TargetGap     `json:"targets"`
+	ComplaintRate        feedback.Figure          `json:"complaint_rate"`
+	Categories           map[string]int64         `json:"complaint_categories"`
+	Classified           int                      `json:"classified"`
+	ClassifiedAsDrawn    int                      `json:"classified_as_drawn"`
+	ReturnVisits         VisitSummary             `json:"return_visits"`
+	Rectifications       []feedback.Rectification `json:"rectifications"`
+	PDCA                 []feedback.Cycle         `json:"pdca"`
+	Review               *feedback.Review         `json:"pdca_review,omitempty"`
+	SampleComplaint      *fsm.Snapshot            `json:"sample_complaint,omitempty"`
+	ProcessTimes         []fsm.TimeReport         `json:"process_times"`
+	Approvals            ApprovalSummary          `json:"approvals"`
+	Bot                  BotSummary               `json:"bot"`
+	Agents               []AgentSummary           `json:"agents"`
+	Statements           []incentive.Statement    `json:"statements"`
+	Ranking              []incentive.Ranked       `json:"ranking"`
+	Payout               incentive.Money          `json:"payout"`
+	RulesHash            string                   `json:"rules_hash"`
 }
 
 // DayStat is one simulated day.
@@ -170,7 +181,6 @@ func (s *sim) finish() (*Result, error) {
 	r := s.out
 	r.Location, r.Start, r.End = s.loc.String(), s.start, s.end
 	r.Attainment = s.tracker.AttainmentAt(s.end, "")
-	r.Feedback = s.daily.Total()
 	r.ComplaintRate = s.complaints.Total().ComplaintRate
 	r.Categories = map[string]int64{}
 	for _, w := range s.tally.All() {
@@ -182,6 +192,9 @@ func (s *sim) finish() (*Result, error) {
 	r.Rectifications = s.rects.List()
 	r.ReturnVisits = summariseVisits(s.visits.List(), s.end)
 	r.ReturnVisits.Attainment = s.visits.AttainmentAt(s.end)
+	if err := s.monthFigures(r); err != nil {
+		return nil, err
+	}
 	r.Obligations = s.obligations.List("")
 	r.Incidents = s.incidents.List()
 	if len(r.PDCA) > 0 {

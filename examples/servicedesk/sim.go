@@ -112,8 +112,12 @@ func (q *agenda) pop() *event   { return heap.Pop(q).(*event) }
 // sim holds one run: the random source, the packages' engines and the
 // desk's own bookkeeping.
 type sim struct {
-	cfg   Config
-	rng   *rand.Rand
+	cfg Config
+	rng *rand.Rand
+	// aux draws what the desk observes but the simulation does not act on
+	// (the survey's second question, inspectors' marks), so that observing
+	// more leaves the simulated month as it was
+	aux   *rand.Rand
 	clk   *clock.Mock
 	loc   *time.Location
 	start time.Time
@@ -184,6 +188,7 @@ func newSim(cfg Config) (*sim, error) {
 	s := &sim{
 		cfg:     cfg,
 		rng:     rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15)),
+		aux:     rand.New(rand.NewPCG(cfg.Seed^0x5851f42d4c957f2d, cfg.Seed+1)),
 		clk:     clock.NewMock(),
 		loc:     loc,
 		start:   simStart(loc),

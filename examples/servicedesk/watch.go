@@ -101,7 +101,7 @@ func (s *sim) setupWatch() error {
 	if s.classifier, err = feedback.NewClassifier(feedback.SeedRuleSet()); err != nil {
 		return err
 	}
-	if s.daily, err = feedback.NewAggregator(feedback.Day, s.loc, feedback.Config{}); err != nil {
+	if s.daily, err = feedback.NewAggregator(feedback.Day, s.loc, feedback.Config{Slicings: deskSlicings()}); err != nil {
 		return err
 	}
 	s.bot = chatBot{sessions: s.daily}
@@ -340,65 +340,6 @@ func (s *sim) onLevelChange(c emergency.Change) {
 		}
 	}
 	s.obligations.HandleChange(c)
-}
-
-// closed records a finished case in the feedback figures: the service
-// record, and the customer's survey answers when they answer one.
-func (s *sim) closed(t *ticket, at time.Time) error {
-	fcr := !t.waited && !t.escalated && !t.reopened && !t.reworked
-	rec := feedback.Record{
-		ID: t.id, At: at, FirstResponse: t.firstResponse.Sub(t.arrived), Handling: t.handling,
-		FCR: feedback.FlagOf(fcr), CycleTime: t.resolvedAt.Sub(t.arrived),
-	}
-	if err := s.daily.AddRecord(rec); err != nil {
-		return err
-	}
-	if a := t.resolvedBy; a != nil {
-		a.stats.FCRKnown++
-		if fcr {
-			a.stats.FCRYes++
-		}
-	}
-	happy := 0.9
-	for _, bad := range []struct {
-		hit  bool
-		cost float64
-	}{{t.frBreached, 0.2}, {t.resBreached, 0.2}, {t.reopened, 0.25}, {t.reworked, 0.25}, {t.waited, 0.05}, {t.escalated, 0.05}, {t.complaint, 0.15}} {
-		if bad.hit {
-			happy -= bad.cost
-		}
-	}
-	if s.rng.Float64() < 0.35 {
-		score := 1 + s.rng.IntN(3)
-		if s.rng.Float64() < happy {
-			score = 4 + s.rng.IntN(2)
-		}
-		if err := s.daily.AddResponse(feedback.Response{ID: t.id + "/csat", At: at, Kind: feedback.SurveyCSAT, Score: float64(score)}); err != nil {
-			return err
-		}
-		if a := t.resolvedBy; a != nil {
-			a.stats.CSATAnswers++
-			if score >= 4 {
-				a.stats.CSATHappy++
-			}
-		}
-	}
-	if s.rng.Float64() < 0.15 {
-		var score int
-		switch r := s.rng.Float64(); {
-		case r < happy*0.7:
-			score = 9 + s.rng.IntN(2)
-		case r < happy:
-			score = 7 + s.rng.IntN(2)
-		default:
-			score = s.rng.IntN(7)
-		}
-		if err := s.daily.AddResponse(feedback.Response{ID: t.id + "/nps", At: at, Kind: feedback.SurveyNPS, Score: float64(score)}); err != nil {
-			return err
-		}
-	}
-	s.out.Closed++
-	return nil
 }
 
 // dayEnd runs at local midnight after day d: orders, the warning rules'

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 
+	"github.com/sqkit/sqkit/feedback"
 	"github.com/sqkit/sqkit/incentive"
 )
 
@@ -11,18 +12,20 @@ func dec(s string) incentive.Decimal   { return incentive.MustDecimal(s) }
 func decp(s string) *incentive.Decimal { v := incentive.MustDecimal(s); return &v }
 
 // payPlan is the desk's monthly incentive: a scorecard of CSAT, first-contact
-// resolution, first-response attainment and handling time; a graduated
-// bonus on resolved cases; a target bonus on the score; a CSAT gate.
+// resolution, first-response attainment, handling time and the quality
+// inspections' score; a graduated bonus on resolved cases; a target bonus
+// on the score; a CSAT gate.
 func payPlan() incentive.Plan {
 	return incentive.Plan{
 		Name: "desk-monthly", Currency: "CNY",
 		Scorecard: incentive.Scorecard{
 			Name: "agent",
 			KPIs: []incentive.KPI{
-				{ID: "csat", Name: "CSAT (share 4-5)", Weight: dec("0.3"), Direction: incentive.HigherIsBetter, Floor: dec("0.60"), Target: dec("0.85"), Cap: dec("1.2")},
+				{ID: "csat", Name: "CSAT (share 4-5)", Weight: dec("0.25"), Direction: incentive.HigherIsBetter, Floor: dec("0.60"), Target: dec("0.85"), Cap: dec("1.2")},
 				{ID: "fcr", Name: "first-contact resolution", Weight: dec("0.2"), Direction: incentive.HigherIsBetter, Floor: dec("0.50"), Target: dec("0.75"), Cap: dec("1.2")},
-				{ID: "sla", Name: "first responses in target", Weight: dec("0.3"), Direction: incentive.HigherIsBetter, Floor: dec("0.70"), Target: dec("0.95"), Cap: dec("1.2")},
-				{ID: "aht", Name: "minutes of work per item", Weight: dec("0.2"), Direction: incentive.LowerIsBetter, Floor: dec("25"), Target: dec("12"), Cap: dec("1.2")},
+				{ID: "sla", Name: "first responses in target", Weight: dec("0.25"), Direction: incentive.HigherIsBetter, Floor: dec("0.70"), Target: dec("0.95"), Cap: dec("1.2")},
+				{ID: "aht", Name: "minutes of work per item", Weight: dec("0.15"), Direction: incentive.LowerIsBetter, Floor: dec("25"), Target: dec("12"), Cap: dec("1.2")},
+				{ID: "qa", Name: "inspection score (0-100)", Weight: dec("0.15"), Direction: incentive.HigherIsBetter, Floor: qaFloor, Target: dec("95"), Cap: dec("1.2")},
 			},
 			Gates:  []incentive.Gate{{KPI: "csat", Min: decp("0.50"), Reason: "CSAT below 50 %"}},
 			Grades: []incentive.Grade{{Name: "A", MinScore: dec("1.0")}, {Name: "B", MinScore: dec("0.8")}, {Name: "C", MinScore: dec("0.6")}, {Name: "D", MinScore: dec("0")}},
@@ -36,6 +39,25 @@ func payPlan() incentive.Plan {
 	}
 }
 
+// qaFloor is the inspection score at which the KPI scores nothing; an
+// agent none of whose work was inspected scores it too.
+var qaFloor = dec("70")
+
+// inspectionKPI is an agent's mean inspection score over a period as the
+// scorecard's exact decimal: feedback's KPI value as decimal text (no float
+// reaches the money), or the floor when none of the agent's work was
+// inspected.
+func inspectionKPI(p periodFigures, agent string) (incentive.Decimal, error) {
+	kv, err := p.slice(feedback.Dimensions{Agent: agent}).KPIs(2, feedback.MetricInspectionScore)
+	if err != nil {
+		return incentive.Decimal{}, err
+	}
+	if kv[0].N == 0 {
+		return qaFloor, nil
+	}
+	return incentive.ParseDecimal(kv[0].Text)
+}
+
 // ratio returns num/den as an exact decimal with 4 places (0 when den is 0).
 func ratio(num, den int64) (incentive.Decimal, error) {
 	if den == 0 {
@@ -44,10 +66,10 @@ func ratio(num, den int64) (incentive.Decimal, error) {
 	return incentive.DecimalFromInt(num).Quo(incentive.DecimalFromInt(den), 4, incentive.HalfEven)
 }
 
-// inputOf turns an agent's month into the plan's input: the adapter from
-// the desk's counts to incentive's exact decimals.
-func inputOf(a *agent, period string) (incentive.Input, error) {
-	st := a.stats
+// inputOf turns an agent's figures over a period (st, and qa, the
+// inspection score) into the plan's input: the adapter from the desk's
+// counts to incentive's exact decimals.
+func inputOf(name string, st agentStats, qa incentive.Decimal, period string) (incentive.Input, error) {
 	var vals [4]incentive.Decimal
 	var err error
 	if vals[0], err = ratio(int64(st.CSATHappy), int64(st.CSATAnswers)); err != nil {
@@ -68,8 +90,9 @@ func inputOf(a *agent, period string) (incentive.Input, error) {
 	}
 	vals[3] = aht
 	return incentive.Input{
-		Person: a.name, Period: period, Quantity: incentive.DecimalFromInt(int64(st.Resolved)),
-		Values: []incentive.Value{{KPI: "csat", Value: vals[0]}, {KPI: "fcr", Value: vals[1]}, {KPI: "sla", Value: vals[2]}, {KPI: "aht", Value: vals[3]}},
+		Person: name, Period: period, Quantity: incentive.DecimalFromInt(int64(st.Resolved)),
+		Values: []incentive.Value{{KPI: "csat", Value: vals[0]}, {KPI: "fcr", Value: vals[1]}, {KPI: "sla", Value: vals[2]},
+			{KPI: "aht", Value: vals[3]}, {KPI: "qa", Value: qa}},
 	}, nil
 }
 
@@ -86,7 +109,11 @@ func (s *sim) monthEnd() error {
 	var entries []incentive.Entry
 	total := incentive.NewMoney("CNY", 0)
 	for _, a := range s.agents {
-		in, err := inputOf(a, period)
+		qa, err := inspectionKPI(periodFigures{agg: s.daily}, a.name)
+		if err != nil {
+			return err
+		}
+		in, err := inputOf(a.name, a.stats, qa, period)
 		if err != nil {
 			return err
 		}

@@ -175,6 +175,9 @@ func writeText(w io.Writer, r *Result) error {
 	p.section("Chat bot")
 	p.lines(botLines(r))
 
+	p.section("Quality inspection")
+	p.lines(inspectionLines(r))
+
 	writeTargets(p, r)
 
 	p.section("PDCA")

@@ -58,6 +58,7 @@ type Result struct {
 	ProcessTimes         []fsm.TimeReport         `json:"process_times"`
 	Approvals            ApprovalSummary          `json:"approvals"`
 	Bot                  BotSummary               `json:"bot"`
+	Inspections          InspectionSummary        `json:"inspections"`
 	Agents               []AgentSummary           `json:"agents"`
 	Statements           []incentive.Statement    `json:"statements"`
 	Ranking              []incentive.Ranked       `json:"ranking"`
@@ -181,6 +182,9 @@ func (s *sim) finish() (*Result, error) {
 	r := s.out
 	r.Location, r.Start, r.End = s.loc.String(), s.start, s.end
 	r.Attainment = s.tracker.AttainmentAt(s.end, "")
+	if err := s.inspect(s.mid, s.end); err != nil { // the month-end review's spot check
+		return nil, err
+	}
 	r.ComplaintRate = s.complaints.Total().ComplaintRate
 	r.Categories = map[string]int64{}
 	for _, w := range s.tally.All() {

@@ -122,6 +122,7 @@ type sim struct {
 	loc   *time.Location
 	start time.Time
 	end   time.Time
+	mid   time.Time // the mid-month review: the start of the second half
 
 	cal      *sla.Calendar
 	policies *sla.Policies
@@ -131,6 +132,7 @@ type sim struct {
 	complaintDef *fsm.Definition
 	approvals    *approvals // the refund authority, the complaint definition and the audit
 	bot          chatBot    // the chat bot that takes a share of chat tickets first
+	qa           *inspector // the spot checks of closed work
 
 	board       *emergency.Board
 	obligations *emergency.Obligations
@@ -196,6 +198,7 @@ func newSim(cfg Config) (*sim, error) {
 		out:     &Result{Config: cfg},
 	}
 	s.end = s.start.AddDate(0, 0, cfg.Days)
+	s.mid = s.dayStart(cfg.Days / 2)
 	s.clk.Set(s.start)
 	if err := s.setupSLA(); err != nil {
 		return nil, err
@@ -212,6 +215,7 @@ func newSim(cfg Config) (*sim, error) {
 	if err := s.setupAgents(); err != nil {
 		return nil, err
 	}
+	s.setupInspection()
 	if err := s.planDay(0); err != nil {
 		return nil, err
 	}

@@ -82,7 +82,7 @@ func TestReportSections(t *testing.T) {
 }
 
 // reportSections are the headings of the terminal report, in order.
-var reportSections = []string{"Volume", "SLA attainment per priority", "Process times", "Approvals", "Warnings", "Incident", "Feedback", "Chat bot", "Targets", "PDCA", "Statements", "A complaint's path"}
+var reportSections = []string{"Volume", "SLA attainment per priority", "Process times", "Approvals", "Warnings", "Incident", "Feedback", "Chat bot", "Quality inspection", "Targets", "PDCA", "Statements", "A complaint's path"}
 
 func TestSimulationAddsUp(t *testing.T) {
 	cfg := small()
@@ -309,13 +309,13 @@ func TestPayPlanCompiles(t *testing.T) {
 	require.NoError(t, p.Validate())
 	a := &agent{name: "a", stats: agentStats{Resolved: 250, FRMet: 90, FRBreached: 10, CSATAnswers: 40, CSATHappy: 36,
 		FCRKnown: 100, FCRYes: 80, Work: 10 * time.Hour, WorkItems: 60}}
-	in, err := inputOf(a, "2026-03")
+	in, err := inputOf(a.name, a.stats, dec("91.25"), "2026-03")
 	require.NoError(t, err)
 	got := map[string]string{}
 	for _, v := range in.Values {
 		got[v.KPI] = v.Value.String()
 	}
-	assert.Equal(t, map[string]string{"csat": "0.9000", "fcr": "0.8000", "sla": "0.9000", "aht": "10.00"}, got)
+	assert.Equal(t, map[string]string{"csat": "0.9000", "fcr": "0.8000", "sla": "0.9000", "aht": "10.00", "qa": "91.25"}, got)
 	assert.Equal(t, "250", in.Quantity.String())
 }
 
@@ -364,7 +364,7 @@ func TestOutFilesSameBytes(t *testing.T) {
 	}
 
 	page := string(files[0]["report.html"])
-	for _, h := range []string{"Key figures", "Daily volume", "Daily first-response attainment", "Warning levels", "Staffing", "SLA attainment per priority", "Process times", "Approvals", "Warnings", "Targets", "Feedback by team and channel"} {
+	for _, h := range []string{"Key figures", "Daily volume", "Daily first-response attainment", "Warning levels", "Staffing", "SLA attainment per priority", "Process times", "Approvals", "Warnings", "Quality inspection", "Targets", "Feedback by team and channel"} {
 		assert.Contains(t, page, `">`+h+"</h2>")
 	}
 	assert.Equal(t, 4, strings.Count(page, "<svg "), "four inline charts")

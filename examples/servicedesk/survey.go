@@ -43,6 +43,7 @@ func (s *sim) closed(t *ticket, at time.Time) error {
 	if err := s.daily.AddRecord(rec); err != nil {
 		return err
 	}
+	s.qa.done(t.id, at, d)
 	if a := t.resolvedBy; a != nil {
 		a.stats.FCRKnown++
 		if fcr {

@@ -128,6 +128,9 @@ svg text.axis { font-size: 11px; fill: #495057; } svg text.title { font-size: 12
 {{range .Ranking}}<tr><td class="n">{{.Rank}}</td><td>{{.ID}}</td><td class="n">{{.Score}}</td><td>{{.Grade}}</td><td class="n">{{.Total}}</td><td>{{if .Bottom}}bottom 10%{{end}}</td></tr>
 {{end}}</table></div>
 
+<h2 id="assessments">Assessments</h2>
+<ul>{{range .Assessment}}<li>{{.}}</li>{{end}}</ul>
+
 <h2 id="the-report-as-text">The report as text</h2>
 <p>Everything above and the incident's timeline, feedback figures, PDCA cycle and statements, as printed by the command:</p>
 <pre>{{.Text}}</pre>
@@ -206,7 +209,7 @@ func renderHTML(r *Result) ([]byte, error) {
 		"Warnings": rows, "Text": text.String(), "Authority": authorityLines(r),
 		"BotLines": botLines(r), "Times": timeBlocks(r),
 		"Targets": targetRows(r), "Questions": questionLines(r), "Channels": channelRows(r),
-		"Inspection": inspectionLines(r),
+		"Inspection": inspectionLines(r), "Assessment": assessmentLines(r),
 	})
 	return out.Bytes(), err
 }

@@ -96,15 +96,12 @@ func inputOf(name string, st agentStats, qa incentive.Decimal, period string) (i
 	}, nil
 }
 
-// monthEnd issues every agent's statement, ranks the desk and credits
+// monthEnd issues every agent's statement, ranks the desk, assesses the
+// ranking (its penalties post to the statements) and credits
 // over-achievement points to the service bank.
 func (s *sim) monthEnd() error {
-	plan, err := incentive.Compile(payPlan())
-	if err != nil {
-		return err
-	}
+	plan, book := s.plan, s.book
 	period := s.start.Format("2006-01")
-	book := incentive.NewBook(incentive.WithClock(s.clk))
 	bank := incentive.NewPointsLedger(incentive.WithClock(s.clk))
 	var entries []incentive.Entry
 	total := incentive.NewMoney("CNY", 0)
@@ -146,5 +143,24 @@ func (s *sim) monthEnd() error {
 	}
 	s.out.Ranking, s.out.Payout, s.out.RulesHash = ranked, total, plan.Hash()
 	slices.SortFunc(s.out.Statements, func(a, b incentive.Statement) int { return cmp.Compare(a.Person, b.Person) })
+	if err := s.assess(s.end, s.start, period, ranked); err != nil {
+		return err
+	}
+	as := &s.out.Assessment
+	as.Outcomes, as.NetPayout = s.assessor.Outcomes(""), incentive.NewMoney("CNY", 0)
+	for _, a := range s.agents {
+		adj, err := book.Adjustments(a.name, period)
+		if err != nil {
+			return err
+		}
+		as.Adjustments = append(as.Adjustments, adj...)
+		net, err := book.Net(a.name, period)
+		if err != nil {
+			return err
+		}
+		if as.NetPayout, err = as.NetPayout.Add(net); err != nil {
+			return err
+		}
+	}
 	return nil
 }

@@ -248,6 +248,9 @@ func writeText(w io.Writer, r *Result) error {
 		}
 	}
 
+	p.section("Assessments")
+	p.lines(assessmentLines(r))
+
 	p.section("A complaint's path")
 	if r.SampleComplaint == nil {
 		p.f("no complaint went through approval and rework this time\n")

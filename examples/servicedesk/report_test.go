@@ -166,6 +166,7 @@ func TestCapabilitySectionsAgree(t *testing.T) {
 	lines = append(lines, authorityLines(&res)...)
 	lines = append(lines, questionLines(&res)...)
 	lines = append(lines, inspectionLines(&res)...)
+	lines = append(lines, assessmentLines(&res)...)
 	require.NotEmpty(t, res.Targets)
 	for _, g := range targetRows(&res) {
 		has(t, string(text), fmt.Sprintf("%-32s %-11s %-16s %-12s %-11s %-9s %s\n", g.Name, g.Actual, g.Interval, g.Target, g.Gap, g.Excludes, g.Verdict))

@@ -59,6 +59,7 @@ type Result struct {
 	Approvals            ApprovalSummary          `json:"approvals"`
 	Bot                  BotSummary               `json:"bot"`
 	Inspections          InspectionSummary        `json:"inspections"`
+	Assessment           AssessmentSummary        `json:"assessment"`
 	Agents               []AgentSummary           `json:"agents"`
 	Statements           []incentive.Statement    `json:"statements"`
 	Ranking              []incentive.Ranked       `json:"ranking"`
@@ -185,6 +186,9 @@ func (s *sim) finish() (*Result, error) {
 	if err := s.inspect(s.mid, s.end); err != nil { // the month-end review's spot check
 		return nil, err
 	}
+	if err := s.monthEnd(); err != nil { // statements and assessments, before the board's obligations are listed
+		return nil, err
+	}
 	r.ComplaintRate = s.complaints.Total().ComplaintRate
 	r.Categories = map[string]int64{}
 	for _, w := range s.tally.All() {
@@ -240,9 +244,6 @@ func (s *sim) finish() (*Result, error) {
 			r.SampleComplaint = &snap
 			break
 		}
-	}
-	if err := s.monthEnd(); err != nil {
-		return nil, err
 	}
 	inZone(r, s.loc)
 	return r, nil

@@ -15,6 +15,7 @@ import (
 	"github.com/sqkit/sqkit/emergency"
 	"github.com/sqkit/sqkit/feedback"
 	"github.com/sqkit/sqkit/fsm"
+	"github.com/sqkit/sqkit/incentive"
 	"github.com/sqkit/sqkit/sla"
 	"github.com/sqkit/sqkit/sla/workforce"
 )
@@ -134,6 +135,11 @@ type sim struct {
 	bot          chatBot    // the chat bot that takes a share of chat tickets first
 	qa           *inspector // the spot checks of closed work
 
+	plan     *incentive.CompiledPlan // the pay plan
+	book     *incentive.Book         // the statements and their adjustments
+	assessor *incentive.Assessor     // the assessments of the rankings
+	warnings assessmentWarnings      // the assessments' link to the board
+
 	board       *emergency.Board
 	obligations *emergency.Obligations
 	incidents   *emergency.IncidentManager
@@ -216,6 +222,9 @@ func newSim(cfg Config) (*sim, error) {
 		return nil, err
 	}
 	s.setupInspection()
+	if err := s.setupAssessment(); err != nil {
+		return nil, err
+	}
 	if err := s.planDay(0); err != nil {
 		return nil, err
 	}

@@ -82,7 +82,7 @@ func TestReportSections(t *testing.T) {
 }
 
 // reportSections are the headings of the terminal report, in order.
-var reportSections = []string{"Volume", "SLA attainment per priority", "Process times", "Approvals", "Warnings", "Incident", "Feedback", "Chat bot", "Quality inspection", "Targets", "PDCA", "Statements", "A complaint's path"}
+var reportSections = []string{"Volume", "SLA attainment per priority", "Process times", "Approvals", "Warnings", "Incident", "Feedback", "Chat bot", "Quality inspection", "Targets", "PDCA", "Statements", "Assessments", "A complaint's path"}
 
 func TestSimulationAddsUp(t *testing.T) {
 	cfg := small()
@@ -364,7 +364,7 @@ func TestOutFilesSameBytes(t *testing.T) {
 	}
 
 	page := string(files[0]["report.html"])
-	for _, h := range []string{"Key figures", "Daily volume", "Daily first-response attainment", "Warning levels", "Staffing", "SLA attainment per priority", "Process times", "Approvals", "Warnings", "Quality inspection", "Targets", "Feedback by team and channel"} {
+	for _, h := range []string{"Key figures", "Daily volume", "Daily first-response attainment", "Warning levels", "Staffing", "SLA attainment per priority", "Process times", "Approvals", "Warnings", "Quality inspection", "Targets", "Feedback by team and channel", "Assessments"} {
 		assert.Contains(t, page, `">`+h+"</h2>")
 	}
 	assert.Equal(t, 4, strings.Count(page, "<svg "), "four inline charts")

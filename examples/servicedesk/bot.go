@@ -143,14 +143,12 @@ func botLines(r *Result) []string {
 	if !b.Within {
 		verdict = "above"
 	}
-	bc, bcIv := figureText(b.BotContainment)
-	hi, hiIv := figureText(b.HumanIntervention)
 	return []string{
 		fmt.Sprintf("the bot took %d of %d chat tickets first: %d contained, %d handed off to a person, %d contained but reopened, %d still with the bot",
 			c.Bot, b.ChatTickets, c.Contained, c.HandedOff, c.Reopened, c.Open),
 		fmt.Sprintf("human intervention (handed off or reopened): %d of %d decided, %.1f %%: %s the %d %% ceiling",
 			c.Intervened(), c.Decided(), 100*c.InterventionRate(), verdict, b.MaxIntervention),
-		fmt.Sprintf("bot sessions: containment %s [%s], handed off %s [%s]; n=%d", bc, bcIv, hi, hiIv, b.BotContainment.N),
+		fmt.Sprintf("bot sessions: containment %s, handed off %s; n=%d", withInterval(b.BotContainment), withInterval(b.HumanIntervention), b.BotContainment.N),
 	}
 }
 

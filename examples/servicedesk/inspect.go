@@ -214,9 +214,8 @@ func inspectionLines(r *Result) []string {
 		out = append(out, fmt.Sprintf("sample of the work closed %s to %s (seed %d): %d of %d items, at least %.0f %% of each agent's work and %d each; %s",
 			p.From.Format("01-02 15:04"), p.To.Format("01-02 15:04"), p.Plan.Seed, p.Sampled, p.Items, 100*p.Plan.Rate, p.Plan.MinPerStratum, joinOr(teams, "no team")))
 	}
-	v, iv := figureText(fb.InspectionCoverage)
-	out = append(out, fmt.Sprintf("coverage %s [%s] of handled work; score %s, passed %s, critical failures %s; n=%d",
-		v, iv, cell(fb.InspectionScore), cell(fb.InspectionPass), cell(fb.CriticalFailure), fb.InspectionScore.N))
+	out = append(out, fmt.Sprintf("coverage %s of handled work; score %s, passed %s, critical failures %s; n=%d",
+		withInterval(fb.InspectionCoverage), cell(fb.InspectionScore), cell(fb.InspectionPass), cell(fb.CriticalFailure), fb.InspectionScore.N))
 	var failed []string
 	for _, p := range in.Periods {
 		failed = append(failed, p.Failed...)

@@ -162,17 +162,24 @@ func cell(f feedback.Figure) string {
 	return s
 }
 
+// withInterval is a figure and its interval, as a table cell.
+func withInterval(f feedback.Figure) string {
+	if f.N == 0 {
+		return cell(f)
+	}
+	return cell(f) + " [" + intervalText(f) + "]"
+}
+
 // questionLines are the survey's figures per question, the same in text
 // and HTML.
 func questionLines(r *Result) []string {
 	rr := r.Feedback.ResponseRate
-	out := []string{fmt.Sprintf("survey: %d of %d invitations answered (%s [%s])", rr.Hits, rr.N, cell(rr), intervalText(rr))}
+	out := []string{fmt.Sprintf("survey: %d of %d invitations answered (%s)", rr.Hits, rr.N, withInterval(rr))}
 	for _, sr := range r.SurveyQuestions {
 		if sr.Other {
 			continue
 		}
-		v, iv := figureText(sr.Report.CSAT)
-		out = append(out, fmt.Sprintf("question %q: CSAT %s [%s]; n=%d", sr.Slice.Question, v, iv, sr.Report.CSAT.N))
+		out = append(out, fmt.Sprintf("question %q: CSAT %s; n=%d", sr.Slice.Question, withInterval(sr.Report.CSAT), sr.Report.CSAT.N))
 	}
 	return out
 }

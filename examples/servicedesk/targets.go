@@ -91,7 +91,7 @@ func targetRows(r *Result) []targetRow {
 			ex = "yes"
 		}
 		rows = append(rows, targetRow{Name: g.Target.Name, Actual: cell(g.Actual), Interval: intervalText(g.Actual),
-			Target: cmpSign + " " + unitText(g.Actual, g.Target.Value, false), Gap: unitText(g.Actual, g.Gap, true),
+			Target: cmpSign + " " + unitText(g.Actual, g.Target.Value, false), Gap: gapText(g),
 			Excludes: ex, Verdict: strings.ReplaceAll(string(g.Verdict), "_", " ")})
 	}
 	return rows
@@ -140,4 +140,12 @@ func (r *Result) question(q string) feedback.Report {
 		}
 	}
 	return feedback.Counters{}.Report(feedback.Config{})
+}
+
+// gapText is a target's gap in its figure's unit, "-" without a figure.
+func gapText(g feedback.TargetGap) string {
+	if g.Actual.N == 0 {
+		return "-"
+	}
+	return unitText(g.Actual, g.Gap, true)
 }

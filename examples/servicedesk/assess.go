@@ -131,7 +131,7 @@ func (s *sim) assess(at, from time.Time, period string, ranked []incentive.Ranke
 // midMonthReview ranks the agents on the first half's scorecard (the
 // counts so far and the first half's inspections) and assesses it.
 func (s *sim) midMonthReview(at time.Time) error {
-	half := periodFigures{agg: s.daily, to: at}
+	half := periodOf(s.daily, time.Time{}, at)
 	period := s.start.Format("2006-01") + " mid-month"
 	var entries []incentive.Entry
 	for _, a := range s.agents {

@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"slices"
+	"time"
 
 	"github.com/sqkit/sqkit/feedback"
 	"github.com/sqkit/sqkit/incentive"
@@ -105,8 +106,9 @@ func (s *sim) monthEnd() error {
 	bank := incentive.NewPointsLedger(incentive.WithClock(s.clk))
 	var entries []incentive.Entry
 	total := incentive.NewMoney("CNY", 0)
+	month := periodOf(s.daily, time.Time{}, time.Time{})
 	for _, a := range s.agents {
-		qa, err := inspectionKPI(periodFigures{agg: s.daily}, a.name)
+		qa, err := inspectionKPI(month, a.name)
 		if err != nil {
 			return err
 		}

@@ -14,25 +14,26 @@ import (
 // counters of the days it covers. It is the adapter between feedback's
 // windows and the desk's reporting and assessment periods.
 type periodFigures struct {
-	agg      *feedback.Aggregator
-	from, to time.Time // windows starting in [from, to); a zero bound is open
+	cfg     feedback.Config
+	windows []feedback.WindowCounters
 }
 
-// windows returns the counters of the windows in the period.
-func (p periodFigures) windows() []feedback.WindowCounters {
-	all := p.agg.Counters()
-	return slices.DeleteFunc(all, func(w feedback.WindowCounters) bool {
-		return !p.from.IsZero() && w.Window.Start.Before(p.from) || !p.to.IsZero() && !w.Window.Start.Before(p.to)
+// periodOf reads agg's windows that start in [from, to) (a zero bound is
+// open) once; the period's figures come from that copy.
+func periodOf(agg *feedback.Aggregator, from, to time.Time) periodFigures {
+	ws := slices.DeleteFunc(agg.Counters(), func(w feedback.WindowCounters) bool {
+		return !from.IsZero() && w.Window.Start.Before(from) || !to.IsZero() && !w.Window.Start.Before(to)
 	})
+	return periodFigures{cfg: agg.Config(), windows: ws}
 }
 
 // total is the period's report over all its observations.
 func (p periodFigures) total() feedback.Report {
 	var c feedback.Counters
-	for _, w := range p.windows() {
+	for _, w := range p.windows {
 		c.Merge(w.Counters)
 	}
-	return c.Report(p.agg.Config())
+	return c.Report(p.cfg)
 }
 
 // slices is the period's report of every slice of slicing by, ordered by
@@ -44,7 +45,7 @@ func (p periodFigures) slices(by feedback.Slicing) []feedback.SliceReport {
 	}
 	merged := map[key]*feedback.Counters{}
 	var keys []key
-	for _, w := range p.windows() {
+	for _, w := range p.windows {
 		for _, sc := range w.Slices {
 			if sc.By != by {
 				continue
@@ -73,7 +74,7 @@ func (p periodFigures) slices(by feedback.Slicing) []feedback.SliceReport {
 	})
 	out := make([]feedback.SliceReport, len(keys))
 	for i, k := range keys {
-		out[i] = feedback.SliceReport{By: by, Slice: k.slice, Other: k.other, Report: merged[k].Report(p.agg.Config())}
+		out[i] = feedback.SliceReport{By: by, Slice: k.slice, Other: k.other, Report: merged[k].Report(p.cfg)}
 	}
 	return out
 }
@@ -86,7 +87,7 @@ func (p periodFigures) slice(d feedback.Dimensions) feedback.Report {
 			return sr.Report
 		}
 	}
-	return feedback.Counters{}.Report(p.agg.Config())
+	return feedback.Counters{}.Report(p.cfg)
 }
 
 // versus compares the period's figures with targets: a target with a

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -18,7 +19,7 @@ func TestPeriodFigures(t *testing.T) {
 	s, err := newSim(Config{Days: 6, Agents: 6, PerDay: 150, Seed: 2, SurgeDay: -1})
 	require.NoError(t, err)
 	require.NoError(t, s.run(context.Background()))
-	run := periodFigures{agg: s.daily}
+	run := periodOf(s.daily, time.Time{}, time.Time{})
 	assert.Equal(t, s.daily.Total(), run.total())
 
 	var closed int64
@@ -30,10 +31,10 @@ func TestPeriodFigures(t *testing.T) {
 	assert.Equal(t, run.total().FCR.N, closed, "every closed case is in one team and channel")
 
 	mid := s.dayStart(3)
-	first, second := periodFigures{agg: s.daily, to: mid}, periodFigures{agg: s.daily, from: mid}
+	first, second := periodOf(s.daily, time.Time{}, mid), periodOf(s.daily, mid, time.Time{})
 	assert.Equal(t, run.total().FCR.N, first.total().FCR.N+second.total().FCR.N)
 	assert.Positive(t, first.total().FCR.N)
-	for _, w := range first.windows() {
+	for _, w := range first.windows {
 		assert.True(t, w.Window.Start.Before(mid))
 	}
 	assert.Zero(t, run.slice(feedback.Dimensions{Agent: "nobody"}).FCR.N)
@@ -45,7 +46,7 @@ func TestPeriodVersus(t *testing.T) {
 	s, err := newSim(Config{Days: 4, Agents: 6, PerDay: 150, Seed: 2, SurgeDay: -1})
 	require.NoError(t, err)
 	require.NoError(t, s.run(context.Background()))
-	run := periodFigures{agg: s.daily}
+	run := periodOf(s.daily, time.Time{}, time.Time{})
 	whole := run.total()
 	gaps, err := run.versus(whole, feedback.Targets{
 		{Name: "overall", Metric: feedback.MetricCSAT, Slice: feedback.Dimensions{Question: feedback.QuestionOverall}, Value: 50},

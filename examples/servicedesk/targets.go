@@ -120,7 +120,7 @@ func unitText(f feedback.Figure, v float64, signed bool) string {
 // monthFigures puts the run's feedback figures into r: the month's report,
 // its slices and its targets.
 func (s *sim) monthFigures(r *Result) error {
-	run := periodFigures{agg: s.daily}
+	run := periodOf(s.daily, time.Time{}, time.Time{})
 	var err error
 	if r.Feedback, err = monthReport(run.total(), s.complaints.Total(), r.Attainment, r.ReturnVisits); err != nil {
 		return err

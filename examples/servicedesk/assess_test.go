@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -91,7 +90,7 @@ func TestYellowCardOfTheMonth(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a whole month")
 	}
-	res, err := Simulate(context.Background(), DefaultConfig())
+	res, err := defaultRun()
 	require.NoError(t, err)
 	as := res.Assessment
 	require.NotEmpty(t, as.Outcomes, "the default month gives a yellow card")

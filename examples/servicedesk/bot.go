@@ -151,16 +151,3 @@ func botLines(r *Result) []string {
 		fmt.Sprintf("bot sessions: containment %s, handed off %s; n=%d", withInterval(b.BotContainment), withInterval(b.HumanIntervention), b.BotContainment.N),
 	}
 }
-
-// dims are the dimensions of t's feedback: its team and channel, and who
-// solved it: an agent, or the bot.
-func (t *ticket) dims() feedback.Dimensions {
-	d := feedback.Dimensions{Team: t.team, Channel: t.channel}
-	switch {
-	case t.resolvedBy != nil:
-		d.Agent = t.resolvedBy.name
-	case t.bot && !t.resolvedAt.IsZero():
-		d.Agent = botActor
-	}
-	return d
-}

@@ -238,15 +238,32 @@ func (s *sim) finish() (*Result, error) {
 	if r.ProcessTimes, err = s.analyseTimes(cases); err != nil {
 		return nil, err
 	}
-	for _, t := range cases { // a complaint that went through approval and rework
-		if t.complaint && t.m.IsTerminal() && len(t.m.Escalations()) > 0 && t.reworked {
-			snap := t.m.Snapshot()
-			r.SampleComplaint = &snap
+	r.SampleComplaint = samplePath(cases)
+	inZone(r, s.loc)
+	return r, nil
+}
+
+// samplePath picks the complaint whose path the report shows: one that
+// went through escalation and rework, approved by the manager if one was.
+func samplePath(cases []*ticket) *fsm.Snapshot {
+	var pick *ticket
+	for _, t := range cases {
+		if !t.complaint || !t.m.IsTerminal() || len(t.m.Escalations()) == 0 || !t.reworked {
+			continue
+		}
+		if pick == nil {
+			pick = t
+		}
+		if ap, ok := t.m.Approval(); ok && ap.Role == fsm.RoleManager {
+			pick = t
 			break
 		}
 	}
-	inZone(r, s.loc)
-	return r, nil
+	if pick == nil {
+		return nil
+	}
+	snap := pick.m.Snapshot()
+	return &snap
 }
 
 // cases returns every case of the run in the order of its id.

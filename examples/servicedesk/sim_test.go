@@ -46,6 +46,9 @@ func render(t *testing.T, cfg Config) (text, data []byte) {
 // smallRun is the result of small(), shared by the tests that only read it.
 var smallRun = sync.OnceValues(func() (*Result, error) { return Simulate(context.Background(), small()) })
 
+// defaultRun is the default month, shared by the tests that only read it.
+var defaultRun = sync.OnceValues(func() (*Result, error) { return Simulate(context.Background(), DefaultConfig()) })
+
 func TestSameSeedSameBytes(t *testing.T) {
 	res, err := smallRun()
 	require.NoError(t, err)
@@ -482,7 +485,7 @@ func TestDefaultMonth(t *testing.T) {
 		t.Skip("a whole month")
 	}
 	cfg := DefaultConfig()
-	res, err := Simulate(context.Background(), cfg)
+	res, err := defaultRun()
 	require.NoError(t, err)
 	require.Len(t, res.Days, 30)
 

@@ -27,6 +27,19 @@ func deskSlicings() []feedback.Slicing {
 	}
 }
 
+// dims are the dimensions of t's feedback: its team and channel, and who
+// solved it: an agent, or the bot.
+func (t *ticket) dims() feedback.Dimensions {
+	d := feedback.Dimensions{Team: t.team, Channel: t.channel}
+	switch {
+	case t.resolvedBy != nil:
+		d.Agent = t.resolvedBy.name
+	case t.bot && !t.resolvedAt.IsZero():
+		d.Agent = botActor
+	}
+	return d
+}
+
 // surveyRate is the share of customers who answer the survey.
 const surveyRate = 0.35
 

@@ -135,15 +135,7 @@ func (s *sim) midMonthReview(at time.Time) error {
 	period := s.start.Format("2006-01") + " mid-month"
 	var entries []incentive.Entry
 	for _, a := range s.agents {
-		qa, err := inspectionKPI(half, a.name)
-		if err != nil {
-			return err
-		}
-		in, err := inputOf(a.name, a.stats, qa, period)
-		if err != nil {
-			return err
-		}
-		st, err := s.plan.Statement(in) // a score, not a payment: not issued
+		st, err := s.statementOf(a, half, period) // a score, not a payment: not issued
 		if err != nil {
 			return err
 		}

@@ -15,8 +15,7 @@ import (
 // Who must approve a refund, by the complaint's channel (the phone is the
 // urgent fast track), its cause and its amount.
 func TestDeskAuthorityNeeds(t *testing.T) {
-	ap, err := newApprovals(deskAuthority())
-	require.NoError(t, err)
+	ap := testApprovals(t)
 	tests := []struct {
 		channel, category string
 		amount            int64
@@ -45,8 +44,7 @@ func TestDeskAuthorityNeeds(t *testing.T) {
 // recorded, and the handle step's guard refuses a complaint that needs an
 // approval it does not have.
 func TestApprovalWithinAuthority(t *testing.T) {
-	ap, err := newApprovals(deskAuthority())
-	require.NoError(t, err)
+	ap := testApprovals(t)
 	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	m, err := fsm.NewMachine(ap.def, fsm.WithID("C-1"), fsm.WithAmount(15000), fsm.WithRequest(ap.request("phone", feedback.CategoryLogistics)))
 	require.NoError(t, err)
@@ -93,4 +91,12 @@ func TestApprovalsAudit(t *testing.T) {
 	}
 	assert.Equal(t, len(audit.Approvals), count, "the approvers' counts add up")
 	assert.LessOrEqual(t, len(audit.Approvals), res.Flow.Approvals, "an approval per complaint at most")
+}
+
+// testApprovals is the desk's authority for a test.
+func testApprovals(t *testing.T) *approvals {
+	t.Helper()
+	ap, err := newApprovals(deskAuthority())
+	require.NoError(t, err)
+	return ap
 }

@@ -18,8 +18,7 @@ import (
 // needed an approval is not judged on first contact, and a complaint
 // without its verifications fails the sheet on the critical item.
 func TestInspectorScoresTheRecord(t *testing.T) {
-	ap, err := newApprovals(deskAuthority())
-	require.NoError(t, err)
+	ap := testApprovals(t)
 	in := &inspector{sheet: deskSheet(), rng: rand.New(rand.NewPCG(1, 1))}
 	require.NoError(t, in.sheet.Validate())
 	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)

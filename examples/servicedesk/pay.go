@@ -97,6 +97,20 @@ func inputOf(name string, st agentStats, qa incentive.Decimal, period string) (i
 	}, nil
 }
 
+// statementOf is agent a's statement for period through the pay plan: its
+// counts so far and its inspection score over p.
+func (s *sim) statementOf(a *agent, p periodFigures, period string) (incentive.Statement, error) {
+	qa, err := inspectionKPI(p, a.name)
+	if err != nil {
+		return incentive.Statement{}, err
+	}
+	in, err := inputOf(a.name, a.stats, qa, period)
+	if err != nil {
+		return incentive.Statement{}, err
+	}
+	return s.plan.Statement(in)
+}
+
 // monthEnd issues every agent's statement, ranks the desk, assesses the
 // ranking (its penalties post to the statements) and credits
 // over-achievement points to the service bank.
@@ -108,15 +122,7 @@ func (s *sim) monthEnd() error {
 	total := incentive.NewMoney("CNY", 0)
 	month := periodOf(s.daily, time.Time{}, time.Time{})
 	for _, a := range s.agents {
-		qa, err := inspectionKPI(month, a.name)
-		if err != nil {
-			return err
-		}
-		in, err := inputOf(a.name, a.stats, qa, period)
-		if err != nil {
-			return err
-		}
-		st, err := plan.Statement(in)
+		st, err := s.statementOf(a, month, period)
 		if err != nil {
 			return err
 		}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/sqkit/sqkit/sla"
@@ -113,13 +115,16 @@ func rowsRead(b *testing.B, ctx context.Context, pool *pgxpool.Pool) int64 {
 
 // BenchmarkEndToEnd measures the River timeline end to end on PostgreSQL:
 // a burst of records all due at once (throughput: events delivered per
-// second of wall time) and a steady stream below capacity (lateness p50 and
-// p99 with a 50 ms fetch poll). Each iteration uses a fresh schema.
+// second of wall time), River's own floor on the same machine in the same
+// run (floor-jobs/s: bare jobs that each write one outbox row and complete
+// in one transaction; of-floor is the timeline's share of it), and a steady
+// stream below capacity (lateness p50 and p99 with a 50 ms fetch poll).
+// Each iteration uses a fresh schema.
 func BenchmarkEndToEnd(b *testing.B) {
 	const burst, steady = 3000, 2000
 	for range b.N {
 		func() {
-			pool := testPool(b, 24)
+			pool := testPool(b, 64)
 			ctx := context.Background()
 			tl, err := New(pool, Config{})
 			require.NoError(b, err)
@@ -128,12 +133,20 @@ func BenchmarkEndToEnd(b *testing.B) {
 			due := time.Now().Add(3 * time.Second)
 			startTickets(b, ctx, pool, tl, "B-", burst, due, 0)
 			time.Sleep(time.Until(due))
-			r := runWorkers(b, ctx, pool, tl, 16)
+			r := runWorkers(b, ctx, pool, tl, 48)
 			begin := time.Now()
 			lateness(b, ctx, pool, burst, time.Now().Add(5*time.Minute))
 			elapsed := time.Since(begin)
-			b.ReportMetric(float64(burst)/elapsed.Seconds(), "events/s")
+			rate := float64(burst) / elapsed.Seconds()
+			b.ReportMetric(rate, "events/s")
 			r.stop(b)
+
+			// River's own floor on this machine: the same burst of jobs,
+			// each writing one outbox row and completing in one
+			// transaction, with nothing of sqkit's.
+			floor := riverFloor(b, ctx, pool, burst, 48)
+			b.ReportMetric(floor, "floor-jobs/s")
+			b.ReportMetric(rate/floor, "of-floor")
 
 			// Lateness: a steady stream with the replica running.
 			_, err = pool.Exec(ctx, "TRUNCATE sqkit_outbox")
@@ -146,6 +159,75 @@ func BenchmarkEndToEnd(b *testing.B) {
 			b.ReportMetric(quantile(late, 0.99), "p99-ms")
 		}()
 	}
+}
+
+// floorArgs are the jobs of riverFloor.
+type floorArgs struct {
+	N int `json:"n"`
+}
+
+func (floorArgs) Kind() string { return "sqkit_floor" }
+
+// floorWorker writes one outbox row and completes its job in one
+// transaction: the least a transactional exactly-once worker does.
+type floorWorker struct {
+	river.WorkerDefaults[floorArgs]
+	pool *pgxpool.Pool
+}
+
+func (w *floorWorker) Work(ctx context.Context, job *river.Job[floorArgs]) error {
+	return pgx.BeginFunc(ctx, w.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO sqkit_outbox (event_id, namespace, record_id, kind, at, event)
+			VALUES ($1, 'floor', $1, 'floor', now(), '{}') ON CONFLICT (event_id) DO NOTHING`, fmt.Sprint("floor-", job.Args.N)); err != nil {
+			return err
+		}
+		_, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
+		return err
+	})
+}
+
+// riverFloor inserts n available floor jobs, then works them with one River
+// client of the given workers and returns the jobs completed per second.
+func riverFloor(b *testing.B, ctx context.Context, pool *pgxpool.Pool, n, workers int) float64 {
+	b.Helper()
+	_, err := pool.Exec(ctx, "TRUNCATE sqkit_outbox")
+	require.NoError(b, err)
+	ws := river.NewWorkers()
+	river.AddWorker(ws, &floorWorker{pool: pool})
+	client, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
+		Queues:            map[string]river.QueueConfig{"floor": {MaxWorkers: workers}},
+		Workers:           ws,
+		FetchPollInterval: 50 * time.Millisecond,
+		FetchCooldown:     10 * time.Millisecond,
+		TestOnly:          true,
+	})
+	require.NoError(b, err)
+	params := make([]river.InsertManyParams, n)
+	for i := range params {
+		params[i] = river.InsertManyParams{Args: floorArgs{N: i}, InsertOpts: &river.InsertOpts{Queue: "floor"}}
+	}
+	_, err = client.InsertMany(ctx, params)
+	require.NoError(b, err)
+	require.NoError(b, client.Start(ctx))
+	begin := time.Now()
+	for {
+		var done int
+		require.NoError(b, pool.QueryRow(ctx, "SELECT count(*) FROM sqkit_outbox").Scan(&done))
+		if done == n {
+			break
+		}
+		if time.Since(begin) > 5*time.Minute {
+			b.Fatalf("%d of %d floor jobs done", done, n)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	elapsed := time.Since(begin)
+	stop, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	require.NoError(b, client.StopAndCancel(stop))
+	_, err = pool.Exec(ctx, "TRUNCATE sqkit_outbox")
+	require.NoError(b, err)
+	return float64(n) / elapsed.Seconds()
 }
 
 // BenchmarkVsScanLoop compares, at 10,000 open tickets, the River timeline

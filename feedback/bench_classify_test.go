@@ -16,68 +16,13 @@ import (
 // them containing one or two keywords.
 func classifyCorpus() (RuleSet, []string) {
 	rng := rand.New(rand.NewPCG(7, 11))
-	han := func() rune { return rune(0x4E00 + rng.IntN(600)) } // a small alphabet, so prefixes collide
-	const letters = "abcdefghijklmnopqrstuvwxyz"
-	word := func() string {
-		n := 3 + rng.IntN(6)
-		b := make([]byte, n)
-		for i := range b {
-			b[i] = letters[rng.IntN(len(letters))]
-		}
-		return string(b)
-	}
-	var keywords []string
-	seen := map[string]bool{}
-	for len(keywords) < 1000 {
-		var k string
-		if len(keywords)%2 == 0 {
-			n := 2 + rng.IntN(3)
-			rs := make([]rune, n)
-			for i := range rs {
-				rs[i] = han()
-			}
-			k = string(rs)
-		} else {
-			k = word()
-			if rng.IntN(3) == 0 {
-				k += " " + word()
-			}
-		}
-		if !seen[k] {
-			seen[k] = true
-			keywords = append(keywords, k)
-		}
-	}
-	rs := RuleSet{Categories: SeedRuleSet().Categories}
-	rs.Categories = append(rs.Categories, Category{ID: "custom", Name: "User-defined"})
-	for i := 0; i < 50; i++ {
-		rs.Rules = append(rs.Rules, Rule{
-			ID:       "r" + strconv.Itoa(i),
-			Category: rs.Categories[i%len(rs.Categories)].ID,
-			Keywords: keywords[i*20 : (i+1)*20],
-			Priority: rng.IntN(5),
-		})
-	}
-	texts := make([]string, 512)
-	for i := range texts {
-		var b strings.Builder
-		for utf8.RuneCountInString(b.String()) < 200 {
-			switch x := rng.IntN(20); {
-			case x == 0:
-				b.WriteString(keywords[rng.IntN(len(keywords))])
-			case x < 8:
-				w := word()
-				if rng.IntN(2) == 0 {
-					w = strings.ToUpper(w[:1]) + w[1:]
-				}
-				b.WriteString(" " + w + " ")
-			default:
-				b.WriteRune(han())
-			}
-		}
-		texts[i] = string([]rune(b.String())[:200])
-	}
-	return rs, texts
+	same := func(s string) string { return s }
+	return buildCorpus(rng, corpusForm{
+		han:     func() rune { return rune(0x4E00 + rng.IntN(600)) }, // a small alphabet, so prefixes collide
+		keyword: func(_ int, k string) string { return k },
+		text:    same,
+		key:     same,
+	})
 }
 
 var sinkResult Result
@@ -112,8 +57,35 @@ func classifyScriptsCorpus() (RuleSet, []string) {
 		both = append(both, simp[i*len(simp)/600])
 	}
 	alphabet := append(both, same...)
-	han := func() rune { return alphabet[rng.IntN(len(alphabet))] }
 	trad := func(s string) string { return traditionalize(s, ^uint64(0)) }
+	return buildCorpus(rng, corpusForm{
+		han: func() rune { return alphabet[rng.IntN(len(alphabet))] },
+		keyword: func(i int, k string) string {
+			if i%3 == 0 {
+				return trad(k)
+			}
+			return k
+		},
+		text: trad,
+		key:  refFold,
+	})
+}
+
+// corpusForm is how a classifier workload writes its Chinese: the
+// characters it draws from (han), how the i-th keyword is written, how
+// Chinese is written in the texts, and what makes two keywords the same.
+type corpusForm struct {
+	han     func() rune
+	keyword func(i int, k string) string
+	text    func(string) string
+	key     func(string) string
+}
+
+// buildCorpus builds 1,000 distinct keywords (even ones Chinese, odd ones
+// one or two English words) in 50 rules of 20, and 512 texts of exactly 200
+// characters: one draw in 20 a keyword, 7 in 20 an English word of either
+// case, the rest a Chinese character.
+func buildCorpus(rng *rand.Rand, f corpusForm) (RuleSet, []string) {
 	const letters = "abcdefghijklmnopqrstuvwxyz"
 	word := func() string {
 		n := 3 + rng.IntN(6)
@@ -130,20 +102,17 @@ func classifyScriptsCorpus() (RuleSet, []string) {
 		if len(keywords)%2 == 0 {
 			rs := make([]rune, 2+rng.IntN(3))
 			for i := range rs {
-				rs[i] = han()
+				rs[i] = f.han()
 			}
-			k = string(rs)
-			if len(keywords)%3 == 0 {
-				k = trad(k)
-			}
+			k = f.keyword(len(keywords), string(rs))
 		} else {
 			k = word()
 			if rng.IntN(3) == 0 {
 				k += " " + word()
 			}
 		}
-		if !seen[refFold(k)] {
-			seen[refFold(k)] = true
+		if !seen[f.key(k)] {
+			seen[f.key(k)] = true
 			keywords = append(keywords, k)
 		}
 	}
@@ -163,7 +132,7 @@ func classifyScriptsCorpus() (RuleSet, []string) {
 		for utf8.RuneCountInString(b.String()) < 200 {
 			switch x := rng.IntN(20); {
 			case x == 0:
-				b.WriteString(trad(keywords[rng.IntN(len(keywords))]))
+				b.WriteString(f.text(keywords[rng.IntN(len(keywords))]))
 			case x < 8:
 				w := word()
 				if rng.IntN(2) == 0 {
@@ -171,7 +140,7 @@ func classifyScriptsCorpus() (RuleSet, []string) {
 				}
 				b.WriteString(" " + w + " ")
 			default:
-				b.WriteString(trad(string(han())))
+				b.WriteString(f.text(string(f.han())))
 			}
 		}
 		texts[i] = string([]rune(b.String())[:200])

@@ -248,21 +248,7 @@ func FuzzClassifyScripts(f *testing.F) {
 		if len(kws) == 0 {
 			return
 		}
-		rs := RuleSet{Categories: []Category{{ID: "a"}, {ID: "b"}}}
-		for i := 0; i < 3; i++ {
-			r := Rule{ID: "r" + string(rune('0'+i)), Category: rs.Categories[i%2].ID, Priority: i % 2}
-			for j, k := range kws {
-				if j%3 == i {
-					r.Keywords = append(r.Keywords, k)
-				}
-			}
-			if i == 2 {
-				r.Exclude = kws[:(len(kws)+1)/2]
-			}
-			if len(r.Keywords) > 0 {
-				rs.Rules = append(rs.Rules, r)
-			}
-		}
+		rs := fuzzRuleSet(kws)
 		c, err := NewClassifier(rs)
 		require.NoError(t, err)
 		res := c.Classify(text)

@@ -243,21 +243,7 @@ func FuzzClassify(f *testing.F) {
 		if len(kws) == 0 {
 			return
 		}
-		rs := RuleSet{Categories: []Category{{ID: "a"}, {ID: "b"}}}
-		for i := 0; i < 3; i++ {
-			r := Rule{ID: "r" + string(rune('0'+i)), Category: rs.Categories[i%2].ID, Priority: i % 2}
-			for j, k := range kws {
-				if j%3 == i {
-					r.Keywords = append(r.Keywords, k)
-				}
-			}
-			if i == 2 {
-				r.Exclude = kws[:(len(kws)+1)/2]
-			}
-			if len(r.Keywords) > 0 {
-				rs.Rules = append(rs.Rules, r)
-			}
-		}
+		rs := fuzzRuleSet(kws)
 		c, err := NewClassifier(rs)
 		require.NoError(t, err)
 		require.Equal(t, newNaive(rs).Classify(text), c.Classify(text))
@@ -333,4 +319,26 @@ func TestCategoryTallyConcurrent(t *testing.T) {
 	}
 	assert.EqualValues(t, 4*300, total)
 	assert.EqualValues(t, 400, tally.Counts(t0).Total)
+}
+
+// fuzzRuleSet spreads fuzzed keywords over three rules of two categories
+// (keyword j to rule j%3; the first half of them also excluded by the third
+// rule), leaving out rules with no keyword.
+func fuzzRuleSet(kws []string) RuleSet {
+	rs := RuleSet{Categories: []Category{{ID: "a"}, {ID: "b"}}}
+	for i := 0; i < 3; i++ {
+		r := Rule{ID: "r" + string(rune('0'+i)), Category: rs.Categories[i%2].ID, Priority: i % 2}
+		for j, k := range kws {
+			if j%3 == i {
+				r.Keywords = append(r.Keywords, k)
+			}
+		}
+		if i == 2 {
+			r.Exclude = kws[:(len(kws)+1)/2]
+		}
+		if len(r.Keywords) > 0 {
+			rs.Rules = append(rs.Rules, r)
+		}
+	}
+	return rs
 }

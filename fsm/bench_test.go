@@ -102,6 +102,49 @@ func BenchmarkMachineTransition(b *testing.B) {
 	}), "x-raw")
 }
 
+// BenchmarkMachineTransitionAt: BenchmarkMachineTransition with the
+// instants given (FireAt, one second apart), as a host replaying events or
+// driving a machine from a request's own timestamp does. The difference
+// between the two is what reading the clock for the history costs.
+func BenchmarkMachineTransitionAt(b *testing.B) {
+	ctx := context.Background()
+	def := TicketDefinition()
+	newM := func() *Machine {
+		m, err := NewMachine(def)
+		if err != nil {
+			b.Fatal(err)
+		}
+		m.state = def.stateIndex[TicketInProgress]
+		return m
+	}
+	m := newM()
+	at := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	by := By{Actor: "agent", Reason: "bench"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if i&1023 == 1023 {
+			m = newM()
+		}
+		at = at.Add(time.Second)
+		if _, err := m.FireAt(ctx, at, TicketWaitCustomer, by); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := m.FireAt(ctx, at, TicketCustomerReply, by); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(pairedRatio(func(n int) {
+		m := newM()
+		for range n {
+			at = at.Add(time.Second)
+			_, _ = m.FireAt(ctx, at, TicketWaitCustomer, by)
+			_, _ = m.FireAt(ctx, at, TicketCustomerReply, by)
+		}
+	}), "x-raw")
+}
+
 // BenchmarkRestoreFireSnapshot: what a host does per request — restore a
 // ticket from its snapshot, fire one event, snapshot it again. Goal: under
 // 10x one raw looplab transition pair.

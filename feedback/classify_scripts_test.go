@@ -15,11 +15,7 @@ func TestClassifySeedRulesBothScripts(t *testing.T) {
 	c, err := NewClassifier(SeedRuleSet())
 	require.NoError(t, err)
 	naive := newNaive(SeedRuleSet())
-	tests := []struct {
-		text     string
-		category string
-		rule     string
-	}{
+	tests := []seedCase{
 		// The two complaints from the issue, and their simplified forms.
 		{"產品質量有問題", CategoryProductQuality, "product-defect"},
 		{"产品质量有问题", CategoryProductQuality, "product-defect"},
@@ -50,17 +46,10 @@ func TestClassifySeedRulesBothScripts(t *testing.T) {
 		{"謝謝，一切都好", "", ""},
 		{"謝謝，一切都好 thanks", "", ""},
 	}
-	for _, tt := range tests {
-		t.Run(tt.text, func(t *testing.T) {
-			got := c.Classify(tt.text)
-			assert.Equal(t, tt.category, got.Category)
-			assert.Equal(t, tt.rule, got.Rule)
-			assert.Equal(t, tt.category != "", got.Matched)
-			assert.Equal(t, naive.Classify(tt.text), got)
-			// The same text in simplified characters classifies the same.
-			assert.Equal(t, got, c.Classify(Fold(tt.text)))
-		})
-	}
+	checkSeedCases(t, c, naive, tests, func(t *testing.T, text string, got Result) {
+		// The same text in simplified characters classifies the same.
+		assert.Equal(t, got, c.Classify(Fold(text)))
+	})
 	assert.Equal(t, []string{"快递", "没收到"}, c.Terms("快遞一直沒收到"))
 	assert.Equal(t, []string{"质量"}, c.Terms("產品質量有問題"))
 }
@@ -155,17 +144,6 @@ func TestFindPositions(t *testing.T) {
 	c2, err := NewClassifier(rs)
 	require.NoError(t, err)
 	assert.Equal(t, []Occurrence{{Term: "质量", Start: 0, End: 6, Text: "质量", KeywordOf: []string{"a", "c"}, ExclusionOf: []string{"b"}}}, c2.Find("质量"))
-}
-
-func TestClassifyTraditionalDoesNotAllocate(t *testing.T) {
-	if raceEnabled {
-		t.Skip("sync.Pool drops items under the race detector")
-	}
-	c, err := NewClassifier(SeedRuleSet())
-	require.NoError(t, err)
-	text := "產品質量有問題，快遞一直沒收到，客服態度很差 𡞵㑮 \xff"
-	allocs := testing.AllocsPerRun(100, func() { sinkResult = c.Classify(text) })
-	assert.Zero(t, allocs)
 }
 
 // toTraditional is an inverse of the table for tests: for every folded

@@ -396,8 +396,9 @@ func (b *Board) updateSubject(t time.Time, name string, create bool, f func(*sub
 		b.mu.Unlock()
 		return nil, nil
 	case s != nil && t.Before(s.last):
+		err := s.backwards(t) // reads s.last: before the lock is released
 		b.mu.Unlock()
-		return nil, s.backwards(t)
+		return nil, err
 	case s == nil:
 		s = b.subjectLocked(name)
 	}

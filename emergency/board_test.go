@@ -486,6 +486,28 @@ func TestConcurrentUse(t *testing.T) {
 	}
 }
 
+// TestBackwardsRefusalUnderConcurrency: a refusal of an instant before the
+// subject's last evaluation names that evaluation while other calls move
+// it on; under the race detector this fails if the refusal reads the
+// subject after the board's lock is released.
+func TestBackwardsRefusalUnderConcurrency(t *testing.T) {
+	b := newBoard(t, Config{
+		Thresholds: []ThresholdRule{complaintRateRule()},
+		Events:     []EventRule{{Name: "e", Event: "ev", Level: Red, Dwell: sla.Duration(time.Minute)}},
+	})
+	_, err := b.ObserveAt(at(time.Minute), "a", "complaint_rate", 1)
+	require.NoError(t, err)
+	concurrently(2, 500, func(int) {
+		for range 500 {
+			_, err := b.SignalAt(at(0), "a", "ev", "")
+			assert.ErrorIs(t, err, ErrTimeBackwards)
+		}
+	}, func(i int) {
+		_, err := b.ObserveAt(at(time.Duration(i+1)*time.Minute), "a", "complaint_rate", float64(i%15))
+		assert.NoError(t, err)
+	})
+}
+
 func TestErrorsAreTyped(t *testing.T) {
 	_, err := NewBoard(Config{Changes: []ChangeRule{{Name: "x", Measure: "m", Level: Yellow, Alpha: 2}}})
 	require.ErrorIs(t, err, ErrInvalidConfig)

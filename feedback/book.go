@@ -119,22 +119,22 @@ func (b *Book) StartNext(id, nextID string, plan Plan) (Cycle, error) {
 
 // StartNextAt is StartNext at an explicit instant.
 func (b *Book) StartNextAt(at time.Time, id, nextID string, plan Plan) (Cycle, error) {
-	var next *Cycle
+	var out Cycle
 	err := b.with(id, func(c *Cycle) error {
 		if _, dup := b.cycles[nextID]; dup {
 			return fmt.Errorf("%w: cycle %q", ErrDuplicate, nextID)
 		}
-		var err error
-		next, err = c.StartNext(at, nextID, plan)
+		next, err := c.StartNext(at, nextID, plan)
 		if err == nil {
 			b.cycles[nextID] = next
+			out = next.clone() // under the lock: the new cycle is reachable by id now
 		}
 		return err
 	})
 	if err != nil {
 		return Cycle{}, err
 	}
-	return next.clone(), nil
+	return out, nil
 }
 
 // Close ends cycle id after Act, now.

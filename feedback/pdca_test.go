@@ -3,7 +3,9 @@ package feedback
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
+	"runtime"
 	"testing"
 	"time"
 
@@ -289,6 +291,44 @@ func TestBookErrorsAndConcurrency(t *testing.T) {
 	c, _ = b.Get("c1")
 	assert.True(t, c.Plan.Actions[0].Done())
 	assert.True(t, c.Plan.Actions[1].Done())
+}
+
+// TestBookStartNextWhileNextInUse: the copy StartNextAt returns is taken
+// under the book's lock, so work on the new cycle, reachable by id at once,
+// does not race with it (the race detector reports it otherwise).
+func TestBookStartNextWhileNextInUse(t *testing.T) {
+	const n = 50
+	b := NewBook()
+	w, _ := WindowOf(Week, t0, time.UTC)
+	for i := range n {
+		id := fmt.Sprint("c", i)
+		_, err := b.OpenAt(t0, id, csatPlan(t0.Add(240*time.Hour)))
+		require.NoError(t, err)
+		require.NoError(t, b.StartDoAt(t0.Add(time.Hour), id))
+		require.NoError(t, b.UpdateActionAt(t0.Add(2*time.Hour), id, "a1", 100, ""))
+		require.NoError(t, b.UpdateActionAt(t0.Add(2*time.Hour), id, "a2", 100, ""))
+		require.NoError(t, b.StartCheckAt(t0.Add(3*time.Hour), id))
+		_, err = b.CheckAt(t0.Add(200*time.Hour), id, w, figure(MetricCSAT, 760, 1000))
+		require.NoError(t, err)
+	}
+	parallel(2, func(g int) {
+		for i := range n {
+			if g == 0 {
+				next, err := b.StartNextAt(t0.Add(201*time.Hour), fmt.Sprint("c", i), fmt.Sprint("n", i), csatPlan(t0.Add(400*time.Hour)))
+				assert.NoError(t, err)
+				assert.Equal(t, fmt.Sprint("n", i), next.ID)
+				continue
+			}
+			for b.StartDoAt(t0.Add(202*time.Hour), fmt.Sprint("n", i)) != nil {
+				runtime.Gosched() // until the other goroutine has started n<i>
+			}
+		}
+	})
+	for i := range n {
+		c, err := b.Get(fmt.Sprint("n", i))
+		require.NoError(t, err)
+		assert.Equal(t, PhaseDo, c.Phase)
+	}
 }
 
 func TestReview(t *testing.T) {

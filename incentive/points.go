@@ -239,17 +239,22 @@ func (l *PointsLedger) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return err
 	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	// The clock of a ledger in use is never replaced: Earn and Redeem read
+	// it without the lock.
+	if l.clock == nil {
+		l.clock = clock.New()
+	}
 	opts := []Option{WithClock(l.clock)}
-	if l.Chained() {
+	if l.chain != nil {
 		opts = append(opts, WithChain())
 	}
 	r, err := RestorePointsLedger(s, opts...)
 	if err != nil {
 		return err
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.clock, l.entries, l.byKey, l.accounts, l.chain = r.clock, r.entries, r.byKey, r.accounts, r.chain
+	l.entries, l.byKey, l.accounts, l.chain = r.entries, r.byKey, r.accounts, r.chain
 	return nil
 }
 

@@ -127,6 +127,35 @@ func TestPointsLedgerConcurrent(t *testing.T) {
 	assert.Equal(t, 200, earned)
 }
 
+// TestPointsLedgerUnmarshalWhileInUse: UnmarshalJSON on a ledger in use
+// keeps its clock, so that Earn, which reads the clock without the lock,
+// does not race with it (the race detector reports it otherwise).
+func TestPointsLedgerUnmarshalWhileInUse(t *testing.T) {
+	mock := clock.NewMock()
+	l := NewPointsLedger(WithClock(mock))
+	raw, err := NewPointsLedger().MarshalJSON()
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		for range 100 {
+			assert.NoError(t, l.UnmarshalJSON(raw))
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for i := range 100 {
+			_, _, err := l.Earn(fmt.Sprint(i), "acct", 1, "")
+			assert.NoError(t, err)
+		}
+	}()
+	wg.Wait()
+	e, _, err := l.Earn("last", "acct", 1, "")
+	require.NoError(t, err)
+	assert.Equal(t, mock.Now(), e.At, "the ledger keeps the clock it was made with")
+}
+
 func TestOverAchievementPoints(t *testing.T) {
 	for _, tt := range []struct {
 		score string

@@ -28,6 +28,7 @@ package slaotel
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -89,6 +90,7 @@ func (m *Metrics) Observe(e sla.Event, deliveredAt time.Time) {
 // Attainment walks every clock of the tracker (O(n) per collection).
 // Unregister the returned registration when the tracker goes away.
 func (m *Metrics) Watch(tr *sla.Tracker, namespaces ...string) (metric.Registration, error) {
+	namespaces = slices.Clone(namespaces) // read at every collection, on the SDK's goroutine
 	return m.meter.RegisterCallback(func(_ context.Context, o metric.Observer) error {
 		st := tr.Stats()
 		o.ObserveInt64(m.clocks, int64(st.Running), metric.WithAttributes(attribute.String("status", "running")))

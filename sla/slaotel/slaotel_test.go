@@ -91,3 +91,29 @@ func TestMetrics(t *testing.T) {
 	cycles := got["sqkit.sla.cycles"].Data.(metricdata.Gauge[int64])
 	assert.Len(t, cycles.DataPoints, 6, "three outcomes in each of two namespaces")
 }
+
+// TestWatchKeepsItsNamespaces: Watch copies the namespaces it is given, so
+// a caller that reuses its slice changes nothing and does not race with a
+// collection (the race detector reports it otherwise).
+func TestWatchKeepsItsNamespaces(t *testing.T) {
+	reader := sdkmetric.NewManualReader()
+	m, err := slaotel.New(sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader)).Meter("test"))
+	require.NoError(t, err)
+	tr := sla.NewTracker(sla.WithClock(clock.NewMock()))
+	names := []string{"", "feedback.visits"}
+	reg, err := m.Watch(tr, names...)
+	require.NoError(t, err)
+	defer func() { require.NoError(t, reg.Unregister()) }()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 100 {
+			var rm metricdata.ResourceMetrics
+			assert.NoError(t, reader.Collect(context.Background(), &rm))
+		}
+	}()
+	for i := range 100 {
+		names[1] = []string{"a", "b"}[i%2]
+	}
+	<-done
+}

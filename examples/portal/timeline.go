@@ -41,26 +41,28 @@ func (d *desk) fireDue(ctx context.Context, lister sla.DueLister, now time.Time)
 	}
 }
 
-// fireOne fires one record in its own transaction.
+// fireOne fires one record in its own transaction. A record that cannot
+// be fired now (gone, unreadable, or changed meanwhile by another writer)
+// is skipped with its transaction rolled back, so no event of it is taken
+// from the timeline: the next pass retries it.
 func (d *desk) fireOne(ctx context.Context, k sla.RecordKey, now time.Time) (int, error) {
-	n := 0
+	var events []sla.Event
 	err := inTx(ctx, d.db, func(t tx) error {
-		events, err := d.durable.Load().Fire(t.Bind(ctx), k, now)
-		switch {
-		case errors.Is(err, sla.ErrRecordNotFound), errors.Is(err, sla.ErrInvalid), errors.Is(err, sla.ErrConflict):
-			d.log.WarnContext(ctx, "timeline record skipped", "record", k.String(), "error", err)
-			return nil
-		case err != nil:
+		var err error
+		if events, err = d.durable.Load().Fire(t.Bind(ctx), k, now); err != nil || len(events) == 0 {
 			return err
-		}
-		n = len(events)
-		d.delivered(ctx, events, now)
-		if n == 0 {
-			return nil
 		}
 		return d.refresh(ctx, t, k, now)
 	})
-	return n, err
+	switch {
+	case errors.Is(err, sla.ErrRecordNotFound), errors.Is(err, sla.ErrInvalid), errors.Is(err, sla.ErrConflict):
+		d.log.WarnContext(ctx, "timeline record skipped", "record", k.String(), "error", err)
+		return 0, nil
+	case err != nil:
+		return 0, err
+	}
+	d.delivered(ctx, events, now) // once committed: a rolled-back fire logs and counts nothing
+	return len(events), nil
 }
 
 // delivered logs the events the timeline delivered at now, by id and kind

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/sqkit/sqkit/sla"
 )
@@ -60,4 +62,76 @@ func TestFireConflictTakesNothing(t *testing.T) {
 	assert.Positive(t, n, "the retry delivers the events")
 	_, _, level := ticketState(t, p, id)
 	assert.Equal(t, 3, level, "the breach reaches the queue row")
+}
+
+// gateKey marks the context of the action gateDB holds up.
+type gateKey struct{}
+
+// gateDB holds up a transaction begun with gateKey in its context right
+// after it has read a ticket row, until release is closed.
+type gateDB struct {
+	database
+	reached, release chan struct{}
+}
+
+func (g *gateDB) Begin(ctx context.Context) (tx, error) {
+	t, err := g.database.Begin(ctx)
+	if err != nil || ctx.Value(gateKey{}) == nil {
+		return t, err
+	}
+	return &gateTx{tx: t, g: g}, nil
+}
+
+type gateTx struct {
+	tx
+	g *gateDB
+}
+
+func (t *gateTx) QueryRow(ctx context.Context, q string, args ...any) row {
+	r := t.tx.QueryRow(ctx, q, args...)
+	if strings.Contains(q, "FROM tickets WHERE id") {
+		return gateRow{r, t.g}
+	}
+	return r
+}
+
+type gateRow struct {
+	row
+	g *gateDB
+}
+
+func (r gateRow) Scan(dest ...any) error {
+	err := r.row.Scan(dest...)
+	close(r.g.reached)
+	<-r.g.release
+	return err
+}
+
+// TestActChecksTheOwnerOfTheCase: an agent's action whose transaction read
+// the queue row before a supervisor's transfer committed is refused: the
+// case it changes, read after, names the new owner (on PostgreSQL, where
+// the two transactions run at once).
+func TestActChecksTheOwnerOfTheCase(t *testing.T) {
+	p, err := newPortal(context.Background(), options{DB: testPGURL(t), Fake: testStart, Demo: true, BcryptCost: bcrypt.MinCost, Log: testLog()})
+	require.NoError(t, err)
+	t.Cleanup(p.close)
+	ctx := context.Background()
+	alice, sam := user{Name: "alice", Role: roleAgent}, user{Name: "sam", Role: roleSupervisor}
+	id, err := p.desk.create(ctx, sam, newTicket{Kind: kindTicket, Subject: "printer", Customer: "c", Priority: "normal", Team: "billing"})
+	require.NoError(t, err)
+	require.NoError(t, p.desk.act(ctx, alice, id, caseAction{Op: "take"}))
+
+	g := &gateDB{database: p.desk.db, reached: make(chan struct{}), release: make(chan struct{})}
+	p.desk.db = g
+	done := make(chan error)
+	go func() {
+		done <- p.desk.act(context.WithValue(ctx, gateKey{}, true), alice, id, caseAction{Op: "fire", Event: "start"})
+	}()
+	<-g.reached // alice's transaction has read the row: she owns the ticket
+	require.NoError(t, p.desk.act(ctx, sam, id, caseAction{Op: "transfer", To: "bob"}))
+	close(g.release)
+	require.ErrorIs(t, <-done, errForbidden, "alice may not act on a ticket transferred to bob")
+	state, owner, _ := ticketState(t, p, id)
+	assert.Equal(t, "bob", owner)
+	assert.NotEqual(t, "in_progress", state, "alice's start did not happen")
 }

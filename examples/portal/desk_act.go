@@ -74,7 +74,15 @@ func (d *desk) actTx(ctx context.Context, t tx, u user, id int64, a caseAction) 
 		if err != nil {
 			return err
 		}
-		_, _, wasClosed := stateOf(m)
+		// The case, not the queue row read before it, says who owns the
+		// ticket now (a transfer may have committed in between); saving
+		// at this version fails if it changes before the commit.
+		_, owner, wasClosed := stateOf(m)
+		cur := row
+		cur.Owner = owner
+		if err := authorize(u, cur, a); err != nil {
+			return err
+		}
 		trans, err := applyCase(ctx, m, now, u.Name, a)
 		if err != nil {
 			return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -134,4 +135,70 @@ func TestActChecksTheOwnerOfTheCase(t *testing.T) {
 	state, owner, _ := ticketState(t, p, id)
 	assert.Equal(t, "bob", owner)
 	assert.NotEqual(t, "in_progress", state, "alice's start did not happen")
+}
+
+// slowKey marks the context of the reload slowDB holds up.
+type slowKey struct{}
+
+// slowDB holds up, for a context with slowKey, the read of the policy
+// document (the last read of loadConfig) until release is closed.
+type slowDB struct {
+	database
+	reached, release chan struct{}
+}
+
+func (d *slowDB) QueryRow(ctx context.Context, q string, args ...any) row {
+	r := d.database.QueryRow(ctx, q, args...)
+	if ctx.Value(slowKey{}) != nil && strings.Contains(q, "FROM documents WHERE name") && len(args) == 1 && args[0] == docPolicy {
+		return slowRow{r, d}
+	}
+	return r
+}
+
+type slowRow struct {
+	row
+	d *slowDB
+}
+
+func (r slowRow) Scan(dest ...any) error {
+	err := r.row.Scan(dest...)
+	close(r.d.reached)
+	<-r.d.release
+	return err
+}
+
+// TestReloadNeverGoesBack: a slow reload that read one edit of the
+// calendars cannot put it in force after a reload of a later edit did.
+func TestReloadNeverGoesBack(t *testing.T) {
+	p, _ := testPortal(t)
+	ctx := context.Background()
+	sdb := &slowDB{database: p.desk.db, reached: make(chan struct{}), release: make(chan struct{})}
+	p.desk.db = sdb
+	v := p.desk.config().CalendarsVersion
+	save := func(cals map[string]sla.CalendarSpec, version int64) {
+		raw, err := json.Marshal(cals)
+		require.NoError(t, err)
+		_, err = saveDocument(ctx, p.desk.db, docCalendars, version, string(raw))
+		require.NoError(t, err)
+	}
+	save(defaultCalendars(), v) // edit v+1
+	slow := make(chan error)
+	go func() { slow <- p.desk.reloadConfig(context.WithValue(ctx, slowKey{}, true)) }() // the loop's step
+	<-sdb.reached                                                                        // it has read edit v+1 and is about to put it in force
+
+	cals := defaultCalendars()
+	cals["weekend"] = cals[sla.CalendarBusiness]
+	save(cals, v+1) // edit v+2, an admin's
+	admin := make(chan error, 1)
+	go func() { admin <- p.desk.reloadConfig(ctx) }()
+	select { // the admin's reload waits for the slow one (it went first before)
+	case err := <-admin:
+		admin <- err
+	case <-time.After(500 * time.Millisecond):
+	}
+	close(sdb.release)
+	require.NoError(t, <-slow)
+	require.NoError(t, <-admin)
+	assert.Equal(t, v+2, p.desk.config().CalendarsVersion, "the later edit stays in force")
+	assert.Contains(t, p.desk.config().Registry, "weekend")
 }

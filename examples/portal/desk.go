@@ -11,6 +11,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -34,13 +35,20 @@ const noDue = math.MaxInt64
 // machines and SLA clocks, persisted per ticket through an sla.Store in the
 // same transaction as the ticket's queue row. It is safe for concurrent use.
 type desk struct {
-	db      database
-	store   sla.Store
-	clk     clock.Clock
-	log     *slog.Logger
-	cfg     atomic.Pointer[slaConfig]
-	durable atomic.Pointer[sla.Durable]
-	tele    *telemetry
+	db     database
+	store  sla.Store
+	clk    clock.Clock
+	log    *slog.Logger
+	force  atomic.Pointer[inForce]
+	reload sync.Mutex // serialises reloadConfig
+	tele   *telemetry
+}
+
+// inForce is the SLA configuration in force and the Durable resolving
+// with it, swapped together.
+type inForce struct {
+	cfg     *slaConfig
+	durable *sla.Durable
 }
 
 // newDesk returns a desk on db and store with the SLA configuration cfg.
@@ -56,12 +64,14 @@ func newDesk(db database, store sla.Store, clk clock.Clock, log *slog.Logger, cf
 
 // setConfig puts a new SLA configuration in force.
 func (d *desk) setConfig(cfg *slaConfig) {
-	d.cfg.Store(cfg)
-	d.durable.Store(sla.NewDurable(d.store, cfg.Resolve))
+	d.force.Store(&inForce{cfg: cfg, durable: sla.NewDurable(d.store, cfg.Resolve)})
 }
 
 // config returns the SLA configuration in force.
-func (d *desk) config() *slaConfig { return d.cfg.Load() }
+func (d *desk) config() *slaConfig { return d.force.Load().cfg }
+
+// durable returns the Durable of the configuration in force.
+func (d *desk) durable() *sla.Durable { return d.force.Load().durable }
 
 // user is a logged-in member of staff.
 type user struct {
@@ -267,9 +277,10 @@ func (d *desk) create(ctx context.Context, u user, in newTicket) (int64, error) 
 		if m, err = newCase(in.Kind, key.ID, in.Amount); err != nil {
 			return err
 		}
-		cfg := d.config()
+		f := d.force.Load() // one configuration for the specs and the record
+		cfg := f.cfg
 		attrs := sla.Attributes{"type": in.Kind, "priority": in.Priority, "team": in.Team}
-		rec, err := d.durable.Load().Update(t.Bind(ctx), key, func(tr *sla.Tracker, data *json.RawMessage) error {
+		rec, err := f.durable.Update(t.Bind(ctx), key, func(tr *sla.Tracker, data *json.RawMessage) error {
 			for _, metric := range []sla.Metric{sla.FirstResponse, sla.Resolution} {
 				spec, err := cfg.Policies.Spec(now, attrs, metric)
 				if errors.Is(err, sla.ErrNoMatch) {

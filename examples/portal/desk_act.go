@@ -65,7 +65,7 @@ func (d *desk) actTx(ctx context.Context, t tx, u user, id int64, a caseAction) 
 	key := recordKey(id)
 	var closedNow bool
 	var contact *contactRow
-	rec, err := d.durable.Load().Update(t.Bind(ctx), key, func(tr *sla.Tracker, data *json.RawMessage) error {
+	rec, err := d.durable().Update(t.Bind(ctx), key, func(tr *sla.Tracker, data *json.RawMessage) error {
 		var cd caseData
 		if err := json.Unmarshal(*data, &cd); err != nil {
 			return fmt.Errorf("portal: ticket %d: unreadable case: %w", id, err)

@@ -49,7 +49,7 @@ func (d *desk) fireOne(ctx context.Context, k sla.RecordKey, now time.Time) (int
 	var events []sla.Event
 	err := inTx(ctx, d.db, func(t tx) error {
 		var err error
-		if events, err = d.durable.Load().Fire(t.Bind(ctx), k, now); err != nil || len(events) == 0 {
+		if events, err = d.durable().Fire(t.Bind(ctx), k, now); err != nil || len(events) == 0 {
 			return err
 		}
 		return d.refresh(ctx, t, k, now)
@@ -77,6 +77,10 @@ func (d *desk) delivered(ctx context.Context, events []sla.Event, now time.Time)
 // reloadConfig puts the stored SLA configuration in force when another
 // replica (or an admin) changed it.
 func (d *desk) reloadConfig(ctx context.Context) error {
+	// One reload at a time: a slow one cannot put an older configuration
+	// in force after a newer one.
+	d.reload.Lock()
+	defer d.reload.Unlock()
 	cv, pv, err := configVersions(ctx, d.db)
 	if err != nil {
 		return err

@@ -202,3 +202,13 @@ func TestReloadNeverGoesBack(t *testing.T) {
 	assert.Equal(t, v+2, p.desk.config().CalendarsVersion, "the later edit stays in force")
 	assert.Contains(t, p.desk.config().Registry, "weekend")
 }
+
+// TestPostgresOnOneConnection: a portal whose pool has one connection
+// starts (it waited for ever).
+func TestPostgresOnOneConnection(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	p, err := newPortal(ctx, options{DB: testPGURL(t) + "&pool_max_conns=1", Fake: testStart, Demo: true, BcryptCost: bcrypt.MinCost, Log: testLog()})
+	require.NoError(t, err)
+	p.close()
+}

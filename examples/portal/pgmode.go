@@ -49,17 +49,17 @@ func openPostgres(ctx context.Context, s *server, o options) (*portal, error) {
 	db := &pgDB{pool: pool}
 	fail := func(err error) (*portal, error) { pool.Close(); return nil, err }
 
-	conn, err := pool.Acquire(ctx)
+	// The start-up lock is held on a connection outside the pool, which the
+	// migrations and the seeding use meanwhile (a pool of one connection
+	// would wait for ever); closing it releases the lock.
+	conn, err := pgx.ConnectConfig(ctx, cfg.ConnConfig.Copy())
 	if err != nil {
 		return fail(fmt.Errorf("portal: connect: %w", err))
 	}
+	unlock := func() { _ = conn.Close(context.WithoutCancel(ctx)) }
 	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", portalLock); err != nil {
-		conn.Release()
+		unlock()
 		return fail(err)
-	}
-	unlock := func() {
-		_, _ = conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", portalLock)
-		conn.Release()
 	}
 	var tl *slariver.Timeline
 	err = func() error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -65,46 +66,60 @@ func TestFireConflictTakesNothing(t *testing.T) {
 	assert.Equal(t, 3, level, "the breach reaches the queue row")
 }
 
-// gateKey marks the context of the action gateDB holds up.
-type gateKey struct{}
+// holdKey marks the context of the call a holdDB holds up.
+type holdKey struct{}
 
-// gateDB holds up a transaction begun with gateKey in its context right
-// after it has read a ticket row, until release is closed.
-type gateDB struct {
+// holdDB holds up every read of a call whose context carries holdKey that
+// match selects (in or outside a transaction), right after its Scan, until
+// release is closed; reached is closed at the first.
+type holdDB struct {
 	database
+	match            func(q string, args []any) bool
 	reached, release chan struct{}
+	once             sync.Once
 }
 
-func (g *gateDB) Begin(ctx context.Context) (tx, error) {
-	t, err := g.database.Begin(ctx)
-	if err != nil || ctx.Value(gateKey{}) == nil {
-		return t, err
+func newHoldDB(db database, match func(q string, args []any) bool) *holdDB {
+	return &holdDB{database: db, match: match, reached: make(chan struct{}), release: make(chan struct{})}
+}
+
+func (h *holdDB) QueryRow(ctx context.Context, q string, args ...any) row {
+	return h.hold(ctx, h.database.QueryRow(ctx, q, args...), q, args)
+}
+
+func (h *holdDB) Begin(ctx context.Context) (tx, error) {
+	t, err := h.database.Begin(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return &gateTx{tx: t, g: g}, nil
+	return &holdTx{tx: t, h: h}, nil
 }
 
-type gateTx struct {
+func (h *holdDB) hold(ctx context.Context, r row, q string, args []any) row {
+	if ctx.Value(holdKey{}) == nil || !h.match(q, args) {
+		return r
+	}
+	return heldRow{r, h}
+}
+
+type holdTx struct {
 	tx
-	g *gateDB
+	h *holdDB
 }
 
-func (t *gateTx) QueryRow(ctx context.Context, q string, args ...any) row {
-	r := t.tx.QueryRow(ctx, q, args...)
-	if strings.Contains(q, "FROM tickets WHERE id") {
-		return gateRow{r, t.g}
-	}
-	return r
+func (t *holdTx) QueryRow(ctx context.Context, q string, args ...any) row {
+	return t.h.hold(ctx, t.tx.QueryRow(ctx, q, args...), q, args)
 }
 
-type gateRow struct {
+type heldRow struct {
 	row
-	g *gateDB
+	h *holdDB
 }
 
-func (r gateRow) Scan(dest ...any) error {
+func (r heldRow) Scan(dest ...any) error {
 	err := r.row.Scan(dest...)
-	close(r.g.reached)
-	<-r.g.release
+	r.h.once.Do(func() { close(r.h.reached) })
+	<-r.h.release
 	return err
 }
 
@@ -122,11 +137,13 @@ func TestActChecksTheOwnerOfTheCase(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, p.desk.act(ctx, alice, id, caseAction{Op: "take"}))
 
-	g := &gateDB{database: p.desk.db, reached: make(chan struct{}), release: make(chan struct{})}
+	g := newHoldDB(p.desk.db, func(q string, _ []any) bool {
+		return strings.Contains(q, "FROM tickets WHERE id")
+	})
 	p.desk.db = g
 	done := make(chan error)
 	go func() {
-		done <- p.desk.act(context.WithValue(ctx, gateKey{}, true), alice, id, caseAction{Op: "fire", Event: "start"})
+		done <- p.desk.act(context.WithValue(ctx, holdKey{}, true), alice, id, caseAction{Op: "fire", Event: "start"})
 	}()
 	<-g.reached // alice's transaction has read the row: she owns the ticket
 	require.NoError(t, p.desk.act(ctx, sam, id, caseAction{Op: "transfer", To: "bob"}))
@@ -137,42 +154,15 @@ func TestActChecksTheOwnerOfTheCase(t *testing.T) {
 	assert.NotEqual(t, "in_progress", state, "alice's start did not happen")
 }
 
-// slowKey marks the context of the reload slowDB holds up.
-type slowKey struct{}
-
-// slowDB holds up, for a context with slowKey, the read of the policy
-// document (the last read of loadConfig) until release is closed.
-type slowDB struct {
-	database
-	reached, release chan struct{}
-}
-
-func (d *slowDB) QueryRow(ctx context.Context, q string, args ...any) row {
-	r := d.database.QueryRow(ctx, q, args...)
-	if ctx.Value(slowKey{}) != nil && strings.Contains(q, "FROM documents WHERE name") && len(args) == 1 && args[0] == docPolicy {
-		return slowRow{r, d}
-	}
-	return r
-}
-
-type slowRow struct {
-	row
-	d *slowDB
-}
-
-func (r slowRow) Scan(dest ...any) error {
-	err := r.row.Scan(dest...)
-	close(r.d.reached)
-	<-r.d.release
-	return err
-}
-
 // TestReloadNeverGoesBack: a slow reload that read one edit of the
 // calendars cannot put it in force after a reload of a later edit did.
 func TestReloadNeverGoesBack(t *testing.T) {
 	p, _ := testPortal(t)
 	ctx := context.Background()
-	sdb := &slowDB{database: p.desk.db, reached: make(chan struct{}), release: make(chan struct{})}
+	sdb := newHoldDB(p.desk.db, func(q string, args []any) bool {
+		// The policy document: the last read of loadConfig.
+		return strings.Contains(q, "FROM documents WHERE name") && len(args) == 1 && args[0] == docPolicy
+	})
 	p.desk.db = sdb
 	v := p.desk.config().CalendarsVersion
 	save := func(cals map[string]sla.CalendarSpec, version int64) {
@@ -183,7 +173,7 @@ func TestReloadNeverGoesBack(t *testing.T) {
 	}
 	save(defaultCalendars(), v) // edit v+1
 	slow := make(chan error)
-	go func() { slow <- p.desk.reloadConfig(context.WithValue(ctx, slowKey{}, true)) }() // the loop's step
+	go func() { slow <- p.desk.reloadConfig(context.WithValue(ctx, holdKey{}, true)) }() // the loop's step
 	<-sdb.reached                                                                        // it has read edit v+1 and is about to put it in force
 
 	cals := defaultCalendars()

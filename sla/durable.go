@@ -133,11 +133,7 @@ func (d *Durable) save(ctx context.Context, tr *Tracker, rec StoredRecord) (Stor
 		snap = RecordSnapshot{Version: SnapshotVersion, Namespace: rec.Key.Namespace, ID: rec.Key.ID}
 	}
 	rec.Timeline = snap
-	rec.Next, rec.NextID = time.Time{}, EventID{}
-	if at, ok := tr.NextDeadline(); ok {
-		rec.Next = at
-		rec.NextID = tr.peekID()
-	}
+	rec.Next, rec.NextID = schedule(tr)
 	v, err := d.store.Save(ctx, rec)
 	if err != nil {
 		return StoredRecord{}, err
@@ -152,7 +148,8 @@ func (d *Durable) save(ctx context.Context, tr *Tracker, rec StoredRecord) (Stor
 // it, and saves it with its next deadline. Events that fall due during f
 // (none, when f only records changes at their instants) are not delivered
 // here: Fire delivers them. A concurrent change of the same record makes
-// Save fail with ErrConflict; nothing is written then.
+// Save fail with ErrConflict; nothing is written then. An f that starts a
+// clock or sets a timer of another record is refused (ErrInvalid).
 func (d *Durable) Update(ctx context.Context, key RecordKey, f func(tr *Tracker, data *json.RawMessage) error) (StoredRecord, error) {
 	rec, err := d.store.Load(ctx, key)
 	switch {
@@ -169,15 +166,36 @@ func (d *Durable) Update(ctx context.Context, key RecordKey, f func(tr *Tracker,
 	if err := f(tr, &rec.Data); err != nil {
 		return StoredRecord{}, err
 	}
+	// A change of another record would be lost, and its deadline scheduled
+	// as this record's.
+	for _, r := range tr.Snapshot().Records {
+		if r.Key() != key {
+			return StoredRecord{}, fmt.Errorf("%w: record %s: the change made record %s too; an Update changes one record", ErrInvalid, key, r.Key())
+		}
+	}
 	return d.save(ctx, tr, rec)
 }
 
+// schedule returns the next deadline of tr and the id of its event (zero
+// when none).
+func schedule(tr *Tracker) (time.Time, EventID) {
+	if at, ok := tr.NextDeadline(); ok {
+		return at, tr.peekID()
+	}
+	return time.Time{}, EventID{}
+}
+
 // Fire advances the record under key to now: it loads the record, takes
-// every event due at or before now (each with its own instant), records
-// them in the store's outbox, saves the record with its next deadline, and
-// returns the events the outbox had not recorded before, in order. An
-// event is never taken before its instant. A record that is gone returns
-// an error wrapping ErrRecordNotFound (a scheduler records the skip).
+// every event due at or before now (each with its own instant), saves the
+// record with its next deadline, records the events in the store's outbox,
+// and returns those the outbox had not recorded before, in order. An
+// event is never taken before its instant. Saving first, a store that is
+// not transactional loses nothing when the save fails with ErrConflict:
+// the retry takes the events again. A record with nothing due is saved
+// only when its stored deadline is not its next one (a calendar that
+// changed since): a store never lists it as due for nothing again. A
+// record that is gone returns an error wrapping ErrRecordNotFound (a
+// scheduler records the skip).
 func (d *Durable) Fire(ctx context.Context, key RecordKey, now time.Time) ([]Event, error) {
 	rec, err := d.store.Load(ctx, key)
 	if err != nil {
@@ -189,14 +207,14 @@ func (d *Durable) Fire(ctx context.Context, key RecordKey, now time.Time) ([]Eve
 		return nil, err
 	}
 	if tr.AdvanceTo(now) == 0 {
-		return nil, nil // nothing fell due (an outdated schedule): the record is unchanged
-	}
-	fresh, err := d.store.Deliver(ctx, events)
-	if err != nil {
+		if next, id := schedule(tr); next.Equal(rec.Next) && id == rec.NextID {
+			return nil, nil // an outdated job: the record is unchanged
+		}
+		_, err := d.save(ctx, tr, rec)
 		return nil, err
 	}
 	if _, err := d.save(ctx, tr, rec); err != nil {
 		return nil, err
 	}
-	return fresh, nil
+	return d.store.Deliver(ctx, events)
 }

@@ -2,6 +2,7 @@ package sla
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -50,9 +51,20 @@ func (m *MemoryStore) Load(ctx context.Context, key RecordKey) (StoredRecord, er
 	return cloneStored(rec), nil
 }
 
+// cloneStored returns a deep copy of r: nothing of a record the store
+// keeps is shared with its callers.
 func cloneStored(r StoredRecord) StoredRecord {
 	r.Data = slices.Clone(r.Data)
 	r.Timeline.Clocks = slices.Clone(r.Timeline.Clocks)
+	for i := range r.Timeline.Clocks {
+		c := &r.Timeline.Clocks[i].Clock
+		c.Spec.Warnings = slices.Clone(c.Spec.Warnings)
+		c.Spec.Reminders = slices.Clone(c.Spec.Reminders)
+		if c.BreachedAt != nil {
+			b := *c.BreachedAt
+			c.BreachedAt = &b
+		}
+	}
 	r.Timeline.Pending = slices.Clone(r.Timeline.Pending)
 	if r.Timeline.Timer != nil {
 		t := *r.Timeline.Timer
@@ -149,24 +161,44 @@ func (m *MemoryStore) Outbox() []Event {
 
 // AdvanceTo fires every record of the store that is due at or before now
 // (see Fire), until none is, and returns the events delivered. The store
-// must list its due records (DueLister).
+// must list its due records (DueLister). A record that cannot be fired
+// (gone, or unreadable by this host: errors matching ErrRecordNotFound or
+// ErrInvalid) is passed over, so that it does not hold up the others; the
+// error returned then joins their errors, and the events of the others
+// are returned with it. Any other error ends the call.
 func (d *Durable) AdvanceTo(ctx context.Context, now time.Time) ([]Event, error) {
 	dl, ok := d.store.(DueLister)
 	if !ok {
 		return nil, fmt.Errorf("%w: the store does not list due records; its scheduler fires them", ErrInvalid)
 	}
 	var out []Event
+	var skipped []error
+	passed := map[RecordKey]bool{}
 	for {
-		keys, err := dl.Due(ctx, now, 256)
-		if err != nil || len(keys) == 0 {
+		keys, err := dl.Due(ctx, now, 256+len(passed))
+		if err != nil {
 			return out, err
 		}
+		fired := 0
 		for _, k := range keys {
+			if passed[k] {
+				continue
+			}
+			fired++
 			evs, err := d.Fire(ctx, k, now)
-			if err != nil {
+			switch {
+			case errors.Is(err, ErrRecordNotFound), errors.Is(err, ErrInvalid):
+				passed[k] = true
+				skipped = append(skipped, err)
+			case errors.Is(err, ErrConflict):
+				// Changed meanwhile: the next pass fires it as it is now.
+			case err != nil:
 				return out, err
 			}
 			out = append(out, evs...)
+		}
+		if fired == 0 {
+			return out, errors.Join(skipped...)
 		}
 	}
 }

@@ -167,3 +167,24 @@ func TestMemoryStoreCopies(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, d0.Add(time.Hour), *c.Timeline.Clocks[0].Clock.BreachedAt)
 }
+
+// TestDurableTimerSetAgain: a record's timer set again after it fell due
+// is delivered through the outbox (its event id repeated the first one's
+// and was swallowed).
+func TestDurableTimerSetAgain(t *testing.T) {
+	ctx := context.Background()
+	d := sla.NewDurable(sla.NewMemoryStore(), nil)
+	k := sla.RecordKey{ID: "eval"}
+	var got []string
+	for i := 1; i <= 3; i++ {
+		due := d0.Add(time.Duration(i) * time.Hour)
+		_, err := d.Update(ctx, k, func(tr *sla.Tracker, _ *json.RawMessage) error { return tr.SetTimer(k, due) })
+		require.NoError(t, err)
+		events, err := d.AdvanceTo(ctx, due)
+		require.NoError(t, err)
+		for _, e := range events {
+			got = append(got, e.ID.String())
+		}
+	}
+	assert.Equal(t, []string{"eval/timer/1", "eval/timer/2", "eval/timer/3"}, got)
+}

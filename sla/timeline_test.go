@@ -73,6 +73,44 @@ func TestTimelineTimers(t *testing.T) {
 	require.ErrorIs(t, tr.SetTimer(RecordKey{Namespace: "a b", ID: "x"}, tkT0), ErrInvalid)
 }
 
+// TestTimelineTimerGenerationsContinue: a timer set again after it fell
+// due or was cancelled continues its generations, through a snapshot of
+// its record too, so that no timer event id is used twice (an outbox
+// swallowed the second one before); a restore refuses an undelivered
+// event for a timer that is not set.
+func TestTimelineTimerGenerationsContinue(t *testing.T) {
+	tr, rec, _ := tkTracker(t)
+	k := RecordKey{ID: "eval"}
+	require.NoError(t, tr.SetTimer(k, tkT0.Add(time.Hour)))
+	tr.AdvanceTo(tkT0.Add(time.Hour))
+	assert.Zero(t, tr.Stats().Timers, "a timer that fell due is not set")
+	require.NoError(t, tr.SetTimer(k, tkT0.Add(2*time.Hour)))
+	assert.Equal(t, 1, tr.Stats().Timers)
+	require.True(t, tr.CancelTimer(k))
+	require.NoError(t, tr.SetTimer(k, tkT0.Add(3*time.Hour)))
+	tr.AdvanceTo(tkT0.Add(3 * time.Hour))
+	assert.Equal(t, []string{"eval/timer/1@10:00", "eval/timer/3@12:00"}, rec.ids())
+
+	saved, ok := tr.Unload(k)
+	require.True(t, ok, "the record keeps its idle timer")
+	require.NotNil(t, saved.Timer)
+	assert.Equal(t, RecordTimer{At: tkT0.Add(3 * time.Hour), Generation: 3, Idle: true}, *saved.Timer)
+	raw, err := json.Marshal(saved)
+	require.NoError(t, err)
+	var back RecordSnapshot
+	require.NoError(t, json.Unmarshal(raw, &back))
+	require.NoError(t, tr.Load(back))
+	_, ok = tr.Timer(k)
+	assert.False(t, ok)
+	require.NoError(t, tr.SetTimer(k, tkT0.Add(4*time.Hour)))
+	tr.AdvanceTo(tkT0.Add(4 * time.Hour))
+	assert.Equal(t, "eval/timer/4@13:00", rec.ids()[2])
+
+	bad, _ := tr.Unload(k)
+	bad.Pending = []Event{{ID: EventID{Clock: "eval", Kind: Timer, Cycle: 4, Step: 1}, At: tkT0.Add(4 * time.Hour)}}
+	require.ErrorIs(t, tr.Load(bad), ErrInvalid)
+}
+
 // TestTimelineRecordsLoadUnload: a record unloads alone and loads back; the
 // events that fell due while it was unloaded are delivered once, at their
 // own instants; a second load of the same key is refused.

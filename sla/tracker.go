@@ -163,11 +163,15 @@ type recKey struct {
 
 // entry is one clock, or one timer, in the deadline queue. The entries of
 // one record form a list (next). A timer keeps its instant in c.anchor and
-// its generation in c.cycle. The layout keeps an entry at 96 bytes.
+// its generation in c.cycle; once it has fallen due or been cancelled it
+// stays in its record, idle, so that the next SetTimer continues its
+// generations (its event ids are never used twice). The layout keeps an
+// entry at 96 bytes.
 type entry struct {
 	deadline.Node
 	ns      nsID
 	timer   bool
+	idle    bool // a timer that fell due or was cancelled: not set
 	hasLate bool // late holds undelivered events of this entry
 	c       Clock
 	prio    prioID
@@ -504,7 +508,7 @@ func (t *Tracker) nextEventLocked(e *entry, at int64) Event {
 		ev = Event{ID: EventID{Namespace: t.spaces[e.ns].name, Clock: e.id, Kind: Timer, Cycle: int(e.c.cycle), Step: 1},
 			At: time.Unix(0, at).UTC()}
 		t.heap.Remove(e)
-		t.dropLocked(e)
+		t.idleLocked(e)
 		return ev
 	default:
 		// The heap holds the step's exact instant, computed when it was

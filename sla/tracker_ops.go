@@ -51,7 +51,9 @@ func (t *Tracker) addLocked(e *entry) {
 	e.next = t.records[rk]
 	t.records[rk] = e
 	if e.timer {
-		t.ntimers++
+		if !e.idle {
+			t.ntimers++
+		}
 	} else {
 		t.nclocks++
 		t.byStatus[e.c.status]++
@@ -82,7 +84,9 @@ func (t *Tracker) dropLocked(e *entry) {
 		e.hasLate = false
 	}
 	if e.timer {
-		t.ntimers--
+		if !e.idle {
+			t.ntimers--
+		}
 	} else {
 		t.nclocks--
 		t.byStatus[e.c.status]--
@@ -230,6 +234,9 @@ func (t *Tracker) rescheduleLocked(e *entry) {
 	switch {
 	case e.hasLate:
 		next = t.late[e][0].At
+	case e.idle:
+		t.heap.Remove(e)
+		return
 	case e.timer:
 		next = e.c.anchor
 	default:
@@ -255,7 +262,9 @@ func (t *Tracker) rescheduleLocked(e *entry) {
 // instant it had (delivered or not): one timer per record. When it falls
 // due, the handlers of key's namespace receive an event of kind Timer whose
 // cycle is the timer's generation (1 for the first SetTimer of the record,
-// then 2, ...) and whose At is the timer's instant; the timer is then gone.
+// then 2, ..., counted across firings and cancellations) and whose At is
+// the timer's instant; the timer is then no longer set (Timer reports
+// false) until the next SetTimer.
 // Engines use timers for deadlines that are not SLA clocks (the next
 // evaluation of a board, a scheduled action of a simulation).
 func (t *Tracker) SetTimer(key RecordKey, at time.Time) error {
@@ -272,17 +281,39 @@ func (t *Tracker) SetTimer(key RecordKey, at time.Time) error {
 		return fmt.Errorf("sla: timer %s: %w", key, err)
 	}
 	e := t.timerLocked(recKey{key.ID, ns})
-	if e == nil {
+	switch {
+	case e == nil:
 		e = &entry{ns: ns, timer: true, id: key.ID}
 		t.addLocked(e)
+	case e.idle:
+		e.idle = false
+		t.ntimers++
+	}
+	if e.c.cycle == 1<<32-1 {
+		return fmt.Errorf("%w: timer %s: set %d times, the most a record's timer can be", ErrInvalid, key, e.c.cycle)
 	}
 	e.c.anchor, e.c.cycle = at.UTC(), e.c.cycle+1
 	t.rescheduleLocked(e)
 	return nil
 }
 
-// CancelTimer removes the timer of record key and reports whether it had
-// one.
+// idleLocked leaves the timer e in its record, not set, with its
+// generation and without undelivered events (the caller takes it out of
+// the queue).
+func (t *Tracker) idleLocked(e *entry) {
+	if e.hasLate {
+		delete(t.late, e)
+		e.hasLate = false
+	}
+	if !e.idle {
+		e.idle = true
+		t.ntimers--
+	}
+}
+
+// CancelTimer unsets the timer of record key and reports whether it was
+// set. The record keeps the timer's generation: the next SetTimer
+// continues it.
 func (t *Tracker) CancelTimer(key RecordKey) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -291,11 +322,11 @@ func (t *Tracker) CancelTimer(key RecordKey) bool {
 		return false
 	}
 	e := t.timerLocked(recKey{key.ID, ns})
-	if e == nil {
+	if e == nil || e.idle {
 		return false
 	}
 	t.heap.Remove(e)
-	t.dropLocked(e)
+	t.idleLocked(e)
 	return true
 }
 
@@ -307,7 +338,7 @@ func (t *Tracker) Timer(key RecordKey) (time.Time, bool) {
 	if !ok {
 		return time.Time{}, false
 	}
-	if e := t.timerLocked(recKey{key.ID, ns}); e != nil {
+	if e := t.timerLocked(recKey{key.ID, ns}); e != nil && !e.idle {
 		return e.c.anchor, true
 	}
 	return time.Time{}, false

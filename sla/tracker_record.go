@@ -26,10 +26,14 @@ type RecordClock struct {
 	Clock    ClockSnapshot `json:"clock"`
 }
 
-// RecordTimer is the timer of a RecordSnapshot.
+// RecordTimer is the timer of a RecordSnapshot: the instant it is set to
+// fall due and its generation (the number of times it was set). A timer
+// that fell due or was cancelled is kept, Idle, with the instant it last
+// had, so that the next SetTimer continues its generations.
 type RecordTimer struct {
 	At         time.Time `json:"at"`
 	Generation int       `json:"generation"`
+	Idle       bool      `json:"idle,omitempty"`
 }
 
 // RecordSnapshot is the plain, JSON-serialisable state of one record: its
@@ -113,7 +117,7 @@ func (t *Tracker) recordLocked(rk recKey) RecordSnapshot {
 	slices.SortFunc(es, t.queueOrder)
 	for _, e := range es {
 		if e.timer {
-			r.Timer = &RecordTimer{At: e.c.anchor, Generation: int(e.c.cycle)}
+			r.Timer = &RecordTimer{At: e.c.anchor, Generation: int(e.c.cycle), Idle: e.idle}
 		} else {
 			r.Clocks = append(r.Clocks, RecordClock{Priority: t.prios[e.prio], Clock: e.c.Snapshot()})
 		}
@@ -235,7 +239,7 @@ func (t *Tracker) buildRecord(r RecordSnapshot, path string) ([]*builtEntry, err
 		if !queueable(tm.At) || tm.Generation < 1 || tm.Generation > 1<<32-1 {
 			bad("timer", "instant %v or generation %d out of range", tm.At, tm.Generation)
 		} else {
-			timer = &builtEntry{e: &entry{timer: true, id: r.ID, c: Clock{anchor: tm.At.UTC(), cycle: uint32(tm.Generation)}}}
+			timer = &builtEntry{e: &entry{timer: true, idle: tm.Idle, id: r.ID, c: Clock{anchor: tm.At.UTC(), cycle: uint32(tm.Generation)}}}
 			es = append(es, timer)
 		}
 	}
@@ -286,8 +290,8 @@ func checkPending(ev Event, e *entry) error {
 	case ev.ID.Cycle < 1 || ev.ID.Step < 1:
 		return errors.New("cycle and step must be at least 1")
 	case e.timer:
-		if ev.ID.Kind != Timer || ev.ID.Cycle > int(e.c.cycle) {
-			return errors.New("not an event of the record's timer")
+		if ev.ID.Kind != Timer || ev.ID.Cycle > int(e.c.cycle) || e.idle {
+			return errors.New("not an event of the record's timer (an idle timer has none)")
 		}
 		return nil
 	case ev.ID.Kind == Timer || ev.ID.Cycle > e.c.Cycle():

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -196,6 +197,7 @@ func TestTimelineLoadRefusesBadRecords(t *testing.T) {
 		"timer event":     {func(r *RecordSnapshot) { r.Pending[0].ID.Kind = Timer }, "belongs to no clock of the record"},
 		"bad namespace":   {func(r *RecordSnapshot) { r.Namespace = "a/b" }, "namespace"},
 		"delivered range": {func(r *RecordSnapshot) { r.Clocks[0].Clock.Delivered = 9 }, "clocks[0].clock.delivered: out of range"},
+		"listed twice":    {func(r *RecordSnapshot) { r.Pending = append(r.Pending, r.Pending[0]) }, "pending[1]: event A/resolution/met/1/1 listed twice"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -208,6 +210,33 @@ func TestTimelineLoadRefusesBadRecords(t *testing.T) {
 		})
 	}
 	require.NoError(t, tr.Load(clone()))
+}
+
+// TestTimelineLoadRefusesStepsNotTaken: an undelivered event of a step
+// the clock has not taken yet (Delivered does not count it) is refused:
+// the clock would deliver it again itself.
+func TestTimelineLoadRefusesStepsNotTaken(t *testing.T) {
+	tr, rec, _ := tkTracker(t)
+	spec := tkSpec(t, time.Hour, tkAlways{}, []Rung{{Percent: 50}})
+	ck := ClockKey{ID: "A", Metric: Resolution}
+	require.NoError(t, tr.StartAt(tkT0, ck, spec, ""))
+	require.NoError(t, tr.PauseAt(tkT0.Add(40*time.Minute), ck))
+	good, ok := tr.Unload(RecordKey{ID: "A"})
+	require.True(t, ok)
+	require.Len(t, good.Pending, 1, "the warning of 09:30, taken by the pause")
+	require.Equal(t, 1, good.Clocks[0].Clock.Delivered)
+
+	bad := good
+	bad.Clocks = slices.Clone(good.Clocks)
+	bad.Clocks[0].Clock.Delivered = 0
+	err := tr.Load(bad)
+	require.ErrorIs(t, err, ErrInvalid)
+	assert.Contains(t, err.Error(), "not among the 0 the clock has delivered")
+
+	require.NoError(t, tr.Load(good))
+	require.NoError(t, tr.ResumeAt(tkT0.Add(50*time.Minute), ck))
+	tr.AdvanceTo(tkT0.Add(3 * time.Hour))
+	assert.Equal(t, []string{"A/resolution/warning/1/1@09:30", "A/resolution/breach/1/1@10:10"}, rec.ids(), "each once")
 }
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")

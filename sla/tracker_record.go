@@ -243,8 +243,14 @@ func (t *Tracker) buildRecord(r RecordSnapshot, path string) ([]*builtEntry, err
 			es = append(es, timer)
 		}
 	}
+	seen := make(map[EventID]bool, len(r.Pending))
 	for i, ev := range r.Pending {
 		p := fmt.Sprintf("pending[%d]", i)
+		if seen[ev.ID] {
+			bad(p, "event %s listed twice", ev.ID)
+			continue
+		}
+		seen[ev.ID] = true
 		b := byMetric[ev.ID.Metric]
 		if ev.ID.Kind == Timer {
 			b = timer
@@ -309,9 +315,13 @@ func checkPending(ev Event, e *entry) error {
 		return nil // an earlier cycle, possibly on another target
 	}
 	n := 0
-	for _, st := range e.c.spec.steps {
-		if st.kind == ev.ID.Kind {
-			n++
+	for i, st := range e.c.spec.steps {
+		if st.kind != ev.ID.Kind {
+			continue
+		}
+		if n++; n == ev.ID.Step && i >= int(e.c.fired) {
+			// A step the clock has not taken yet: it delivers it itself.
+			return fmt.Errorf("step %d of the cycle, not among the %d the clock has delivered", i+1, e.c.fired)
 		}
 	}
 	if ev.ID.Step > n {

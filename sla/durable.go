@@ -70,7 +70,11 @@ type Store interface {
 	// mismatch returns a *ConflictError and writes nothing.
 	Save(ctx context.Context, rec StoredRecord) (int64, error)
 	// Delete removes the record if the stored version is version, with its
-	// scheduled deadline; a mismatch returns a *ConflictError.
+	// scheduled deadline; a mismatch returns a *ConflictError. The outbox
+	// keeps the ids of the record's events: a record created again under
+	// the key starts its clocks at cycle 1, and the outbox takes their
+	// events for delivered. Give each life of a subject a key of its own,
+	// or keep the record and measure anew with Tracker.NewCycleAt.
 	Delete(ctx context.Context, key RecordKey, version int64) error
 	// Deliver records events as delivered (an outbox keyed by event id) and
 	// returns, in order, those it had not recorded before.

@@ -31,9 +31,11 @@ var storeT0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 // TestStore is the conformance suite of sla.Store, in the spirit of
 // testing/fstest.TestFS: a durable backend calls it from its own tests
 // with a function returning a harness on an empty store. It checks
-// loading, optimistic concurrency (one of two concurrent writers gets
-// sla.ErrConflict and nothing is lost), deletion, the outbox (each event
-// recorded once), and that the backend's scheduler, driven through
+// loading (a copy of what was saved), optimistic concurrency (one of
+// concurrent writers, or of concurrent creators of one key, wins; the
+// others get sla.ErrConflict and nothing is lost), deletion (with the
+// record's deadline), the outbox (each event recorded once, also when
+// delivered concurrently), and that the backend's scheduler, driven through
 // sla.Durable, delivers every warning, breach, reminder, met and timer
 // event of a workload exactly once and never before its instant: the same
 // events a single in-memory sla.Tracker delivers for the same workload.
@@ -51,6 +53,7 @@ func TestStore(t *testing.T, newHarness func(t *testing.T) StoreHarness) {
 	t.Run("ConcurrentWriters", func(t *testing.T) { storeConcurrent(ctx, t, newHarness(t)) })
 	t.Run("Outbox", func(t *testing.T) { storeOutbox(ctx, t, newHarness(t)) })
 	t.Run("Timeline", func(t *testing.T) { storeTimeline(ctx, t, newHarness(t)) })
+	t.Run("DeleteUnschedules", func(t *testing.T) { storeDeleteUnschedules(ctx, t, newHarness(t)) })
 }
 
 func storeSaveLoad(ctx context.Context, t *testing.T, h StoreHarness) {
@@ -66,8 +69,13 @@ func storeSaveLoad(ctx context.Context, t *testing.T, h StoreHarness) {
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
-	if got.Version != 1 || got.Key != key || !jsonEqual(got.Data, rec.Data) || !got.Next.Equal(rec.Next) || got.NextID != rec.NextID {
+	if got.Version != 1 || got.Key != key || !jsonEqual(got.Data, rec.Data) || !got.Next.Equal(rec.Next) || got.NextID != rec.NextID ||
+		!timelineEqual(got.Timeline, rec.Timeline) {
 		t.Fatalf("Load returned %+v, want the saved record at version 1", got)
+	}
+	got.Data[0] = ' ' // the caller's copy: the store's record must not change
+	if again, err := h.Store.Load(ctx, key); err != nil || !jsonEqual(again.Data, rec.Data) {
+		t.Fatalf("changing a loaded record changed the store: %s (%v)", again.Data, err)
 	}
 	rec.Version, rec.Data = 1, json.RawMessage(`{"state":"assigned"}`)
 	if v, err := h.Store.Save(ctx, rec); err != nil || v != 2 {
@@ -99,18 +107,18 @@ func storeSaveLoad(ctx context.Context, t *testing.T, h StoreHarness) {
 }
 
 // storeConcurrent has writers race on one record from the same loaded
-// version: exactly one wins each round, the others get ErrConflict, and
-// the winner's data is what the store holds.
+// version (the first round creating it): exactly one wins each round, the
+// others get ErrConflict, and the winner's data is what the store holds.
 func storeConcurrent(ctx context.Context, t *testing.T, h StoreHarness) {
 	key := sla.RecordKey{ID: "shared"}
-	if _, err := h.Store.Save(ctx, sla.StoredRecord{Key: key, Timeline: sla.RecordSnapshot{Version: sla.SnapshotVersion, ID: key.ID}}); err != nil {
-		t.Fatalf("Save: %v", err)
-	}
 	const writers = 4
 	for round := range 10 {
-		base, err := h.Store.Load(ctx, key)
-		if err != nil {
-			t.Fatalf("Load: %v", err)
+		base := sla.StoredRecord{Key: key, Timeline: sla.RecordSnapshot{Version: sla.SnapshotVersion, ID: key.ID}}
+		if round > 0 {
+			var err error
+			if base, err = h.Store.Load(ctx, key); err != nil {
+				t.Fatalf("Load: %v", err)
+			}
 		}
 		var wg sync.WaitGroup
 		results := make([]error, writers)
@@ -156,6 +164,49 @@ func storeOutbox(ctx context.Context, t *testing.T, h StoreHarness) {
 	fresh, err = h.Store.Deliver(ctx, []sla.Event{ev("A", 2), ev("B", 1)})
 	if err != nil || len(fresh) != 1 || fresh[0].ID != ev("B", 1).ID {
 		t.Fatalf("Deliver of a recorded and a new event: %v, %v; want only B's", fresh, err)
+	}
+	// One event delivered by several writers at once is fresh for one.
+	const writers = 4
+	for round := range 5 {
+		var wg sync.WaitGroup
+		fresh := make([]int, writers)
+		for w := range writers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				got, err := h.Store.Deliver(ctx, []sla.Event{ev("C", round+1)})
+				if err != nil {
+					t.Errorf("Deliver: %v", err)
+				}
+				fresh[w] = len(got)
+			}()
+		}
+		wg.Wait()
+		n := 0
+		for _, f := range fresh {
+			n += f
+		}
+		if n != 1 {
+			t.Fatalf("round %d: %d concurrent writers found one event fresh %d times, want once", round, writers, n)
+		}
+	}
+}
+
+// storeDeleteUnschedules deletes a record with a deadline: the backend's
+// scheduler then fires nothing of it, and fails on nothing.
+func storeDeleteUnschedules(ctx context.Context, t *testing.T, h StoreHarness) {
+	d := sla.NewDurable(h.Store, nil)
+	key := sla.RecordKey{ID: "gone"}
+	rec, err := d.Update(ctx, key, func(tr *sla.Tracker, _ *json.RawMessage) error { return tr.SetTimer(key, storeT0.Add(time.Hour)) })
+	if err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+	if err := h.Store.Delete(ctx, key, rec.Version); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	evs, err := h.FireDue(ctx, d, storeT0.Add(2*time.Hour))
+	if err != nil || len(evs) != 0 {
+		t.Fatalf("FireDue after Delete: %v, %v; want nothing", evs, err)
 	}
 }
 
@@ -248,6 +299,9 @@ func storeTimeline(ctx context.Context, t *testing.T, h StoreHarness) {
 	}
 	fire(storeT0.Add(3 * time.Hour))
 	fire(storeT0.Add(3 * time.Hour)) // again: nothing twice
+	for i := 0; i < n; i += 4 {      // the timers, which fell due, set again
+		op(key(i), func(tr *sla.Tracker) error { return tr.SetTimer(key(i), storeT0.Add(time.Duration(300+i)*time.Minute)) })
+	}
 	fire(storeT0.Add(24 * time.Hour))
 
 	if len(got) < 3*n {
@@ -280,6 +334,13 @@ func storeTimeline(ctx context.Context, t *testing.T, h StoreHarness) {
 	if len(g) != len(w) {
 		t.Errorf("the store delivered events of %d records, one tracker of %d", len(g), len(w))
 	}
+}
+
+// timelineEqual reports whether a and b are the same record state.
+func timelineEqual(a, b sla.RecordSnapshot) bool {
+	ja, errA := json.Marshal(a)
+	jb, errB := json.Marshal(b)
+	return errA == nil && errB == nil && jsonEqual(ja, jb)
 }
 
 // jsonEqual reports whether a and b hold the same JSON value (a store may

@@ -120,18 +120,12 @@ func storeConcurrent(ctx context.Context, t *testing.T, h StoreHarness) {
 				t.Fatalf("Load: %v", err)
 			}
 		}
-		var wg sync.WaitGroup
 		results := make([]error, writers)
-		for w := range writers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				rec := base
-				rec.Data = json.RawMessage(fmt.Sprintf(`{"writer":%d,"round":%d}`, w, round))
-				_, results[w] = h.Store.Save(ctx, rec)
-			}()
-		}
-		wg.Wait()
+		together(writers, func(w int) {
+			rec := base
+			rec.Data = json.RawMessage(fmt.Sprintf(`{"writer":%d,"round":%d}`, w, round))
+			_, results[w] = h.Store.Save(ctx, rec)
+		})
 		winner := -1
 		for w, err := range results {
 			switch {
@@ -168,20 +162,14 @@ func storeOutbox(ctx context.Context, t *testing.T, h StoreHarness) {
 	// One event delivered by several writers at once is fresh for one.
 	const writers = 4
 	for round := range 5 {
-		var wg sync.WaitGroup
 		fresh := make([]int, writers)
-		for w := range writers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				got, err := h.Store.Deliver(ctx, []sla.Event{ev("C", round+1)})
-				if err != nil {
-					t.Errorf("Deliver: %v", err)
-				}
-				fresh[w] = len(got)
-			}()
-		}
-		wg.Wait()
+		together(writers, func(w int) {
+			got, err := h.Store.Deliver(ctx, []sla.Event{ev("C", round+1)})
+			if err != nil {
+				t.Errorf("Deliver: %v", err)
+			}
+			fresh[w] = len(got)
+		})
 		n := 0
 		for _, f := range fresh {
 			n += f
@@ -334,6 +322,20 @@ func storeTimeline(ctx context.Context, t *testing.T, h StoreHarness) {
 	if len(g) != len(w) {
 		t.Errorf("the store delivered events of %d records, one tracker of %d", len(g), len(w))
 	}
+}
+
+// together runs f(0) to f(n-1) in goroutines of their own and waits for
+// them.
+func together(n int, f func(w int)) {
+	var wg sync.WaitGroup
+	for w := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(w)
+		}()
+	}
+	wg.Wait()
 }
 
 // timelineEqual reports whether a and b are the same record state.

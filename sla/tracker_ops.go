@@ -285,12 +285,11 @@ func (t *Tracker) SetTimer(key RecordKey, at time.Time) error {
 	case e == nil:
 		e = &entry{ns: ns, timer: true, id: key.ID}
 		t.addLocked(e)
+	case e.c.cycle == 1<<32-1:
+		return fmt.Errorf("%w: timer %s: set %d times, the most a record's timer can be", ErrInvalid, key, e.c.cycle)
 	case e.idle:
 		e.idle = false
 		t.ntimers++
-	}
-	if e.c.cycle == 1<<32-1 {
-		return fmt.Errorf("%w: timer %s: set %d times, the most a record's timer can be", ErrInvalid, key, e.c.cycle)
 	}
 	e.c.anchor, e.c.cycle = at.UTC(), e.c.cycle+1
 	t.rescheduleLocked(e)

@@ -110,6 +110,13 @@ func TestTimelineTimerGenerationsContinue(t *testing.T) {
 	bad, _ := tr.Unload(k)
 	bad.Pending = []Event{{ID: EventID{Clock: "eval", Kind: Timer, Cycle: 4, Step: 1}, At: tkT0.Add(4 * time.Hour)}}
 	require.ErrorIs(t, tr.Load(bad), ErrInvalid)
+
+	last := RecordSnapshot{Version: SnapshotVersion, ID: "eval", Timer: &RecordTimer{At: tkT0, Generation: 1<<32 - 1, Idle: true}}
+	require.NoError(t, tr.Load(last))
+	require.ErrorIs(t, tr.SetTimer(k, tkT0.Add(5*time.Hour)), ErrInvalid, "no generation is left")
+	assert.Zero(t, tr.Stats().Timers, "the refused timer is not set")
+	_, ok = tr.Timer(k)
+	assert.False(t, ok)
 }
 
 // TestTimelineRecordsLoadUnload: a record unloads alone and loads back; the

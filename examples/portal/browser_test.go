@@ -188,14 +188,16 @@ func TestBrowser(t *testing.T) {
 	// forge submits a form the page did not offer, from inside the page.
 	forge := func(path string, fields map[string]string) {
 		cur.Helper()
-		js := `(function(){var f=document.createElement("form");f.method="post";f.action=` + jsString(path) + `;`
+		// The page before may be an error page too: mark it, so that the
+		// wait below holds only on the page the POST navigates to.
+		js := `(function(){window.sqkitForged=true;var f=document.createElement("form");f.method="post";f.action=` + jsString(path) + `;`
 		for k, v := range fields {
 			js += `var i=document.createElement("input");i.type="hidden";i.name=` + jsString(k) + `;i.value=` + jsString(v) + `;f.appendChild(i);`
 		}
 		js += `document.body.appendChild(f);f.submit();return true})()`
 		_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
 		require.NoError(cur, err)
-		waitJS(`!!document.getElementById("error") && document.readyState==="complete"`, "the error page")
+		waitJS(`!window.sqkitForged && !!document.getElementById("error") && document.readyState==="complete"`, "the error page")
 	}
 	bobs := ticketID(t, p, "Refund missing after return")
 	t.Run("an agent is refused on someone else's ticket", func(t *testing.T) {

@@ -172,10 +172,8 @@ func (d *Durable) Update(ctx context.Context, key RecordKey, f func(tr *Tracker,
 	}
 	// A change of another record would be lost, and its deadline scheduled
 	// as this record's.
-	for _, r := range tr.Snapshot().Records {
-		if r.Key() != key {
-			return StoredRecord{}, fmt.Errorf("%w: record %s: the change made record %s too; an Update changes one record", ErrInvalid, key, r.Key())
-		}
+	if other, ok := tr.otherRecord(key); ok {
+		return StoredRecord{}, fmt.Errorf("%w: record %s: the change made record %s too; an Update changes one record", ErrInvalid, key, other)
 	}
 	return d.save(ctx, tr, rec)
 }

@@ -482,3 +482,16 @@ func SpecResolver(ps *Policies, reg Registry) func(SpecDef) (*Spec, error) {
 func compareKeys(a, b ClockKey) int {
 	return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.ID, b.ID), cmp.Compare(a.Metric, b.Metric))
 }
+
+// otherRecord returns the key of a record the tracker holds other than
+// key, if any.
+func (t *Tracker) otherRecord(key RecordKey) (RecordKey, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for rk := range t.records {
+		if other := (RecordKey{Namespace: t.spaces[rk.ns].name, ID: rk.id}); other != key {
+			return other, true
+		}
+	}
+	return RecordKey{}, false
+}
